@@ -1,0 +1,125 @@
+/// Typed methods, one per operation, and the all-pages helpers.
+extension DDMClient {
+    public static let pageSize = 128
+
+    // MARK: instances
+    public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
+        try await send(api.createInstance(request))
+    }
+    public func listInstances(offset: Int? = nil, limit: Int? = nil) async throws -> InstancePage {
+        try await send(api.listInstances(offset: offset, limit: limit))
+    }
+    public func showInstance(_ id: String) async throws -> Instance { try await send(api.showInstance(id)) }
+    public func restartInstance(_ id: String, type: RestartType = .soft) async throws -> RestartResult {
+        try await send(api.restartInstance(id, type: type))
+    }
+    public func deleteInstance(_ id: String, deleteRDSData: Bool = false) async throws -> DeleteInstanceResult {
+        try await send(api.deleteInstance(id, deleteRDSData: deleteRDSData))
+    }
+    @discardableResult
+    public func modifyInstanceName(_ id: String, name: String) async throws -> NameResult {
+        try await send(api.modifyInstanceName(id, name: name))
+    }
+    @discardableResult
+    public func modifySecurityGroup(_ id: String, securityGroupId: String) async throws -> SecurityGroupResult {
+        try await send(api.modifySecurityGroup(id, securityGroupId: securityGroupId))
+    }
+    public func reloadTableData(_ id: String) async throws { _ = try await send(api.reloadTableData(id)) }
+
+    // MARK: schemas
+    public func createSchemas(instance: String, _ schemas: [CreateSchemaRequest]) async throws -> CreateSchemaResult {
+        try await send(api.createSchemas(instance: instance, schemas))
+    }
+    public func listSchemas(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> SchemaPage {
+        try await send(api.listSchemas(instance: instance, offset: offset, limit: limit))
+    }
+    public func showSchema(instance: String, name: String) async throws -> SchemaDetail {
+        try await send(api.showSchemaEnvelope(instance: instance, name: name)).database
+    }
+    @discardableResult
+    public func deleteSchema(instance: String, name: String, deleteRDSData: Bool = false) async throws -> JobOnly {
+        try await send(api.deleteSchema(instance: instance, name: name, deleteRDSData: deleteRDSData))
+    }
+
+    // MARK: accounts
+    @discardableResult
+    public func createAccounts(instance: String, _ accounts: [CreateAccountRequest]) async throws -> CreateAccountsResult {
+        try await send(api.createAccounts(instance: instance, accounts))
+    }
+    public func listAccounts(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AccountPage {
+        try await send(api.listAccounts(instance: instance, offset: offset, limit: limit))
+    }
+    @discardableResult
+    public func modifyAccount(instance: String, name: String, _ change: ModifyAccountRequest) async throws -> NameResult {
+        try await send(try api.modifyAccount(instance: instance, name: name, change))
+    }
+    @discardableResult
+    public func deleteAccount(instance: String, name: String) async throws -> NameResult {
+        try await send(api.deleteAccount(instance: instance, name: name))
+    }
+    @discardableResult
+    public func resetPassword(instance: String, account: String, password: String) async throws -> PasswordResetResult {
+        try await send(api.resetPassword(instance: instance, account: account, password: password))
+    }
+
+    // MARK: helpers
+    public func listEngines(offset: Int? = nil, limit: Int? = nil) async throws -> EnginePage {
+        try await send(api.listEngines(offset: offset, limit: limit))
+    }
+    public func listFlavors(engineId: String, offset: Int? = nil, limit: Int? = nil) async throws -> FlavorPage {
+        try await send(api.listFlavors(engineId: engineId, offset: offset, limit: limit))
+    }
+    public func listAvailableRDS(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AvailableRDSPage {
+        try await send(api.listAvailableRDS(instance: instance, offset: offset, limit: limit))
+    }
+    public func listNodes(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> NodePage {
+        try await send(api.listNodes(instance: instance, offset: offset, limit: limit))
+    }
+    public func showNode(instance: String, node: String) async throws -> NodeDetail {
+        try await send(api.showNode(instance: instance, node: node))
+    }
+    public func showJob(_ id: String) async throws -> Job { try await send(api.showJobEnvelope(id)).job }
+    public func apiVersions() async throws -> [APIVersion] { try await send(api.apiVersions()).versions }
+
+    // MARK: every page
+
+    /// Pages by `offset += limit` until a short page or `offset ≥ total` (§3).
+    static func collectPages<T>(limit: Int = pageSize,
+                                _ page: (Int, Int) async throws -> (items: [T], total: Int?)) async throws -> [T] {
+        var all: [T] = []
+        var offset = 0
+        while true {
+            let (items, total) = try await page(offset, limit)
+            all += items
+            offset += limit
+            if items.count < limit { break }
+            if let total, offset >= total { break }
+        }
+        return all
+    }
+
+    public func allInstances() async throws -> [Instance] {
+        try await Self.collectPages { offset, limit in
+            let p = try await self.listInstances(offset: offset, limit: limit)
+            return (p.instances, p.totalRecord)
+        }
+    }
+    public func allSchemas(instance: String) async throws -> [Schema] {
+        try await Self.collectPages { offset, limit in
+            let p = try await self.listSchemas(instance: instance, offset: offset, limit: limit)
+            return (p.databases, p.total)
+        }
+    }
+    public func allAccounts(instance: String) async throws -> [Account] {
+        try await Self.collectPages { offset, limit in
+            let p = try await self.listAccounts(instance: instance, offset: offset, limit: limit)
+            return (p.users, p.totalRecord)
+        }
+    }
+    public func allAvailableRDS(instance: String) async throws -> [AvailableRDS] {
+        try await Self.collectPages { offset, limit in
+            let p = try await self.listAvailableRDS(instance: instance, offset: offset, limit: limit)
+            return (p.instances, p.total)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// The one error DDMKit throws: from the service, the gateway, the network,
+/// or a client-side check that stopped a request before it was sent.
+public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The service or gateway answered with an error status.
+        case http
+        /// No answer: connection refused or dropped, timeout.
+        case transport
+        /// Rejected on the client before sending (a named rule).
+        case invalidRequest
+        /// The answer could not be read.
+        case decoding
+        /// Bad client configuration (missing project, unknown region, …).
+        case configuration
+    }
+
+    public var kind: Kind
+    public var status: Int?
+    /// `errCode` (DDM) or `error_code` (gateway), e.g. `DBS.300327`, `APIGW.0308`.
+    public var code: String?
+    public var message: String
+    public var requestId: String?
+    /// The DDM operation, e.g. `modify account`.
+    public var operation: String?
+    /// Seconds the server asked to wait (`Retry-After`).
+    public var retryAfter: Double?
+
+    public init(kind: Kind, status: Int? = nil, code: String? = nil, message: String,
+                requestId: String? = nil, operation: String? = nil, retryAfter: Double? = nil) {
+        self.kind = kind; self.status = status; self.code = code; self.message = message
+        self.requestId = requestId; self.operation = operation; self.retryAfter = retryAfter
+    }
+
+    public static func transport(_ message: String) -> DDMError { DDMError(kind: .transport, message: message) }
+    public static func invalid(_ message: String) -> DDMError { DDMError(kind: .invalidRequest, message: message) }
+    public static func configuration(_ message: String) -> DDMError { DDMError(kind: .configuration, message: message) }
+
+    public var isClientError: Bool { (status ?? 0) >= 400 && (status ?? 0) < 500 }
+    public var isServerError: Bool { (status ?? 0) >= 500 }
+    public var isNotFound: Bool {
+        status == 404 || code == "DBS.300327" || code == "DBS.300129" || code == "DBS.300400"
+    }
+    /// 409 `DBS.200019`/`DBS.212033`: another operation is running on the instance.
+    public var isInstanceBusy: Bool { code == "DBS.200019" || code == "DBS.212033" }
+    public var isThrottled: Bool { status == 429 || code == "APIGW.0308" || code == "APIG.0308" }
+
+    /// One line for a terminal: what failed, the service's words, and the ids to quote to support.
+    public var description: String {
+        var text = message
+        var detail: [String] = []
+        if let code { detail.append(code) }
+        if let status { detail.append("HTTP \(status)") }
+        if !detail.isEmpty { text += " (\(detail.joined(separator: ", ")))" }
+        var context: [String] = []
+        if let operation { context.append(operation) }
+        if let requestId { context.append("request \(requestId)") }
+        if kind == .transport { text = "network error: " + text }
+        if !context.isEmpty { text += " [\(context.joined(separator: ", "))]" }
+        return text
+    }
+}

@@ -1,0 +1,99 @@
+/// An instance as `list instances` and `show instance` return it.
+public struct Instance: Decodable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var status: String
+    public var created: String?
+    public var updated: String?
+    public var availableZone: String?
+    public var vpcId: String?
+    public var subnetId: String?
+    public var securityGroupId: String?
+    public var nodeCount: Int?
+    public var accessIp: String?
+    public var accessPort: String?
+    public var coreCount: String?
+    public var ramCapacity: String?
+    public var errorMsg: String?
+    public var nodeStatus: String?
+    public var enterpriseProjectId: String?
+    public var projectId: String?
+    public var engineVersion: String?
+    public var orderId: String?
+    public var enableSsl: Bool?
+    public var flavorRef: String?
+    /// Only in `show instance`.
+    public var nodes: [InstanceNode]?
+    public var adminUserName: String?
+}
+
+public struct InstanceNode: Decodable, Sendable, Equatable {
+    public var status: String?
+    public var port: String?
+    public var ip: String?
+    public var groupId: String?
+    public var nodeId: String
+}
+
+public struct InstancePage: Decodable, Sendable {
+    public var instances: [Instance]
+    public var instanceNum: Int?
+    public var pageNo: Int?
+    public var pageSize: Int?
+    public var totalRecord: Int?
+    public var totalPage: Int?
+}
+
+public struct CreateInstanceRequest: Encodable, Sendable, Equatable {
+    public var name: String
+    public var flavorId: String
+    public var nodeNum: Int
+    public var engineId: String
+    public var availableZones: [String]
+    public var vpcId: String
+    public var securityGroupId: String
+    public var subnetId: String
+    public var enterpriseProjectId: String?
+    public var paramGroupId: String?
+    public var timeZone: String?
+    public var adminUserName: String?
+    public var adminUserPassword: String?
+
+    public init(name: String, flavorId: String, nodeNum: Int, engineId: String, availableZones: [String],
+                vpcId: String, securityGroupId: String, subnetId: String, enterpriseProjectId: String? = nil,
+                paramGroupId: String? = nil, timeZone: String? = nil, adminUserName: String? = nil,
+                adminUserPassword: String? = nil) {
+        self.name = name; self.flavorId = flavorId; self.nodeNum = nodeNum; self.engineId = engineId
+        self.availableZones = availableZones; self.vpcId = vpcId; self.securityGroupId = securityGroupId
+        self.subnetId = subnetId; self.enterpriseProjectId = enterpriseProjectId
+        self.paramGroupId = paramGroupId; self.timeZone = timeZone
+        self.adminUserName = adminUserName; self.adminUserPassword = adminUserPassword
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, flavorId = "flavor_id", nodeNum = "node_num", engineId = "engine_id"
+        case availableZones = "available_zones", vpcId = "vpc_id", securityGroupId = "security_group_id"
+        case subnetId = "subnet_id", enterpriseProjectId = "enterprise_project_id"
+        case paramGroupId = "param_group_id", timeZone = "time_zone"
+        case adminUserName = "admin_user_name", adminUserPassword = "admin_user_password"
+    }
+}
+
+public struct CreateInstanceResult: Decodable, Sendable, Equatable {
+    public var id: String?
+    public var jobId: String?
+    public var orderId: String?
+}
+
+public enum RestartType: String, Sendable, Codable { case soft, hard }
+
+public struct RestartResult: Decodable, Sendable, Equatable {
+    public var instanceId: String?
+    public var instanceName: String?
+    public var jobId: String?
+}
+
+public struct DeleteInstanceResult: Decodable, Sendable, Equatable {
+    public var id: String?
+    public var jobId: String?
+}

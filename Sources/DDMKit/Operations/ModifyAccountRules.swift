@@ -1,0 +1,25 @@
+/// The seed's rules for `modify account`, checked before anything is sent.
+public enum ModifyAccountRules {
+    public static let maxDescriptionLength = 256
+
+    public static func check(_ change: ModifyAccountRequest) throws {
+        if change.baseAuthority == nil, change.extendAuthority == nil, change.description == nil, change.databases == nil {
+            throw DDMError.invalid("modify account needs at least one of base_authority, extend_authority, description, databases")
+        }
+        if let extended = change.extendAuthority {
+            // Without base_authority in the same call the server keeps the current set,
+            // which the client cannot see here; the rule is checked when both are given.
+            if let base = change.baseAuthority {
+                for e in extended where !base.contains(e.requiredBase) {
+                    throw DDMError.invalid("extended permission \(e.rawValue) needs basic permission \(e.requiredBase.rawValue)")
+                }
+            }
+        }
+        if let description = change.description, description.count > maxDescriptionLength {
+            throw DDMError.invalid("description is \(description.count) characters; at most \(maxDescriptionLength) are allowed")
+        }
+        if let databases = change.databases, databases.contains(where: { $0.name.isEmpty }) {
+            throw DDMError.invalid("every databases entry needs a name")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// When to try a call again and how long to wait first.
+public struct RetryPolicy: Sendable {
+    /// Total tries, the first included. 1 turns retries off.
+    public var maxAttempts: Int
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+
+    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(20)) {
+        self.maxAttempts = max(1, maxAttempts); self.baseDelay = baseDelay; self.maxDelay = maxDelay
+    }
+
+    public static let none = RetryPolicy(maxAttempts: 1)
+
+    public enum Decision: Sendable, Equatable {
+        case fail
+        /// Repeat after the delay.
+        case retry(after: Duration)
+        /// Unknown whether it applied: run the create's existence check, then maybe repeat.
+        case verifyThenRetry(after: Duration)
+    }
+
+    /// - Parameter attempt: the try that just failed, starting at 1.
+    public func decide(_ error: DDMError, attempt: Int, repeatability: Repeatability,
+                       random: Double = Double.random(in: 0...1)) -> Decision {
+        guard attempt < maxAttempts else { return .fail }
+        let wait = delay(attempt: attempt, retryAfter: error.retryAfter, random: random)
+        // Rejections: the service certainly did not apply the call.
+        if error.isThrottled || (error.status == 409 && error.isInstanceBusy) {
+            return .retry(after: wait)
+        }
+        let ambiguous = error.kind == .transport || error.isServerError
+        guard ambiguous else { return .fail }
+        switch repeatability {
+        case .safe: return .retry(after: wait)
+        case .create: return .verifyThenRetry(after: wait)
+        case .once: return .fail
+        }
+    }
+
+    /// Exponential backoff with full jitter in the upper half, never less than `Retry-After`.
+    public func delay(attempt: Int, retryAfter: Double?, random: Double) -> Duration {
+        let exp = baseDelay * Int(1 << min(attempt - 1, 20))
+        let capped = min(exp, maxDelay)
+        let jittered = capped * (0.5 + 0.5 * random)
+        if let retryAfter, retryAfter > 0 {
+            return max(jittered, .milliseconds(Int64(retryAfter * 1000)))
+        }
+        return jittered
+    }
+
+    /// `Retry-After` in seconds or as an HTTP date.
+    static func parseRetryAfter(_ value: String?) -> Double? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Double(value) { return max(0, seconds) }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return f.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+}

@@ -1,0 +1,50 @@
+/// Maps `METHOD /path/{param}/…` patterns to handlers.
+struct RouteTable: Sendable {
+    struct Route: Sendable {
+        var method: String
+        var segments: [String]
+        var handler: Handler
+        /// Answered without authentication (`GET /`, the IAM token call).
+        var isPublic: Bool
+    }
+
+    enum Match {
+        case found(Route, [String: String])
+        case wrongMethod
+        case notFound
+    }
+
+    private(set) var routes: [Route] = []
+
+    mutating func add(_ method: String, _ pattern: String, isPublic: Bool = false, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, segments: Self.split(pattern), handler: handler, isPublic: isPublic))
+    }
+
+    func match(method: String, path: String) -> Match {
+        let parts = Self.split(path).map(PercentDecoding.decode)
+        var pathMatched = false
+        for route in routes where route.segments.count == parts.count {
+            var params: [String: String] = [:]
+            var ok = true
+            for (pattern, part) in zip(route.segments, parts) {
+                if pattern.hasPrefix("{") {
+                    if part.isEmpty { ok = false; break }
+                    params[String(pattern.dropFirst().dropLast())] = part
+                } else if pattern != part {
+                    ok = false; break
+                }
+            }
+            guard ok else { continue }
+            if route.method == method { return .found(route, params) }
+            pathMatched = true
+        }
+        return pathMatched ? .wrongMethod : .notFound
+    }
+
+    private static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+}
+
+import DDMSigning
+typealias PercentDecoding = PercentEncoding

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// The emulator's SQLite state: WAL on disk (or in memory), versioned migrations.
+enum StateDatabase {
+    static func open(_ location: String) throws -> any DatabaseWriter {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        let writer: any DatabaseWriter
+        if location == ":memory:" {
+            writer = try DatabaseQueue(configuration: config)
+        } else {
+            let url = URL(fileURLWithPath: location)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // DatabasePool puts the file in WAL mode.
+            writer = try DatabasePool(path: location, configuration: config)
+        }
+        try migrator.migrate(writer)
+        return writer
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE instance (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,
+                    settle_at REAL, settle_status TEXT,
+                    flavor_id TEXT NOT NULL, flavor_ref TEXT NOT NULL, core_count TEXT NOT NULL, ram_capacity TEXT NOT NULL,
+                    engine_id TEXT NOT NULL, engine_version TEXT NOT NULL, node_num INTEGER NOT NULL,
+                    available_zones TEXT NOT NULL, vpc_id TEXT NOT NULL, subnet_id TEXT NOT NULL,
+                    security_group_id TEXT NOT NULL, enterprise_project_id TEXT, time_zone TEXT NOT NULL,
+                    admin_user_name TEXT, access_ip TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
+                CREATE TABLE node (
+                    node_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE,
+                    group_id TEXT NOT NULL, name TEXT NOT NULL, ip TEXT NOT NULL, position INTEGER NOT NULL);
+                CREATE TABLE schema (
+                    instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE, name TEXT NOT NULL,
+                    shard_mode TEXT NOT NULL, shard_number INTEGER NOT NULL, shard_unit INTEGER NOT NULL,
+                    status TEXT NOT NULL, settle_at REAL, settle_status TEXT,
+                    used_rds TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
+                    PRIMARY KEY (instance_id, name));
+                CREATE TABLE account (
+                    instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE, name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL, base_authority TEXT NOT NULL, extend_authority TEXT NOT NULL,
+                    description TEXT NOT NULL, databases TEXT NOT NULL,
+                    created INTEGER NOT NULL, password_last_changed INTEGER NOT NULL,
+                    PRIMARY KEY (instance_id, name));
+                CREATE TABLE job (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, instance_id TEXT NOT NULL, instance_name TEXT NOT NULL,
+                    created REAL NOT NULL, done_at REAL NOT NULL);
+                CREATE TABLE token (token TEXT PRIMARY KEY, user TEXT NOT NULL, expires REAL NOT NULL);
+                """)
+        }
+        return m
+    }
+}
+
+extension Database {
+    /// Finishes every transition whose time has come (CREATING → RUNNING, …):
+    /// state moves lazily, at the next request, so no timers are needed.
+    func settle(now: Double) throws {
+        try execute(sql: "DELETE FROM schema WHERE settle_at <= ? AND settle_status = 'GONE'", arguments: [now])
+        try execute(sql: "UPDATE instance SET status = settle_status, settle_at = NULL, settle_status = NULL, updated = ? WHERE settle_at <= ?", arguments: [now, now])
+        try execute(sql: "UPDATE schema SET status = settle_status, settle_at = NULL, settle_status = NULL WHERE settle_at <= ?", arguments: [now])
+    }
+}

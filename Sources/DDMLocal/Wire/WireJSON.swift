@@ -1,0 +1,32 @@
+import Foundation
+
+/// JSON in and out of the service. Request bodies are read leniently into
+/// `[String: Any]`-free typed structs so that a wrong type becomes a clean
+/// `DBS.280001` naming the field, never a crash.
+enum WireJSON {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? e.encode(value)) ?? Data("{}".utf8))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
+        guard !body.isEmpty else { throw LocalError.parameter("the request body is empty") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw LocalError.parameter("missing field '\(path(ctx.codingPath + [key]))'")
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw LocalError.parameter("field '\(path(ctx.codingPath))' has the wrong type")
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw LocalError.parameter("field '\(path(ctx.codingPath))' is null")
+        } catch {
+            throw LocalError.parameter("the request body is not valid JSON")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+}
