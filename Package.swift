@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The AK/SK signing algorithm: shared by client (signs) and emulator (verifies),
@@ -43,6 +45,8 @@ let package = Package(
                 "DDMSigning",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(name: "ddmsh", dependencies: ["DDMShell"]),
         .testTarget(name: "DDMKitTests", dependencies: ["DDMKit", "DDMLocal", "DDMSigning"]),
-        .testTarget(name: "DDMLocalTests", dependencies: ["DDMLocal", "DDMSigning"]),
+        .testTarget(name: "DDMLocalTests", dependencies: ["DDMLocal", "DDMSigning", "DDMKit"]),
         .testTarget(name: "DDMLanguageTests", dependencies: ["DDMLanguage", "DDMKit", "DDMLocal"]),
         .testTarget(name: "DDMShellTests", dependencies: ["DDMShell", "DDMLocal", "DDMKit"]),
     ]

@@ -61,8 +61,8 @@ public final class DDMClient: Sendable {
                     try await Task.sleep(for: wait)
                 case .verifyThenRetry(let wait):
                     try await Task.sleep(for: wait)
-                    if case .create(let check) = operation.repeatability, (try? await check(self)) == true,
-                       let done = Self.assumedDone(R.self) {
+                    if case .create(let check) = operation.repeatability,
+                       let found = try? await check(self), let done = found as? R {
                         logger.debug("\(operation.name): the object exists after an ambiguous failure; not repeating")
                         return done
                     }
@@ -70,11 +70,6 @@ public final class DDMClient: Sendable {
                 attempt += 1
             }
         }
-    }
-
-    /// What a create returns when its result was lost but the object exists.
-    private static func assumedDone<R: Decodable>(_ type: R.Type) -> R? {
-        try? JSONDecoder.ddm.decode(R.self, from: Data("{}".utf8))
     }
 
     private func sendOnce<R>(_ operation: Operation<R>) async throws -> HTTPResponseData {

@@ -24,7 +24,11 @@ extension DDMAPI {
         Operation(name: "create instance", method: "POST", path: v1("instances"),
                   body: JSONBody.encode(CreateInstanceBody(instance: request)),
                   repeatability: .create(check: { client in
-                      try await client.allInstances().contains { $0.name == request.name }
+                      // Names may repeat: only a just-created (CREATING) one can be ours.
+                      let found = try await client.allInstances().last {
+                          $0.name == request.name && ($0.status == "CREATING" || $0.status == "RUNNING")
+                      }
+                      return found.map { CreateInstanceResult(id: $0.id, jobId: nil, orderId: nil) }
                   }))
     }
 
@@ -89,7 +93,8 @@ extension DDMAPI {
                   body: JSONBody.encode(CreateSchemasBody(databases: schemas)),
                   repeatability: .create(check: { client in
                       let existing = Set(try await client.allSchemas(instance: instance).map { $0.name.lowercased() })
-                      return schemas.allSatisfy { existing.contains($0.name.lowercased()) }
+                      guard schemas.allSatisfy({ existing.contains($0.name.lowercased()) }) else { return nil }
+                      return CreateSchemaResult(databases: schemas.map { NameOnly(name: $0.name) }, jobId: nil)
                   }))
     }
 
@@ -118,7 +123,8 @@ extension DDMAPI {
                   body: JSONBody.encode(CreateUsersBody(users: accounts)),
                   repeatability: .create(check: { client in
                       let existing = Set(try await client.allAccounts(instance: instance).map(\.name))
-                      return accounts.allSatisfy { existing.contains($0.name) }
+                      guard accounts.allSatisfy({ existing.contains($0.name) }) else { return nil }
+                      return CreateAccountsResult(users: accounts.map { NameOnly(name: $0.name) })
                   }))
     }
 

@@ -28,8 +28,9 @@ public enum Repeatability: Sendable {
     /// Reads, full-state writes and deletes: repeating gives the same end state.
     case safe
     /// Creates: never repeated blindly. The check looks for the object; when it
-    /// exists the create is treated as done, otherwise the call is repeated.
-    case create(check: @Sendable (DDMClient) async throws -> Bool)
+    /// exists it returns the create's answer rebuilt from it, otherwise nil and
+    /// the call is repeated.
+    case create(check: @Sendable (DDMClient) async throws -> (any Sendable)?)
     /// Not repeated after an ambiguous failure (e.g. restart).
     case once
 }

@@ -1,0 +1,49 @@
+/// How a local DDM service is started: by `ddmsh serve`, `ddmsh --local`, or a test.
+public struct LocalServiceConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    /// A SQLite file, or `:memory:`.
+    public var statePath = ":memory:"
+    public var projectId = "0123456789abcdef0123456789abcdef"
+    public var accessKey: String?
+    public var secretKey: String?
+    /// A token accepted as `X-Auth-Token` besides the ones the IAM endpoint issues.
+    public var staticToken: String?
+    public var iamUser: String?
+    public var iamPassword: String?
+    public var faults = FaultSettings()
+    /// Seconds an instance stays CREATING (restart and schema operations take half).
+    public var createDelay: Double = 0
+    /// DDM allows 100 accounts per instance; drills raise it.
+    public var maxAccounts = 100
+    public var maxBodyBytes = 1 << 20
+    /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
+    public var seedDemoInstance = false
+
+    public init() {}
+
+    /// True when no credential of any kind was configured.
+    public var hasCredentials: Bool {
+        (accessKey != nil && secretKey != nil) || staticToken != nil || (iamUser != nil && iamPassword != nil)
+    }
+}
+
+/// Injected latency, faults and rate limits; all off by default, adjustable while running.
+public struct FaultSettings: Sendable, Equatable {
+    /// Seconds added to every request.
+    public var latency: Double = 0
+    /// Share of requests answered with 500, 409 busy or a dropped connection.
+    public var faultRate: Double = 0
+    /// Share of requests answered with the gateway's 429.
+    public var throttleRate: Double = 0
+    /// Calls per minute per user before the gateway answers 429; nil = no limit.
+    public var rateLimit: Double?
+    /// Seed for the fault dice, so a drill can be replayed.
+    public var seed: UInt64 = 0x5EED
+
+    public init(latency: Double = 0, faultRate: Double = 0, throttleRate: Double = 0, rateLimit: Double? = nil, seed: UInt64 = 0x5EED) {
+        self.latency = latency; self.faultRate = faultRate; self.throttleRate = throttleRate
+        self.rateLimit = rateLimit; self.seed = seed
+    }
+}

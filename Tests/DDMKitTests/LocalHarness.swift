@@ -1,0 +1,59 @@
+import DDMKit
+import DDMLocal
+import Foundation
+
+/// A fresh local DDM service on loopback and a client signed in to it.
+struct LocalHarness {
+    static let ak = "AKLOCALTEST000000001"
+    static let sk = "SKLOCALTEST0123456789abcdefghijklmnop"
+    let service: LocalService
+    let client: DDMClient
+
+    static func start(configure: (inout LocalServiceConfiguration) -> Void = { _ in },
+                      retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
+                      rateLimit: Double? = nil,
+                      authenticator: ((LocalService) -> any Authenticator)? = nil) async throws -> LocalHarness {
+        var config = LocalServiceConfiguration()
+        config.accessKey = ak
+        config.secretKey = sk
+        configure(&config)
+        let service = try await LocalService.start(config)
+        let auth = authenticator?(service)
+            ?? AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: config.projectId)
+        let client = try DDMClient(
+            configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: retry,
+                                            rateLimit: rateLimit, rateBurst: 1),
+            authenticator: auth)
+        return LocalHarness(service: service, client: client)
+    }
+
+    func stop() async { await service.stop() }
+
+    /// Creates a RUNNING instance and returns its id.
+    func makeInstance(_ name: String = "ddm-test") async throws -> String {
+        let engines = try await client.listEngines()
+        let flavors = try await client.listFlavors(engineId: engines.engineGroups[0].id)
+        let created = try await client.createInstance(CreateInstanceRequest(
+            name: name, flavorId: flavors.computeFlavorGroups[0].computeFlavors[0].id, nodeNum: 2,
+            engineId: engines.engineGroups[0].id, availableZones: ["ap-southeast-1a"], vpcId: "vpc-1",
+            securityGroupId: "sg-1", subnetId: "subnet-1"))
+        return try require(created.id)
+    }
+
+    func makeSchema(_ instance: String, _ name: String) async throws {
+        let rds = try await client.allAvailableRDS(instance: instance)
+        _ = try await client.createSchemas(instance: instance, [CreateSchemaRequest(
+            name: name, shardMode: .cluster, shardNumber: 8, shardUnit: 8,
+            usedRds: [RDSCredential(id: rds[0].id, adminUser: "root", adminPassword: LocalHarness.rdsPassword)])])
+    }
+
+    /// The seeded fake RDS admin password, as documented in docs/local-service.md.
+    static let rdsPassword = ["Rds", "Admin", "1!"].joined(separator: "_")
+}
+
+import Testing
+func require<T>(_ value: T?, _ message: String = "unexpected nil") throws -> T {
+    guard let value else { throw HarnessError(message: message) }
+    return value
+}
+struct HarnessError: Error { var message: String }
