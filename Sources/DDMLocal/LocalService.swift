@@ -61,8 +61,9 @@ public final class LocalService: Sendable {
                               faults: faults, settings: settings, maxBodyBytes: config.maxBodyBytes, logger: logger)
 
         let (portStream, portSink) = AsyncStream<Int>.makeStream()
+        let clock = config.clock
         let responder = CallbackResponder<LocalContext> { request, context in
-            try await respond(gateway, request, context)
+            try await respond(gateway, clock, request, context)
         }
         var quiet = logger
         quiet.logLevel = .warning
@@ -95,7 +96,7 @@ public final class LocalService: Sendable {
         _ = try? await runner.value
     }
 
-    private static func respond(_ gateway: Gateway, _ request: Request, _ context: LocalContext) async throws -> Response {
+    private static func respond(_ gateway: Gateway, _ clock: @Sendable () -> Date, _ request: Request, _ context: LocalContext) async throws -> Response {
         var request = request
         var body: [UInt8] = []
         var tooLarge = false
@@ -108,7 +109,7 @@ public final class LocalService: Sendable {
         let incoming = Gateway.Incoming(
             method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
             headers: headers(of: request), body: body, bodyTooLarge: tooLarge)
-        switch await gateway.handle(incoming) {
+        switch await gateway.handle(incoming, now: clock().timeIntervalSince1970) {
         case .drop:
             context.channel.close(mode: .all, promise: nil)
             throw LocalServiceError.dropped

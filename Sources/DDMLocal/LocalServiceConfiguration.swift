@@ -1,4 +1,6 @@
 /// How a local DDM service is started: by `ddmsh serve`, `ddmsh --local`, or a test.
+import Foundation
+
 public struct LocalServiceConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port.
@@ -20,6 +22,9 @@ public struct LocalServiceConfiguration: Sendable {
     public var maxBodyBytes = 1 << 20
     /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
     public var seedDemoInstance = false
+
+    /// The service's clock; tests fix it to replay signed requests from the reference.
+    public var clock: @Sendable () -> Date = Date.init
 
     public init() {}
 

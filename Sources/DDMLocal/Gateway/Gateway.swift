@@ -29,7 +29,7 @@ struct Gateway: Sendable {
         case drop
     }
 
-    func handle(_ r: Incoming, now: Double = Date().timeIntervalSince1970) async -> Outcome {
+    func handle(_ r: Incoming, now: Double) async -> Outcome {
         let requestId = WireID.hex32()
         var outcome = await process(r, now: now, requestId: requestId)
         if case .reply(var reply) = outcome {

@@ -1,0 +1,79 @@
+import DDMKit
+import DDMLocal
+import Foundation
+import Testing
+
+/// Persistence, lifecycle timing and concurrency of the service's state.
+@Suite struct StateTests {
+    @Test func stateSurvivesARestart() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddm-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.sqlite").path
+        let first = try await RawClient.start { $0.statePath = path }
+        let id = try await first.instance()
+        try await first.schema(id, "orders")
+        #expect(try await first.send("POST", first.v1("instances/\(id)/users"),
+                                     body: #"{"users":[{"name":"bob","password":"Str0ng_pass","base_authority":["SELECT"],"databases":[{"name":"orders"}]}]}"#).status == 200)
+        await first.stop()
+
+        let second = try await RawClient.start { $0.statePath = path }
+        defer { Task { await second.stop() } }
+        let users = try await second.send("GET", second.v1("instances/\(id)/users"))
+        let list = try #require(users.json["users"] as? [[String: Any]])
+        #expect(list.map { $0["name"] as? String } == ["bob"])
+        let schemas = try await second.send("GET", second.v1("instances/\(id)/databases"))
+        #expect(schemas.json["total"] as? Int == 1)
+        // WAL mode on disk.
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test func instanceBecomesRunningAfterTheCreateDelay() async throws {
+        let r = try await RawClient.start { $0.createDelay = 0.4 }
+        defer { Task { await r.stop() } }
+        let id = try await r.instance()
+        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "CREATING")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
+        #expect(try await r.send("POST", r.v1("instances/\(id)/action"), body: #"{"restart":{"type":"hard"}}"#).status == 200)
+        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RESTARTING")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
+    }
+
+    @Test func deletingAnInstanceRemovesItsSchemasAndAccounts() async throws {
+        let r = try await RawClient.start()
+        defer { Task { await r.stop() } }
+        let id = try await r.instance()
+        try await r.schema(id, "orders")
+        _ = try await r.send("POST", r.v1("instances/\(id)/users"),
+                             body: #"{"users":[{"name":"bob","password":"Str0ng_pass","base_authority":["SELECT"]}]}"#)
+        #expect(try await r.send("DELETE", r.v1("instances/\(id)"), query: [("delete_rds_data", "true")]).status == 200)
+        #expect(try await r.send("GET", r.v1("instances/\(id)/users")).status == 404)
+        let other = try await r.instance("ddm-other")
+        #expect(try await r.send("GET", r.v1("instances/\(other)/databases")).json["total"] as? Int == 0)
+    }
+
+    @Test func concurrentModificationsNeverMix() async throws {
+        let r = try await RawClient.start()
+        defer { Task { await r.stop() } }
+        let id = try await r.instance()
+        try await r.schema(id, "aaa")
+        try await r.schema(id, "bbb")
+        _ = try await r.send("POST", r.v1("instances/\(id)/users"),
+                             body: #"{"users":[{"name":"bob","password":"Str0ng_pass","base_authority":["SELECT"]}]}"#)
+        let a = #"{"user":{"base_authority":["SELECT","INSERT"],"description":"A","databases":[{"name":"aaa"}]}}"#
+        let b = #"{"user":{"base_authority":["DELETE","UPDATE"],"description":"B","databases":[{"name":"bbb"}]}}"#
+        for _ in 0..<10 {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for body in [a, b, a, b] {
+                    group.addTask { try await r.send("PUT", r.v1("instances/\(id)/users/bob"), body: body).status }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            let users = try await r.send("GET", r.v1("instances/\(id)/users"))
+            let bob = try #require((users.json["users"] as? [[String: Any]])?.first)
+            let state = "\(bob["base_authority"] as? [String] ?? []) \(bob["description"] as? String ?? "") \((bob["databases"] as? [[String: Any]])?.map { $0["name"] as? String ?? "" } ?? [])"
+            #expect(state == "[\"INSERT\", \"SELECT\"] A [\"aaa\"]" || state == "[\"DELETE\", \"UPDATE\"] B [\"bbb\"]", "\(state)")
+        }
+    }
+}
