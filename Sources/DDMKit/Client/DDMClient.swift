@@ -39,7 +39,7 @@ public final class DDMClient: Sendable {
     public func callCounts() async -> CallCounter.Snapshot { await stats.snapshot() }
 
     /// Runs one operation with retries and decodes its answer.
-    public func send<R>(_ operation: Operation<R>) async throws -> R {
+    public func send<R>(_ operation: DDMOperation<R>) async throws -> R {
         var attempt = 1
         var reauthenticated = false
         while true {
@@ -72,7 +72,7 @@ public final class DDMClient: Sendable {
         }
     }
 
-    private func sendOnce<R>(_ operation: Operation<R>) async throws -> HTTPResponseData {
+    private func sendOnce<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {
         if let limiter { try await limiter.acquire() }
         var request = HTTPRequestData(method: operation.method, baseURL: baseURL, path: operation.path,
                                       query: operation.query, body: operation.body)

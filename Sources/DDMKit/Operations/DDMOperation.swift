@@ -2,7 +2,7 @@ import Foundation
 
 /// One DDM API call, fully described as data: the request encoding tests
 /// compare these without a network.
-public struct Operation<Response: Decodable & Sendable>: Sendable {
+public struct DDMOperation<Response: Decodable & Sendable>: Sendable {
     /// Human name used in errors and logs, e.g. `modify account`.
     public var name: String
     public var method: String
