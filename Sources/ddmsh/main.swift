@@ -1,1 +1,4 @@
-print("ddmsh")
+import DDMShell
+import Foundation
+
+exit(await DDMShellMain.main(Array(CommandLine.arguments.dropFirst())))

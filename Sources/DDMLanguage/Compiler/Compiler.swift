@@ -1,0 +1,401 @@
+import DDMKit
+import Foundation
+
+/// Checks names and privileges and turns statements into a `Plan`. The whole
+/// script is compiled before anything runs: one error means nothing runs.
+public struct Compiler {
+    public struct Options: Sendable {
+        /// An instance is already selected (`--instance`, a profile, or an earlier `use`).
+        public var instanceSelected = false
+        public var variables: [String: Value] = [:]
+        /// Reads `source` and `lines()` files; tests replace it.
+        public var readFile: @Sendable (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+        public init() {}
+    }
+
+    public struct Output: Sendable {
+        public var plan: Plan
+        public var diagnostics: [Diagnostic]
+        /// Every file read, by name, to print diagnostics against.
+        public var sources: [String: SourceFile]
+        /// The instance selection state after the script (for the REPL's next input).
+        public var instanceSelected: Bool
+        public var variables: [String: Value]
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    struct Failure: Error { var message: String; var range: SourceRange }
+
+    private var options: Options
+    private var variables: [String: Value]
+    private var instanceSelected: Bool
+    private var diagnostics: [Diagnostic] = []
+    private var sources: [String: SourceFile] = [:]
+    private var fileStack: [String] = []
+    private var file = ""
+
+    public init(options: Options = Options()) {
+        self.options = options
+        self.variables = options.variables
+        self.instanceSelected = options.instanceSelected
+    }
+
+    public static func compile(_ source: SourceFile, options: Options = Options()) -> Output {
+        var c = Compiler(options: options)
+        let steps = c.compileFile(source)
+        return Output(plan: Plan(steps: Self.mergeBatches(steps)), diagnostics: c.diagnostics, sources: c.sources,
+                      instanceSelected: c.instanceSelected, variables: c.variables)
+    }
+
+    /// Consecutive grant/revoke steps become one batch.
+    static func mergeBatches(_ steps: [PlanStep]) -> [PlanStep] {
+        var out: [PlanStep] = []
+        for step in steps {
+            if case .batch(let more) = step.action, let last = out.last, case .batch(let earlier) = last.action {
+                out[out.count - 1] = PlanStep(action: .batch(earlier + more), range: last.range, file: last.file)
+            } else if case .explain(let inner) = step.action {
+                out.append(PlanStep(action: .explain(mergeBatches(inner)), range: step.range, file: step.file))
+            } else {
+                out.append(step)
+            }
+        }
+        return out
+    }
+
+    mutating func compileFile(_ source: SourceFile) -> [PlanStep] {
+        let saved = file
+        file = source.name
+        sources[source.name] = source
+        fileStack.append(source.name)
+        defer { fileStack.removeLast(); file = saved }
+        let parsed = Parser.parse(source)
+        diagnostics += parsed.diagnostics
+        return parsed.statements.flatMap { compile($0) }
+    }
+
+    private mutating func error(_ message: String, _ range: SourceRange) {
+        diagnostics.append(Diagnostic(.error, message, at: range, file: file))
+    }
+
+    mutating func compile(_ s: Statement) -> [PlanStep] {
+        do {
+            return try steps(s)
+        } catch let f as Failure {
+            error(f.message, f.range)
+            return []
+        } catch {
+            self.error("\(error)", s.range)
+            return []
+        }
+    }
+
+    private func step(_ action: Action, _ s: Statement) -> PlanStep {
+        PlanStep(action: action, range: s.range, file: file)
+    }
+
+    private mutating func steps(_ s: Statement) throws -> [PlanStep] {
+        let action: Action
+        switch s.kind {
+        case .use(let e):
+            instanceSelected = true
+            action = .use(try scalar(e, "instance name"))
+        case .show(let target):
+            action = try show(target)
+        case .createInstance(let name, let options, let wait):
+            action = .createInstance(try instanceSpec(name, options, s.range), wait: wait)
+        case .restartInstance(let e, let hard, let wait): action = .restartInstance(try scalar(e, "instance name"), hard: hard, wait: wait)
+        case .dropInstance(let e, let ifExists, let data): action = .dropInstance(try scalar(e, "instance name"), ifExists: ifExists, deleteData: data)
+        case .renameInstance(let e, let to):
+            let newName = try scalar(to, "instance name")
+            guard Names.instance(newName) else { throw Failure(message: "invalid instance name '\(newName)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: to.range) }
+            action = .renameInstance(try scalar(e, "instance name"), to: newName)
+        case .setSecurityGroup(let e, let g): action = .setSecurityGroup(try scalar(e, "instance name"), group: try scalar(g, "security group"))
+        case .reloadTableData(let e): action = .reloadTableData(try scalar(e, "instance name"))
+        case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
+        case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
+        case .createSchema(let spec): action = .createSchema(try schemaPlan(spec))
+        case .dropSchema(let e, let ifExists, let data): action = .dropSchema(try schemaName(e), ifExists: ifExists, deleteData: data)
+        case .createUser(let spec): action = .createUser(try userPlan(spec))
+        case .alterUserComment(let u, let c):
+            let comment = try scalar(c, "comment")
+            guard comment.count <= 256 else { throw Failure(message: "a comment holds at most 256 characters (this one has \(comment.count))", range: c.range) }
+            action = .alterUserComment(try accountName(u), comment)
+        case .alterUserPassword(let u, let secret): action = .alterUserPassword(try accountName(u), secret)
+        case .dropUser(let u, let ifExists): action = .dropUser(try accountName(u), ifExists: ifExists)
+        case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
+        case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
+        case .letBinding(let name, let e):
+            variables[name] = try value(e)
+            return []
+        case .forLoop(let variable, let listExpr, let body):
+            let items = try value(listExpr)
+            let values: [Value] = if case .list(let l) = items { l } else { [items] }
+            let saved = variables[variable]
+            defer { variables[variable] = saved }
+            var out: [PlanStep] = []
+            for item in values {
+                variables[variable] = item
+                for inner in body { out += compile(inner) }
+            }
+            return out
+        case .source(let e):
+            return try sourceFile(e)
+        case .explain(let inner):
+            let innerSteps = try steps(inner)
+            action = .explain(innerSteps)
+        case .setOnError(let c): action = .setOnError(continueOnError: c)
+        case .help(let topic): action = .help(topic)
+        }
+        if action.needsInstance && !instanceSelected {
+            throw Failure(message: "no instance selected: write 'use instance <name>;' first (or pass --instance)", range: s.range)
+        }
+        return [step(action, s)]
+    }
+
+    private mutating func show(_ t: ShowTarget) throws -> Action {
+        switch t {
+        case .instances: return .showInstances
+        case .instance(let e): return .showInstance(try scalar(e, "instance name"))
+        case .engines: return .showEngines
+        case .flavors: return .showFlavors
+        case .schemas: return .showSchemas
+        case .schema(let e): return .showSchema(try schemaName(e))
+        case .availableRDS: return .showAvailableRDS
+        case .users: return .showUsers
+        case .grants(let e): return .showGrants(try accountName(e))
+        case .job(let e): return .showJob(try scalar(e, "job id"))
+        case .nodes: return .showNodes
+        }
+    }
+
+    private mutating func sourceFile(_ e: Expr) throws -> [PlanStep] {
+        let path = resolvePath(try scalar(e, "file name"))
+        guard fileStack.count < 16, !fileStack.contains(path) else {
+            throw Failure(message: "'\(path)' is already being sourced (a cycle, or nesting deeper than 16)", range: e.range)
+        }
+        let text: String
+        do { text = try options.readFile(path) } catch {
+            throw Failure(message: "cannot read '\(path)': \(Self.reason(error))", range: e.range)
+        }
+        return compileFile(SourceFile(name: path, text: text))
+    }
+
+    private func resolvePath(_ path: String) -> String {
+        guard !path.hasPrefix("/"), file.contains("/") else { return path }
+        return (file as NSString).deletingLastPathComponent + "/" + path
+    }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError || ns.code == 260 { return "no such file" }
+        return ns.localizedDescription
+    }
+
+    // MARK: values
+
+    mutating func value(_ e: Expr) throws -> Value {
+        switch e {
+        case .name(let n, _), .string(let n, _): return .string(n)
+        case .number(let n, _): return .number(n)
+        case .variable(let v, let r):
+            guard let bound = variables[v] else {
+                var message = "undefined variable '$\(v)'"
+                if let s = Suggestion.closest(to: v, in: Array(variables.keys)) { message += "; did you mean '$\(s)'?" }
+                throw Failure(message: message, range: r)
+            }
+            return bound
+        case .list(let items, _): return .list(try items.map { try value($0) })
+        case .lines(let fileExpr, _):
+            let path = resolvePath(try scalar(fileExpr, "file name"))
+            let text: String
+            do { text = try options.readFile(path) } catch {
+                throw Failure(message: "cannot read '\(path)': \(Self.reason(error))", range: fileExpr.range)
+            }
+            let lines = text.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") && !$0.hasPrefix("--") }
+            return .list(lines.map(Value.string))
+        }
+    }
+
+    mutating func scalar(_ e: Expr, _ what: String) throws -> String {
+        let v = try value(e)
+        switch v {
+        case .string(let s): return s
+        case .number(let n): return String(n)
+        case .list(let items):
+            if items.count == 1, case .string(let s) = items[0] { return s }
+            throw Failure(message: "expected one \(what), found a list of \(items.count)", range: e.range)
+        }
+    }
+
+    mutating func strings(_ e: Expr) throws -> [String] { try value(e).flattened }
+
+    mutating func int(_ e: Expr, _ what: String) throws -> Int {
+        let v = try value(e)
+        if case .number(let n) = v { return n }
+        if case .string(let s) = v, let n = Int(s) { return n }
+        throw Failure(message: "expected a number for \(what)", range: e.range)
+    }
+
+    // MARK: names
+
+    mutating func accountName(_ e: Expr) throws -> String {
+        let n = try scalar(e, "account name")
+        guard Names.account(n) else {
+            throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: e.range)
+        }
+        return n
+    }
+
+    mutating func schemaName(_ e: Expr) throws -> String {
+        let n = try scalar(e, "schema name")
+        if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
+        return n
+    }
+
+    // MARK: statements
+
+    private mutating func instanceSpec(_ nameExpr: Expr, _ options: [InstanceOption], _ range: SourceRange) throws -> InstanceSpec {
+        let name = try scalar(nameExpr, "instance name")
+        guard Names.instance(name) else {
+            throw Failure(message: "invalid instance name '\(name)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: nameExpr.range)
+        }
+        let known = ["flavor", "engine", "nodes", "vpc", "subnet", "security_group", "az", "time_zone", "admin_user"]
+        var values: [String: Expr] = [:]
+        for o in options {
+            guard known.contains(o.key) else {
+                var message = "unknown instance option '\(o.key)'"
+                if let s = Suggestion.closest(to: o.key, in: known) { message += "; did you mean '\(s)'?" }
+                throw Failure(message: message, range: o.range)
+            }
+            if values[o.key] != nil { throw Failure(message: "option '\(o.key)' is given twice", range: o.range) }
+            values[o.key] = o.value
+        }
+        for required in ["flavor", "nodes", "vpc", "subnet", "security_group", "az"] where values[required] == nil {
+            throw Failure(message: "create instance needs '\(required) = …' (required: flavor, nodes, vpc, subnet, security_group, az)", range: nameExpr.range)
+        }
+        let nodes = try int(values["nodes"]!, "nodes")
+        guard (1...32).contains(nodes) else { throw Failure(message: "nodes must be from 1 to 32", range: values["nodes"]!.range) }
+        return InstanceSpec(
+            name: name, flavor: try scalar(values["flavor"]!, "flavor"), engine: try values["engine"].map { try scalar($0, "engine") },
+            nodes: nodes, vpc: try scalar(values["vpc"]!, "vpc"), subnet: try scalar(values["subnet"]!, "subnet"),
+            securityGroup: try scalar(values["security_group"]!, "security group"), zones: try strings(values["az"]!),
+            timeZone: try values["time_zone"].map { try scalar($0, "time zone") },
+            adminUser: try values["admin_user"].map { try scalar($0, "admin user") }, adminPassword: nil)
+    }
+
+    private mutating func schemaPlan(_ spec: SchemaSpec) throws -> SchemaPlan {
+        let shards = try int(spec.shards, "shards")
+        let rds = try strings(spec.rds)
+        guard !rds.isEmpty else { throw Failure(message: "name at least one RDS instance", range: spec.rds.range) }
+        let mode: ShardMode = spec.mode == "single" ? .single : .cluster
+        if mode == .single, shards != 1 || rds.count != 1 {
+            throw Failure(message: "a single-mode schema has 1 shard on 1 RDS instance", range: spec.shards.range)
+        }
+        if mode == .cluster, shards < rds.count || shards > rds.count * 64 {
+            throw Failure(message: "\(shards) shards on \(rds.count) RDS instance\(rds.count == 1 ? "" : "s"): use \(rds.count) to \(rds.count * 64)", range: spec.shards.range)
+        }
+        return SchemaPlan(name: try schemaName(spec.name), ifNotExists: spec.ifNotExists, shards: shards, mode: mode, rds: rds,
+                          adminUser: try spec.adminUser.map { try scalar($0, "admin user") }, adminPassword: spec.adminPassword)
+    }
+
+    private mutating func userPlan(_ spec: UserSpec) throws -> UserPlan {
+        var base: [BasePermission] = [.select]
+        var extended: [ExtendedPermission] = []
+        if let p = spec.privileges {
+            let parsed = try privileges(p)
+            base = parsed.base
+            extended = parsed.extended
+            guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
+            for e in extended where !base.contains(e.requiredBase) {
+                throw Failure(message: "\(e.rawValue) needs \(e.requiredBase.rawValue) as well", range: p.range)
+            }
+        }
+        let comment = try spec.comment.map { try scalar($0, "comment") }
+        if let comment, comment.count > 256, let r = spec.comment?.range {
+            throw Failure(message: "a comment holds at most 256 characters (this one has \(comment.count))", range: r)
+        }
+        return UserPlan(name: try accountName(spec.name), ifNotExists: spec.ifNotExists, password: spec.password,
+                        base: base, extended: extended, schemas: try spec.schemas.map { try schemaList($0) } ?? [],
+                        comment: comment)
+    }
+
+    private mutating func schemaList(_ e: Expr) throws -> [String] {
+        let names = try strings(e).map { $0.lowercased() }
+        for n in names {
+            if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
+        }
+        return names
+    }
+
+    struct Privileges { var base: [BasePermission]; var extended: [ExtendedPermission]; var all: Bool }
+
+    /// `all`, the eight basic privileges (any case) and the extended ones.
+    mutating func privileges(_ e: Expr) throws -> Privileges {
+        var base: [BasePermission] = [], extended: [ExtendedPermission] = [], all = false
+        let items: [(String, SourceRange)]
+        if case .list(let list, _) = e {
+            items = try list.flatMap { item in try strings(item).map { ($0, item.range) } }
+        } else {
+            items = try strings(e).map { ($0, e.range) }
+        }
+        let names = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
+        for (word, range) in items {
+            if word.lowercased() == "all" {
+                all = true
+                base = BasePermission.allCases
+            } else if let b = BasePermission(rawValue: word.uppercased()) {
+                if !base.contains(b) { base.append(b) }
+            } else if let x = ExtendedPermission.allCases.first(where: { $0.rawValue.lowercased() == word.lowercased() }) {
+                if !extended.contains(x) { extended.append(x) }
+            } else {
+                var message = "unknown privilege '\(word)'"
+                if let s = Suggestion.closest(to: word, in: names) { message += "; did you mean '\(s)'?" }
+                else { message += " (basic: \(BasePermission.allCases.map(\.rawValue).joined(separator: ", ")); extended: \(ExtendedPermission.allCases.map(\.rawValue).joined(separator: ", ")); or ALL)" }
+                throw Failure(message: message, range: range)
+            }
+        }
+        return Privileges(base: base.sorted(), extended: extended.sorted(), all: all)
+    }
+
+    private mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
+        let privs = try privileges(p)
+        let userNames = try strings(users)
+        for u in userNames where !Names.account(u) {
+            throw Failure(message: "invalid account name '\(u)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: users.range)
+        }
+        guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
+        return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,
+                      schemas: try schemas.map { try schemaList($0) }, users: userNames, range: range, file: file)
+    }
+}
+
+/// Name rules the compiler checks before anything is sent (ddm-api.md §10.2).
+enum Names {
+    static func isLetter(_ c: Character) -> Bool { c.isASCII && c.isLetter }
+    static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+
+    static func account(_ s: String) -> Bool {
+        (1...32).contains(s.count) && s.first.map(isLetter) == true && s.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" }
+    }
+
+    static func instance(_ s: String) -> Bool {
+        (4...64).contains(s.count) && s.first.map(isLetter) == true
+            && s.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" || $0 == "_" }
+    }
+
+    static func schemaProblem(_ s: String) -> String? {
+        if ["information_schema", "mysql", "performance_schema", "sys"].contains(s.lowercased()) { return "it is reserved" }
+        if !(2...48).contains(s.count) { return "2 to 48 characters" }
+        let lower = s.lowercased()
+        guard lower.first.map({ $0.isASCII && $0.isLetter }) == true,
+              lower.allSatisfy({ ($0.isASCII && $0.isLetter) || isDigit($0) || $0 == "_" }) else {
+            return "it must start with a letter and hold only letters, digits and '_'"
+        }
+        return nil
+    }
+}

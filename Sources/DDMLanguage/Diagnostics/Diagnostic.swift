@@ -1,0 +1,70 @@
+/// A problem in a script, tied to the source range it is about.
+public struct Diagnostic: Error, Sendable, Equatable {
+    public enum Severity: String, Sendable { case error, warning, note }
+
+    public var severity: Severity
+    public var message: String
+    public var range: SourceRange
+    /// The file the range belongs to (a `source`d file may differ from the main one).
+    public var file: String
+
+    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, file: String) {
+        self.severity = severity; self.message = message; self.range = range; self.file = file
+    }
+}
+
+/// Renders diagnostics clang-style: `file:line:col: error: message`, the line, and a marker.
+public struct DiagnosticFormatter: Sendable {
+    public var color: Bool
+    public init(color: Bool = false) { self.color = color }
+
+    public func format(_ d: Diagnostic, in source: SourceFile) -> String {
+        let (line, column) = source.location(d.range.start)
+        let lineText = source.line(line)
+        let gutter = String(line)
+        let pad = String(repeating: " ", count: gutter.count)
+        // Underline within the first line of the range only.
+        let endLoc = source.location(d.range.end)
+        let width = endLoc.line == line ? max(1, endLoc.column - column) : max(1, lineText.count - column + 1)
+        let marker = "^" + String(repeating: "~", count: max(0, width - 1))
+        let severity = paint(d.severity.rawValue + ":", d.severity == .error ? "31" : d.severity == .warning ? "35" : "36")
+        let indent = String(lineText.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " })
+        return """
+            \(paint("\(d.file):\(line):\(column):", "1")) \(severity) \(d.message)
+             \(gutter) | \(lineText)
+             \(pad) | \(indent)\(paint(marker, "32"))
+            """
+    }
+
+    private func paint(_ s: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+    }
+}
+
+/// "did you mean" for misspelt keywords and privileges.
+enum Suggestion {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let w = word.lowercased()
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(w, c.lowercased())
+            if d <= max(1, min(3, c.count / 3)), best.map({ d < $0.1 }) ?? true { best = (c, d) }
+        }
+        return best?.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        for i in 1...a.count {
+            var cur = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,124 @@
+import DDMKit
+
+/// Computes each account's final state from a batch of grant/revoke changes,
+/// applied in order to the accounts as read once. Pure: no network.
+public struct BatchPlanner: Sendable {
+    public struct State: Sendable, Equatable {
+        public var base: [BasePermission]
+        public var extended: [ExtendedPermission]
+        public var schemas: [String]
+
+        public init(base: [BasePermission], extended: [ExtendedPermission], schemas: [String]) {
+            self.base = base.sorted(); self.extended = extended.sorted(); self.schemas = schemas
+        }
+
+        init(_ a: Account) {
+            self.init(base: (a.baseAuthority ?? []).compactMap(BasePermission.init(rawValue:)),
+                      extended: (a.extendAuthority ?? []).compactMap(ExtendedPermission.init(rawValue:)),
+                      schemas: a.schemaNames.map { $0.lowercased() })
+        }
+
+        public var privilegeText: String {
+            let all = base.map(\.rawValue) + extended.map(\.rawValue)
+            return all.isEmpty ? "(none)" : all.joined(separator: ",")
+        }
+        public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }
+    }
+
+    public struct Target: Sendable, Equatable {
+        public var account: String
+        public var before: State
+        public var after: State
+        public var changed: Bool { before != after }
+    }
+
+    public struct Outcome: Sendable {
+        /// In the order accounts first appear in the batch.
+        public var targets: [Target]
+        /// Plan-time errors, with the change they come from.
+        public var errors: [(change: Change, message: String)]
+        /// Honest notes about account-wide permissions.
+        public var notes: [String]
+    }
+
+    public static func plan(_ changes: [Change], accounts: [Account]) -> Outcome {
+        var byName: [String: Account] = [:]
+        for a in accounts { byName[a.name] = a }
+        var states: [String: State] = [:]
+        var order: [String] = []
+        var errors: [(Change, String)] = []
+        var notes: [String] = []
+        var failed: Set<String> = []
+
+        for change in changes {
+            for user in change.users {
+                guard let account = byName[user] else {
+                    if !failed.contains(user) {
+                        errors.append((change, "account '\(user)' does not exist"))
+                        failed.insert(user)
+                    }
+                    continue
+                }
+                if states[user] == nil { states[user] = State(account); order.append(user) }
+                var s = states[user]!
+                switch apply(change, to: &s, user: user) {
+                case .failure(let message):
+                    errors.append((change, message))
+                    failed.insert(user)
+                case .success(let note):
+                    if let note { notes.append(note) }
+                    states[user] = s
+                }
+            }
+        }
+        let targets = order.filter { !failed.contains($0) }.map { name in
+            Target(account: name, before: State(byName[name]!), after: states[name]!)
+        }
+        return Outcome(targets: targets, errors: errors, notes: notes)
+    }
+
+    enum Applied { case success(String?), failure(String) }
+
+    static func apply(_ c: Change, to s: inout State, user: String) -> Applied {
+        let privs = c.privilegeText
+        switch c.kind {
+        case .grant:
+            let newSchemas = (c.schemas ?? []).filter { !s.schemas.contains($0) }
+            let others = s.schemas.filter { !(c.schemas ?? []).contains($0) }
+            s.base = Array(Set(s.base).union(c.base)).sorted()
+            s.extended = Array(Set(s.extended).union(c.extended)).sorted()
+            for e in s.extended where !s.base.contains(e.requiredBase) {
+                return .failure("\(e.rawValue) needs \(e.requiredBase.rawValue): grant \(e.requiredBase.rawValue) to \(user) as well")
+            }
+            s.schemas += newSchemas
+            if !others.isEmpty, !(c.base.isEmpty && c.extended.isEmpty) {
+                return .success("\(user): permissions are account-wide, so \(privs) also applies to \(others.joined(separator: ", "))")
+            }
+            return .success(nil)
+        case .revoke:
+            if let schemas = c.schemas {
+                if c.all {
+                    // `revoke all on S` detaches S; the account's permission set stays.
+                    s.schemas.removeAll { schemas.contains($0) }
+                    return .success(nil)
+                }
+                let uncovered = s.schemas.filter { !schemas.contains($0) }
+                guard uncovered.isEmpty else {
+                    return .failure("""
+                        cannot revoke \(privs) on \(schemas.joined(separator: ", ")) from \(user): DDM permissions are account-wide \
+                        and \(user) also reaches \(uncovered.joined(separator: ", ")); either 'revoke \(privs) from \(user);' \
+                        (every schema) or 'revoke all on \(schemas.joined(separator: ", ")) from \(user);' (detach the schema)
+                        """)
+                }
+            }
+            s.base.removeAll { c.base.contains($0) }
+            s.extended.removeAll { c.extended.contains($0) }
+            let orphaned = s.extended.filter { !s.base.contains($0.requiredBase) }
+            s.extended.removeAll { orphaned.contains($0) }
+            if !orphaned.isEmpty {
+                return .success("\(user): \(orphaned.map(\.rawValue).joined(separator: ", ")) removed with its basic privilege")
+            }
+            return .success(nil)
+        }
+    }
+}

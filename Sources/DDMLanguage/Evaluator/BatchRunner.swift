@@ -1,0 +1,100 @@
+import DDMKit
+
+/// Failures of a batch, one diagnostic per account, plus what was applied anyway.
+struct BatchFailure: Error {
+    var diagnostics: [Diagnostic]
+    var applied: [String]
+}
+
+/// The batch engine: reads the instance's accounts once (every page), works
+/// out each account's final state, and sends one modify call per account that
+/// actually changes, concurrently up to a bound, paced by the client's limiter.
+struct BatchRunner {
+    let evaluator: Evaluator
+    let sink: any OutputSink
+
+    func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
+        let client = evaluator.client
+        let instance = try await evaluator.instanceId()
+        let before = await client.callCounts()
+        let accounts = try await client.allAccounts(instance: instance)
+        let outcome = BatchPlanner.plan(changes, accounts: accounts)
+        if !outcome.errors.isEmpty {
+            // Plan-time errors stop the whole batch before any write.
+            throw BatchFailure(diagnostics: outcome.errors.map {
+                Diagnostic(.error, $0.message, at: $0.change.range, file: $0.change.file)
+            }, applied: [])
+        }
+        for note in outcome.notes { await sink.message("note: " + note) }
+        let changed = outcome.targets.filter(\.changed)
+        let unchanged = outcome.targets.count - changed.count
+        guard write else {
+            await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
+                [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]
+            }))
+            await sink.message("dry run: \(changed.count) account\(changed.count == 1 ? "" : "s") would change, \(unchanged) unchanged; no writes")
+            return nil
+        }
+
+        var results: [String: Result<Void, Error>] = [:]
+        let total = changed.count
+        let limit = max(1, evaluator.options.concurrency)
+        var cancelled = false
+        await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
+            var next = 0
+            func launch() {
+                let target = changed[next]
+                next += 1
+                group.addTask {
+                    do {
+                        try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
+                            baseAuthority: target.after.base,
+                            extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
+                            databases: target.after.schemas))
+                        return (target.account, .success(()))
+                    } catch {
+                        return (target.account, .failure(error))
+                    }
+                }
+            }
+            while next < min(limit, total) { launch() }
+            for await (account, result) in group {
+                if case .failure(let e) = result, e is CancellationError { cancelled = true; continue }
+                results[account] = result
+                await sink.progress("batch: \(results.count)/\(total) accounts written")
+                if Task.isCancelled { cancelled = true }
+                if next < total && !cancelled { launch() }
+            }
+        }
+        await sink.progress(nil)
+        let after = await client.callCounts()
+
+        var rows: [[String]] = []
+        var failures: [Diagnostic] = []
+        var applied: [String] = []
+        for t in changed {
+            switch results[t.account] {
+            case .success:
+                rows.append([t.account, "changed", t.after.privilegeText, t.after.schemaText])
+                applied.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)")
+            case .failure(let e):
+                rows.append([t.account, "failed", Evaluator.message(e), ""])
+                failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
+            case nil:
+                rows.append([t.account, "not applied", "", ""])
+            }
+        }
+        for t in outcome.targets where !t.changed {
+            rows.append([t.account, "unchanged", t.after.privilegeText, t.after.schemaText])
+        }
+        await sink.table(ResultTable(columns: ["account", "result", "privileges", "schemas"], rows: rows))
+        await sink.message("batch: \(applied.count) changed, \(unchanged) unchanged, \(failures.count) failed"
+            + " (API calls: \(after.reads - before.reads) read, \(after.writes - before.writes) write)")
+        if cancelled {
+            await sink.message("interrupted: \(applied.count) of \(total) changes were applied")
+            throw CancellationError()
+        }
+        if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied) }
+        return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"
+    }
+}

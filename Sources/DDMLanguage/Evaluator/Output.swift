@@ -1,0 +1,57 @@
+/// Rows and columns a statement produces; the shell renders them as a table, JSON or CSV.
+public struct ResultTable: Sendable, Equatable {
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[String]]
+    public init(title: String? = nil, columns: [String], rows: [[String]]) {
+        self.title = title; self.columns = columns; self.rows = rows
+    }
+}
+
+/// Where the evaluator's results go.
+public protocol OutputSink: Sendable {
+    func table(_ table: ResultTable) async
+    func message(_ text: String) async
+    /// Progress of a batch or a wait; nil clears it.
+    func progress(_ text: String?) async
+}
+
+/// Turns a `SecretSource` into the secret's value at run time.
+public protocol SecretResolver: Sendable {
+    func resolve(_ source: SecretSource, purpose: String) throws -> String
+}
+
+/// Resolves `env` and `file` secrets; `prompt` goes to the closure (the shell's no-echo prompt).
+public struct DefaultSecretResolver: SecretResolver {
+    public var environment: [String: String]
+    public var prompt: @Sendable (String) throws -> String
+
+    public init(environment: [String: String], prompt: @escaping @Sendable (String) throws -> String) {
+        self.environment = environment; self.prompt = prompt
+    }
+
+    public func resolve(_ source: SecretSource, purpose: String) throws -> String {
+        switch source {
+        case .literal(let s, _): return s.value
+        case .env(let name, _):
+            guard let v = environment[name], !v.isEmpty else { throw EvaluationError("environment variable \(name) is not set") }
+            return v
+        case .file(let path, _):
+            do {
+                var text = try String(contentsOfFile: path, encoding: .utf8)
+                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                return text
+            } catch {
+                throw EvaluationError("cannot read the secret file '\(path)'")
+            }
+        case .prompt: return try prompt(purpose)
+        }
+    }
+}
+
+public struct EvaluationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+import Foundation

@@ -1,0 +1,137 @@
+/// Turns source bytes into tokens. Never fails: bad input becomes a
+/// diagnostic and lexing goes on, so one run reports every problem.
+public struct Lexer {
+    private let source: SourceFile
+    private let bytes: [UInt8]
+    private var pos = 0
+    private var previousWasPassword = false
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(_ source: SourceFile) {
+        self.source = source
+        self.bytes = source.bytes
+    }
+
+    public static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(source)
+        var tokens: [Token] = []
+        while true {
+            let t = lexer.next()
+            tokens.append(t)
+            if t.kind == .eof { break }
+        }
+        return (tokens, lexer.diagnostics)
+    }
+
+    private func peek(_ ahead: Int = 0) -> UInt8? {
+        pos + ahead < bytes.count ? bytes[pos + ahead] : nil
+    }
+
+    private mutating func error(_ message: String, _ start: Int, _ end: Int) {
+        diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
+    }
+
+    static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "_")
+    }
+
+    public mutating func next() -> Token {
+        let token = scan()
+        if case .word(let w) = token.kind {
+            previousWasPassword = w.lowercased() == "password"
+        } else {
+            previousWasPassword = false
+        }
+        return token
+    }
+
+    private mutating func scan() -> Token {
+        skipTrivia()
+        let start = pos
+        guard let c = peek() else { return Token(.eof, SourceRange(pos, pos)) }
+        switch c {
+        case UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
+             UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "="):
+            pos += 1
+            return Token(.punct(Character(UnicodeScalar(c))), SourceRange(start, pos))
+        case UInt8(ascii: "'"):
+            let text = quoted(UInt8(ascii: "'"), what: "string")
+            let range = SourceRange(start, pos)
+            return previousWasPassword ? Token(.secret(Secret(text)), range) : Token(.string(text), range)
+        case UInt8(ascii: "\""), UInt8(ascii: "`"):
+            let text = quoted(c, what: "quoted name")
+            if text.isEmpty { error("a quoted name cannot be empty", start, pos) }
+            return Token(.quotedName(text), SourceRange(start, pos))
+        case UInt8(ascii: "$"):
+            pos += 1
+            let nameStart = pos
+            while let b = peek(), Lexer.isWordByte(b) { pos += 1 }
+            if pos == nameStart {
+                error("expected a variable name after '$'", start, pos)
+                return Token(.variable(""), SourceRange(start, pos))
+            }
+            return Token(.variable(String(decoding: bytes[nameStart..<pos], as: UTF8.self)), SourceRange(start, pos))
+        default:
+            if Lexer.isWordByte(c) { return word(start) }
+            // One whole (possibly multi-byte) character, so the caret points at it.
+            pos += 1
+            while let b = peek(), b & 0xC0 == 0x80 { pos += 1 }
+            let shown = String(decoding: bytes[start..<pos], as: UTF8.self)
+            error("unexpected character '\(shown.unicodeScalars.allSatisfy { $0.properties.isWhitespace == false && $0.value >= 0x20 } ? shown : "\\u{\(String(shown.unicodeScalars.first?.value ?? 0, radix: 16))}")'", start, pos)
+            return scan()
+        }
+    }
+
+    /// Words may hold `-` and `.` inside (`ddm-prod`, `ddm.c6.large.2`, job ids).
+    private mutating func word(_ start: Int) -> Token {
+        while let b = peek() {
+            if Lexer.isWordByte(b) {
+                pos += 1
+            } else if (b == UInt8(ascii: "-") || b == UInt8(ascii: ".")), let n = peek(1), Lexer.isWordByte(n),
+                      !(b == UInt8(ascii: "-") && n == UInt8(ascii: "-")) {
+                pos += 1
+            } else {
+                break
+            }
+        }
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
+            error("number '\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large", start, pos)
+            return Token(.number(Int.max), SourceRange(start, pos))
+        }
+        return Token(.word(text), SourceRange(start, pos))
+    }
+
+    /// A quoted run; the quote doubled stands for itself (`'it''s'`).
+    private mutating func quoted(_ quote: UInt8, what: String) -> String {
+        let start = pos
+        pos += 1
+        var out: [UInt8] = []
+        while let b = peek() {
+            if b == quote {
+                if peek(1) == quote { out.append(quote); pos += 2; continue }
+                pos += 1
+                return String(decoding: out, as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\n"), quote != UInt8(ascii: "'") { break }
+            out.append(b)
+            pos += 1
+        }
+        error("unterminated \(what)", start, min(pos, start + 1))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Spaces, `-- comments` and `# comments` (so a shebang line is a comment).
+    private mutating func skipTrivia() {
+        while let b = peek() {
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                pos += 1
+            } else if b == UInt8(ascii: "#") || (b == UInt8(ascii: "-") && peek(1) == UInt8(ascii: "-")) {
+                while let c = peek(), c != UInt8(ascii: "\n") { pos += 1 }
+            } else {
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// One lexical token with its byte range.
+public struct Token: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A bare word: keyword or name (keywords are matched case-insensitively by the parser).
+        case word(String)
+        /// A `"quoted"` or `` `quoted` `` name: never a keyword.
+        case quotedName(String)
+        case string(String)
+        /// A string literal right after `password`: a secret, never echoed or logged.
+        case secret(Secret)
+        case number(Int)
+        case variable(String)
+        case punct(Character)
+        case eof
+    }
+
+    public var kind: Kind
+    public var range: SourceRange
+
+    public init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+
+    /// The word in lower case when this is a bare word.
+    public var keyword: String? {
+        if case .word(let w) = kind { return w.lowercased() }
+        return nil
+    }
+
+    public func isKeyword(_ k: String) -> Bool { keyword == k }
+    public func isPunct(_ c: Character) -> Bool { kind == .punct(c) }
+}
+
+/// A secret value. Its description never shows the value, so string
+/// interpolation, logging and `dump` cannot leak it by accident.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "***" }
+    public var debugDescription: String { "Secret(***)" }
+}

@@ -1,0 +1,483 @@
+/// Recursive-descent parser. Recovers at `;` and statement keywords so one
+/// run reports every real error once; knows when input is merely incomplete
+/// (the REPL asks it instead of counting brackets).
+public struct Parser {
+    public struct Result: Sendable {
+        public var statements: [Statement]
+        public var diagnostics: [Diagnostic]
+        /// The input ended inside a statement, string or block.
+        public var incomplete: Bool
+    }
+
+    struct Failure: Error { var message: String; var range: SourceRange; var atEOF: Bool }
+
+    static let statementKeywords: Set<String> = [
+        "use", "show", "create", "drop", "restart", "rename", "alter", "reload", "grant", "revoke",
+        "let", "source", "explain", "help",
+    ]
+    static let allStatementKeywords = statementKeywords.union(["wait", "for", "set"]).sorted()
+    static let maxDepth = 64
+
+    private let source: SourceFile
+    private var tokens: [Token]
+    private var index = 0
+    private var diagnostics: [Diagnostic]
+    private var incomplete = false
+    private var depth = 0
+
+    public init(_ source: SourceFile) {
+        self.source = source
+        let lexed = Lexer.tokenize(source)
+        self.tokens = lexed.tokens
+        self.diagnostics = lexed.diagnostics
+        // An unterminated string that runs to the end is unfinished input, not a typo.
+        if lexed.diagnostics.contains(where: { $0.message.hasPrefix("unterminated") }) { incomplete = true }
+    }
+
+    public static func parse(_ source: SourceFile) -> Result {
+        var p = Parser(source)
+        return p.parseScript()
+    }
+
+    /// For the REPL: true while the text cannot be a complete script yet.
+    public static func isIncomplete(_ text: String) -> Bool {
+        let r = parse(SourceFile(name: "<input>", text: text))
+        return r.incomplete
+    }
+
+    // MARK: cursor
+
+    private var current: Token { tokens[index] }
+    private var atEnd: Bool { current.kind == .eof }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    private func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
+
+    private mutating func match(_ keyword: String) -> Bool {
+        guard check(keyword) else { return false }
+        advance()
+        return true
+    }
+
+    private mutating func match(punct c: Character) -> Bool {
+        guard current.isPunct(c) else { return false }
+        advance()
+        return true
+    }
+
+    private func failure(_ message: String) -> Failure {
+        Failure(message: message, range: current.range, atEOF: atEnd)
+    }
+
+    private var found: String {
+        switch current.kind {
+        case .eof: "end of input"
+        case .word(let w): "'\(w.prefix(40))'"
+        case .quotedName(let n): "\"\(n.prefix(40))\""
+        case .string: "a string"
+        case .secret: "a secret"
+        case .number(let n): "'\(n)'"
+        case .variable(let v): "'$\(v)'"
+        case .punct(let c): "'\(c)'"
+        }
+    }
+
+    @discardableResult
+    private mutating func expect(_ keyword: String, _ context: String) throws -> Token {
+        guard check(keyword) else {
+            var message = "expected '\(keyword)' \(context), found \(found)"
+            if let w = current.keyword, Suggestion.distance(w, keyword) <= 2, w != keyword {
+                message = "expected '\(keyword)' \(context), found \(found); did you mean '\(keyword)'?"
+            }
+            throw failure(message)
+        }
+        return advance()
+    }
+
+    private mutating func expect(punct c: Character, _ context: String) throws {
+        guard match(punct: c) else { throw failure("expected '\(c)' \(context), found \(found)") }
+    }
+
+    // MARK: script
+
+    mutating func parseScript() -> Result {
+        var statements: [Statement] = []
+        while !atEnd {
+            if match(punct: ";") { continue }
+            do {
+                statements.append(try statement())
+            } catch let f as Failure {
+                report(f)
+                synchronize()
+            } catch {}
+        }
+        return Result(statements: statements, diagnostics: diagnostics, incomplete: incomplete)
+    }
+
+    private mutating func report(_ f: Failure) {
+        if f.atEOF { incomplete = true }
+        diagnostics.append(Diagnostic(.error, f.message, at: f.range, file: source.name))
+    }
+
+    /// Skip to the end of the broken statement: past `;`, or to a keyword that starts one.
+    private mutating func synchronize() {
+        while !atEnd {
+            if match(punct: ";") { return }
+            if current.isPunct("}") { return }
+            advance()
+            if let k = current.keyword, Self.statementKeywords.contains(k) { return }
+        }
+    }
+
+    /// statement := <keyword-led statement> ';'
+    mutating func statement() throws -> Statement {
+        let start = current.range.start
+        let kind = try statementKind()
+        if case .forLoop = kind {
+            _ = match(punct: ";")
+        } else if case .explain = kind {
+            // The explained statement consumed the ';'.
+        } else {
+            try expect(punct: ";", "at the end of the statement")
+        }
+        return Statement(kind: kind, range: SourceRange(start, tokens[max(0, index - 1)].range.end))
+    }
+
+    private mutating func statementKind() throws -> Statement.Kind {
+        guard let k = current.keyword else {
+            throw failure("expected a statement, found \(found)")
+        }
+        switch k {
+        case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
+        case "show": advance(); return .show(try showTarget())
+        case "create": advance(); return try create()
+        case "restart": return try restart()
+        case "drop": advance(); return try drop()
+        case "rename":
+            advance(); try expect("instance", "after 'rename'")
+            let i = try name("instance name")
+            try expect("to", "before the new name")
+            return .renameInstance(i, to: try name("new instance name"))
+        case "alter": advance(); return try alter()
+        case "reload":
+            advance(); try expect("table", "after 'reload'"); try expect("data", "after 'reload table'")
+            try expect("on", "before the instance"); try expect("instance", "after 'on'")
+            return .reloadTableData(try name("instance name"))
+        case "wait":
+            advance()
+            if match("job") { return .waitJob(try name("job id")) }
+            if match("instance") { return .waitInstance(try name("instance name")) }
+            throw failure("expected 'job' or 'instance' after 'wait', found \(found)")
+        case "grant":
+            advance()
+            let privileges = try list("privilege")
+            try expect("on", "before the schemas")
+            let schemas = try list("schema name")
+            try expect("to", "before the account names")
+            return .grant(privileges: privileges, schemas: schemas, users: try list("account name"))
+        case "revoke":
+            advance()
+            let privileges = try list("privilege")
+            var schemas: Expr?
+            if match("on") { schemas = try list("schema name") }
+            try expect("from", "before the account names")
+            return .revoke(privileges: privileges, schemas: schemas, users: try list("account name"))
+        case "let":
+            advance()
+            let variable = try identifier("variable name")
+            try expect(punct: "=", "after the variable name")
+            return .letBinding(variable, try value())
+        case "for": return try forLoop()
+        case "source": advance(); return .source(try stringValue("file name"))
+        case "explain":
+            advance()
+            if check("explain") { throw failure("'explain' cannot explain itself") }
+            return .explain(try nested { try $0.statement() })
+        case "set":
+            advance(); try expect("on_error", "after 'set'")
+            _ = match(punct: "=")
+            if match("stop") { return .setOnError(continueOnError: false) }
+            if match("continue") { return .setOnError(continueOnError: true) }
+            throw failure("expected 'stop' or 'continue', found \(found)")
+        case "help":
+            advance()
+            if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }
+            return .help(nil)
+        default:
+            var message = "unknown statement \(found)"
+            if let s = Suggestion.closest(to: k, in: Self.allStatementKeywords) { message += "; did you mean '\(s)'?" }
+            throw failure(message)
+        }
+    }
+
+    private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maxDepth { throw failure("nesting is deeper than \(Self.maxDepth) levels") }
+        return try body(&self)
+    }
+
+    /// show instances | instance N | engines | flavors | schemas | schema N | available rds | users | grants for U | job ID | nodes
+    private mutating func showTarget() throws -> ShowTarget {
+        if match("instances") { return .instances }
+        if match("instance") { return .instance(try name("instance name")) }
+        if match("engines") { return .engines }
+        if match("flavors") { return .flavors }
+        if match("schemas") || match("databases") { return .schemas }
+        if match("schema") || match("database") { return .schema(try name("schema name")) }
+        if match("available") { try expect("rds", "after 'show available'"); return .availableRDS }
+        if match("users") || match("accounts") { return .users }
+        if match("grants") { try expect("for", "after 'show grants'"); return .grants(try name("account name")) }
+        if match("job") { return .job(try name("job id")) }
+        if match("nodes") { return .nodes }
+        var message = "expected what to show (instances, instance, engines, flavors, schemas, schema, available rds, users, grants, job, nodes), found \(found)"
+        if let w = current.keyword, let s = Suggestion.closest(to: w, in: ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"]) {
+            message = "cannot show \(found); did you mean '\(s)'?"
+        }
+        throw failure(message)
+    }
+
+    /// create instance … | create schema … | create user …
+    private mutating func create() throws -> Statement.Kind {
+        if match("instance") {
+            let n = try name("instance name")
+            try expect("with", "before the instance options")
+            var options: [InstanceOption] = []
+            repeat {
+                let start = current.range.start
+                let key = try identifier("option name").lowercased()
+                try expect(punct: "=", "after '\(key)'")
+                let v = try value()
+                options.append(InstanceOption(key: key, value: v, range: SourceRange(start, v.range.end)))
+            } while match(punct: ",")
+            return .createInstance(name: n, options: options, wait: match("wait"))
+        }
+        if match("schema") || match("database") {
+            let n = try name("schema name")
+            let ifNotExists = try ifNot()
+            try expect("shards", "after the schema name")
+            let shards = try value()
+            var mode: String?
+            if match("mode") {
+                if match("cluster") { mode = "cluster" } else if match("single") { mode = "single" } else {
+                    throw failure("expected 'cluster' or 'single' after 'mode', found \(found)")
+                }
+            }
+            try expect("on", "before the RDS instances"); try expect("rds", "after 'on'")
+            let rds = try list("RDS instance id")
+            var adminUser: Expr?, adminPassword: SecretSource?
+            if match("admin") {
+                try expect("user", "after 'admin'")
+                adminUser = try name("RDS admin user")
+                try expect("password", "after the admin user")
+                adminPassword = try secret()
+            }
+            return .createSchema(SchemaSpec(name: n, ifNotExists: ifNotExists, shards: shards, mode: mode, rds: rds,
+                                            adminUser: adminUser, adminPassword: adminPassword))
+        }
+        if match("user") || match("account") {
+            let n = try name("account name")
+            let ifNotExists = try ifNot()
+            try expect("password", "after the account name")
+            let password = try secret()
+            var spec = UserSpec(name: n, ifNotExists: ifNotExists, password: password)
+            while true {
+                if match("with") { spec.privileges = try list("privilege") }
+                else if match("on") { spec.schemas = try list("schema name") }
+                else if match("comment") { spec.comment = try stringValue("comment") }
+                else { break }
+            }
+            return .createUser(spec)
+        }
+        throw failure("expected 'instance', 'schema' or 'user' after 'create', found \(found)")
+    }
+
+    private mutating func ifNot() throws -> Bool {
+        guard match("if") else { return false }
+        try expect("not", "after 'if'"); try expect("exists", "after 'if not'")
+        return true
+    }
+
+    private mutating func ifExists() throws -> Bool {
+        guard match("if") else { return false }
+        try expect("exists", "after 'if'")
+        return true
+    }
+
+    /// restart instance N [hard] [wait]
+    private mutating func restart() throws -> Statement.Kind {
+        advance()
+        try expect("instance", "after 'restart'")
+        let n = try name("instance name")
+        let hard = match("hard")
+        if !hard { _ = match("soft") }
+        return .restartInstance(n, hard: hard, wait: match("wait"))
+    }
+
+    /// drop instance N [if exists] [delete rds data] | drop schema … | drop user …
+    private mutating func drop() throws -> Statement.Kind {
+        if match("instance") {
+            let n = try name("instance name")
+            let e = try ifExists()
+            return .dropInstance(n, ifExists: e, deleteData: try deleteData())
+        }
+        if match("schema") || match("database") {
+            let n = try name("schema name")
+            let e = try ifExists()
+            return .dropSchema(n, ifExists: e, deleteData: try deleteData())
+        }
+        if match("user") || match("account") {
+            let n = try name("account name")
+            return .dropUser(n, ifExists: try ifExists())
+        }
+        throw failure("expected 'instance', 'schema' or 'user' after 'drop', found \(found)")
+    }
+
+    private mutating func deleteData() throws -> Bool {
+        guard match("delete") else { return false }
+        try expect("rds", "after 'delete'"); try expect("data", "after 'delete rds'")
+        return true
+    }
+
+    /// alter instance N set security group G | alter user U comment '…' | alter user U password S
+    private mutating func alter() throws -> Statement.Kind {
+        if match("instance") {
+            let n = try name("instance name")
+            try expect("set", "after the instance name"); try expect("security", "after 'set'"); try expect("group", "after 'security'")
+            return .setSecurityGroup(n, group: try name("security group id"))
+        }
+        if match("user") || match("account") {
+            let n = try name("account name")
+            if match("comment") { return .alterUserComment(n, try stringValue("comment")) }
+            if match("password") { return .alterUserPassword(n, try secret()) }
+            throw failure("expected 'comment' or 'password' after the account name, found \(found)")
+        }
+        throw failure("expected 'instance' or 'user' after 'alter', found \(found)")
+    }
+
+    /// for x in LIST { statements }
+    private mutating func forLoop() throws -> Statement.Kind {
+        advance()
+        let variable = try identifier("loop variable")
+        try expect("in", "after the loop variable")
+        let items = try list("list item")
+        try expect(punct: "{", "to open the loop body")
+        let body: [Statement] = try nested { p in
+            var body: [Statement] = []
+            while !p.current.isPunct("}") {
+                if p.atEnd { throw p.failure("expected '}' to close the loop body, found end of input") }
+                if p.match(punct: ";") { continue }
+                do {
+                    body.append(try p.statement())
+                } catch let f as Failure {
+                    p.report(f)
+                    p.synchronize()
+                }
+            }
+            p.advance()
+            return body
+        }
+        return .forLoop(variable: variable, list: items, body: body)
+    }
+
+    // MARK: values
+
+    /// secret := prompt | env NAME | file 'path' | 'literal'
+    private mutating func secret() throws -> SecretSource {
+        let t = current
+        if case .secret(let s) = t.kind { advance(); return .literal(s, t.range) }
+        if match("prompt") { return .prompt(t.range) }
+        if match("env") {
+            let n = try identifier("environment variable name")
+            return .env(n, t.range.union(tokens[index - 1].range))
+        }
+        if match("file") {
+            guard case .string(let path) = current.kind else { throw failure("expected a quoted file path after 'file', found \(found)") }
+            let end = advance().range
+            return .file(path, t.range.union(end))
+        }
+        throw failure("expected a password: 'literal', prompt, env NAME or file 'path'; found \(found)")
+    }
+
+    private mutating func identifier(_ what: String) throws -> String {
+        if case .word(let w) = current.kind { advance(); return w }
+        throw failure("expected \(what), found \(found)")
+    }
+
+    /// A name: a word, a quoted name, or a `$variable`.
+    private mutating func name(_ what: String) throws -> Expr {
+        let t = current
+        switch t.kind {
+        case .word(let w): advance(); return .name(w, t.range)
+        case .quotedName(let n): advance(); return .name(n, t.range)
+        case .variable(let v): advance(); return .variable(v, t.range)
+        case .number(let n): advance(); return .name(String(n), t.range)
+        default: throw failure("expected \(what), found \(found)")
+        }
+    }
+
+    private mutating func stringValue(_ what: String) throws -> Expr {
+        let t = current
+        switch t.kind {
+        case .string(let s): advance(); return .string(s, t.range)
+        case .variable(let v): advance(); return .variable(v, t.range)
+        default: throw failure("expected \(what) as a quoted string, found \(found)")
+        }
+    }
+
+    /// list := item (',' item)* | '(' … ')' | '[' … ']' | lines('file') | $var
+    private mutating func list(_ what: String) throws -> Expr {
+        let first = try item(what)
+        guard current.isPunct(",") else { return first }
+        var items = [first]
+        while match(punct: ",") { items.append(try item(what)) }
+        return .list(items, first.range.union(items.last!.range))
+    }
+
+    private mutating func item(_ what: String) throws -> Expr {
+        if current.isPunct("(") || current.isPunct("[") { return try bracketed(what) }
+        if check("lines") { return try lines() }
+        let t = current
+        if case .string(let s) = t.kind { advance(); return .string(s, t.range) }
+        return try name(what)
+    }
+
+    private mutating func bracketed(_ what: String) throws -> Expr {
+        let open = advance()
+        let close: Character = open.isPunct("(") ? ")" : "]"
+        return try nested { p in
+            var items: [Expr] = []
+            if !p.current.isPunct(close) {
+                repeat { items.append(try p.item(what)) } while p.match(punct: ",")
+            }
+            let end = p.current.range
+            try p.expect(punct: close, "to close the list")
+            return .list(items, open.range.union(end))
+        }
+    }
+
+    private mutating func lines() throws -> Expr {
+        let start = advance().range
+        try expect(punct: "(", "after 'lines'")
+        let file = try stringValue("file name")
+        let end = current.range
+        try expect(punct: ")", "after the file name")
+        return .lines(file, start.union(end))
+    }
+
+    /// value := string | number | list | lines(…) | name | $var
+    private mutating func value() throws -> Expr {
+        let t = current
+        if case .number(let n) = t.kind {
+            advance()
+            return .number(n, t.range)
+        }
+        return try list("value")
+    }
+}

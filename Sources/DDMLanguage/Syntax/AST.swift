@@ -1,0 +1,92 @@
+/// The syntax tree. Every node keeps its source range.
+public struct Statement: Sendable, Equatable {
+    public var kind: Kind
+    public var range: SourceRange
+
+    public indirect enum Kind: Sendable, Equatable {
+        case use(Expr)
+        case show(ShowTarget)
+        case createInstance(name: Expr, options: [InstanceOption], wait: Bool)
+        case restartInstance(Expr, hard: Bool, wait: Bool)
+        case dropInstance(Expr, ifExists: Bool, deleteData: Bool)
+        case renameInstance(Expr, to: Expr)
+        case setSecurityGroup(Expr, group: Expr)
+        case reloadTableData(Expr)
+        case waitJob(Expr)
+        case waitInstance(Expr)
+        case createSchema(SchemaSpec)
+        case dropSchema(Expr, ifExists: Bool, deleteData: Bool)
+        case createUser(UserSpec)
+        case alterUserComment(Expr, Expr)
+        case alterUserPassword(Expr, SecretSource)
+        case dropUser(Expr, ifExists: Bool)
+        case grant(privileges: Expr, schemas: Expr, users: Expr)
+        case revoke(privileges: Expr, schemas: Expr?, users: Expr)
+        case letBinding(String, Expr)
+        case forLoop(variable: String, list: Expr, body: [Statement])
+        case source(Expr)
+        case explain(Statement)
+        case setOnError(continueOnError: Bool)
+        case help(String?)
+    }
+}
+
+public enum ShowTarget: Sendable, Equatable {
+    case instances, instance(Expr), engines, flavors, schemas, schema(Expr), availableRDS, users, grants(Expr), job(Expr), nodes
+}
+
+/// `key = value` in `create instance … with …`.
+public struct InstanceOption: Sendable, Equatable {
+    public var key: String
+    public var value: Expr
+    public var range: SourceRange
+}
+
+public struct SchemaSpec: Sendable, Equatable {
+    public var name: Expr
+    public var ifNotExists: Bool
+    public var shards: Expr
+    public var mode: String?
+    public var rds: Expr
+    public var adminUser: Expr?
+    public var adminPassword: SecretSource?
+}
+
+public struct UserSpec: Sendable, Equatable {
+    public var name: Expr
+    public var ifNotExists: Bool
+    public var password: SecretSource
+    public var privileges: Expr?
+    public var schemas: Expr?
+    public var comment: Expr?
+}
+
+/// Where a secret comes from. Only `literal` holds the value itself.
+public enum SecretSource: Sendable, Equatable {
+    case prompt(SourceRange)
+    case env(String, SourceRange)
+    case file(String, SourceRange)
+    case literal(Secret, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .prompt(let r), .env(_, let r), .file(_, let r), .literal(_, let r): r
+        }
+    }
+}
+
+/// Values: names, strings, numbers, variables, lists and `lines('file')`.
+public indirect enum Expr: Sendable, Equatable {
+    case name(String, SourceRange)
+    case string(String, SourceRange)
+    case number(Int, SourceRange)
+    case variable(String, SourceRange)
+    case list([Expr], SourceRange)
+    case lines(Expr, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .name(_, let r), .string(_, let r), .number(_, let r), .variable(_, let r), .list(_, let r), .lines(_, let r): r
+        }
+    }
+}

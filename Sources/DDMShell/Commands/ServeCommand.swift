@@ -1,0 +1,81 @@
+import ArgumentParser
+import DDMLocal
+import Foundation
+
+/// `ddmsh serve`: the local DDM service on its own.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the local DDM service (an emulator of the DDM API) until interrupted.",
+        discussion: """
+            Prints 'listening on http://HOST:PORT' as its first line on stdout once ready.
+            Secrets can come from the environment instead of flags, to keep them out of argv:
+            DDM_LOCAL_SK, DDM_LOCAL_TOKEN, DDM_LOCAL_IAM_PASSWORD.
+            """)
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port; 0 picks a free one.") var port = 0
+    @Option(help: "SQLite state file, or :memory:.") var state: String?
+    @Option(name: .customLong("project-id"), help: "The project id the service answers for.")
+    var projectId = LocalServiceConfiguration().projectId
+    @Option(help: "Access key accepted for AK/SK signing.") var ak: String?
+    @Option(help: "Secret key (prefer DDM_LOCAL_SK).") var sk: String?
+    @Option(help: "Static token accepted as X-Auth-Token (prefer DDM_LOCAL_TOKEN).") var token: String?
+    @Option(name: .customLong("iam-user"), help: "User for POST /v3/auth/tokens.") var iamUser: String?
+    @Option(name: .customLong("iam-password"), help: "Password for that user (prefer DDM_LOCAL_IAM_PASSWORD).") var iamPassword: String?
+    @Option(help: "Latency added to every request, e.g. 20ms.") var latency: DurationArgument?
+    @Option(name: .customLong("fault-rate"), help: "Share of requests answered 500, 409 busy or dropped (0-1).") var faultRate = 0.0
+    @Option(name: .customLong("throttle-rate"), help: "Share of requests answered 429 (0-1).") var throttleRate = 0.0
+    @Option(name: .customLong("rate-limit"), help: "Calls per minute per user before 429 (DDM: 60).") var rateLimit: Double?
+    @Option(name: .customLong("create-delay"), help: "How long new instances stay CREATING, e.g. 5s.") var createDelay: DurationArgument?
+    @Option(name: .customLong("max-accounts"), help: "Accounts allowed per instance (DDM: 100).") var maxAccounts = 100
+    @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
+
+    func validate() throws {
+        guard (0...1).contains(faultRate), (0...1).contains(throttleRate) else {
+            throw ValidationError("--fault-rate and --throttle-rate take a share from 0 to 1")
+        }
+        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive") }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        var config = LocalServiceConfiguration()
+        config.host = host
+        config.port = port
+        config.statePath = state ?? DataPaths.localState
+        config.projectId = projectId
+        config.accessKey = ak ?? env["DDM_LOCAL_AK"]
+        config.secretKey = sk ?? env["DDM_LOCAL_SK"]
+        config.staticToken = token ?? env["DDM_LOCAL_TOKEN"]
+        config.iamUser = iamUser
+        config.iamPassword = iamPassword ?? env["DDM_LOCAL_IAM_PASSWORD"]
+        config.faults = FaultSettings(latency: latency?.seconds ?? 0, faultRate: faultRate, throttleRate: throttleRate,
+                                      rateLimit: rateLimit, seed: faultSeed)
+        config.createDelay = createDelay?.seconds ?? 2
+        config.maxAccounts = maxAccounts
+        config.seedDemoInstance = true
+
+        let service: LocalService
+        do {
+            service = try await LocalService.start(config)
+        } catch {
+            throw ShellFailure(message: "cannot start the local service: \(error)", exitCode: 1)
+        }
+        FileHandle.standardOutput.write(Data("listening on \(service.url)\n".utf8))
+        if service.generatedCredentials {
+            // Shown once so the user can connect; never written anywhere else.
+            let hint = """
+                no credentials were configured; generated for this run:
+                  export HUAWEICLOUD_SDK_AK=\(service.accessKey ?? "") HUAWEICLOUD_SDK_SK=\(service.secretKey ?? "") \\
+                         HUAWEICLOUD_SDK_PROJECT_ID=\(projectId)
+                  ddmsh --endpoint \(service.url)
+                or use the token: DDMSH_TOKEN=\(service.staticToken ?? "") ddmsh --endpoint \(service.url) --project-id \(projectId)
+
+                """
+            FileHandle.standardError.write(Data(hint.utf8))
+        }
+        await Signals.waitForTermination()
+        await service.stop()
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// Where to connect and how: shared by every way of running ddmsh.
+public struct ConnectionOptions: ParsableArguments, Sendable {
+    @Flag(help: "Start the embedded local DDM service and connect to it.") public var local = false
+    @Option(help: "State of the local service: a SQLite file or :memory: (default: a per-user file).") public var state: String?
+    @Option(name: .customLong("local-create-delay"), help: .hidden) public var localCreateDelay: DurationArgument?
+    @Option(help: "DDM endpoint URL (overrides --region).") public var endpoint: String?
+    @Option(help: "Region id, e.g. ap-southeast-1.") public var region: String?
+    @Option(name: .customLong("project-id"), help: "Project id (32 hex characters).") public var projectId: String?
+    @Option(help: "Instance to use from the start (name or id).") public var instance: String?
+    @Option(help: "Profile in the config file.") public var profile: String?
+    @Flag(help: "Do not verify TLS certificates (only for endpoints you trust).") public var insecure = false
+    @Flag(help: "Trace HTTP requests and responses on stderr (secrets masked).") public var debug = false
+    @Option(name: .customLong("rate-limit"), help: "Client-side calls per minute (0 = off).") public var rateLimit: Double = 60
+
+    public init() {}
+}

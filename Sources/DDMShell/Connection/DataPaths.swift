@@ -1,0 +1,17 @@
+import Foundation
+
+/// Per-user file locations (XDG on Linux): config, history, local state.
+public enum DataPaths {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    static var home: String { environment["HOME"] ?? NSHomeDirectory() }
+
+    public static var configDirectory: String {
+        (environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config") + "/ddmsh"
+    }
+    public static var dataDirectory: String {
+        (environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share") + "/ddmsh"
+    }
+    public static var configFile: String { environment["DDMSH_CONFIG"] ?? configDirectory + "/config" }
+    public static var historyFile: String { environment["DDMSH_HISTORY"] ?? dataDirectory + "/history" }
+    public static var localState: String { dataDirectory + "/local.sqlite" }
+}

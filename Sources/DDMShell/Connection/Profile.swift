@@ -1,0 +1,69 @@
+import Foundation
+
+/// A named set of connection settings from the config file:
+///
+///     [profile prod]
+///     region = ap-southeast-1
+///     project_id = 0123…
+///     auth = aksk            # aksk | token | iam
+///     ak = AK…               # the SK comes from HUAWEICLOUD_SDK_SK
+///     instance = ddm-prod
+public struct Profile: Sendable, Equatable {
+    public var name: String
+    public var values: [String: String]
+
+    public var region: String? { values["region"] }
+    public var projectId: String? { values["project_id"] }
+    public var endpoint: String? { values["endpoint"] }
+    public var auth: String? { values["auth"] }
+    public var instance: String? { values["instance"] }
+
+    static let secretKeys: Set<String> = ["sk", "token", "password", "iam_password"]
+
+    /// Parses the INI-style file; returns the profiles and problems (with line numbers).
+    public static func parse(_ text: String) -> (profiles: [String: Profile], problems: [String]) {
+        var profiles: [String: Profile] = [:]
+        var problems: [String] = []
+        var current: String?
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                var name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                if name.hasPrefix("profile ") { name = String(name.dropFirst(8)).trimmingCharacters(in: .whitespaces) }
+                current = name
+                profiles[name] = profiles[name] ?? Profile(name: name, values: [:])
+                continue
+            }
+            guard let eq = line.firstIndex(of: "="), let section = current else {
+                problems.append("line \(n + 1): expected '[profile NAME]' or 'key = value'")
+                continue
+            }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            profiles[section]?.values[key] = value
+        }
+        return (profiles, problems)
+    }
+
+    public var holdsSecrets: Bool { !Set(values.keys).isDisjoint(with: Self.secretKeys) }
+
+    /// Loads a profile; warns on stderr when the file holds secrets and others can read it.
+    public static func load(_ name: String, path: String, warn: (String) -> Void) throws -> Profile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ShellFailure(message: "cannot read the config file \(path) (looking for profile '\(name)')", exitCode: 2)
+        }
+        let (profiles, problems) = parse(text)
+        for p in problems { warn("\(path): \(p)") }
+        guard let profile = profiles[name] else {
+            throw ShellFailure(message: "no profile '\(name)' in \(path); profiles: \(profiles.keys.sorted().joined(separator: ", "))", exitCode: 2)
+        }
+        if profiles.values.contains(where: \.holdsSecrets),
+           let attrs = try? FileManager.default.attributesOfItem(atPath: path),
+           let mode = attrs[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            warn("warning: \(path) holds secrets and is readable by others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+        }
+        return profile
+    }
+}

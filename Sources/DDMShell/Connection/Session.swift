@@ -1,0 +1,95 @@
+import DDMKit
+import DDMLocal
+import Foundation
+import Logging
+
+/// A connected client, and the in-process local service when `--local` is used.
+public final class Session: Sendable {
+    public let client: DDMClient
+    public let localService: LocalService?
+    /// `local`, a profile name, or the region: shown in the prompt.
+    public let label: String
+    public let instance: String?
+    public let pollInterval: Duration
+
+    init(client: DDMClient, localService: LocalService?, label: String, instance: String?, pollInterval: Duration) {
+        self.client = client; self.localService = localService; self.label = label
+        self.instance = instance; self.pollInterval = pollInterval
+    }
+
+    public func close() async { await localService?.stop() }
+
+    public static func connect(_ o: ConnectionOptions, environment: [String: String],
+                               warn: @escaping @Sendable (String) -> Void) async throws -> Session {
+        var logger = Logger(label: "ddmsh") { _ in StreamLogHandler.standardError(label: "ddmsh") }
+        logger.logLevel = o.debug ? .debug : .warning
+        let rate = o.rateLimit > 0 ? o.rateLimit : nil
+
+        if o.local {
+            var config = LocalServiceConfiguration()
+            config.statePath = o.state ?? DataPaths.localState
+            config.seedDemoInstance = true
+            config.createDelay = o.localCreateDelay?.seconds ?? 2
+            let service = try await LocalService.start(config)
+            let client = try DDMClient(
+                configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, rateLimit: rate),
+                authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
+                                                 projectId: config.projectId),
+                logger: logger)
+            let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
+            return Session(client: client, localService: service, label: "local", instance: o.instance ?? "ddm-demo", pollInterval: poll)
+        }
+
+        let profile = try o.profile.map { try Profile.load($0, path: DataPaths.configFile, warn: warn) }
+        let env = EnvironmentCredentials(environment: environment)
+        let region = o.region ?? profile?.region ?? env.region
+        let endpoint: Endpoint
+        if let url = o.endpoint ?? profile?.endpoint {
+            endpoint = .url(url)
+        } else if let region {
+            endpoint = .region(region)
+        } else {
+            throw ShellFailure(message: "no DDM endpoint: give --local, --endpoint URL, --region, a --profile, or set HUAWEICLOUD_SDK_REGION", exitCode: 2)
+        }
+        guard let projectId = o.projectId ?? profile?.projectId ?? env.projectId else {
+            throw ShellFailure(message: "no project id: give --project-id, a profile with project_id, or set HUAWEICLOUD_SDK_PROJECT_ID", exitCode: 2)
+        }
+        let insecure = o.insecure || profile?.values["insecure"] == "true"
+        let auth = try authenticator(profile: profile, env: env, environment: environment, projectId: projectId, region: region,
+                                     insecure: insecure)
+        let client = try DDMClient(
+            configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, rateLimit: rate, verifyTLS: !insecure,
+                                            environment: environment),
+            authenticator: auth, logger: logger)
+        return Session(client: client, localService: nil, label: o.profile ?? region ?? "remote",
+                       instance: o.instance ?? profile?.instance, pollInterval: .seconds(2))
+    }
+
+    private static func authenticator(profile: Profile?, env: EnvironmentCredentials, environment: [String: String],
+                                      projectId: String, region: String?, insecure: Bool) throws -> any Authenticator {
+        switch profile?.auth {
+        case "iam":
+            guard let user = profile?.values["iam_user"], let domain = profile?.values["domain"] else {
+                throw ShellFailure(message: "profile auth = iam needs iam_user and domain", exitCode: 2)
+            }
+            guard let password = environment["DDMSH_IAM_PASSWORD"] ?? profile?.values["iam_password"] else {
+                throw ShellFailure(message: "set DDMSH_IAM_PASSWORD for the IAM login of \(user)", exitCode: 2)
+            }
+            let iam = profile?.values["iam_endpoint"] ?? environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] ?? Endpoint.iamURL(region: region)
+            return IAMPasswordAuthenticator(
+                login: .init(iamEndpoint: iam, user: user, password: password, domain: domain, projectId: projectId),
+                transport: AsyncHTTPTransport(verifyTLS: !insecure))
+        case "token":
+            guard let token = env.token ?? profile?.values["token"] else {
+                throw ShellFailure(message: "set \(EnvironmentCredentials.tokenVariable) for token authentication", exitCode: 2)
+            }
+            return TokenAuthenticator(token: token)
+        default:
+            if let ak = profile?.values["ak"] ?? env.accessKey, let sk = env.secretKey ?? profile?.values["sk"] {
+                return AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: projectId, securityToken: env.securityToken)
+            }
+            if let auth = env.authenticator(projectId: projectId) { return auth }
+            throw ShellFailure(message: "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or \(EnvironmentCredentials.tokenVariable), or use a profile", exitCode: 2)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import DDMKit
+import DDMLanguage
+import Foundation
+import LineEditor
+import Synchronization
+
+/// Tab completion: keywords, privilege names, file paths after `source`, and
+/// live instance/schema/account names from a cache that is refreshed in the
+/// background. A Tab press never waits on the network.
+final class Completer: CompletionSource, @unchecked Sendable {
+    struct Names: Sendable { var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = [] }
+
+    private let names = Mutex(Names())
+    private let refreshing = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
+    private let ttl: Duration
+    private let fetch: @Sendable () async throws -> Names
+
+    static let keywords = [
+        "use", "show", "create", "drop", "restart", "rename", "alter", "reload", "wait", "grant", "revoke", "let", "for",
+        "source", "explain", "set", "help", "instance", "instances", "schema", "schemas", "user", "users", "engines", "flavors",
+        "available", "rds", "grants", "job", "nodes", "on", "to", "from", "with", "password", "prompt", "env", "file",
+        "comment", "shards", "mode", "cluster", "single", "if", "not", "exists", "delete", "data", "security", "group",
+        "table", "in", "hard", "lines", "admin", "on_error", "stop", "continue",
+    ]
+    static let privileges = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
+
+    init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable () async throws -> Names) {
+        self.ttl = ttl
+        self.fetch = fetch
+    }
+
+    /// Starts a background refresh unless one is running or the cache is fresh.
+    func refreshIfStale(force: Bool = false) {
+        let start = refreshing.withLock { state -> Bool in
+            if state.running { return false }
+            if !force, let last = state.last, ContinuousClock.now - last < ttl { return false }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        Task.detached { [self] in
+            let fresh = try? await fetch()
+            if let fresh { names.withLock { $0 = fresh } }
+            refreshing.withLock { $0 = (false, ContinuousClock.now) }
+        }
+    }
+
+    func complete(prefix: String) -> [String] {
+        refreshIfStale()
+        let wordStart = prefix.lastIndex { $0.isWhitespace || ",;()[]=".contains($0) }.map { prefix.index(after: $0) } ?? prefix.startIndex
+        let word = String(prefix[wordStart...])
+        let before = prefix[..<wordStart].split { $0.isWhitespace || ",;()[]=".contains($0) }.map { $0.lowercased() }
+        let previous = before.last ?? ""
+        if previous == "source" || prefix.hasPrefix("\\source") || prefix.hasPrefix("\\i ") { return files(word) }
+        let current = names.withLock { $0 }
+        var pool: [String]
+        switch previous {
+        case "instance": pool = current.instances
+        case "on", "schema": pool = before.contains("grant") || before.contains("revoke") || previous == "schema" ? current.schemas : Self.keywords
+        case "to", "from", "user", "for": pool = previous == "for" && !before.contains("grants") ? [] : current.accounts
+        case "grant", "revoke", "with": pool = Self.privileges
+        default:
+            if before.contains("grant") || before.contains("revoke") {
+                pool = Self.privileges + current.schemas + current.accounts + Self.keywords
+            } else {
+                pool = Self.keywords
+            }
+        }
+        let matches = pool.filter { $0.lowercased().hasPrefix(word.lowercased()) }
+        return Array(Set(matches)).sorted()
+    }
+
+    private func files(_ word: String) -> [String] {
+        let clean = word.trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        let dir = clean.contains("/") ? String(clean[...clean.lastIndex(of: "/")!]) : ""
+        let base = clean.contains("/") ? String(clean[clean.index(after: clean.lastIndex(of: "/")!)...]) : clean
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+        let quote = word.hasPrefix("'") ? "'" : ""
+        return entries.filter { $0.hasPrefix(base) }.sorted().map { quote + dir + $0 }
+    }
+}

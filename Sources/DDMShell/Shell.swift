@@ -1,0 +1,95 @@
+import ArgumentParser
+import DDMKit
+import DDMLanguage
+import Foundation
+
+/// Decides how ddmsh was asked to run and runs it.
+struct Shell {
+    let options: DDMShCommand
+    let environment = ProcessInfo.processInfo.environment
+    var stdinIsTTY: Bool { isatty(0) == 1 }
+    var stdoutIsTTY: Bool { isatty(1) == 1 }
+    var color: Bool { stdoutIsTTY && isatty(2) == 1 && environment["NO_COLOR"] == nil }
+
+    func run() async -> Int32 {
+        let renderer = Renderer(format: options.output, color: color, showProgress: isatty(2) == 1 && options.output == .table)
+        let runner = ScriptRunner(renderer: renderer, color: color)
+        var compilerOptions = Compiler.Options()
+        for v in options.variables {
+            let eq = v.firstIndex(of: "=")!
+            compilerOptions.variables[String(v[..<eq])] = Value.fromCommandLine(String(v[v.index(after: eq)...]))
+        }
+        compilerOptions.instanceSelected = options.connection.instance != nil || options.connection.local
+
+        let source: SourceFile
+        if let command = options.command {
+            // Like psql -c, a final ';' may be left out.
+            let trimmed = command.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = trimmed.hasSuffix(";") || trimmed.hasSuffix("}") || trimmed.isEmpty ? command : command + ";"
+            source = SourceFile(name: "<command>", text: text)
+        } else if let path = options.script ?? options.file {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                renderer.error("ddmsh: cannot read '\(path)'")
+                return ScriptRunner.exitUsage
+            }
+            source = SourceFile(name: path, text: text)
+        } else if !stdinIsTTY || options.check {
+            var data = Data()
+            while let chunk = try? FileHandle.standardInput.readToEnd(), !chunk.isEmpty { data.append(chunk) }
+            source = SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self))
+        } else {
+            return await REPL(options: options, renderer: renderer, compilerOptions: compilerOptions).run()
+        }
+
+        if options.check { return runner.check(source, options: compilerOptions) }
+        var session: Session?
+        let code = await runner.run(source, options: compilerOptions, dryRun: options.dryRun) {
+            let s = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
+            session = s
+            return makeEvaluator(s, renderer: renderer)
+        }
+        await session?.close()
+        return code
+    }
+
+    func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {
+        var evalOptions = Evaluator.Options()
+        evalOptions.continueOnError = options.onError == "continue"
+        evalOptions.pollInterval = session.pollInterval
+        let interactive = stdinIsTTY
+        let secrets = DefaultSecretResolver(environment: environment) { purpose in
+            guard interactive else { throw EvaluationError("cannot prompt for the \(purpose): stdin is not a terminal (use env NAME or file 'path')") }
+            return try SecretPrompt.read("\(purpose): ")
+        }
+        return Evaluator(client: session.client, sink: renderer, secrets: secrets, options: evalOptions, instance: session.instance)
+    }
+}
+
+/// Entry point used by the `ddmsh` executable: maps every outcome to the documented exit codes.
+public enum DDMShellMain {
+    public static func main(_ arguments: [String]) async -> Int32 {
+        do {
+            var command = try DDMShCommand.parseAsRoot(arguments)
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let f as ShellFailure {
+            FileHandle.standardError.write(Data("ddmsh: \(f.message)\n".utf8))
+            return f.exitCode
+        } catch {
+            let code = DDMShCommand.exitCode(for: error)
+            let message = DDMShCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if let exit = error as? ExitCode { return exit.rawValue }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            // Usage errors are 2, as documented (ArgumentParser's own default is 64).
+            return code == .validationFailure ? ScriptRunner.exitUsage : code.rawValue
+        }
+    }
+}

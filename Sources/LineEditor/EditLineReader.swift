@@ -1,0 +1,106 @@
+import CLibEdit
+import Foundation
+
+/// libedit behind `LineReader`: emacs bindings, `~/.editrc`, persistent
+/// history (mode 0600, size-limited) and Tab completion.
+public final class EditLineReader: LineReader {
+    private let el: OpaquePointer
+    private let hist: OpaquePointer
+    private let historyFile: String?
+    private weak var completion: CompletionSource?
+    private var promptBuffer: UnsafeMutablePointer<CChar>?
+
+    public init(program: String, historyFile: String?, historySize: Int = 1000, completion: CompletionSource?) {
+        ddm_setup_locale()
+        el = ddm_el_init(program)
+        hist = ddm_history_init()
+        self.historyFile = historyFile
+        self.completion = completion
+        ddm_history_setsize(hist, Int32(historySize))
+        ddm_history_setunique(hist, 1)
+        if let historyFile { ddm_history_load(hist, historyFile) }
+        ddm_el_set_hist(el, hist)
+        ddm_el_set_editor(el, "emacs")
+        ddm_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
+        ddm_el_set_prompt(el) { el in
+            guard let el, let data = ddm_el_get_clientdata(el) else { return nil }
+            return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().promptBuffer
+        }
+        ddm_el_addfn(el, "ddm-complete", "complete the word before the cursor") { el, _ in
+            guard let el, let data = ddm_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+            return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().complete()
+        }
+        ddm_el_bind(el, "^I", "ddm-complete")
+        // The user's ~/.editrc comes last, so it can override our bindings.
+        ddm_el_source_editrc(el)
+    }
+
+    deinit {
+        el_end(el)
+        history_end(hist)
+        free(promptBuffer)
+    }
+
+    public func readLine(prompt: String) -> LineInput {
+        free(promptBuffer)
+        promptBuffer = strdup(prompt)
+        ddm_install_sigint()
+        _ = ddm_take_interrupt()
+        var count: Int32 = 0
+        guard let raw = el_gets(el, &count) else {
+            if count == -1 || ddm_take_interrupt() != 0 {
+                FileHandle.standardOutput.write(Data("\n".utf8))
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        var line = String(cString: raw)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    public func addHistory(_ entry: String) {
+        ddm_history_enter(hist, entry)
+    }
+
+    public var history: [String] {
+        var out = [UnsafePointer<CChar>?](repeating: nil, count: 5000)
+        let n = ddm_history_list(hist, &out, Int32(out.count))
+        return (0..<Int(n)).compactMap { out[$0].map { String(cString: $0) } }
+    }
+
+    public func saveHistory() {
+        guard let historyFile else { return }
+        let dir = (historyFile as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Create it private before libedit writes to it.
+        if !FileManager.default.fileExists(atPath: historyFile) {
+            FileManager.default.createFile(atPath: historyFile, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        ddm_history_save(hist, historyFile)
+        chmod(historyFile, 0o600)
+    }
+
+    private func complete() -> UInt8 {
+        guard let info = el_line(el)?.pointee, let completion else { return UInt8(CC_ERROR) }
+        let length = info.cursor - info.buffer
+        let bytes = UnsafeRawBufferPointer(start: info.buffer, count: length)
+        let prefix = String(decoding: bytes, as: UTF8.self)
+        let word = String(prefix.reversed().prefix { !$0.isWhitespace && !",;()[]=".contains($0) }.reversed())
+        let candidates = completion.complete(prefix: prefix)
+        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let common = candidates.dropFirst().reduce(candidates[0]) { acc, c in
+            String(zip(acc, c).prefix { $0.0.lowercased() == $0.1.lowercased() }.map(\.0))
+        }
+        if candidates.count == 1 {
+            el_insertstr(el, String(candidates[0].dropFirst(word.count)) + " ")
+            return UInt8(CC_REFRESH)
+        }
+        if common.count > word.count {
+            el_insertstr(el, String(common.dropFirst(word.count)))
+            return UInt8(CC_REFRESH)
+        }
+        FileHandle.standardOutput.write(Data(("\n" + candidates.joined(separator: "  ") + "\n").utf8))
+        return UInt8(CC_REDISPLAY)
+    }
+}
