@@ -186,6 +186,7 @@ public struct Compiler {
     }
 
     static func reason(_ error: Error) -> String {
+        if let e = error as? EvaluationError { return e.description }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
@@ -310,10 +311,10 @@ public struct Compiler {
             let parsed = try privileges(p)
             base = parsed.base
             extended = parsed.extended
-            guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
             for e in extended where !base.contains(e.requiredBase) {
                 throw Failure(message: "\(e.rawValue) needs \(e.requiredBase.rawValue) as well", range: p.range)
             }
+            guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
         }
         let comment = try spec.comment.map { try scalar($0, "comment") }
         if let comment, comment.count > 256, let r = spec.comment?.range {

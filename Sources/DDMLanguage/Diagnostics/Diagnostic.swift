@@ -48,7 +48,8 @@ enum Suggestion {
         var best: (String, Int)?
         for c in candidates {
             let d = distance(w, c.lowercased())
-            if d <= max(1, min(3, c.count / 3)), best.map({ d < $0.1 }) ?? true { best = (c, d) }
+            let allowed = c.count <= 3 ? 1 : (c.count <= 6 ? 2 : 3)
+            if d <= allowed, d < w.count, best.map({ d < $0.1 }) ?? true { best = (c, d) }
         }
         return best?.0
     }

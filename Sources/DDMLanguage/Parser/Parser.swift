@@ -92,7 +92,7 @@ public struct Parser {
     private mutating func expect(_ keyword: String, _ context: String) throws -> Token {
         guard check(keyword) else {
             var message = "expected '\(keyword)' \(context), found \(found)"
-            if let w = current.keyword, Suggestion.distance(w, keyword) <= 2, w != keyword {
+            if let w = current.keyword, Suggestion.closest(to: w, in: [keyword]) != nil, w != keyword {
                 message = "expected '\(keyword)' \(context), found \(found); did you mean '\(keyword)'?"
             }
             throw failure(message)
@@ -110,11 +110,14 @@ public struct Parser {
         var statements: [Statement] = []
         while !atEnd {
             if match(punct: ";") { continue }
+            let start = index
             do {
                 statements.append(try statement())
             } catch let f as Failure {
                 report(f)
-                synchronize()
+                synchronize(from: start)
+                // A stray '}' stops synchronize without being consumed; step over it.
+                if index == start { advance() }
             } catch {}
         }
         return Result(statements: statements, diagnostics: diagnostics, incomplete: incomplete)
@@ -125,13 +128,13 @@ public struct Parser {
         diagnostics.append(Diagnostic(.error, f.message, at: f.range, file: source.name))
     }
 
-    /// Skip to the end of the broken statement: past `;`, or to a keyword that starts one.
-    private mutating func synchronize() {
+    /// Skip to the end of the broken statement: past `;`, or to a keyword that starts the next one.
+    private mutating func synchronize(from start: Int) {
         while !atEnd {
             if match(punct: ";") { return }
             if current.isPunct("}") { return }
+            if index > start, let k = current.keyword, Self.statementKeywords.contains(k) { return }
             advance()
-            if let k = current.keyword, Self.statementKeywords.contains(k) { return }
         }
     }
 
@@ -253,7 +256,7 @@ public struct Parser {
                 let start = current.range.start
                 let key = try identifier("option name").lowercased()
                 try expect(punct: "=", "after '\(key)'")
-                let v = try value()
+                let v = try optionValue()
                 options.append(InstanceOption(key: key, value: v, range: SourceRange(start, v.range.end)))
             } while match(punct: ",")
             return .createInstance(name: n, options: options, wait: match("wait"))
@@ -373,11 +376,12 @@ public struct Parser {
             while !p.current.isPunct("}") {
                 if p.atEnd { throw p.failure("expected '}' to close the loop body, found end of input") }
                 if p.match(punct: ";") { continue }
+                let start = p.index
                 do {
                     body.append(try p.statement())
                 } catch let f as Failure {
                     p.report(f)
-                    p.synchronize()
+                    p.synchronize(from: start)
                 }
             }
             p.advance()
@@ -469,6 +473,13 @@ public struct Parser {
         let end = current.range
         try expect(punct: ")", "after the file name")
         return .lines(file, start.union(end))
+    }
+
+    /// optionValue := number | item  (a list needs brackets: `az=[a, b]`)
+    private mutating func optionValue() throws -> Expr {
+        let t = current
+        if case .number(let n) = t.kind { advance(); return .number(n, t.range) }
+        return try item("value")
     }
 
     /// value := string | number | list | lines(…) | name | $var

@@ -1,0 +1,138 @@
+import DDMKit
+import Testing
+@testable import DDMLanguage
+
+@Suite struct CompilerTests {
+    func compile(_ text: String, files: [String: String] = [:], selected: Bool = true, vars: [String: Value] = [:]) -> Compiler.Output {
+        var o = Compiler.Options()
+        o.instanceSelected = selected
+        o.variables = vars
+        o.readFile = { path in
+            guard let text = files[path] else { throw EvaluationError("no such file") }
+            return text
+        }
+        return Compiler.compile(SourceFile(name: "t.ddm", text: text), options: o)
+    }
+
+    func messages(_ o: Compiler.Output) -> [String] { o.diagnostics.map(\.message) }
+
+    @Test func grantPlanText() {
+        let o = compile("grant SELECT, insert on ORDERS, billing to ddmtest, app;")
+        #expect(o.diagnostics.isEmpty)
+        #expect(o.plan.description == """
+            batch of 1 grant/revoke statement over 2 accounts:
+              grant INSERT, SELECT on orders, billing to ddmtest, app
+              GET    /v1/{project_id}/instances/{instance_id}/users  (list accounts, every page, once)
+              PUT    /v1/{project_id}/instances/{instance_id}/users/{name}  (modify account, once per account that changes (at most 2))
+            """)
+    }
+
+    @Test func consecutiveGrantsAndLoopsFormOneBatch() {
+        let o = compile("""
+            let team = (alice, bob);
+            for u in $team { grant SELECT on orders to $u; revoke INSERT from $u; }
+            grant UPDATE on billing to carol;
+            show users;
+            grant DELETE on orders to alice;
+            """)
+        #expect(o.diagnostics.isEmpty)
+        #expect(o.plan.steps.count == 3)
+        guard case .batch(let first) = o.plan.steps[0].action else { Issue.record("not a batch"); return }
+        #expect(first.map(\.description) == [
+            "grant SELECT on orders to alice", "revoke INSERT from alice",
+            "grant SELECT on orders to bob", "revoke INSERT from bob", "grant UPDATE on billing to carol",
+        ])
+    }
+
+    @Test func privilegesAreChecked() {
+        #expect(messages(compile("grant SELCT on orders to u;")) == ["unknown privilege 'SELCT'; did you mean 'SELECT'?"])
+        #expect(messages(compile("create user u password 'x' with fulltableSelect;")) == ["fulltableSelect needs SELECT as well"])
+        guard case .batch(let c) = compile("grant all on orders to u;").plan.steps.first?.action else { return }
+        #expect(c[0].base == BasePermission.allCases)
+        #expect(c[0].all)
+    }
+
+    @Test func namesAreChecked() {
+        #expect(messages(compile("create user 9lives password 'x';")).first?.hasPrefix("invalid account name '9lives'") == true)
+        #expect(messages(compile("drop schema mysql;")) == ["invalid schema name 'mysql': it is reserved"])
+        #expect(messages(compile("rename instance a to b;")).first?.hasPrefix("invalid instance name 'b'") == true)
+    }
+
+    @Test func instanceMustBeSelected() {
+        #expect(messages(compile("show users;", selected: false)) == ["no instance selected: write 'use instance <name>;' first (or pass --instance)"])
+        #expect(compile("use instance x; show users;", selected: false).diagnostics.isEmpty)
+    }
+
+    @Test func variablesListsAndFiles() {
+        let o = compile("let xs = lines('team.txt'); grant SELECT on orders to $xs;", files: ["team.txt": "alice\n# comment\n\nbob\n"])
+        guard case .batch(let c) = o.plan.steps.first?.action else { Issue.record("\(o.diagnostics)"); return }
+        #expect(c[0].users == ["alice", "bob"])
+        #expect(messages(compile("grant SELECT on orders to $nobody;", vars: ["nobdy": .string("x")])) == ["undefined variable '$nobody'; did you mean '$nobdy'?"])
+        #expect(messages(compile("use instance $xs;", vars: ["xs": .list([.string("a"), .string("b")])])) == ["expected one instance name, found a list of 2"])
+        #expect(messages(compile("let x = lines('missing.txt');")) == ["cannot read 'missing.txt': no such file"])
+    }
+
+    @Test func sourceIncludesAnotherFileAndCatchesCycles() {
+        let o = compile("source 'b.ddm';", files: ["b.ddm": "grant SELECT on orders to u;\nshow users"])
+        #expect(o.diagnostics.map(\.file) == ["b.ddm"])
+        let cycle = compile("source 'a.ddm';", files: ["a.ddm": "source 'a.ddm';"])
+        #expect(messages(cycle).first?.contains("already being sourced") == true)
+    }
+
+    @Test func createStatements() {
+        let o = compile("""
+            create instance ddm-x with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[z1] wait;
+            create schema orders shards 8 on rds r1, r2 admin user root password env PW;
+            create user app password prompt with SELECT on orders comment 'x';
+            """)
+        #expect(o.diagnostics.isEmpty)
+        #expect(o.plan.steps.map { $0.description.split(separator: "\n")[0] } == [
+            "create instance ddm-x (flavor ddm.c6.large.2, 2 nodes)",
+            "create schema orders (8 shards, cluster, on r1, r2)",
+            "create user app with SELECT on orders",
+        ])
+        #expect(messages(compile("create instance ddm-x with flavr=x;")) == ["unknown instance option 'flavr'; did you mean 'flavor'?"])
+        #expect(messages(compile("create schema orders shards 200 on rds r1;")) == ["200 shards on 1 RDS instance: use 1 to 64"])
+    }
+}
+
+@Suite struct BatchPlannerTests {
+    func change(_ kind: Change.Kind, _ base: [BasePermission], on: [String]?, _ users: [String], all: Bool = false) -> Change {
+        Change(kind: kind, base: base, extended: [], all: all, schemas: on, users: users, range: SourceRange(0, 1), file: "t")
+    }
+    let accounts = [
+        Account(name: "u1", baseAuthority: ["SELECT"], databases: [AccountSchema(name: "orders")]),
+        Account(name: "u2", baseAuthority: ["SELECT", "INSERT"], databases: [AccountSchema(name: "orders"), AccountSchema(name: "billing")]),
+    ]
+
+    @Test func grantAddsPrivilegesAndSchemasAndSaysSo() {
+        let o = BatchPlanner.plan([change(.grant, [.insert], on: ["orders"], ["u1", "u2"])], accounts: accounts)
+        #expect(o.errors.isEmpty)
+        #expect(o.targets.map(\.changed) == [true, false])
+        #expect(o.targets[0].after == BatchPlanner.State(base: [.insert, .select], extended: [], schemas: ["orders"]))
+        #expect(o.notes == ["u2: permissions are account-wide, so INSERT also applies to billing"])
+    }
+
+    @Test func revokeOnSomeSchemasIsRefusedHonestly() {
+        let o = BatchPlanner.plan([change(.revoke, [.insert], on: ["orders"], ["u2"])], accounts: accounts)
+        #expect(o.targets.isEmpty)
+        #expect(o.errors.first?.message.contains("account-wide") == true)
+        #expect(o.errors.first?.message.contains("revoke all on orders from u2") == true)
+        let covered = BatchPlanner.plan([change(.revoke, [.insert], on: ["orders", "billing"], ["u2"])], accounts: accounts)
+        #expect(covered.targets.first?.after.base == [.select])
+    }
+
+    @Test func revokeAllOnDetachesAndMissingAccountsAreErrors() {
+        let o = BatchPlanner.plan([change(.revoke, BasePermission.allCases, on: ["billing"], ["u2"], all: true)], accounts: accounts)
+        #expect(o.targets.first?.after == BatchPlanner.State(base: [.insert, .select], extended: [], schemas: ["orders"]))
+        let missing = BatchPlanner.plan([change(.grant, [.select], on: ["orders"], ["ghost"])], accounts: accounts)
+        #expect(missing.errors.first?.message == "account 'ghost' does not exist")
+    }
+
+    @Test func revokingABasicPrivilegeTakesItsExtendedOne() {
+        let a = [Account(name: "u", baseAuthority: ["SELECT", "DELETE"], extendAuthority: ["fulltableDelete"], databases: [])]
+        let o = BatchPlanner.plan([change(.revoke, [.delete], on: nil, ["u"])], accounts: a)
+        #expect(o.targets.first?.after.extended == [])
+        #expect(o.notes == ["u: fulltableDelete removed with its basic privilege"])
+    }
+}

@@ -1,0 +1,88 @@
+import Testing
+@testable import DDMLanguage
+
+@Suite struct ParserTests {
+    func parse(_ text: String) -> Parser.Result { Parser.parse(SourceFile(name: "t.ddm", text: text)) }
+
+    func errors(_ text: String) -> [String] {
+        let f = SourceFile(name: "t.ddm", text: text)
+        return Parser.parse(f).diagnostics.map {
+            let (l, c) = f.location($0.range.start)
+            return "\(l):\(c): \($0.message)"
+        }
+    }
+
+    @Test func grantAST() throws {
+        let r = parse("grant SELECT, INSERT on db_7350 to ddmtest;")
+        #expect(r.diagnostics.isEmpty)
+        guard case .grant(let p, let s, let u) = try #require(r.statements.first).kind else { Issue.record("not a grant"); return }
+        #expect(p == .list([.name("SELECT", SourceRange(6, 12)), .name("INSERT", SourceRange(14, 20))], SourceRange(6, 20)))
+        #expect(s == .name("db_7350", SourceRange(24, 31)))
+        #expect(u == .name("ddmtest", SourceRange(35, 42)))
+        #expect(r.statements[0].range == SourceRange(0, 43))
+    }
+
+    @Test func everyStatementParses() {
+        let script = """
+            use instance ddm-prod;
+            show instances; show instance x; show engines; show flavors; show schemas; show schema s;
+            show available rds; show users; show grants for u; show job j1; show nodes;
+            create instance ddm-a with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[a, b] wait;
+            restart instance ddm-a hard wait; drop instance ddm-a if exists delete rds data;
+            rename instance ddm-a to ddm-b; alter instance ddm-b set security group sg2;
+            reload table data on instance ddm-b; wait job j1; wait instance ddm-b;
+            create schema orders if not exists shards 8 mode cluster on rds r1, r2 admin user root password prompt;
+            drop schema orders if exists delete rds data;
+            create user u if not exists password env PW with SELECT, INSERT on orders comment 'app';
+            alter user u comment 'new'; alter user u password file '/run/pw'; drop user u if exists;
+            grant all on (a, b) to [u1, u2]; revoke INSERT from u; revoke all on a from u;
+            let xs = lines('users.txt'); for x in $xs { grant SELECT on a to $x; }
+            source 'other.ddm'; explain grant SELECT on a to u; set on_error continue; help grant;
+            """
+        let r = parse(script)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")
+        #expect(r.statements.count == 35)
+    }
+
+    @Test func errorsCarryPositions() {
+        #expect(errors("grant SELECT on db_7350 ddmtest;") == ["1:25: expected 'to' before the account names, found 'ddmtest'"])
+        #expect(errors("show usrs;") == ["1:6: cannot show 'usrs'; did you mean 'users'?"])
+        #expect(errors("grnat SELECT on a to b;") == ["1:1: unknown statement 'grnat'; did you mean 'grant'?"])
+    }
+
+    @Test func recoveryReportsEveryErrorOnce() {
+        let e = errors("""
+            show users
+            grant SELECT on a b;
+            show schemas;
+            drop table x;
+            """)
+        #expect(e == [
+            "2:1: expected ';' at the end of the statement, found 'grant'",
+            "2:19: expected 'to' before the account names, found 'b'",
+            "4:6: expected 'instance', 'schema' or 'user' after 'drop', found 'table'",
+        ])
+        #expect(parse("show users\ngrant SELECT on a b;\nshow schemas;").statements.count == 1)
+    }
+
+    @Test func incompleteInputIsNotAnError() {
+        #expect(Parser.isIncomplete("grant SELECT on orders"))
+        #expect(Parser.isIncomplete("for u in (a, b) {\n grant SELECT on x to $u;"))
+        #expect(Parser.isIncomplete("alter user u comment 'still typing"))
+        #expect(!Parser.isIncomplete("grant SELECT on orders to u;"))
+        #expect(!Parser.isIncomplete("grant SELECT on orders u;"))  // a real error: complete, and wrong
+    }
+
+    @Test func deepNestingIsRejectedNotCrashed() {
+        let deep = String(repeating: "for x in (a) { ", count: 200) + String(repeating: "}", count: 200)
+        let r = parse(deep)
+        #expect(r.diagnostics.contains { $0.message.contains("nesting is deeper") })
+        let brackets = "let x = " + String(repeating: "(", count: 5000) + ";"
+        #expect(!parse(brackets).diagnostics.isEmpty)
+    }
+
+    @Test func strayClosingBraceIsReportedAndSkipped() {
+        #expect(errors("} show users; }") == ["1:1: expected a statement, found '}'", "1:15: expected a statement, found '}'"])
+        #expect(parse("} show users;").statements.count == 1)
+    }
+}
