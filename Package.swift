@@ -66,9 +66,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ddmsh", dependencies: ["DDMShell"]),
-        .testTarget(name: "DDMKitTests", dependencies: ["DDMKit", "DDMLocal", "DDMSigning"]),
+        // Starts a fresh local service for tests in any target.
+        .target(name: "LocalTestSupport", dependencies: ["DDMKit", "DDMLocal"], path: "Tests/LocalTestSupport"),
+        .testTarget(name: "DDMKitTests", dependencies: ["DDMKit", "DDMLocal", "DDMSigning", "LocalTestSupport"]),
         .testTarget(name: "DDMLocalTests", dependencies: ["DDMLocal", "DDMSigning", "DDMKit"]),
-        .testTarget(name: "DDMLanguageTests", dependencies: ["DDMLanguage", "DDMKit", "DDMLocal"]),
-        .testTarget(name: "DDMShellTests", dependencies: ["DDMShell", "DDMLocal", "DDMKit"]),
+        .testTarget(name: "DDMLanguageTests", dependencies: ["DDMLanguage", "DDMKit", "DDMLocal", "LocalTestSupport"]),
+        .testTarget(name: "DDMShellTests", dependencies: ["DDMShell", "DDMLocal", "DDMKit", "LocalTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import DDMKit
 import DDMLocal
+import LocalTestSupport
 import Foundation
 import Testing
 

@@ -19,7 +19,9 @@ public struct BatchPlanner: Sendable {
         }
 
         public var privilegeText: String {
-            let all = base.map(\.rawValue) + extended.map(\.rawValue)
+            // Canonical order, so the same state always reads the same.
+            let all = BasePermission.allCases.filter(base.contains).map(\.rawValue)
+                + ExtendedPermission.allCases.filter(extended.contains).map(\.rawValue)
             return all.isEmpty ? "(none)" : all.joined(separator: ",")
         }
         public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }

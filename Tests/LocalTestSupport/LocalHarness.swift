@@ -3,13 +3,13 @@ import DDMLocal
 import Foundation
 
 /// A fresh local DDM service on loopback and a client signed in to it.
-struct LocalHarness {
-    static let ak = "AKLOCALTEST000000001"
-    static let sk = "SKLOCALTEST0123456789abcdefghijklmnop"
-    let service: LocalService
-    let client: DDMClient
+public struct LocalHarness: Sendable {
+    public static let ak = "AKLOCALTEST000000001"
+    public static let sk = "SKLOCALTEST0123456789abcdefghijklmnop"
+    public let service: LocalService
+    public let client: DDMClient
 
-    static func start(configure: (inout LocalServiceConfiguration) -> Void = { _ in },
+    public static func start(configure: (inout LocalServiceConfiguration) -> Void = { _ in },
                       retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
                       rateLimit: Double? = nil,
                       authenticator: ((LocalService) -> any Authenticator)? = nil) async throws -> LocalHarness {
@@ -27,10 +27,10 @@ struct LocalHarness {
         return LocalHarness(service: service, client: client)
     }
 
-    func stop() async { await service.stop() }
+    public func stop() async { await service.stop() }
 
     /// Creates a RUNNING instance and returns its id.
-    func makeInstance(_ name: String = "ddm-test") async throws -> String {
+    public func makeInstance(_ name: String = "ddm-test") async throws -> String {
         let engines = try await client.listEngines()
         let flavors = try await client.listFlavors(engineId: engines.engineGroups[0].id)
         let created = try await client.createInstance(CreateInstanceRequest(
@@ -40,7 +40,7 @@ struct LocalHarness {
         return try require(created.id)
     }
 
-    func makeSchema(_ instance: String, _ name: String) async throws {
+    public func makeSchema(_ instance: String, _ name: String) async throws {
         let rds = try await client.allAvailableRDS(instance: instance)
         _ = try await client.createSchemas(instance: instance, [CreateSchemaRequest(
             name: name, shardMode: .cluster, shardNumber: 8, shardUnit: 8,
@@ -48,12 +48,11 @@ struct LocalHarness {
     }
 
     /// The seeded fake RDS admin password, as documented in docs/local-service.md.
-    static let rdsPassword = ["Rds", "Admin", "1!"].joined(separator: "_")
+    public static let rdsPassword = ["Rds", "Admin", "1!"].joined(separator: "_")
 }
 
-import Testing
-func require<T>(_ value: T?, _ message: String = "unexpected nil") throws -> T {
+public func require<T>(_ value: T?, _ message: String = "unexpected nil") throws -> T {
     guard let value else { throw HarnessError(message: message) }
     return value
 }
-struct HarnessError: Error { var message: String }
+public struct HarnessError: Error { public var message: String }

@@ -1,0 +1,188 @@
+import DDMKit
+import DDMLocal
+import Foundation
+import LocalTestSupport
+import Testing
+@testable import DDMLanguage
+
+/// Collects what the evaluator prints.
+final class Collector: OutputSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _lines: [String] = []
+    var lines: [String] { lock.withLock { _lines } }
+    var text: String { lines.joined(separator: "\n") }
+
+    func table(_ table: ResultTable) async {
+        lock.withLock { _lines += table.rows.map { $0.joined(separator: " | ") } }
+    }
+    func message(_ text: String) async { lock.withLock { _lines.append(text) } }
+    func progress(_ text: String?) async {}
+}
+
+/// The evaluator against a real local service over loopback HTTP.
+@Suite struct EvaluatorTests {
+    struct Fixture {
+        let harness: LocalHarness
+        let instance: String
+        let sink = Collector()
+
+        func run(_ script: String, dryRun: Bool = false, continueOnError: Bool = false) async -> Evaluator.Report {
+            var o = Compiler.Options()
+            o.instanceSelected = true
+            let compiled = Compiler.compile(SourceFile(name: "t.ddm", text: script), options: o)
+            #expect(compiled.diagnostics.isEmpty, "\(compiled.diagnostics.map(\.message))")
+            var options = Evaluator.Options()
+            options.dryRun = dryRun
+            options.continueOnError = continueOnError
+            let secrets = DefaultSecretResolver(environment: ["PW": "Secret_pass1!"]) { _ in "Prompted_pass1!" }
+            let evaluator = Evaluator(client: harness.client, sink: sink, secrets: secrets, options: options, instance: instance)
+            return await evaluator.run(compiled.plan)
+        }
+
+        func account(_ name: String) async throws -> Account {
+            try require(try await harness.client.allAccounts(instance: instance).first { $0.name == name }, "no account \(name)")
+        }
+    }
+
+    func withFixture(schemas: [String] = ["orders", "billing", "stock"], users: [String] = [],
+                     _ body: (Fixture) async throws -> Void) async throws {
+        let h = try await LocalHarness.start()
+        do {
+            let id = try await h.makeInstance()
+            for s in schemas { try await h.makeSchema(id, s) }
+            if !users.isEmpty {
+                try await h.client.createAccounts(instance: id, users.map {
+                    CreateAccountRequest(name: $0, password: "Secret_pass1!", baseAuthority: [.select])
+                })
+            }
+            try await body(Fixture(harness: h, instance: id))
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
+    @Test func batchGrantIsOneReadPlusOneWritePerChangedAccount() async throws {
+        try await withFixture(users: ["u1", "u2", "u3", "u4"]) { f in
+            let before = await f.harness.client.callCounts()
+            let report = await f.run("grant INSERT, UPDATE on orders, billing, stock to u1, u2, u3;")
+            #expect(report.failures.isEmpty)
+            let after = await f.harness.client.callCounts()
+            // One read resolves the instance name (once per session), one lists the accounts.
+            #expect(after.reads - before.reads == 2)
+            #expect(after.writes - before.writes == 3)
+            #expect(f.sink.text.contains("batch: 3 changed, 0 unchanged, 0 failed (API calls: 1 read, 3 write)"))
+            let u1 = try await f.account("u1")
+            #expect(Set(u1.baseAuthority ?? []) == ["SELECT", "INSERT", "UPDATE"])
+            #expect(Set((u1.databases ?? []).map(\.name)) == ["orders", "billing", "stock"])
+            #expect(try await f.account("u4").schemaNames.isEmpty)
+
+            // The same batch again changes nothing and writes nothing.
+            let again = await f.harness.client.callCounts()
+            #expect(await f.run("grant INSERT, UPDATE on orders, billing, stock to u1, u2, u3;").failures.isEmpty)
+            let last = await f.harness.client.callCounts()
+            #expect(last.writes - again.writes == 0)
+            #expect(f.sink.text.contains("batch: 0 changed, 3 unchanged, 0 failed"))
+        }
+    }
+
+    @Test func grantSaysWhenPrivilegesReachOtherSchemas() async throws {
+        try await withFixture(users: ["app"]) { f in
+            _ = await f.run("grant SELECT on orders to app;")
+            _ = await f.run("grant DELETE on billing to app;")
+            #expect(f.sink.text.contains("orders"))
+            #expect(f.sink.lines.contains { $0.hasPrefix("note:") && $0.contains("DELETE") && $0.contains("orders") })
+        }
+    }
+
+    @Test func revokeOnSomeSchemasIsRefusedAndWritesNothing() async throws {
+        try await withFixture(users: ["app"]) { f in
+            _ = await f.run("grant INSERT on orders, billing to app;")
+            let before = await f.harness.client.callCounts()
+            let report = await f.run("revoke INSERT on orders from app;")
+            #expect(report.failures.count == 1)
+            #expect(report.failures.first?.message.contains("billing") == true)
+            let after = await f.harness.client.callCounts()
+            #expect(after.writes == before.writes)
+            #expect(try await f.account("app").baseAuthority?.contains("INSERT") == true)
+
+            // Covering every schema of the account is allowed and detaches them.
+            #expect(await f.run("revoke INSERT on orders, billing from app;").failures.isEmpty)
+            let app = try await f.account("app")
+            #expect(app.baseAuthority?.contains("INSERT") == false)
+        }
+    }
+
+    @Test func dryRunReadsButNeverWrites() async throws {
+        try await withFixture(users: ["u1", "u2"]) { f in
+            let before = await f.harness.client.callCounts()
+            let report = await f.run("""
+                grant ALTER on orders to u1, u2;
+                create user newbie password env PW;
+                drop user u2;
+                """, dryRun: true)
+            #expect(report.failures.isEmpty)
+            #expect(await f.harness.client.callCounts().writes == before.writes)
+            #expect(f.sink.text.contains("dry run: 2 accounts would change, 0 unchanged; no writes"))
+            let names = try await f.harness.client.allAccounts(instance: f.instance).map(\.name).sorted()
+            #expect(names == ["u1", "u2"])
+        }
+    }
+
+    @Test func accountLifecycleAndSecrets() async throws {
+        try await withFixture { f in
+            let report = await f.run("""
+                create user app password env PW with SELECT, fulltableSelect on orders comment 'reporting';
+                create user app if not exists password prompt;
+                alter user app comment 'reporting v2';
+                alter user app password prompt;
+                show grants for app;
+                """)
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+            let app = try await f.account("app")
+            #expect(app.description == "reporting v2")
+            #expect(app.extendAuthority == ["fulltableSelect"])
+            #expect(f.sink.text.contains("user app already exists"))
+            #expect(!f.sink.text.contains("Secret_pass1!") && !f.sink.text.contains("Prompted_pass1!"))
+
+            let drop = await f.run("drop user app; drop user app if exists; drop user app;")
+            #expect(drop.failures.count == 1)
+            #expect(drop.failures.first?.message.contains("DBS.300327") == true)
+        }
+    }
+
+    @Test func errorPolicyStopsOrContinues() async throws {
+        try await withFixture(users: ["u1"]) { f in
+            let stop = await f.run("drop user ghost; grant SELECT on orders to u1;")
+            #expect(stop.stoppedEarly && stop.succeeded == 0)
+            let untouched = try await f.account("u1")
+            #expect(untouched.schemaNames.isEmpty)
+
+            let go = await f.run("set on_error continue; drop user ghost; grant SELECT on orders to u1;")
+            #expect(!go.stoppedEarly && go.failures.count == 1 && go.succeeded == 1)
+            let granted = try await f.account("u1")
+            #expect(granted.schemaNames == ["orders"])
+        }
+    }
+
+    @Test func schemasAndInstanceStatements() async throws {
+        try await withFixture(schemas: []) { f in
+            let rds = try await f.harness.client.allAvailableRDS(instance: f.instance)
+            let report = await f.run("""
+                create schema sales shards 4 on rds \(rds[0].id) admin user root password env RDSPW;
+                show schemas;
+                """)
+            // RDSPW is not set: the secret fails before any write.
+            #expect(report.failures.first?.message == "environment variable RDSPW is not set")
+            #expect(try await f.harness.client.allSchemas(instance: f.instance).isEmpty)
+
+            let named = await f.run("rename instance ddm-test to ddm-renamed; show instances;")
+            #expect(named.failures.isEmpty)
+            #expect(f.sink.text.contains("renamed instance ddm-test to ddm-renamed"))
+            #expect(try await f.harness.client.showInstance(f.instance).name == "ddm-renamed")
+            let missing = await f.run("use instance nowhere;")
+            #expect(missing.failures.first?.message == "instance 'nowhere' does not exist")
+        }
+    }
+}
