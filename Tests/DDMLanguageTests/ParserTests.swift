@@ -58,7 +58,7 @@ import Testing
             drop table x;
             """)
         #expect(e == [
-            "2:1: expected ';' at the end of the statement, found 'grant'",
+            "1:11: expected ';' at the end of the statement, found 'grant'",
             "2:19: expected 'to' before the account names, found 'b'",
             "4:6: expected 'instance', 'schema' or 'user' after 'drop', found 'table'",
         ])

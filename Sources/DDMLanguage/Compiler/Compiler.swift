@@ -69,8 +69,15 @@ public struct Compiler {
         fileStack.append(source.name)
         defer { fileStack.removeLast(); file = saved }
         let parsed = Parser.parse(source)
-        diagnostics += parsed.diagnostics
-        return parsed.statements.flatMap { compile($0) }
+        // Parse errors are merged in source order with the compile errors of the statements around them.
+        var pending = parsed.diagnostics[...]
+        var steps: [PlanStep] = []
+        for statement in parsed.statements {
+            while let d = pending.first, d.range.start < statement.range.start { diagnostics.append(d); pending = pending.dropFirst() }
+            steps += compile(statement)
+        }
+        diagnostics += pending
+        return steps
     }
 
     private mutating func error(_ message: String, _ range: SourceRange) {
@@ -253,7 +260,8 @@ public struct Compiler {
     }
 
     mutating func schemaName(_ e: Expr) throws -> String {
-        let n = try scalar(e, "schema name")
+        // Schema names fold to lower case (DDM allows no upper case), as grants do.
+        let n = try scalar(e, "schema name").lowercased()
         if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
         return n
     }

@@ -17,7 +17,12 @@ struct BatchRunner {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
         let before = await client.callCounts()
-        let accounts = try await client.allAccounts(instance: instance)
+        var accounts = try await client.allAccounts(instance: instance)
+        if !write {
+            // A dry run sees the accounts earlier dry-run statements would have created or dropped.
+            accounts.removeAll { evaluator.dryRunDropped.contains($0.name) || evaluator.dryRunAccounts[$0.name] != nil }
+            accounts += evaluator.dryRunAccounts.values.sorted { $0.name < $1.name }
+        }
         let outcome = BatchPlanner.plan(changes, accounts: accounts)
         if !outcome.errors.isEmpty {
             // Plan-time errors stop the whole batch before any write.

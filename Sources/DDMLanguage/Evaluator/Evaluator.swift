@@ -35,6 +35,13 @@ public final class Evaluator: @unchecked Sendable {
         self.pendingInstance = instance
     }
 
+    /// Called as each failure happens, so output and errors keep their order.
+    public var onFailure: (@Sendable (Diagnostic) async -> Void)?
+
+    /// Accounts a dry run would have created (or dropped), so later dry-run statements see them.
+    var dryRunAccounts: [String: Account] = [:]
+    var dryRunDropped: Set<String> = []
+
     /// Set by `--instance`: resolved at first use.
     private var pendingInstance: String?
 
@@ -55,11 +62,14 @@ public final class Evaluator: @unchecked Sendable {
                 report.interrupted = true
                 break
             } catch let e as BatchFailure {
+                for d in e.diagnostics { await onFailure?(d) }
                 report.failures += e.diagnostics
                 if !e.applied.isEmpty { report.applied.append(contentsOf: e.applied) }
                 if !options.continueOnError { report.stoppedEarly = true; break }
             } catch {
-                report.failures.append(Diagnostic(.error, Self.message(error), at: step.range, file: step.file))
+                let d = Diagnostic(.error, Self.message(error), at: step.range, file: step.file)
+                await onFailure?(d)
+                report.failures.append(d)
                 if !options.continueOnError { report.stoppedEarly = true; break }
             }
         }
@@ -266,7 +276,12 @@ public final class Evaluator: @unchecked Sendable {
             return "reset the password of \(user)"
         case .dropUser(let user, let ifExists):
             let instance = try await instanceId()
-            if options.dryRun { await sink.message("dry run: would drop user \(user)"); return nil }
+            if options.dryRun {
+                dryRunAccounts[user] = nil
+                dryRunDropped.insert(user)
+                await sink.message("dry run: would drop user \(user)")
+                return nil
+            }
             do {
                 try await client.deleteAccount(instance: instance, name: user)
             } catch let e as DDMError where ifExists && e.isNotFound {
@@ -320,16 +335,35 @@ public final class Evaluator: @unchecked Sendable {
             await sink.message("schema \(s.name) already exists")
             return nil
         }
+        let rdsIds = try await rdsIds(s.rds, instance: instance)
         let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
         let unit = s.mode == .single ? 1 : (s.shards + s.rds.count - 1) / s.rds.count
         let request = CreateSchemaRequest(
             name: s.name, shardMode: s.mode, shardNumber: s.shards,
             shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
-            usedRds: s.rds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
+            usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
         if options.dryRun { await sink.message("dry run: would create schema \(s.name)"); return nil }
         _ = try await client.createSchemas(instance: instance, [request])
-        await sink.message("created schema \(s.name) (\(s.shards) shards)")
+        await sink.message("created schema \(s.name) (\(s.shards) shard\(s.shards == 1 ? "" : "s"))")
         return "created schema \(s.name)"
+    }
+
+    /// RDS instances may be named by id or by name; names cost one read of the available list.
+    private func rdsIds(_ refs: [String], instance: String) async throws -> [String] {
+        guard refs.contains(where: { !Self.looksLikeRDSId($0) }) else { return refs }
+        let available = try await client.allAvailableRDS(instance: instance)
+        return try refs.map { ref in
+            if available.contains(where: { $0.id == ref }) || Self.looksLikeRDSId(ref) { return ref }
+            let named = available.filter { $0.name == ref }
+            if named.count == 1 { return named[0].id }
+            if named.count > 1 { throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id") }
+            throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'")
+        }
+    }
+
+    static func looksLikeRDSId(_ s: String) -> Bool {
+        // RDS ids are 32 hex digits and a suffix such as "in01".
+        s.count == 36 && s.prefix(32).allSatisfy(\.isHexDigit) && s.dropFirst(32).hasPrefix("in")
     }
 
     private func createUser(_ u: UserPlan) async throws -> String? {
@@ -339,11 +373,19 @@ public final class Evaluator: @unchecked Sendable {
             return nil
         }
         let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
-        if options.dryRun { await sink.message("dry run: would create user \(u.name)"); return nil }
+        let state = BatchPlanner.State(base: u.base, extended: u.extended, schemas: u.schemas)
+        let what = "\(u.name) with \(state.privilegeText)" + (u.schemas.isEmpty ? " (no schemas)" : " on \(state.schemaText)")
+        if options.dryRun {
+            dryRunAccounts[u.name] = Account(name: u.name, baseAuthority: u.base.map(\.rawValue), extendAuthority: u.extended.map(\.rawValue),
+                                             description: u.comment, databases: u.schemas.map { AccountSchema(name: $0) })
+            dryRunDropped.remove(u.name)
+            await sink.message("dry run: would create user \(what)")
+            return nil
+        }
         try await client.createAccounts(instance: instance, [CreateAccountRequest(
             name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
             description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
-        await sink.message("created user \(u.name)")
+        await sink.message("created user \(what)")
         return "created user \(u.name)"
     }
 

@@ -12,7 +12,7 @@ public enum Help {
         Entry(topic: "alter instance", syntax: "alter instance <i> set security group <sg>;", example: "alter instance ddm-prod set security group sg-2;"),
         Entry(topic: "reload", syntax: "reload table data on instance <i>;", example: "reload table data on instance ddm-dr;"),
         Entry(topic: "wait", syntax: "wait job <id>; | wait instance <i>;", example: "wait instance ddm-prod;"),
-        Entry(topic: "create schema", syntax: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id>[, …] [admin user <u> password <secret>];", example: "create schema orders shards 8 on rds c6f68fed9e74478c8679479a07d7d568in01 admin user root password prompt;"),
+        Entry(topic: "create schema", syntax: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id-or-name>[, …] [admin user <u> password <secret>];", example: "create schema orders shards 8 on rds rds-orders admin user root password prompt;"),
         Entry(topic: "drop schema", syntax: "drop schema <s> [if exists] [delete rds data];", example: "drop schema orders if exists;"),
         Entry(topic: "create user", syntax: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'];", example: "create user ddmtest password env DDMTEST_PASSWORD with SELECT, INSERT on orders comment 'app';"),
         Entry(topic: "alter user", syntax: "alter user <u> comment '…'; | alter user <u> password <secret>;", example: "alter user ddmtest password prompt;"),

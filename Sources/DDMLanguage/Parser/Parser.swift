@@ -146,8 +146,10 @@ public struct Parser {
             _ = match(punct: ";")
         } else if case .explain = kind {
             // The explained statement consumed the ';'.
-        } else {
-            try expect(punct: ";", "at the end of the statement")
+        } else if !match(punct: ";") {
+            // Point just past the statement, where the ';' belongs, not at the next line's first word.
+            let end = tokens[max(0, index - 1)].range.end
+            throw Failure(message: "expected ';' at the end of the statement, found \(found)", range: SourceRange(end, end), atEOF: atEnd)
         }
         return Statement(kind: kind, range: SourceRange(start, tokens[max(0, index - 1)].range.end))
     }

@@ -49,6 +49,9 @@ enum InstancesController {
         let id = WireID.instance()
         let delay = call.settings.createDelay
         let status = delay > 0 ? "CREATING" : "RUNNING"
+        // Addresses are handed out in order (not at random) so transcripts are reproducible.
+        let created = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instance") ?? 0
+        let accessIp = "192.168.0.\(10 + created % 240)"
         try db.execute(sql: """
             INSERT INTO instance (id, name, status, settle_at, settle_status, flavor_id, flavor_ref, core_count, ram_capacity,
               engine_id, engine_version, node_num, available_zones, vpc_id, subnet_id, security_group_id,
@@ -57,7 +60,7 @@ enum InstancesController {
             """, arguments: [id, d.name, status, delay > 0 ? call.now + delay : nil, delay > 0 ? "RUNNING" : nil,
                              flavor.id, flavor.code, flavor.cpu, flavor.mem, engine.id, engine.version, d.node_num,
                              JSONColumn.encode(d.available_zones), d.vpc_id, d.subnet_id, d.security_group_id,
-                             d.enterprise_project_id, timeZone, d.admin_user_name, "192.168.0.\(Int.random(in: 10...250))",
+                             d.enterprise_project_id, timeZone, d.admin_user_name, accessIp,
                              call.now, call.now])
         let group = WireID.group()
         for i in 0..<d.node_num {

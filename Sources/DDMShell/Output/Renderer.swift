@@ -79,7 +79,7 @@ public final class Renderer: OutputSink, Sendable {
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in
                 i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - width(c)))
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").trimmingSuffix(while: \.isWhitespace)
         }
         let header = line(t.columns)
         lines.append(color ? "\u{1B}[1m\(header)\u{1B}[0m" : header)
@@ -110,5 +110,13 @@ public final class Renderer: OutputSink, Sendable {
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         return ([t.columns] + t.rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
+extension String {
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+        var s = Substring(self)
+        while let last = s.last, predicate(last) { s = s.dropLast() }
+        return String(s)
     }
 }

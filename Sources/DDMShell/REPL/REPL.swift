@@ -101,8 +101,8 @@ struct REPL {
         state.compilerOptions.instanceSelected = output.instanceSelected
         let started = ContinuousClock.now
         let evaluator = state.evaluator
+        runner.printFailuresAsTheyHappen(evaluator, sources: output.sources)
         let report = await Interrupts.cancellingOnSIGINT { await evaluator.run(output.plan) }
-        runner.printDiagnostics(report.failures, sources: output.sources)
         if report.interrupted {
             renderer.error("interrupted" + (report.applied.isEmpty ? "; nothing was applied" :
                 "; already applied:\n" + report.applied.map { "  " + $0 }.joined(separator: "\n")))

@@ -3,7 +3,7 @@ import Foundation
 
 /// Runs a whole script: compile all of it first (one error: nothing runs),
 /// then execute, then report. Returns the documented exit code.
-public struct ScriptRunner {
+public struct ScriptRunner: Sendable {
     public static let exitOK: Int32 = 0
     public static let exitFailed: Int32 = 1
     public static let exitUsage: Int32 = 2
@@ -21,6 +21,10 @@ public struct ScriptRunner {
                 renderer.error("\(d.file): \(d.severity.rawValue): \(d.message)")
             }
         }
+    }
+
+    func printFailuresAsTheyHappen(_ evaluator: Evaluator, sources: [String: SourceFile]) {
+        evaluator.onFailure = { d in self.printDiagnostics([d], sources: sources) }
     }
 
     /// Parse and compile only (`--check`).
@@ -55,8 +59,8 @@ public struct ScriptRunner {
             await renderer.message(output.plan.description)
             eval.options.dryRun = true
         }
+        printFailuresAsTheyHappen(eval, sources: output.sources)
         let report = await Interrupts.cancellingOnSIGINT { await eval.run(output.plan) }
-        printDiagnostics(report.failures, sources: output.sources)
         if report.interrupted || report.stoppedEarly || !report.failures.isEmpty {
             if !report.applied.isEmpty && (report.interrupted || report.stoppedEarly) {
                 renderer.error((report.interrupted ? "interrupted" : "stopped at the first failure")

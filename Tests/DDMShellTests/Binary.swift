@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs the built `ddmsh` executable as a user would: a real process, real pipes.
+enum Binary {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `scripts/test` exports DDMSH_BIN; a plain `swift test` falls back to the debug build.
+    static var path: String {
+        if let p = ProcessInfo.processInfo.environment["DDMSH_BIN"], !p.isEmpty { return p }
+        return packageRoot.appendingPathComponent(".build/debug/ddmsh").path
+    }
+
+    struct Result {
+        var stdout: String
+        var stderr: String
+        /// stdout and stderr as they interleaved (one pipe for both).
+        var combined: String
+        var status: Int32
+    }
+
+    /// The environment every run starts from: no colour, no user config, a private home.
+    static func baseEnvironment(home: String) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": home, "XDG_CONFIG_HOME": home + "/.config", "XDG_DATA_HOME": home + "/.local/share",
+            "NO_COLOR": "1", "LANG": "C.UTF-8",
+        ]
+        if let tmp = ProcessInfo.processInfo.environment["TMPDIR"] { env["TMPDIR"] = tmp }
+        return env
+    }
+
+    static func temporaryHome() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddmsh-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+
+    /// Runs to completion. `combine` sends stderr into the stdout pipe so the order is kept.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    directory: String? = nil, combine: Bool = false, executable: String? = nil) throws -> Result {
+        let home = try temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable ?? path)
+        p.arguments = arguments
+        p.environment = baseEnvironment(home: home).merging(environment) { $1 }
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = combine ? out : err
+        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
+        // Read both pipes concurrently so neither fills up and blocks the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        if !combine {
+            DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        let o = String(decoding: outData, as: UTF8.self), e = String(decoding: errData, as: UTF8.self)
+        return Result(stdout: o, stderr: e, combined: combine ? o : o + e, status: p.terminationStatus)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// Each `Golden/*.ddm` runs through the real `ddmsh` script runner against a
+/// fresh in-memory local service; its stdout and stderr, interleaved, must equal
+/// `Golden/*.out`. `DDMSH_RECORD=1 swift test --filter GoldenTests` re-records.
+///
+/// Directives in a script's leading comments:
+///   `-- args: …`        extra command-line arguments (space-separated)
+///   `-- env: NAME=value` an environment variable for the run
+@Suite struct GoldenTests {
+    static let directory = Binary.packageRoot.appendingPathComponent("Tests/DDMShellTests/Golden")
+
+    static var scripts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".ddm") }.sorted()
+    }
+
+    @Test func thereAreEnoughGoldenScripts() {
+        #expect(Self.scripts.count >= 30)
+    }
+
+    @Test(arguments: scripts)
+    func transcript(_ name: String) throws {
+        let scriptURL = Self.directory.appendingPathComponent(name)
+        let text = try String(contentsOf: scriptURL, encoding: .utf8)
+        var arguments = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+        var environment: [String: String] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard line.hasPrefix("--") || line.hasPrefix("#") else { break }
+            if let r = line.range(of: "-- args:") {
+                arguments += line[r.upperBound...].split(separator: " ").map(String.init)
+            } else if let r = line.range(of: "-- env:") {
+                let pair = line[r.upperBound...].trimmingCharacters(in: .whitespaces)
+                if let eq = pair.firstIndex(of: "=") { environment[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
+            }
+        }
+        let result = try Binary.run(arguments + [name], environment: environment, directory: Self.directory.path, combine: true)
+        let actual = Self.normalize(result.combined) + "[exit \(result.status)]\n"
+        let expectedURL = scriptURL.deletingPathExtension().appendingPathExtension("out")
+        if ProcessInfo.processInfo.environment["DDMSH_RECORD"] == "1" {
+            try actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = (try? String(contentsOf: expectedURL, encoding: .utf8)) ?? "(no \(expectedURL.lastPathComponent); record with DDMSH_RECORD=1)"
+        #expect(actual == expected, "\(name): \(Self.firstDifference(expected, actual))")
+    }
+
+    /// Ids, times and other per-run values become placeholders of the same width.
+    static func normalize(_ text: String) -> String {
+        var s = text
+        let rules: [(String, String)] = [
+            ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>"),
+            ("[0-9a-f]{32}(in|no)[0-9]{2}", "<id>"),
+            ("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?", "<time>"),
+            ("\\b1[0-9]{12}\\b", "<epoch-ms>"),
+            ("127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:<port>"),
+        ]
+        for (pattern, replacement) in rules {
+            s = s.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return s
+    }
+
+    static func firstDifference(_ a: String, _ b: String) -> String {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in 0..<max(x.count, y.count) {
+            let l = i < x.count ? String(x[i]) : "<end>", r = i < y.count ? String(y[i]) : "<end>"
+            if l != r { return "line \(i + 1): expected «\(l)», got «\(r)»" }
+        }
+        return "same"
+    }
+}
