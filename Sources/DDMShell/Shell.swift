@@ -19,7 +19,7 @@ struct Shell {
             let eq = v.firstIndex(of: "=")!
             compilerOptions.variables[String(v[..<eq])] = Value.fromCommandLine(String(v[v.index(after: eq)...]))
         }
-        compilerOptions.instanceSelected = options.connection.instance != nil || options.connection.local
+        compilerOptions.instanceSelected = Session.instancePreselected(options.connection, environment: environment)
 
         let source: SourceFile
         if let command = options.command {
@@ -69,7 +69,11 @@ struct Shell {
 public enum DDMShellMain {
     public static func main(_ arguments: [String]) async -> Int32 {
         do {
-            var command = try DDMShCommand.parseAsRoot(arguments)
+            // The root command takes a script path as its positional argument, which would
+            // swallow the word "serve"; route the subcommand explicitly.
+            var command: ParsableCommand = arguments.first == "serve"
+                ? try ServeCommand.parseAsRoot(Array(arguments.dropFirst()))
+                : try DDMShCommand.parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {

@@ -8,6 +8,10 @@ import Foundation
 ///     auth = aksk            # aksk | token | iam
 ///     ak = AK…               # the SK comes from HUAWEICLOUD_SDK_SK
 ///     instance = ddm-prod
+///
+///     [default]              # used when no --local/--endpoint/--region/--profile is given
+///     local = true           # the embedded local service
+///     state = :memory:       # its state (default: the per-user file)
 public struct Profile: Sendable, Equatable {
     public var name: String
     public var values: [String: String]
@@ -48,6 +52,12 @@ public struct Profile: Sendable, Equatable {
     }
 
     public var holdsSecrets: Bool { !Set(values.keys).isDisjoint(with: Self.secretKeys) }
+
+    /// "default" when the config file has a `[default]` section.
+    static func defaultProfileName(path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return parse(text).profiles["default"] == nil ? nil : "default"
+    }
 
     /// Loads a profile; warns on stderr when the file holds secrets and others can read it.
     public static func load(_ name: String, path: String, warn: (String) -> Void) throws -> Profile {

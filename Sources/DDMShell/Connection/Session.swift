@@ -25,9 +25,15 @@ public final class Session: Sendable {
         logger.logLevel = o.debug ? .debug : .warning
         let rate = o.rateLimit > 0 ? o.rateLimit : nil
 
-        if o.local {
+        // A profile chosen by --profile or DDMSH_PROFILE; otherwise the [default] profile, if the
+        // config file has one and no endpoint was given (so a `#!/usr/bin/env ddmsh` script connects).
+        let explicit = o.local || o.endpoint != nil || o.region != nil
+        let profileName = Self.profileName(o, environment: environment)
+        let profile = try profileName.map { try Profile.load($0, path: DataPaths.configFile, warn: warn) }
+
+        if o.local || (!explicit && profile?.values["local"] == "true") {
             var config = LocalServiceConfiguration()
-            config.statePath = o.state ?? DataPaths.localState
+            config.statePath = o.state ?? profile?.values["state"] ?? DataPaths.localState
             config.seedDemoInstance = true
             config.createDelay = o.localCreateDelay?.seconds ?? 2
             let service = try await LocalService.start(config)
@@ -37,10 +43,10 @@ public final class Session: Sendable {
                                                  projectId: config.projectId),
                 logger: logger)
             let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
-            return Session(client: client, localService: service, label: "local", instance: o.instance ?? "ddm-demo", pollInterval: poll)
+            return Session(client: client, localService: service, label: "local",
+                           instance: o.instance ?? profile?.instance ?? "ddm-demo", pollInterval: poll)
         }
 
-        let profile = try o.profile.map { try Profile.load($0, path: DataPaths.configFile, warn: warn) }
         let env = EnvironmentCredentials(environment: environment)
         let region = o.region ?? profile?.region ?? env.region
         let endpoint: Endpoint
@@ -61,8 +67,23 @@ public final class Session: Sendable {
             configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, rateLimit: rate, verifyTLS: !insecure,
                                             environment: environment),
             authenticator: auth, logger: logger)
-        return Session(client: client, localService: nil, label: o.profile ?? region ?? "remote",
+        return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2))
+    }
+
+    static func profileName(_ o: ConnectionOptions, environment: [String: String]) -> String? {
+        let explicit = o.local || o.endpoint != nil || o.region != nil
+        return o.profile ?? environment["DDMSH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (explicit ? nil : Profile.defaultProfileName(path: DataPaths.configFile))
+    }
+
+    /// Whether an instance is chosen before the script runs (so the compiler accepts `show users;`).
+    static func instancePreselected(_ o: ConnectionOptions, environment: [String: String]) -> Bool {
+        if o.instance != nil || o.local { return true }
+        guard let name = profileName(o, environment: environment),
+              let text = try? String(contentsOfFile: DataPaths.configFile, encoding: .utf8),
+              let p = Profile.parse(text).profiles[name] else { return false }
+        return p.instance != nil || (o.endpoint == nil && o.region == nil && p.values["local"] == "true")
     }
 
     private static func authenticator(profile: Profile?, env: EnvironmentCredentials, environment: [String: String],

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// Every way into the script runner, every exit code, and the output formats,
+/// through the real binary against its embedded local service.
+@Suite struct ScriptRunnerTests {
+    static let local = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+
+    func tempFile(_ name: String, _ text: String, executable: Bool = false) throws -> String {
+        let dir = try Binary.temporaryHome()
+        let path = dir + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path) }
+        return path
+    }
+
+    @Test func commandString() throws {
+        let r = try Binary.run(Self.local + ["-c", "create user app password 'App_pass_12!'; show users"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("created user app with SELECT (no schemas)"))
+        #expect(r.stdout.contains("app   SELECT"))
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func fileArgumentAndDashF() throws {
+        let path = try tempFile("s.ddm", "show available rds;\n")
+        for args in [[path], ["-f", path]] {
+            let r = try Binary.run(Self.local + args)
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("rds-orders"))
+        }
+        let missing = try Binary.run(Self.local + ["/nonexistent/x.ddm"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read '/nonexistent/x.ddm'"))
+    }
+
+    @Test func statementsOnStdin() throws {
+        let r = try Binary.run(Self.local, stdin: "create user app password 'App_pass_12!';\nshow grants for app;\n")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("app      SELECT      (none)"))
+        // No prompts, no escape codes when stdin is not a terminal.
+        #expect(!r.stdout.contains("ddm(") && !r.stdout.contains("\u{1B}["))
+    }
+
+    @Test func shebangScriptUsesTheDefaultProfile() throws {
+        let home = try Binary.temporaryHome()
+        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
+        try "[default]\nlocal = true\nstate = :memory:\n".write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+        let script = try tempFile("onboard.ddm", "#!/usr/bin/env ddmsh\nshow instances;\n", executable: true)
+        let binDir = URL(fileURLWithPath: Binary.path).deletingLastPathComponent().path
+        let r = try Binary.run([], environment: [
+            "PATH": binDir + ":/usr/bin:/bin", "XDG_CONFIG_HOME": home + "/.config",
+        ], executable: script)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ddm-demo"))
+    }
+
+    @Test func variablesFromTheCommandLine() throws {
+        let path = try tempFile("v.ddm", "for u in $team { create user $u password 'App_pass_12!'; }\nshow users;\n")
+        let r = try Binary.run(Self.local + [path, "-v", "team=ann,ben"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("created user ann") && r.stdout.contains("created user ben"))
+        let bad = try Binary.run(Self.local + [path, "-v", "team"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("-v takes name=value"))
+    }
+
+    @Test func exitCodes() throws {
+        #expect(try Binary.run(Self.local + ["-c", "show users"]).status == 0)
+        let failed = try Binary.run(Self.local + ["-c", "drop user ghost"])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("<command>:1:1: error: The account ghost does not exist. (DBS.300327, HTTP 404)"))
+        let syntax = try Binary.run(Self.local + ["-c", "grant SELECT on orders"])
+        #expect(syntax.status == 2)
+        #expect(syntax.stderr.contains("1 error; nothing was run"))
+        #expect(try Binary.run(["--output", "yaml", "-c", "show users"]).status == 2)
+        #expect(try Binary.run(Self.local + ["-c", "show users", "-f", "x.ddm"]).status == 2)
+        // No endpoint at all is a usage error, not a crash.
+        let nowhere = try Binary.run(["-c", "show instances"])
+        #expect(nowhere.status == 2)
+        #expect(nowhere.stderr.contains("no DDM endpoint"))
+    }
+
+    @Test func interruptedRunExits130AndSaysWhatWasApplied() throws {
+        let home = try Binary.temporaryHome()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["--local", "--state", ":memory:", "--local-create-delay", "60", "--rate-limit", "0", "-c", """
+            create user app password 'App_pass_12!';
+            create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
+            """]
+        p.environment = Binary.baseEnvironment(home: home)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        // Wait until the wait loop is under way: stdout is not needed, poll the clock.
+        Thread.sleep(forTimeInterval: 3)
+        p.interrupt()
+        p.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 130)
+        #expect(stderr.contains("interrupted; already applied:"))
+        #expect(stderr.contains("created user app"))
+    }
+
+    @Test func onErrorFlag() throws {
+        let script = "drop user ghost; create user app password 'App_pass_12!';"
+        let stop = try Binary.run(Self.local + ["-c", script])
+        #expect(stop.status == 1 && !stop.stdout.contains("created user app"))
+        let go = try Binary.run(Self.local + ["--on-error", "continue", "-c", script])
+        #expect(go.status == 1 && go.stdout.contains("created user app"))
+        #expect(try Binary.run(Self.local + ["--on-error", "maybe", "-c", script]).status == 2)
+    }
+
+    @Test func jsonOutputIsOneDocumentPerLine() throws {
+        let r = try Binary.run(Self.local + ["--output", "json", "-c", "create user app password 'App_pass_12!' comment 'a \"b\", c'; show users; show available rds"])
+        #expect(r.status == 0)
+        let docs = try r.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(docs.count == 3)
+        #expect(docs[0]?["message"] as? String == "created user app with SELECT (no schemas)")
+        let users = docs[1]?["rows"] as? [[String: String]]
+        #expect(users?.first?["comment"] == "a \"b\", c")
+        #expect((docs[2]?["rows"] as? [[String: String]])?.count == 3)
+    }
+
+    @Test func csvOutputQuotesAndKeepsStdoutClean() throws {
+        let r = try Binary.run(Self.local + ["--output", "csv", "-c", "create user app password 'App_pass_12!' comment 'x, \"y\"'; show users"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "name,privileges,schemas,comment\r\napp,SELECT,(none),\"x, \"\"y\"\"\"\r\n")
+        #expect(r.stderr.contains("created user app"))
+    }
+
+    @Test func checkParsesWithoutConnecting() throws {
+        let path = try tempFile("c.ddm", "grant SELECT on orders to app;\nshow users;\n")
+        let ok = try Binary.run(["--check", "--instance", "x", path])
+        #expect(ok.status == 0 && ok.stdout.isEmpty)
+        let bad = try tempFile("d.ddm", "grant SELEKT on orders to app;\n")
+        let r = try Binary.run(["--check", "--instance", "x", bad])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("d.ddm:1:7: error: unknown privilege 'SELEKT'; did you mean 'SELECT'?"))
+    }
+
+    @Test func secretsNeverReachOutputOrDebugTrace() throws {
+        let r = try Binary.run(Self.local + ["--debug", "-c", "create user app password 'Very_secret_99!'; alter user app password env NEWPW"],
+                               environment: ["NEWPW": "Other_secret_77!"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("POST"))  // the trace is there…
+        for secret in ["Very_secret_99!", "Other_secret_77!"] {
+            #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret))  // …without the secrets
+        }
+        #expect(r.stderr.range(of: "Signature=[0-9a-f]{8}", options: .regularExpression) == nil)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `ddmsh serve` as a separate process, and `ddmsh --endpoint` talking to it.
+@Suite struct ServeTests {
+    /// A running `ddmsh serve`; `url` comes from its first stdout line.
+    final class Server {
+        let process = Process()
+        let url: String
+        let stderr = Pipe()
+
+        init(state: String, environment: [String: String], extra: [String] = []) throws {
+            let home = try Binary.temporaryHome()
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = ["serve", "--port", "0", "--state", state, "--create-delay", "0"] + extra
+            process.environment = Binary.baseEnvironment(home: home).merging(environment) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = stderr
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line.append(chunk)
+            }
+            let first = String(decoding: line, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            guard first.hasPrefix("listening on http://127.0.0.1:") else {
+                process.terminate()
+                throw ServeError(message: "unexpected first line: \(first)")
+            }
+            url = String(first.dropFirst("listening on ".count))
+        }
+
+        func stop() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    struct ServeError: Error { var message: String }
+
+    static let token = "local-test-token-0001"
+    static let project = "0123456789abcdef0123456789abcdef"
+
+    func client(_ server: Server, _ statements: String) throws -> Binary.Result {
+        try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo", "--rate-limit", "0",
+                        "-c", statements], environment: ["DDMSH_TOKEN": Self.token])
+    }
+
+    @Test func listensAndServesAndKeepsStateAcrossARestart() throws {
+        let dir = try Binary.temporaryHome()
+        let state = dir + "/state.sqlite"
+        let first = try Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token])
+        let created = try client(first, "create user app password 'App_pass_12!'; grant INSERT on orders to app")
+        first.stop()
+        #expect(first.process.terminationStatus == 0)
+        // grant fails (no schema orders) but the account was written before the restart.
+        #expect(created.stdout.contains("created user app"))
+
+        let second = try Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token])
+        defer { second.stop() }
+        let shown = try client(second, "show users")
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("app   SELECT"))
+    }
+
+    @Test func rejectsAWrongToken() throws {
+        let dir = try Binary.temporaryHome()
+        let server = try Server(state: dir + "/s.sqlite", environment: ["DDM_LOCAL_TOKEN": Self.token])
+        defer { server.stop() }
+        let r = try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "-c", "show instances"],
+                               environment: ["DDMSH_TOKEN": "wrong-token"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("HTTP 401"))
+        #expect(!r.stderr.contains("wrong-token"))
+    }
+
+    @Test func generatedCredentialsAreShownOnStderrOnly() throws {
+        let server = try Server(state: ":memory:", environment: [:])
+        server.stop()
+        let hint = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(hint.contains("no credentials were configured"))
+    }
+}
