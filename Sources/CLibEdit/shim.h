@@ -3,6 +3,7 @@
 #define DDMSH_CLIBEDIT_SHIM_H
 #include <stdio.h>
 #include <signal.h>
+#include <pthread.h>
 #include <string.h>
 #include <errno.h>
 #include <locale.h>
@@ -36,12 +37,31 @@ static inline int ddm_history_list(History *h, const char **out, int max) {
 }
 
 static volatile sig_atomic_t ddm_interrupted = 0;
-static void ddm_on_sigint(int sig) { (void)sig; ddm_interrupted = 1; }
+static inline pthread_t *ddm_reader_thread(void) { static pthread_t slot; return &slot; }
+/// The process has many threads (Swift concurrency, NIO); the kernel may deliver SIGINT to any
+/// of them. Forward it to the thread blocked in el_gets so that read is interrupted with EINTR.
+static void ddm_on_sigint(int sig) {
+    if (!pthread_equal(pthread_self(), *ddm_reader_thread())) { pthread_kill(*ddm_reader_thread(), sig); return; }
+    ddm_interrupted = 1;
+}
 /// SIGINT without SA_RESTART, so el_gets returns with EINTR on Ctrl-C.
 static inline void ddm_install_sigint(void) {
+    *ddm_reader_thread() = pthread_self();
     struct sigaction sa; memset(&sa, 0, sizeof sa);
     sa.sa_handler = ddm_on_sigint; sigemptyset(&sa.sa_mask); sa.sa_flags = 0;
     sigaction(SIGINT, &sa, NULL);
+}
+/// Dispatch worker threads block SIGINT; the reading thread must accept it while in el_gets.
+/// Returns whether it was blocked, for ddm_sigint_restore.
+static inline int ddm_sigint_unblock(void) {
+    sigset_t set, old; sigemptyset(&set); sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &set, &old);
+    return sigismember(&old, SIGINT);
+}
+static inline void ddm_sigint_restore(int wasBlocked) {
+    if (!wasBlocked) return;
+    sigset_t set; sigemptyset(&set); sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 static inline int ddm_take_interrupt(void) { int v = ddm_interrupted; ddm_interrupted = 0; return v; }
 static inline int ddm_errno(void) { return errno; }

@@ -47,8 +47,13 @@ public final class EditLineReader: LineReader {
         ddm_install_sigint()
         _ = ddm_take_interrupt()
         var count: Int32 = 0
-        guard let raw = el_gets(el, &count) else {
+        let wasBlocked = ddm_sigint_unblock()
+        let got = el_gets(el, &count)
+        ddm_sigint_restore(wasBlocked)
+        guard let raw = got else {
             if count == -1 || ddm_take_interrupt() != 0 {
+                // An interrupted el_gets keeps its half-typed line; reset so the next prompt starts empty.
+                el_reset(el)
                 FileHandle.standardOutput.write(Data("\n".utf8))
                 return .interrupted
             }
@@ -61,6 +66,8 @@ public final class EditLineReader: LineReader {
 
     public func addHistory(_ entry: String) {
         ddm_history_enter(hist, entry)
+        // Written at once, so a killed session keeps its history too.
+        saveHistory()
     }
 
     public var history: [String] {

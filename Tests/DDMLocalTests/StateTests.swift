@@ -28,15 +28,16 @@ import Testing
     }
 
     @Test func instanceBecomesRunningAfterTheCreateDelay() async throws {
-        let r = try await RawClient.start { $0.createDelay = 0.4 }
+        // Generous delays: the whole suite runs in parallel on two cores.
+        let r = try await RawClient.start { $0.createDelay = 4 }
         defer { Task { await r.stop() } }
         let id = try await r.instance()
         #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "CREATING")
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(4200))
         #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
         #expect(try await r.send("POST", r.v1("instances/\(id)/action"), body: #"{"restart":{"type":"hard"}}"#).status == 200)
         #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RESTARTING")
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(2200))
         #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
     }
 

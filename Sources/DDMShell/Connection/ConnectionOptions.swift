@@ -5,6 +5,7 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Flag(help: "Start the embedded local DDM service and connect to it.") public var local = false
     @Option(help: "State of the local service: a SQLite file or :memory: (default: a per-user file).") public var state: String?
     @Option(name: .customLong("local-create-delay"), help: .hidden) public var localCreateDelay: DurationArgument?
+    @Option(name: .customLong("local-latency"), help: .hidden) public var localLatency: DurationArgument?
     @Option(help: "DDM endpoint URL (overrides --region).") public var endpoint: String?
     @Option(help: "Region id, e.g. ap-southeast-1.") public var region: String?
     @Option(name: .customLong("project-id"), help: "Project id (32 hex characters).") public var projectId: String?

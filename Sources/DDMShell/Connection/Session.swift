@@ -36,6 +36,8 @@ public final class Session: Sendable {
             config.statePath = o.state ?? profile?.values["state"] ?? DataPaths.localState
             config.seedDemoInstance = true
             config.createDelay = o.localCreateDelay?.seconds ?? 2
+            // Hidden test knob: a slow service, for interrupting batches.
+            if let latency = o.localLatency { config.faults.latency = latency.seconds }
             let service = try await LocalService.start(config)
             let client = try DDMClient(
                 configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, rateLimit: rate),

@@ -45,25 +45,48 @@ final class Completer: CompletionSource, @unchecked Sendable {
         }
     }
 
+    /// Keywords that may follow a word, where the grammar fixes them.
+    static let followers: [String: [String]] = [
+        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"],
+        "create": ["instance", "schema", "user"], "drop": ["instance", "schema", "user"], "alter": ["instance", "user"],
+        "use": ["instance"], "restart": ["instance"], "rename": ["instance"], "reload": ["table"], "table": ["data"],
+        "wait": ["job", "instance"], "available": ["rds"], "grants": ["for"], "password": ["prompt", "env", "file"],
+        "set": ["on_error"], "on_error": ["stop", "continue"], "if": ["exists", "not"], "not": ["exists"],
+        "mode": ["cluster", "single"], "admin": ["user"], "security": ["group"], "delete": ["rds"],
+    ]
+    static let statementStarts = ["use", "show", "create", "drop", "restart", "rename", "alter", "reload", "wait", "grant",
+                                  "revoke", "let", "for", "source", "explain", "set", "help"]
+
     func complete(prefix: String) -> [String] {
         refreshIfStale()
-        let wordStart = prefix.lastIndex { $0.isWhitespace || ",;()[]=".contains($0) }.map { prefix.index(after: $0) } ?? prefix.startIndex
+        let separators = ",;()[]={}"
+        let wordStart = prefix.lastIndex { $0.isWhitespace || separators.contains($0) }.map { prefix.index(after: $0) } ?? prefix.startIndex
         let word = String(prefix[wordStart...])
-        let before = prefix[..<wordStart].split { $0.isWhitespace || ",;()[]=".contains($0) }.map { $0.lowercased() }
-        let previous = before.last ?? ""
+        let head = prefix[..<wordStart]
+        // Only words of the statement under the cursor count.
+        let lastBreak = head.lastIndex { ";{}".contains($0) }
+        let statement = (lastBreak.map { head[head.index(after: $0)...] } ?? head)
+            .split { $0.isWhitespace || separators.contains($0) }.map { $0.lowercased() }
+        let previous = statement.last ?? ""
         if previous == "source" || prefix.hasPrefix("\\source") || prefix.hasPrefix("\\i ") { return files(word) }
         let current = names.withLock { $0 }
+        let first = statement.first ?? ""
+        let isGrant = first == "grant" || first == "revoke"
         var pool: [String]
-        switch previous {
-        case "instance": pool = current.instances
-        case "on", "schema": pool = before.contains("grant") || before.contains("revoke") || previous == "schema" ? current.schemas : Self.keywords
-        case "to", "from", "user", "for": pool = previous == "for" && !before.contains("grants") ? [] : current.accounts
-        case "grant", "revoke", "with": pool = Self.privileges
-        default:
-            if before.contains("grant") || before.contains("revoke") {
-                pool = Self.privileges + current.schemas + current.accounts + Self.keywords
-            } else {
-                pool = Self.keywords
+        if statement.isEmpty {
+            pool = Self.statementStarts
+        } else if let next = Self.followers[previous] {
+            pool = next
+        } else {
+            switch previous {
+            case "instance": pool = first == "create" ? [] : current.instances
+            case "schema": pool = first == "create" ? [] : current.schemas
+            case "user": pool = first == "create" ? [] : current.accounts
+            case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
+            case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts
+            case "grant", "revoke", "with": pool = Self.privileges
+            default:
+                pool = isGrant ? Self.privileges + current.schemas + current.accounts + ["on", "to", "from"] : Self.keywords
             }
         }
         let matches = pool.filter { $0.lowercased().hasPrefix(word.lowercased()) }

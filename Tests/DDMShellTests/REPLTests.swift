@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+/// The REPL as a person uses it: the built binary in a real pseudo-terminal
+/// (tmux), keys sent with `send-keys`, the screen read with `capture-pane`.
+@Suite(.serialized) struct REPLTests {
+    /// One tmux server per test, on its own socket, so tests never see each other.
+    final class Terminal {
+        let socket: String
+        let home: String
+        let state: String
+
+        init() throws {
+            home = try Binary.temporaryHome()
+            socket = home + "/tmux.sock"
+            state = home + "/state.sqlite"
+        }
+
+        static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+        @discardableResult
+        func tmux(_ args: [String]) throws -> String {
+            // posix_spawn + waitpid rather than Process: the tmux server forks off the client and
+            // Foundation's child monitoring was seen to miss the client's exit.
+            let outPath = home + "/tmux-out-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: outPath) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = ["/usr/bin/tmux", "-S", socket] + args
+            let envp = ["PATH=/usr/bin:/bin", "HOME=\(home)", "TERM=xterm"]
+            var cArgs = argv.map { strdup($0) } + [nil]
+            var cEnv = envp.map { strdup($0) } + [nil]
+            defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, "/usr/bin/tmux", &actions, nil, &cArgs, &cEnv) == 0 else {
+                throw TerminalError(message: "cannot start tmux")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            guard status == 0 else { throw TerminalError(message: "tmux \(args.first ?? "") failed (\(status))") }
+            return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        }
+
+        /// Starts ddmsh in a new tmux session on the local service with this terminal's state file.
+        func start(_ extra: [String] = []) throws {
+            let env = ["HOME=\(home)", "XDG_CONFIG_HOME=\(home)/.config", "XDG_DATA_HOME=\(home)/.local/share",
+                       "NO_COLOR=1", "TERM=xterm", "LANG=C.UTF-8", "RDS_PW=Rds_Admin_1!"]
+            let command = ["env"] + env + [Binary.path, "--local", "--state", state, "--local-create-delay", "0"] + extra
+            try tmux(["new-session", "-d", "-s", "t", "-x", "160", "-y", "50", command.map(Self.quote).joined(separator: " ")])
+            try waitFor("ddm(local:ddm-demo)>")
+        }
+
+        static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+        /// Literal text (tmux -l: no key-name lookup, so ';' and quotes are safe).
+        func type(_ text: String) throws {
+            // tmux reads an argument's trailing ';' as a command separator unless escaped.
+            let escaped = text.hasSuffix(";") ? String(text.dropLast()) + "\\;" : text
+            try tmux(["send-keys", "-t", "t", "-l", escaped])
+        }
+        func key(_ name: String) throws { try tmux(["send-keys", "-t", "t", name]) }
+        func line(_ text: String) throws { try type(text); try key("Enter") }
+
+        var screen: String { (try? tmux(["capture-pane", "-p", "-t", "t", "-S", "-200"])) ?? "" }
+
+        /// Polls the screen until `text` shows up (the REPL runs at its own pace).
+        func waitFor(_ text: String, occurrences: Int = 1, timeout: TimeInterval = 20) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if screen.components(separatedBy: text).count - 1 >= occurrences { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            throw TerminalError(message: "timed out waiting for «\(text)»; screen:\n\(screen)")
+        }
+
+        /// The line the cursor is on, after the prompt.
+        var currentLine: String {
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+        }
+
+        func quit() throws {
+            try line("\\q")
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, (try? tmux(["has-session", "-t", "t"])) != nil {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+
+        deinit {
+            _ = try? tmux(["kill-server"])
+            try? FileManager.default.removeItem(atPath: home)
+        }
+    }
+
+    struct TerminalError: Error { var message: String }
+
+    /// Waits until `text` is what the cursor line ends with (tmux drops trailing blanks).
+    func expectLine(_ t: Terminal, endsWith raw: String) throws {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if t.currentLine.hasSuffix(text) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("cursor line is «\(t.currentLine)», expected it to end with «\(text)»")
+    }
+
+    @Test(.enabled(if: Terminal.available)) func typingAndTabCompletionOfKeywordsAndLiveAccounts() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("create user reporting_app password 'App_pass_12!';")
+        try t.waitFor("created user reporting_app")
+        // A keyword: "sho" + Tab.
+        try t.type("sho")
+        try t.key("Tab")
+        try expectLine(t, endsWith: "ddm(local:ddm-demo)> show ")
+        try t.type("gr")
+        try t.key("Tab")
+        try expectLine(t, endsWith: "show grants ")
+        try t.type("f")
+        try t.key("Tab")
+        // A live account name, from the background-refreshed cache.
+        try t.type("rep")
+        try t.key("Tab")
+        try expectLine(t, endsWith: "show grants for reporting_app ")
+        try t.type(";")
+        try t.key("Enter")
+        try t.waitFor("reporting_app  SELECT")
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func multiLineStatementUsesTheContinuationPrompt() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("create schema orders shards 2 on rds rds-orders admin user root password env RDS_PW;")
+        try t.waitFor("created schema orders")
+        try t.line("create user app password 'App_pass_12!';")
+        try t.waitFor("created user app")
+        try t.line("grant SELECT, INSERT")
+        try t.waitFor("    ->")
+        try t.line("  on orders")
+        try t.waitFor("    ->", occurrences: 2)
+        try t.line("  to app;")
+        try t.waitFor("batch: 1 changed, 0 unchanged, 0 failed")
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func historyIsRecalledAfterARestartAndHoldsNoSecret() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("create user bob password 'Hidden_pass_99!';")
+        try t.waitFor("created user bob")
+        try t.line("show users;")
+        try t.waitFor("(1 row)")
+        try t.quit()
+        _ = try? t.tmux(["kill-server"])
+
+        let history = t.home + "/.local/share/ddmsh/history"
+        let attributes = try FileManager.default.attributesOfItem(atPath: history)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // libedit stores entries vis(3)-encoded: a space is \040.
+        let saved = try String(contentsOfFile: history, encoding: .utf8).replacingOccurrences(of: "\\040", with: " ")
+        #expect(!saved.contains("Hidden_pass_99!"))
+        #expect(saved.contains("show users;"))
+
+        try t.start()
+        try t.key("Up")
+        try expectLine(t, endsWith: "ddm(local:ddm-demo)> \\q")
+        try t.key("Up")
+        try expectLine(t, endsWith: "ddm(local:ddm-demo)> show users;")
+        try t.key("Up")
+        try expectLine(t, endsWith: "ddm(local:ddm-demo)> create user bob password prompt;")
+        try t.key("C-c")
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func ctrlCCancelsASlowBatchAndTheShellStays() throws {
+        let t = try Terminal()
+        // Set up 24 accounts quickly, then reopen the same state with a slow service.
+        let names = (1...24).map { "u\($0)" }.joined(separator: ", ")
+        let setup = try Binary.run(["--local", "--state", t.state, "--local-create-delay", "0", "--rate-limit", "0", "-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password env RDS_PW;
+            for u in (\(names)) { create user $u password 'App_pass_12!'; }
+            """], environment: ["RDS_PW": "Rds_Admin_1!"])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        try t.start(["--local-latency", "700ms", "--rate-limit", "0"])
+        try t.line("grant SELECT on orders to \(names);")
+        try t.waitFor("batch: ", timeout: 30)
+        try t.key("C-c")
+        try t.waitFor("interrupted:", timeout: 30)
+        #expect(t.screen.range(of: "interrupted: [0-9]+ of 24 changes were applied", options: .regularExpression) != nil)
+        // Still in the shell: the prompt is back and answers.
+        try t.line("\\timing on")
+        try t.line("show grants for u1;")
+        try t.waitFor("Time:")
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func ctrlCAbandonsTheLineBeingTyped() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.type("drop user half_typed")
+        try t.key("C-c")
+        try t.line("show users;")
+        try t.waitFor("(0 rows)")
+        #expect(!t.screen.contains("half_typedshow"))
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func ctrlDOnAnEmptyLineExits() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.key("C-d")
+        let deadline = Date().addingTimeInterval(10)
+        var gone = false
+        while Date() < deadline {
+            if (try? t.tmux(["list-sessions"]))?.isEmpty ?? true { gone = true; break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(gone)
+    }
+}
