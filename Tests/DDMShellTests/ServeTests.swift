@@ -9,10 +9,10 @@ import Testing
         let url: String
         let stderr = Pipe()
 
-        init(state: String, environment: [String: String], extra: [String] = []) throws {
+        init(state: String, environment: [String: String], port: Int = 0, extra: [String] = []) throws {
             let home = try Binary.temporaryHome()
             process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["serve", "--port", "0", "--state", state, "--create-delay", "0"] + extra
+            process.arguments = ["serve", "--port", String(port), "--state", state] + (extra.contains("--create-delay") ? [] : ["--create-delay", "0"]) + extra
             process.environment = Binary.baseEnvironment(home: home).merging(environment) { $1 }
             let out = Pipe()
             process.standardOutput = out

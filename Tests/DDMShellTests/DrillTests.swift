@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Fault drills across processes: ddmsh killed mid-batch, and the service restarted mid-script.
+@Suite struct DrillTests {
+    static let token = ServeTests.token
+    static let project = ServeTests.project
+
+    func ddmsh(_ server: ServeTests.Server, _ args: [String]) -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo"] + args
+        p.environment = Binary.baseEnvironment(home: NSTemporaryDirectory()).merging(["DDMSH_TOKEN": Self.token]) { $1 }
+        p.standardInput = FileHandle.nullDevice
+        return p
+    }
+
+    func run(_ server: ServeTests.Server, _ args: [String]) throws -> Binary.Result {
+        try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo"] + args,
+                       environment: ["DDMSH_TOKEN": Self.token])
+    }
+
+    @Test func sigkillMidBatchThenTheRerunWritesOnlyWhatWasMissing() throws {
+        let dir = try Binary.temporaryHome()
+        let server = try ServeTests.Server(state: dir + "/state.sqlite", environment: ["DDM_LOCAL_TOKEN": Self.token])
+        defer { server.stop() }
+        let names = (1...30).map { "k\($0)" }
+        let setup = try run(server, ["--rate-limit", "0", "-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
+            for u in (\(names.joined(separator: ", "))) { create user $u password 'App_pass_12!'; }
+            """])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let script = dir + "/grant.ddm"
+        try "grant SELECT, INSERT on orders to \(names.joined(separator: ", "));\n".write(toFile: script, atomically: true, encoding: .utf8)
+
+        // 120 calls/min after a burst of 10: the batch takes about 10 s; kill it after 3.
+        let victim = ddmsh(server, ["--rate-limit", "120", script])
+        victim.standardOutput = FileHandle.nullDevice
+        victim.standardError = FileHandle.nullDevice
+        try victim.run()
+        Thread.sleep(forTimeInterval: 3)
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+
+        let rerun = try run(server, ["--rate-limit", "0", script])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let summary = try #require(rerun.stdout.firstMatch(of: /batch: (\d+) changed, (\d+) unchanged, 0 failed \(API calls: 1 read, (\d+) write\)/))
+        let changed = Int(summary.1)!, unchanged = Int(summary.2)!, writes = Int(summary.3)!
+        #expect(changed + unchanged == 30)
+        #expect(changed == writes)
+        #expect(changed > 0 && unchanged > 0, "the kill should land mid-batch: \(changed) changed, \(unchanged) unchanged")
+
+        let users = try run(server, ["--output", "csv", "-c", "show users"])
+        let rows = users.stdout.split(separator: "\r\n").dropFirst()
+        #expect(rows.count == 30)
+        #expect(rows.allSatisfy { $0.contains("\"INSERT,SELECT\",orders") })
+    }
+
+    @Test func serviceRestartBetweenStatementsLosesNothing() throws {
+        let dir = try Binary.temporaryHome()
+        let state = dir + "/state.sqlite"
+        let first = try ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token], extra: ["--create-delay", "4s"])
+        let port = Int(first.url.split(separator: ":").last!)!
+        let script = dir + "/s.ddm"
+        try """
+            create user before_restart password 'App_pass_12!';
+            create instance ddm-second with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
+            create user after_restart password 'App_pass_12!';
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let p = ddmsh(first, ["--rate-limit", "0", script])
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // While the script waits for the new instance, stop the service and start it again.
+        Thread.sleep(forTimeInterval: 1.5)
+        first.stop()
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token], port: port,
+                                           extra: ["--create-delay", "4s"])
+        defer { second.stop() }
+        p.waitUntilExit()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 0, "\(stdout)\n\(stderr)")
+        #expect(stdout.contains("instance ddm-second is RUNNING"))
+        let users = try run(second, ["-c", "show users"])
+        #expect(users.stdout.contains("before_restart") && users.stdout.contains("after_restart"))
+    }
+}
