@@ -186,3 +186,11 @@ final class Collector: OutputSink, @unchecked Sendable {
         }
     }
 }
+
+@Suite struct BatchProgressTests {
+    @Test func progressLineExtrapolatesTheRateSoFar() {
+        #expect(BatchRunner.progressLine(done: 10, total: 100, elapsed: .seconds(5)) == "batch: 10/100 accounts written, about 45 s left")
+        #expect(BatchRunner.progressLine(done: 99, total: 100, elapsed: .seconds(1)) == "batch: 99/100 accounts written, under a second left")
+        #expect(BatchRunner.progressLine(done: 100, total: 100, elapsed: .seconds(9)) == "batch: 100/100 accounts written")
+    }
+}

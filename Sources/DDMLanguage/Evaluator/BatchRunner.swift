@@ -13,6 +13,17 @@ struct BatchRunner {
     let evaluator: Evaluator
     let sink: any OutputSink
 
+    /// "batch: 12/100 accounts written, about 88 s left" (the rate so far, extrapolated).
+    static func progressLine(done: Int, total: Int, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var line = "batch: \(done)/\(total) accounts written"
+        if done > 0, done < total {
+            let left = seconds / Double(done) * Double(total - done)
+            line += left < 1 ? ", under a second left" : ", about \(Int(left.rounded(.up))) s left"
+        }
+        return line
+    }
+
     func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
@@ -41,6 +52,7 @@ struct BatchRunner {
             return nil
         }
 
+        let started = ContinuousClock.now
         var results: [String: Result<Void, Error>] = [:]
         let total = changed.count
         let limit = max(1, evaluator.options.concurrency)
@@ -66,7 +78,7 @@ struct BatchRunner {
             for await (account, result) in group {
                 if case .failure(let e) = result, e is CancellationError { cancelled = true; continue }
                 results[account] = result
-                await sink.progress("batch: \(results.count)/\(total) accounts written")
+                await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started))
                 if Task.isCancelled { cancelled = true }
                 if next < total && !cancelled { launch() }
             }
