@@ -251,14 +251,9 @@ public final class Evaluator: @unchecked Sendable {
         case .dropSchema(let name, let ifExists, let data):
             let instance = try await instanceId()
             if options.dryRun { await sink.message("dry run: would drop schema \(name)"); return nil }
-            do {
-                try await client.deleteSchema(instance: instance, name: name, deleteRDSData: data)
-            } catch let e as DDMError where ifExists && e.isNotFound {
-                await sink.message("schema \(name) does not exist; nothing to drop")
-                return nil
+            return try await drop("schema \(name)", ifExists: ifExists) {
+                _ = try await self.client.deleteSchema(instance: instance, name: name, deleteRDSData: data)
             }
-            await sink.message("dropped schema \(name)")
-            return "dropped schema \(name)"
         case .createUser(let u):
             return try await createUser(u)
         case .alterUserComment(let user, let comment):
@@ -282,14 +277,9 @@ public final class Evaluator: @unchecked Sendable {
                 await sink.message("dry run: would drop user \(user)")
                 return nil
             }
-            do {
-                try await client.deleteAccount(instance: instance, name: user)
-            } catch let e as DDMError where ifExists && e.isNotFound {
-                await sink.message("user \(user) does not exist; nothing to drop")
-                return nil
+            return try await drop("user \(user)", ifExists: ifExists) {
+                _ = try await self.client.deleteAccount(instance: instance, name: user)
             }
-            await sink.message("dropped user \(user)")
-            return "dropped user \(user)"
         case .batch(let changes):
             return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
         case .explain(let steps):
@@ -305,6 +295,18 @@ public final class Evaluator: @unchecked Sendable {
             await sink.message(Help.text(topic))
         }
         return nil
+    }
+
+    /// Deletes; with `if exists`, the service's 404 means there was nothing to drop.
+    private func drop(_ what: String, ifExists: Bool, _ delete: () async throws -> Void) async throws -> String? {
+        do {
+            try await delete()
+        } catch let e as DDMError where ifExists && e.isNotFound {
+            await sink.message("\(what) does not exist; nothing to drop")
+            return nil
+        }
+        await sink.message("dropped \(what)")
+        return "dropped \(what)"
     }
 
     // MARK: creates
