@@ -56,13 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
         config.maxAccounts = maxAccounts
         config.seedDemoInstance = true
 
+        let termination = TerminationSignal()
         let service: LocalService
         do {
             service = try await LocalService.start(config)
         } catch {
             throw ShellFailure(message: "cannot start the local service: \(error)", exitCode: 1)
         }
-        FileHandle.standardOutput.write(Data("listening on \(service.url)\n".utf8))
         if service.generatedCredentials {
             // Shown once so the user can connect; never written anywhere else.
             let hint = """
@@ -75,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             FileHandle.standardError.write(Data(hint.utf8))
         }
-        await Signals.waitForTermination()
+        // Last, so that scripts waiting for this line find the service ready and stoppable.
+        FileHandle.standardOutput.write(Data("listening on \(service.url)\n".utf8))
+        await termination.wait()
         await service.stop()
     }
 }
