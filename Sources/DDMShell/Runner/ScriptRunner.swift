@@ -46,12 +46,11 @@ public struct ScriptRunner: Sendable {
         }
         if output.plan.steps.isEmpty { return Self.exitOK }
         // Help needs no service: answer it without connecting (this is also ddmsh's startup path).
-        let topics = output.plan.steps.compactMap { step -> String?? in
-            if case .help(let topic) = step.action { return .some(topic) }
-            return nil
-        }
-        if topics.count == output.plan.steps.count {
-            for topic in topics { await renderer.message(Help.text(topic)) }
+        let helpOnly = output.plan.steps.allSatisfy { if case .help = $0.action { true } else { false } }
+        if helpOnly {
+            for step in output.plan.steps {
+                if case .help(let topic) = step.action { await renderer.message(Help.text(topic)) }
+            }
             return Self.exitOK
         }
         let eval: Evaluator
