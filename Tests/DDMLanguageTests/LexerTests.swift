@@ -30,6 +30,7 @@ import Testing
         let k = kinds("create user u password 'Passw0rd!x' comment 'c';")
         #expect(k[4] == .secret(Secret("Passw0rd!x")))
         #expect(k[6] == .string("c"))
+        #expect(kinds("PassWord 'x' passwords 'y'") == [.word("PassWord"), .secret(Secret("x")), .word("passwords"), .string("y"), .eof])
         #expect("\(Secret("Passw0rd!x"))" == "***")
         #expect(String(reflecting: Secret("Passw0rd!x")) == "Secret(***)")
     }

@@ -65,6 +65,25 @@ import Testing
         #expect(parse("show users\ngrant SELECT on a b;\nshow schemas;").statements.count == 1)
     }
 
+    @Test func lexerAndParserErrorsComeInSourceOrder() {
+        #expect(errors("grant SELECT on a b;\nshow ~ users;\ndrop table t;") == [
+            "1:19: expected 'to' before the account names, found 'b'",
+            "2:6: unexpected character '~'",
+            "3:6: expected 'instance', 'schema' or 'user' after 'drop', found 'table'",
+        ])
+    }
+
+    @Test func statementsCanBePulledOneAtATime() {
+        var p = Parser(SourceFile(name: "t.ddm", text: "show users; show schemas; grant x;"))
+        #expect(p.nextStatement() != nil)
+        #expect(p.takeDiagnostics().isEmpty)
+        #expect(p.nextStatement() != nil)
+        #expect(p.nextStatement() == nil)
+        #expect(p.takeDiagnostics().map(\.message) == ["expected 'on' before the schemas, found ';'"])
+        #expect(p.takeDiagnostics().isEmpty)
+        #expect(!p.endedIncomplete)
+    }
+
     @Test func incompleteInputIsNotAnError() {
         #expect(Parser.isIncomplete("grant SELECT on orders"))
         #expect(Parser.isIncomplete("for u in (a, b) {\n grant SELECT on x to $u;"))

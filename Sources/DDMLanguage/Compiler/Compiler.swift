@@ -10,6 +10,8 @@ public struct Compiler {
         public var variables: [String: Value] = [:]
         /// Reads `source` and `lines()` files; tests replace it.
         public var readFile: @Sendable (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+        /// False for `--check`: statements are checked and forgotten, so memory stays flat.
+        public var keepPlan = true
         public init() {}
     }
 
@@ -47,18 +49,32 @@ public struct Compiler {
                       instanceSelected: c.instanceSelected, variables: c.variables)
     }
 
-    /// Consecutive grant/revoke steps become one batch.
+    /// Consecutive grant/revoke steps become one batch. Linear: a script of
+    /// 100,000 grants is one batch, built without copying it once per grant.
     static func mergeBatches(_ steps: [PlanStep]) -> [PlanStep] {
         var out: [PlanStep] = []
+        var run: [Change] = []
+        var runStep: PlanStep?
+        func flush() {
+            guard let first = runStep else { return }
+            out.append(PlanStep(action: .batch(run), range: first.range, file: first.file))
+            run = []
+            runStep = nil
+        }
         for step in steps {
-            if case .batch(let more) = step.action, let last = out.last, case .batch(let earlier) = last.action {
-                out[out.count - 1] = PlanStep(action: .batch(earlier + more), range: last.range, file: last.file)
-            } else if case .explain(let inner) = step.action {
+            switch step.action {
+            case .batch(let more):
+                if runStep == nil { runStep = step }
+                run += more
+            case .explain(let inner):
+                flush()
                 out.append(PlanStep(action: .explain(mergeBatches(inner)), range: step.range, file: step.file))
-            } else {
+            default:
+                flush()
                 out.append(step)
             }
         }
+        flush()
         return out
     }
 
@@ -68,15 +84,24 @@ public struct Compiler {
         sources[source.name] = source
         fileStack.append(source.name)
         defer { fileStack.removeLast(); file = saved }
-        let parsed = Parser.parse(source)
+        var parser = Parser(source)
         // Parse errors are merged in source order with the compile errors of the statements around them.
-        var pending = parsed.diagnostics[...]
+        var pending: [Diagnostic] = []
         var steps: [PlanStep] = []
-        for statement in parsed.statements {
-            while let d = pending.first, d.range.start < statement.range.start { diagnostics.append(d); pending = pending.dropFirst() }
-            steps += compile(statement)
+        while let statement = parser.nextStatement() {
+            pending += parser.takeDiagnostics()
+            if let k = pending.firstIndex(where: { $0.range.start >= statement.range.start }) {
+                diagnostics += pending[..<k]
+                pending.removeFirst(k)
+            } else {
+                diagnostics += pending
+                pending = []
+            }
+            let compiled = compile(statement)
+            if options.keepPlan { steps += compiled }
         }
         diagnostics += pending
+        diagnostics += parser.takeDiagnostics()
         return steps
     }
 
@@ -261,7 +286,7 @@ public struct Compiler {
 
     mutating func schemaName(_ e: Expr) throws -> String {
         // Schema names fold to lower case (DDM allows no upper case), as grants do.
-        let n = try scalar(e, "schema name").lowercased()
+        let n = ASCII.lowercased(try scalar(e, "schema name"))
         if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
         return n
     }
@@ -334,7 +359,7 @@ public struct Compiler {
     }
 
     private mutating func schemaList(_ e: Expr) throws -> [String] {
-        let names = try strings(e).map { $0.lowercased() }
+        let names = try strings(e).map(ASCII.lowercased)
         for n in names {
             if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
         }
@@ -352,17 +377,17 @@ public struct Compiler {
         } else {
             items = try strings(e).map { ($0, e.range) }
         }
-        let names = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
         for (word, range) in items {
-            if word.lowercased() == "all" {
+            if ASCII.matches(word, "all") {
                 all = true
                 base = BasePermission.allCases
-            } else if let b = BasePermission(rawValue: word.uppercased()) {
+            } else if let b = BasePermission(rawValue: ASCII.uppercased(word)) {
                 if !base.contains(b) { base.append(b) }
-            } else if let x = ExtendedPermission.allCases.first(where: { $0.rawValue.lowercased() == word.lowercased() }) {
+            } else if let x = ExtendedPermission.allCases.first(where: { ASCII.lowercased($0.rawValue) == ASCII.lowercased(word) }) {
                 if !extended.contains(x) { extended.append(x) }
             } else {
                 var message = "unknown privilege '\(word)'"
+                let names = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
                 if let s = Suggestion.closest(to: word, in: names) { message += "; did you mean '\(s)'?" }
                 else { message += " (basic: \(BasePermission.allCases.map(\.rawValue).joined(separator: ", ")); extended: \(ExtendedPermission.allCases.map(\.rawValue).joined(separator: ", ")); or ALL)" }
                 throw Failure(message: message, range: range)
@@ -385,24 +410,28 @@ public struct Compiler {
 
 /// Name rules the compiler checks before anything is sent (ddm-api.md §10.2).
 enum Names {
-    static func isLetter(_ c: Character) -> Bool { c.isASCII && c.isLetter }
-    static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+    static func isNameByte(_ b: UInt8) -> Bool { ASCII.isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: "_") }
 
     static func account(_ s: String) -> Bool {
-        (1...32).contains(s.count) && s.first.map(isLetter) == true && s.allSatisfy { isLetter($0) || isDigit($0) || $0 == "_" }
+        let u = s.utf8
+        return (1...32).contains(u.count) && u.first.map(ASCII.isLetter) == true && u.allSatisfy(isNameByte)
     }
 
     static func instance(_ s: String) -> Bool {
-        (4...64).contains(s.count) && s.first.map(isLetter) == true
-            && s.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" || $0 == "_" }
+        let u = s.utf8
+        return (4...64).contains(u.count) && u.first.map(ASCII.isLetter) == true
+            && u.allSatisfy { isNameByte($0) || $0 == UInt8(ascii: "-") }
     }
 
+    static let reserved: Set<String> = ["information_schema", "mysql", "performance_schema", "sys"]
+
     static func schemaProblem(_ s: String) -> String? {
-        if ["information_schema", "mysql", "performance_schema", "sys"].contains(s.lowercased()) { return "it is reserved" }
-        if !(2...48).contains(s.count) { return "2 to 48 characters" }
-        let lower = s.lowercased()
-        guard lower.first.map({ $0.isASCII && $0.isLetter }) == true,
-              lower.allSatisfy({ ($0.isASCII && $0.isLetter) || isDigit($0) || $0 == "_" }) else {
+        let lower = ASCII.lowercased(s)
+        if reserved.contains(lower) { return "it is reserved" }
+        let u = lower.utf8
+        // Anything outside the byte rules is non-ASCII or malformed; count characters for the message.
+        if !(2...48).contains(u.allSatisfy { $0 < 0x80 } ? u.count : s.count) { return "2 to 48 characters" }
+        guard u.first.map(ASCII.isLetter) == true, u.allSatisfy(isNameByte) else {
             return "it must start with a letter and hold only letters, digits and '_'"
         }
         return nil

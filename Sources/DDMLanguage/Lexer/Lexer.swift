@@ -23,6 +23,12 @@ public struct Lexer {
         return (tokens, lexer.diagnostics)
     }
 
+    /// The diagnostics found so far; the lexer forgets them.
+    public mutating func takeDiagnostics() -> [Diagnostic] {
+        defer { diagnostics = [] }
+        return diagnostics
+    }
+
     private func peek(_ ahead: Int = 0) -> UInt8? {
         pos + ahead < bytes.count ? bytes[pos + ahead] : nil
     }
@@ -38,7 +44,7 @@ public struct Lexer {
     public mutating func next() -> Token {
         let token = scan()
         if case .word(let w) = token.kind {
-            previousWasPassword = w.lowercased() == "password"
+            previousWasPassword = ASCII.matches(w, "password")
         } else {
             previousWasPassword = false
         }

@@ -21,11 +21,15 @@ public struct Token: Sendable, Equatable {
 
     /// The word in lower case when this is a bare word.
     public var keyword: String? {
-        if case .word(let w) = kind { return w.lowercased() }
+        if case .word(let w) = kind { return ASCII.lowercased(w) }
         return nil
     }
 
-    public func isKeyword(_ k: String) -> Bool { keyword == k }
+    /// `k` is a lower-case keyword; the parser asks this for every token, so it does not allocate.
+    public func isKeyword(_ k: String) -> Bool {
+        if case .word(let w) = kind { return ASCII.matches(w, k) }
+        return false
+    }
     public func isPunct(_ c: Character) -> Bool { kind == .punct(c) }
 }
 

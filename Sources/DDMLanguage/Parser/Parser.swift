@@ -19,19 +19,23 @@ public struct Parser {
     static let maxDepth = 64
 
     private let source: SourceFile
-    private var tokens: [Token]
+    // Tokens are pulled from the lexer one at a time, so a script's memory is one
+    // statement's tokens, not the whole file's (`--check` of 1M statements).
+    private var lexer: Lexer
+    private var current: Token
+    private var previous = Token(.eof, SourceRange(0, 0))
+    /// Tokens consumed so far: tells whether error recovery moved.
     private var index = 0
-    private var diagnostics: [Diagnostic]
+    private var diagnostics: [Diagnostic] = []
+    private var lexerDiagnostics: [Diagnostic] = []
     private var incomplete = false
     private var depth = 0
 
     public init(_ source: SourceFile) {
         self.source = source
-        let lexed = Lexer.tokenize(source)
-        self.tokens = lexed.tokens
-        self.diagnostics = lexed.diagnostics
-        // An unterminated string that runs to the end is unfinished input, not a typo.
-        if lexed.diagnostics.contains(where: { $0.message.hasPrefix("unterminated") }) { incomplete = true }
+        self.lexer = Lexer(source)
+        self.current = lexer.next()
+        collectLexerDiagnostics()
     }
 
     public static func parse(_ source: SourceFile) -> Result {
@@ -47,14 +51,41 @@ public struct Parser {
 
     // MARK: cursor
 
-    private var current: Token { tokens[index] }
     private var atEnd: Bool { current.kind == .eof }
 
     @discardableResult
     private mutating func advance() -> Token {
-        let t = tokens[index]
-        if index < tokens.count - 1 { index += 1 }
+        let t = current
+        if t.kind != .eof {
+            previous = t
+            current = lexer.next()
+            index += 1
+            collectLexerDiagnostics()
+        }
         return t
+    }
+
+    private mutating func collectLexerDiagnostics() {
+        guard !lexer.diagnostics.isEmpty else { return }
+        let fresh = lexer.takeDiagnostics()
+        // An unterminated string that runs to the end is unfinished input, not a typo.
+        if fresh.contains(where: { $0.message.hasPrefix("unterminated") }) { incomplete = true }
+        lexerDiagnostics += fresh
+    }
+
+    /// The diagnostics found since the last call, lexer and parser merged in source order.
+    public mutating func takeDiagnostics() -> [Diagnostic] {
+        var merged: [Diagnostic] = []
+        merged.reserveCapacity(lexerDiagnostics.count + diagnostics.count)
+        var l = lexerDiagnostics[...], p = diagnostics[...]
+        while let a = l.first, let b = p.first {
+            if a.range.start <= b.range.start { merged.append(a); l = l.dropFirst() } else { merged.append(b); p = p.dropFirst() }
+        }
+        merged += l
+        merged += p
+        lexerDiagnostics = []
+        diagnostics = []
+        return merged
     }
 
     private func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
@@ -108,11 +139,18 @@ public struct Parser {
 
     mutating func parseScript() -> Result {
         var statements: [Statement] = []
+        while let s = nextStatement() { statements.append(s) }
+        return Result(statements: statements, diagnostics: takeDiagnostics(), incomplete: incomplete)
+    }
+
+    /// The next statement, or nil at the end of the input. A broken statement is
+    /// reported (see `takeDiagnostics`) and skipped.
+    public mutating func nextStatement() -> Statement? {
         while !atEnd {
             if match(punct: ";") { continue }
             let start = index
             do {
-                statements.append(try statement())
+                return try statement()
             } catch let f as Failure {
                 report(f)
                 synchronize(from: start)
@@ -120,8 +158,11 @@ public struct Parser {
                 if index == start { advance() }
             } catch {}
         }
-        return Result(statements: statements, diagnostics: diagnostics, incomplete: incomplete)
+        return nil
     }
+
+    /// The input ended inside a statement, string or block (valid once `nextStatement` returned nil).
+    public var endedIncomplete: Bool { incomplete }
 
     private mutating func report(_ f: Failure) {
         if f.atEOF { incomplete = true }
@@ -148,10 +189,10 @@ public struct Parser {
             // The explained statement consumed the ';'.
         } else if !match(punct: ";") {
             // Point just past the statement, where the ';' belongs, not at the next line's first word.
-            let end = tokens[max(0, index - 1)].range.end
+            let end = previous.range.end
             throw Failure(message: "expected ';' at the end of the statement, found \(found)", range: SourceRange(end, end), atEOF: atEnd)
         }
-        return Statement(kind: kind, range: SourceRange(start, tokens[max(0, index - 1)].range.end))
+        return Statement(kind: kind, range: SourceRange(start, previous.range.end))
     }
 
     private mutating func statementKind() throws -> Statement.Kind {
@@ -401,7 +442,7 @@ public struct Parser {
         if match("prompt") { return .prompt(t.range) }
         if match("env") {
             let n = try identifier("environment variable name")
-            return .env(n, t.range.union(tokens[index - 1].range))
+            return .env(n, t.range.union(previous.range))
         }
         if match("file") {
             guard case .string(let path) = current.kind else { throw failure("expected a quoted file path after 'file', found \(found)") }

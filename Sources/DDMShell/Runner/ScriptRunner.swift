@@ -29,6 +29,8 @@ public struct ScriptRunner: Sendable {
 
     /// Parse and compile only (`--check`).
     func check(_ source: SourceFile, options: Compiler.Options) -> Int32 {
+        var options = options
+        options.keepPlan = false
         let output = Compiler.compile(source, options: options)
         printDiagnostics(output.diagnostics, sources: output.sources)
         if output.hasErrors { return Self.exitUsage }

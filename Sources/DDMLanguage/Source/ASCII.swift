@@ -1,0 +1,33 @@
+/// Byte-level case folding and character classes. Keywords and names in the
+/// language are ASCII, and the Unicode-aware `String` operations cost more than
+/// the rest of `--check` together (measured with perf on a 1M-statement script).
+enum ASCII {
+    static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+    static func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b & ~0x20 : b }
+
+    /// True when `word` equals `lowerCaseKeyword` ignoring ASCII case.
+    static func matches(_ word: String, _ lowerCaseKeyword: String) -> Bool {
+        var w = word.utf8.makeIterator()
+        for k in lowerCaseKeyword.utf8 {
+            guard let b = w.next(), lower(b) == k else { return false }
+        }
+        return w.next() == nil
+    }
+
+    /// `s.lowercased()`, without the Unicode tables when `s` is ASCII.
+    static func lowercased(_ s: String) -> String { folded(s, lower, { $0.lowercased() }) }
+
+    /// `s.uppercased()`, without the Unicode tables when `s` is ASCII.
+    static func uppercased(_ s: String) -> String { folded(s, upper, { $0.uppercased() }) }
+
+    private static func folded(_ s: String, _ fold: (UInt8) -> UInt8, _ unicode: (String) -> String) -> String {
+        var changes = false
+        for b in s.utf8 {
+            if b >= 0x80 { return unicode(s) }
+            if fold(b) != b { changes = true }
+        }
+        return changes ? String(decoding: s.utf8.map(fold), as: UTF8.self) : s
+    }
+}
