@@ -423,7 +423,7 @@ enum Names {
             && u.allSatisfy { isNameByte($0) || $0 == UInt8(ascii: "-") }
     }
 
-    static let reserved: Set<String> = ["information_schema", "mysql", "performance_schema", "sys"]
+    static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]
 
     static func schemaProblem(_ s: String) -> String? {
         let lower = ASCII.lowercased(s)

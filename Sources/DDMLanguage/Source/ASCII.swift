@@ -9,11 +9,15 @@ enum ASCII {
 
     /// True when `word` equals `lowerCaseKeyword` ignoring ASCII case.
     static func matches(_ word: String, _ lowerCaseKeyword: String) -> Bool {
-        var w = word.utf8.makeIterator()
-        for k in lowerCaseKeyword.utf8 {
-            guard let b = w.next(), lower(b) == k else { return false }
+        let w = word.utf8, k = lowerCaseKeyword.utf8
+        guard w.count == k.count else { return false }
+        var i = w.startIndex, j = k.startIndex
+        while j != k.endIndex {
+            if lower(w[i]) != k[j] { return false }
+            w.formIndex(after: &i)
+            k.formIndex(after: &j)
         }
-        return w.next() == nil
+        return true
     }
 
     /// `s.lowercased()`, without the Unicode tables when `s` is ASCII.
@@ -28,6 +32,11 @@ enum ASCII {
             if b >= 0x80 { return unicode(s) }
             if fold(b) != b { changes = true }
         }
-        return changes ? String(decoding: s.utf8.map(fold), as: UTF8.self) : s
+        guard changes else { return s }
+        let u = s.utf8
+        return String(unsafeUninitializedCapacity: u.count) { buffer in
+            for (i, b) in u.enumerated() { buffer[i] = fold(b) }
+            return u.count
+        }
     }
 }
