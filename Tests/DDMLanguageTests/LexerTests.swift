@@ -35,6 +35,10 @@ import Testing
         #expect(String(reflecting: Secret("Passw0rd!x")) == "Secret(***)")
     }
 
+    @Test func numbersAreAllDigits() {
+        #expect(kinds("42 1.5 12-3 4a 007") == [.number(42), .word("1.5"), .word("12-3"), .word("4a"), .number(7), .eof])
+    }
+
     @Test func commentsAndShebang() {
         #expect(kinds("#!/usr/bin/env ddmsh\n-- a comment\nshow users; # trailing") == [.word("show"), .word("users"), .punct(";"), .eof])
         #expect(kinds("a--b") == [.word("a"), .eof])

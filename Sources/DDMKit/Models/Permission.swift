@@ -3,8 +3,10 @@ public enum BasePermission: String, Codable, Sendable, CaseIterable, Comparable 
     case create = "CREATE", drop = "DROP", alter = "ALTER", index = "INDEX"
     case insert = "INSERT", delete = "DELETE", update = "UPDATE", select = "SELECT"
 
+    // `allCases` builds a new array on every call; sorting permissions is on the compiler's hot path.
+    private static let order = allCases
     public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        order.firstIndex(of: a)! < order.firstIndex(of: b)!
     }
 }
 
@@ -20,7 +22,9 @@ public enum ExtendedPermission: String, Codable, Sendable, CaseIterable, Compara
         }
     }
 
+    // `allCases` builds a new array on every call; sorting permissions is on the compiler's hot path.
+    private static let order = allCases
     public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        order.firstIndex(of: a)! < order.firstIndex(of: b)!
     }
 }

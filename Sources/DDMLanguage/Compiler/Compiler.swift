@@ -265,7 +265,21 @@ public struct Compiler {
         }
     }
 
-    mutating func strings(_ e: Expr) throws -> [String] { try value(e).flattened }
+    mutating func strings(_ e: Expr) throws -> [String] {
+        var out: [String] = []
+        try appendStrings(e, to: &out)
+        return out
+    }
+
+    /// `value(e).flattened` without building the intermediate values for literal names and lists.
+    private mutating func appendStrings(_ e: Expr, to out: inout [String]) throws {
+        switch e {
+        case .name(let n, _), .string(let n, _): out.append(n)
+        case .number(let n, _): out.append(String(n))
+        case .list(let items, _): for item in items { try appendStrings(item, to: &out) }
+        case .variable, .lines: out += try value(e).flattened
+        }
+    }
 
     mutating func int(_ e: Expr, _ what: String) throws -> Int {
         let v = try value(e)
@@ -371,13 +385,7 @@ public struct Compiler {
     /// `all`, the eight basic privileges (any case) and the extended ones.
     mutating func privileges(_ e: Expr) throws -> Privileges {
         var base: [BasePermission] = [], extended: [ExtendedPermission] = [], all = false
-        let items: [(String, SourceRange)]
-        if case .list(let list, _) = e {
-            items = try list.flatMap { item in try strings(item).map { ($0, item.range) } }
-        } else {
-            items = try strings(e).map { ($0, e.range) }
-        }
-        for (word, range) in items {
+        func add(_ word: String, _ range: SourceRange) throws {
             if ASCII.matches(word, "all") {
                 all = true
                 base = BasePermission.allCases
@@ -392,6 +400,12 @@ public struct Compiler {
                 else { message += " (basic: \(BasePermission.allCases.map(\.rawValue).joined(separator: ", ")); extended: \(ExtendedPermission.allCases.map(\.rawValue).joined(separator: ", ")); or ALL)" }
                 throw Failure(message: message, range: range)
             }
+        }
+        // Each word of a list is blamed on its own item.
+        if case .list(let list, _) = e {
+            for item in list { for word in try strings(item) { try add(word, item.range) } }
+        } else {
+            for word in try strings(e) { try add(word, e.range) }
         }
         return Privileges(base: base.sorted(), extended: extended.sorted(), all: all)
     }
@@ -425,8 +439,9 @@ enum Names {
 
     static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]
 
-    static func schemaProblem(_ s: String) -> String? {
-        let lower = ASCII.lowercased(s)
+    /// `lower` is already folded to lower case, as schema names always are.
+    static func schemaProblem(_ lower: String) -> String? {
+        let s = lower
         if reserved.contains(lower) { return "it is reserved" }
         let u = lower.utf8
         // Anything outside the byte rules is non-ASCII or malformed; count characters for the message.

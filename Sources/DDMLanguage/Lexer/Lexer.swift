@@ -90,18 +90,21 @@ public struct Lexer {
 
     /// Words may hold `-` and `.` inside (`ddm-prod`, `ddm.c6.large.2`, job ids).
     private mutating func word(_ start: Int) -> Token {
+        var digitsOnly = true
         while let b = peek() {
             if Lexer.isWordByte(b) {
+                if digitsOnly, !ASCII.isDigit(b) { digitsOnly = false }
                 pos += 1
             } else if (b == UInt8(ascii: "-") || b == UInt8(ascii: ".")), let n = peek(1), Lexer.isWordByte(n),
                       !(b == UInt8(ascii: "-") && n == UInt8(ascii: "-")) {
+                digitsOnly = false
                 pos += 1
             } else {
                 break
             }
         }
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)
-        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+        if digitsOnly {
             if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
             error("number '\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large", start, pos)
             return Token(.number(Int.max), SourceRange(start, pos))

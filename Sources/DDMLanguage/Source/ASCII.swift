@@ -9,6 +9,8 @@ enum ASCII {
 
     /// True when `word` equals `lowerCaseKeyword` ignoring ASCII case.
     static func matches(_ word: String, _ lowerCaseKeyword: String) -> Bool {
+        // Scripts mostly write keywords in lower case, and small strings compare as two words.
+        if word == lowerCaseKeyword { return true }
         let w = word.utf8, k = lowerCaseKeyword.utf8
         guard w.count == k.count else { return false }
         var i = w.startIndex, j = k.startIndex
