@@ -37,9 +37,7 @@ public struct Lexer {
         diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
     }
 
-    static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "_")
-    }
+    static func isWordByte(_ b: UInt8) -> Bool { ASCII.isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: "_") }
 
     public mutating func next() -> Token {
         let token = scan()
@@ -90,20 +88,24 @@ public struct Lexer {
 
     /// Words may hold `-` and `.` inside (`ddm-prod`, `ddm.c6.large.2`, job ids).
     private mutating func word(_ start: Int) -> Token {
-        var digitsOnly = true
-        while let b = peek() {
-            if Lexer.isWordByte(b) {
-                if digitsOnly, !ASCII.isDigit(b) { digitsOnly = false }
-                pos += 1
-            } else if (b == UInt8(ascii: "-") || b == UInt8(ascii: ".")), let n = peek(1), Lexer.isWordByte(n),
-                      !(b == UInt8(ascii: "-") && n == UInt8(ascii: "-")) {
-                digitsOnly = false
-                pos += 1
-            } else {
-                break
+        // Over the raw buffer: a script is mostly words, and this loop is most of lexing.
+        let (end, digitsOnly, text) = bytes.withUnsafeBufferPointer { b -> (Int, Bool, String) in
+            var i = start, digitsOnly = true
+            while i < b.count {
+                let c = b[i]
+                if Lexer.isWordByte(c) {
+                    if digitsOnly, !ASCII.isDigit(c) { digitsOnly = false }
+                    i += 1
+                } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")), i + 1 < b.count, Lexer.isWordByte(b[i + 1]) {
+                    digitsOnly = false
+                    i += 1
+                } else {
+                    break
+                }
             }
+            return (i, digitsOnly, String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
         }
-        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        pos = end
         if digitsOnly {
             if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
             error("number '\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large", start, pos)
