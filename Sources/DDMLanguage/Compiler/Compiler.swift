@@ -424,29 +424,26 @@ public struct Compiler {
 
 /// Name rules the compiler checks before anything is sent (ddm-api.md §10.2).
 enum Names {
-    static func isNameByte(_ b: UInt8) -> Bool { ASCII.isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: "_") }
-
     static func account(_ s: String) -> Bool {
         let u = s.utf8
-        return (1...32).contains(u.count) && u.first.map(ASCII.isLetter) == true && u.allSatisfy(isNameByte)
+        return (1...32).contains(u.count) && u.first.map(ASCII.isLetter) == true && u.allSatisfy(ASCII.isWordByte)
     }
 
     static func instance(_ s: String) -> Bool {
         let u = s.utf8
         return (4...64).contains(u.count) && u.first.map(ASCII.isLetter) == true
-            && u.allSatisfy { isNameByte($0) || $0 == UInt8(ascii: "-") }
+            && u.allSatisfy { ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") }
     }
 
     static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]
 
     /// `lower` is already folded to lower case, as schema names always are.
     static func schemaProblem(_ lower: String) -> String? {
-        let s = lower
         if reserved.contains(lower) { return "it is reserved" }
         let u = lower.utf8
         // Anything outside the byte rules is non-ASCII or malformed; count characters for the message.
-        if !(2...48).contains(u.allSatisfy { $0 < 0x80 } ? u.count : s.count) { return "2 to 48 characters" }
-        guard u.first.map(ASCII.isLetter) == true, u.allSatisfy(isNameByte) else {
+        if !(2...48).contains(u.allSatisfy { $0 < 0x80 } ? u.count : lower.count) { return "2 to 48 characters" }
+        guard u.first.map(ASCII.isLetter) == true, u.allSatisfy(ASCII.isWordByte) else {
             return "it must start with a letter and hold only letters, digits and '_'"
         }
         return nil

@@ -37,8 +37,6 @@ public struct Lexer {
         diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
     }
 
-    static func isWordByte(_ b: UInt8) -> Bool { ASCII.isLetter(b) || ASCII.isDigit(b) || b == UInt8(ascii: "_") }
-
     public mutating func next() -> Token {
         let token = scan()
         if case .word(let w) = token.kind {
@@ -69,14 +67,14 @@ public struct Lexer {
         case UInt8(ascii: "$"):
             pos += 1
             let nameStart = pos
-            while let b = peek(), Lexer.isWordByte(b) { pos += 1 }
+            while let b = peek(), ASCII.isWordByte(b) { pos += 1 }
             if pos == nameStart {
                 error("expected a variable name after '$'", start, pos)
                 return Token(.variable(""), SourceRange(start, pos))
             }
             return Token(.variable(String(decoding: bytes[nameStart..<pos], as: UTF8.self)), SourceRange(start, pos))
         default:
-            if Lexer.isWordByte(c) { return word(start) }
+            if ASCII.isWordByte(c) { return word(start) }
             // One whole (possibly multi-byte) character, so the caret points at it.
             pos += 1
             while let b = peek(), b & 0xC0 == 0x80 { pos += 1 }
@@ -93,10 +91,10 @@ public struct Lexer {
             var i = start, digitsOnly = true
             while i < b.count {
                 let c = b[i]
-                if Lexer.isWordByte(c) {
+                if ASCII.isWordByte(c) {
                     if digitsOnly, !ASCII.isDigit(c) { digitsOnly = false }
                     i += 1
-                } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")), i + 1 < b.count, Lexer.isWordByte(b[i + 1]) {
+                } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")), i + 1 < b.count, ASCII.isWordByte(b[i + 1]) {
                     digitsOnly = false
                     i += 1
                 } else {
