@@ -17,6 +17,7 @@ public final class LocalService: Sendable {
     /// Set when the configuration had no credentials and some were generated.
     public let generatedCredentials: Bool
     private let faults: FaultInjector
+    private let counter: TrafficCounter
     private let group: ServiceGroup
     private let runner: Task<Void, Error>
 
@@ -26,10 +27,15 @@ public final class LocalService: Sendable {
     public var staticToken: String? { configuration.staticToken }
 
     private init(configuration: LocalServiceConfiguration, url: String, port: Int, generated: Bool,
-                 faults: FaultInjector, group: ServiceGroup, runner: Task<Void, Error>) {
+                 faults: FaultInjector, counter: TrafficCounter, group: ServiceGroup, runner: Task<Void, Error>) {
         self.configuration = configuration; self.url = url; self.port = port
-        self.generatedCredentials = generated; self.faults = faults; self.group = group; self.runner = runner
+        self.generatedCredentials = generated; self.faults = faults; self.counter = counter
+        self.group = group; self.runner = runner
     }
+
+    /// Requests seen so far, counted at the gateway.
+    public var traffic: Traffic { counter.snapshot }
+    public func resetTraffic() { counter.reset() }
 
     /// Faults, latency and rate limit, changed while running.
     public var faultSettings: FaultSettings {
@@ -56,9 +62,10 @@ public final class LocalService: Sendable {
         CatalogController.register(&routes)
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)
         let faults = FaultInjector(config.faults)
+        let counter = TrafficCounter()
         let gateway = Gateway(routes: routes, db: db,
                               auth: Authentication(accessKey: config.accessKey, secretKey: config.secretKey, staticToken: config.staticToken),
-                              faults: faults, settings: settings, maxBodyBytes: config.maxBodyBytes, logger: logger)
+                              faults: faults, traffic: counter, settings: settings, maxBodyBytes: config.maxBodyBytes, logger: logger)
 
         let (portStream, portSink) = AsyncStream<Int>.makeStream()
         let clock = config.clock
@@ -88,7 +95,7 @@ public final class LocalService: Sendable {
         }
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
         return LocalService(configuration: config, url: "http://\(host):\(port)", port: port, generated: generated,
-                            faults: faults, group: group, runner: runner)
+                            faults: faults, counter: counter, group: group, runner: runner)
     }
 
     public func stop() async {

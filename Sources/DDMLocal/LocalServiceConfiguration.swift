@@ -44,11 +44,17 @@ public struct FaultSettings: Sendable, Equatable {
     public var throttleRate: Double = 0
     /// Calls per minute per user before the gateway answers 429; nil = no limit.
     public var rateLimit: Double?
+    /// Whether a 429 from the rate limit carries `Retry-After` (seconds until the bucket holds a
+    /// call again). Unknown for the real gateway, so both can be had.
+    public var retryAfter = true
+    /// Calls the bucket holds when full; nil for a sixth of a minute's calls, at least 10.
+    public var rateBurst: Double?
     /// Seed for the fault dice, so a drill can be replayed.
     public var seed: UInt64 = 0x5EED
 
-    public init(latency: Double = 0, faultRate: Double = 0, throttleRate: Double = 0, rateLimit: Double? = nil, seed: UInt64 = 0x5EED) {
+    public init(latency: Double = 0, faultRate: Double = 0, throttleRate: Double = 0, rateLimit: Double? = nil,
+                retryAfter: Bool = true, seed: UInt64 = 0x5EED) {
         self.latency = latency; self.faultRate = faultRate; self.throttleRate = throttleRate
-        self.rateLimit = rateLimit; self.seed = seed
+        self.rateLimit = rateLimit; self.retryAfter = retryAfter; self.seed = seed
     }
 }

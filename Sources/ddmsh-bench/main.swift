@@ -48,7 +48,7 @@ struct Setup {
 
     static func makeClient(_ service: LocalService, rateLimit: Double?) throws -> DDMClient {
         try DDMClient(configuration: DDMConfiguration(endpoint: .url(service.url), projectId: service.configuration.projectId,
-                                                      rateLimit: rateLimit, rateBurst: 10),
+                                                      pacing: rateLimit.map { .adaptive(capPerMinute: $0) } ?? .off),
                       authenticator: AKSKAuthenticator(accessKey: service.accessKey!, secretKey: service.secretKey!,
                                                        projectId: service.configuration.projectId))
     }

@@ -196,15 +196,6 @@ import Testing
         let counts = await h.client.callCounts()
         #expect(counts.total > 41, "faults should have forced some retries")
     }
-
-    @Test func clientRateLimiterPacesCalls() async throws {
-        let h = try await LocalHarness.start(rateLimit: 1200)
-        defer { Task { await h.stop() } }
-        let start = ContinuousClock.now
-        for _ in 0..<11 { _ = try await h.client.listEngines() }
-        // 1200/min = one call per 50 ms after the first: 10 waits.
-        #expect(ContinuousClock.now - start >= .milliseconds(450))
-    }
 }
 
 final class AuthBox: @unchecked Sendable {

@@ -104,18 +104,6 @@ import Testing
     }
 }
 
-@Suite struct RateLimiterTests {
-    @Test func reservationsQueueBehindEachOther() async {
-        let limiter = RateLimiter(callsPerMinute: 600, burst: 2)
-        #expect(await limiter.reserve() == .zero)
-        #expect(await limiter.reserve() == .zero)
-        let third = await limiter.reserve()
-        let fourth = await limiter.reserve()
-        #expect(third > .milliseconds(50) && third <= .milliseconds(100))
-        #expect(fourth > .milliseconds(150) && fourth <= .milliseconds(200))
-    }
-}
-
 @Suite struct TokenCacheTests {
     /// Answers IAM logins with a token that expires in one hour, counting them.
     struct FakeIAM: HTTPTransport {

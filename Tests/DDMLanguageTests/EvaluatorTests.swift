@@ -193,4 +193,11 @@ final class Collector: OutputSink, @unchecked Sendable {
         #expect(BatchRunner.progressLine(done: 99, total: 100, elapsed: .seconds(1)) == "batch: 99/100 accounts written, under a second left")
         #expect(BatchRunner.progressLine(done: 100, total: 100, elapsed: .seconds(9)) == "batch: 100/100 accounts written")
     }
+
+    @Test func progressLineShowsThePaceAndTheTimeLeftAtIt() {
+        #expect(BatchRunner.progressLine(done: 10, total: 100, elapsed: .seconds(5), pace: 20)
+            == "batch: 10/100 accounts written, 20 calls/min, about 270 s left")
+        #expect(BatchRunner.progressLine(done: 0, total: 3, elapsed: .zero, pace: 2.5)
+            == "batch: 0/3 accounts written, 2.5 calls/min, about 72 s left")
+    }
 }

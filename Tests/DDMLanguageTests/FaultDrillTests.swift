@@ -12,7 +12,8 @@ import Testing
     @Test func batchOver200AccountsSurvivesFaults() async throws {
         let h = try await LocalHarness.start(
             configure: { $0.maxAccounts = 250 },
-            retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(5), maxDelay: .milliseconds(100)))
+            retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(5), maxDelay: .milliseconds(100)),
+            pacing: .adaptive())
         defer { Task { await h.stop() } }
         let instance = try await h.makeInstance()
         try await h.makeSchema(instance, "orders")

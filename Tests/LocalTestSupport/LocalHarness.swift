@@ -11,7 +11,8 @@ public struct LocalHarness: Sendable {
 
     public static func start(configure: (inout LocalServiceConfiguration) -> Void = { _ in },
                       retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
-                      rateLimit: Double? = nil,
+                      pacing: Pacing = .off,
+                      pacingMemory: PacingMemory? = nil,
                       authenticator: ((LocalService) -> any Authenticator)? = nil) async throws -> LocalHarness {
         var config = LocalServiceConfiguration()
         config.accessKey = ak
@@ -22,7 +23,7 @@ public struct LocalHarness: Sendable {
             ?? AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: config.projectId)
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: retry,
-                                            rateLimit: rateLimit, rateBurst: 1),
+                                            pacing: pacing, pacingMemory: pacingMemory),
             authenticator: auth)
         return LocalHarness(service: service, client: client)
     }

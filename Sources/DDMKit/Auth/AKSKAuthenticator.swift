@@ -16,6 +16,8 @@ public struct AKSKAuthenticator: Authenticator {
         self.now = now
     }
 
+    public var identity: String { "ak:" + signer.accessKey }
+
     public func authorize(_ request: inout HTTPRequestData) async throws {
         let date: String
         if let given = request.header("X-Sdk-Date"), Signer.parseDate(given) != nil {

@@ -34,6 +34,8 @@ public actor IAMPasswordAuthenticator: Authenticator {
         self.refreshMargin = refreshMargin; self.now = now
     }
 
+    public nonisolated var identity: String { "iam:\(login.user)@\(login.domain)" }
+
     public func authorize(_ request: inout HTTPRequestData) async throws {
         request.setHeader("X-Auth-Token", try await token())
     }

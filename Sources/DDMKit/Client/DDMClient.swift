@@ -2,13 +2,14 @@ import Foundation
 import Logging
 
 /// The typed DDM client: every v1 operation, with auth, retries, a shared
-/// rate limiter, pagination and the service's error model.
+/// adaptive pacer, pagination and the service's error model.
 public final class DDMClient: Sendable {
     public static let userAgent = "ddmsh/0.1"
 
     public let configuration: DDMConfiguration
     public let api: DDMAPI
-    public let limiter: RateLimiter?
+    /// The adaptive limiter every call of this client goes through; nil when pacing is off.
+    public let pacer: Pacer?
     private let baseURL: String
     private let transport: any HTTPTransport
     private let authenticator: any Authenticator
@@ -27,9 +28,26 @@ public final class DDMClient: Sendable {
             connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout,
             verifyTLS: configuration.verifyTLS)
         self.authenticator = authenticator
-        self.limiter = configuration.rateLimit.map { RateLimiter(callsPerMinute: $0, burst: configuration.rateBurst) }
         self.logger = logger
+        self.pacer = Self.makePacer(configuration, baseURL: baseURL, identity: authenticator.identity, logger: logger)
     }
+
+    private static func makePacer(_ configuration: DDMConfiguration, baseURL: String, identity: String, logger: Logger) -> Pacer? {
+        guard case .adaptive(let cap, let concurrency) = configuration.pacing else { return nil }
+        let memory = configuration.pacingMemory
+        let key = PacingMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
+        let learned = memory?.rate(for: key)
+        if let learned { logger.debug("pacing: starting at \(PacingLog.perMinute(learned)) calls/min, learned in an earlier run") }
+        var settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
+        settings.maxConcurrency = max(1, concurrency)
+        return Pacer(settings: settings, learned: learned.map { $0 / 60 }) { change in
+            logger.debug("pacing: \(PacingLog.describe(change))")
+            if change.worthKeeping { memory?.remember(change.to * 60, for: key) }
+        }
+    }
+
+    /// The current pace in calls per minute; nil while calls are not paced.
+    public func pace() async -> Double? { await pacer?.callsPerMinute }
 
     static func isValidProjectId(_ id: String) -> Bool {
         id.count == 32 && id.allSatisfy { $0.isHexDigit }
@@ -42,6 +60,7 @@ public final class DDMClient: Sendable {
     public func send<R>(_ operation: DDMOperation<R>) async throws -> R {
         var attempt = 1
         var reauthenticated = false
+        let started = ContinuousClock.now
         while true {
             do {
                 let response = try await sendOnce(operation)
@@ -53,9 +72,11 @@ public final class DDMClient: Sendable {
                     await authenticator.invalidate()
                     continue
                 }
-                switch configuration.retry.decide(error, attempt: attempt, repeatability: operation.repeatability) {
+                let elapsed = ContinuousClock.now - started
+                switch configuration.retry.decide(error, attempt: attempt, elapsed: elapsed,
+                                                  repeatability: operation.repeatability, paced: pacer != nil) {
                 case .fail:
-                    throw error
+                    throw attempt > 1 ? error.afterRetries(attempt, elapsed) : error
                 case .retry(let wait):
                     logger.debug("retrying \(operation.name) after \(wait): \(error)")
                     try await Task.sleep(for: wait)
@@ -73,7 +94,26 @@ public final class DDMClient: Sendable {
     }
 
     private func sendOnce<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {
-        if let limiter { try await limiter.acquire() }
+        let ticket = try await pacer?.acquire()
+        do {
+            let response = try await exchange(operation)
+            if let pacer, let ticket { await pacer.finish(ticket, .success) }
+            return response
+        } catch let error as DDMError {
+            if let pacer, let ticket {
+                // Any other answer passed the gateway's budget as a success does.
+                let outcome: Pacer.Outcome = error.isThrottled ? .throttled(retryAfter: error.retryAfter)
+                    : error.kind == .http ? .success : .other
+                await pacer.finish(ticket, outcome)
+            }
+            throw error
+        } catch {
+            if let pacer, let ticket { await pacer.finish(ticket, .other) }
+            throw error
+        }
+    }
+
+    private func exchange<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {
         var request = HTTPRequestData(method: operation.method, baseURL: baseURL, path: operation.path,
                                       query: operation.query, body: operation.body)
         request.setHeader("Content-Type", operation.body == nil ? "application/json" : "application/json;charset=utf-8")

@@ -3,9 +3,10 @@ public struct DDMConfiguration: Sendable {
     public var endpoint: Endpoint
     public var projectId: String
     public var retry: RetryPolicy
-    /// Calls per minute for the client-side limiter; nil switches it off.
-    public var rateLimit: Double?
-    public var rateBurst: Int
+    /// How calls are paced: adaptive by default (docs/client.md, "Pacing").
+    public var pacing: Pacing
+    /// Where rates learned in one run are kept for the next; nil keeps nothing.
+    public var pacingMemory: PacingMemory?
     public var connectTimeout: Duration
     public var readTimeout: Duration
     /// TLS certificate verification. Only an explicit user choice turns it off.
@@ -13,14 +14,23 @@ public struct DDMConfiguration: Sendable {
     public var environment: [String: String]
 
     public init(endpoint: Endpoint, projectId: String, retry: RetryPolicy = RetryPolicy(),
-                rateLimit: Double? = 60, rateBurst: Int = 10,
+                pacing: Pacing = .adaptive(), pacingMemory: PacingMemory? = nil,
                 connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(60),
                 verifyTLS: Bool = true, environment: [String: String] = [:]) {
         self.endpoint = endpoint; self.projectId = projectId; self.retry = retry
-        self.rateLimit = rateLimit; self.rateBurst = rateBurst
+        self.pacing = pacing; self.pacingMemory = pacingMemory
         self.connectTimeout = connectTimeout; self.readTimeout = readTimeout
         self.verifyTLS = verifyTLS; self.environment = environment
     }
+}
+
+/// Client-side pacing of calls.
+public enum Pacing: Sendable, Equatable {
+    /// No pacing: calls go out as the caller makes them; throttles are still retried.
+    case off
+    /// The adaptive limiter learns the service's rate from its throttles; `capPerMinute` is a
+    /// ceiling it never exceeds (and its pace while nothing is known yet).
+    case adaptive(capPerMinute: Double? = nil, maxConcurrency: Int = 8)
 }
 
 /// Credentials as the official SDK reads them from the environment

@@ -44,6 +44,13 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isInstanceBusy: Bool { code == "DBS.200019" || code == "DBS.212033" }
     public var isThrottled: Bool { status == 429 || code == "APIGW.0308" || code == "APIG.0308" }
 
+    /// The same error, saying how long the client kept trying.
+    func afterRetries(_ attempts: Int, _ elapsed: Duration) -> DDMError {
+        var e = self
+        e.message += " (gave up after \(attempts) tries in \(PacingLog.seconds(elapsed)))"
+        return e
+    }
+
     /// One line for a terminal: what failed, the service's words, and the ids to quote to support.
     public var description: String {
         var text = message

@@ -2,13 +2,19 @@ import Foundation
 
 /// When to try a call again and how long to wait first.
 public struct RetryPolicy: Sendable {
-    /// Total tries, the first included. 1 turns retries off.
+    /// Total tries after an ambiguous failure (5xx, network), the first included. 1 turns all
+    /// retries off.
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
+    /// A call that the service rejects for load (429, instance busy) certainly did nothing, so it
+    /// is repeated for as long as this, counted from its first try, whatever the number of tries.
+    public var throttleDeadline: Duration
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(20)) {
+    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(20),
+                throttleDeadline: Duration = .seconds(300)) {
         self.maxAttempts = max(1, maxAttempts); self.baseDelay = baseDelay; self.maxDelay = maxDelay
+        self.throttleDeadline = throttleDeadline
     }
 
     public static let none = RetryPolicy(maxAttempts: 1)
@@ -21,15 +27,23 @@ public struct RetryPolicy: Sendable {
         case verifyThenRetry(after: Duration)
     }
 
-    /// - Parameter attempt: the try that just failed, starting at 1.
-    public func decide(_ error: DDMError, attempt: Int, repeatability: Repeatability,
-                       random: Double = Double.random(in: 0...1)) -> Decision {
-        guard attempt < maxAttempts else { return .fail }
-        let wait = delay(attempt: attempt, retryAfter: error.retryAfter, random: random)
+    /// - Parameters:
+    ///   - attempt: the try that just failed, starting at 1.
+    ///   - elapsed: time since the first try.
+    ///   - paced: an adaptive pacer holds calls back after a throttle, so a throttled call needs
+    ///     no backoff of its own beyond `Retry-After`.
+    public func decide(_ error: DDMError, attempt: Int, elapsed: Duration = .zero, repeatability: Repeatability,
+                       paced: Bool = false, random: Double = Double.random(in: 0...1)) -> Decision {
+        guard maxAttempts > 1 else { return .fail }
         // Rejections: the service certainly did not apply the call.
         if error.isThrottled || (error.status == 409 && error.isInstanceBusy) {
-            return .retry(after: wait)
+            let wait = paced && error.isThrottled
+                ? .milliseconds(Int64((error.retryAfter ?? 0) * 1000))
+                : delay(attempt: attempt, retryAfter: error.retryAfter, random: random)
+            return elapsed + wait < throttleDeadline ? .retry(after: wait) : .fail
         }
+        guard attempt < maxAttempts else { return .fail }
+        let wait = delay(attempt: attempt, retryAfter: error.retryAfter, random: random)
         let ambiguous = error.kind == .transport || error.isServerError
         guard ambiguous else { return .fail }
         switch repeatability {

@@ -13,12 +13,19 @@ struct BatchRunner {
     let evaluator: Evaluator
     let sink: any OutputSink
 
-    /// "batch: 12/100 accounts written, about 88 s left" (the rate so far, extrapolated).
-    static func progressLine(done: Int, total: Int, elapsed: Duration) -> String {
+    /// "batch: 12/100 accounts written, 20 calls/min, about 264 s left". With a pace (calls per
+    /// minute, from the client's pacer) the time left is the calls left at that pace; without one
+    /// it is the rate so far, extrapolated.
+    static func progressLine(done: Int, total: Int, elapsed: Duration, pace: Double? = nil) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         var line = "batch: \(done)/\(total) accounts written"
-        if done > 0, done < total {
-            let left = seconds / Double(done) * Double(total - done)
+        guard done < total else { return line }
+        if let pace, pace > 0 {
+            line += pace < 10 ? String(format: ", %.1f calls/min", pace) : ", \(Int(pace.rounded())) calls/min"
+        }
+        let left: Double? = if let pace, pace > 0 { Double(total - done) * 60 / pace }
+            else if done > 0 { seconds / Double(done) * Double(total - done) } else { nil }
+        if let left {
             line += left < 1 ? ", under a second left" : ", about \(Int(left.rounded(.up))) s left"
         }
         return line
@@ -78,7 +85,8 @@ struct BatchRunner {
             for await (account, result) in group {
                 if case .failure(let e) = result, e is CancellationError { cancelled = true; continue }
                 results[account] = result
-                await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started))
+                await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started,
+                                                      pace: await client.pace()))
                 if Task.isCancelled { cancelled = true }
                 if next < total && !cancelled { launch() }
             }

@@ -48,7 +48,7 @@ final class FaultInjector: Sendable {
     func throttle(user: String, now: Double) -> Double? {
         state.withLock { s in
             guard let perMinute = s.settings.rateLimit else { return nil }
-            let capacity = max(10, perMinute / 6)
+            let capacity = s.settings.rateBurst ?? max(10, perMinute / 6)
             let perSecond = perMinute / 60
             var b = s.buckets[user] ?? (capacity, now)
             b.tokens = min(capacity, b.tokens + (now - b.last) * perSecond)

@@ -9,6 +9,7 @@ struct Gateway: Sendable {
     let db: any DatabaseWriter
     let auth: Authentication
     let faults: FaultInjector
+    let traffic: TrafficCounter
     let settings: ServiceSettings
     let maxBodyBytes: Int
     let logger: Logger
@@ -32,6 +33,9 @@ struct Gateway: Sendable {
     func handle(_ r: Incoming, now: Double) async -> Outcome {
         let requestId = WireID.hex32()
         var outcome = await process(r, now: now, requestId: requestId)
+        var status: Int?
+        if case .reply(let reply) = outcome { status = reply.status }
+        traffic.record(method: r.method, status: status)
         if case .reply(var reply) = outcome {
             reply.headers.append(("X-Request-Id", requestId))
             reply.headers.append(("Content-Type", "application/json"))
@@ -78,7 +82,9 @@ struct Gateway: Sendable {
         }
         if let wait = faults.throttle(user: user, now: now) {
             var e = LocalError(status: 429, code: "APIGW.0308", message: "The throttling threshold has been reached: policy user over ratelimit", shape: .gateway)
-            e.headers = [("Retry-After", String(Int(wait.rounded(.up))))]
+            // Whether the real gateway sends Retry-After is not documented: switchable, so that
+            // clients are tested both ways.
+            if knobs.retryAfter { e.headers = [("Retry-After", String(Int(wait.rounded(.up))))] }
             return fail(e, requestId)
         }
         if !r.body.isEmpty, r.method == "POST" || r.method == "PUT" {

@@ -2,6 +2,9 @@ import ArgumentParser
 import DDMLocal
 import Foundation
 
+/// `on` or `off`.
+enum Switch: String, ExpressibleByArgument, CaseIterable { case on, off }
+
 /// `ddmsh serve`: the local DDM service on its own.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every request, e.g. 20ms.") var latency: DurationArgument?
     @Option(name: .customLong("fault-rate"), help: "Share of requests answered 500, 409 busy or dropped (0-1).") var faultRate = 0.0
     @Option(name: .customLong("throttle-rate"), help: "Share of requests answered 429 (0-1).") var throttleRate = 0.0
-    @Option(name: .customLong("rate-limit"), help: "Calls per minute per user before 429 (DDM: 60).") var rateLimit: Double?
+    @Option(name: .customLong("rate-limit"), help: "Calls per minute per user before 429 (DDM's own limit is not documented).") var rateLimit: Double?
+    @Option(name: .customLong("retry-after"), help: "Whether a rate-limit 429 carries Retry-After: on or off.") var retryAfter: Switch = .on
     @Option(name: .customLong("create-delay"), help: "How long new instances stay CREATING, e.g. 5s.") var createDelay: DurationArgument?
     @Option(name: .customLong("max-accounts"), help: "Accounts allowed per instance (DDM: 100).") var maxAccounts = 100
     @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
@@ -51,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.iamUser = iamUser
         config.iamPassword = iamPassword ?? env["DDM_LOCAL_IAM_PASSWORD"]
         config.faults = FaultSettings(latency: latency?.seconds ?? 0, faultRate: faultRate, throttleRate: throttleRate,
-                                      rateLimit: rateLimit, seed: faultSeed)
+                                      rateLimit: rateLimit, retryAfter: retryAfter == .on, seed: faultSeed)
         config.createDelay = createDelay?.seconds ?? 2
         config.maxAccounts = maxAccounts
         config.seedDemoInstance = true

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DDMKit
 
 /// Where to connect and how: shared by every way of running ddmsh.
 public struct ConnectionOptions: ParsableArguments, Sendable {
@@ -13,7 +14,25 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Option(help: "Profile in the config file.") public var profile: String?
     @Flag(help: "Do not verify TLS certificates (only for endpoints you trust).") public var insecure = false
     @Flag(help: "Trace HTTP requests and responses on stderr (secrets masked).") public var debug = false
-    @Option(name: .customLong("rate-limit"), help: "Client-side calls per minute (0 = off).") public var rateLimit: Double = 60
+    @Option(name: .customLong("rate-limit"),
+            help: "Most calls per minute; pacing below it adapts to the service's throttling (0 = no client pacing).")
+    public var rateLimit: Double?
+    @Option(name: .customLong("call-deadline"),
+            help: "How long one call is retried while the service throttles it or is busy (default 5m).")
+    public var callDeadline: DurationArgument?
+
+    /// The client's pacing, from `--rate-limit`.
+    public var pacing: Pacing {
+        guard let rateLimit else { return .adaptive() }
+        return rateLimit > 0 ? .adaptive(capPerMinute: rateLimit) : .off
+    }
+
+    /// Retries, with `--call-deadline`.
+    public var retry: RetryPolicy {
+        var policy = RetryPolicy()
+        if let callDeadline { policy.throttleDeadline = .milliseconds(Int64(callDeadline.seconds * 1000)) }
+        return policy
+    }
 
     public init() {}
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Per-user file locations (XDG on Linux): config, history, local state.
+/// Per-user file locations (XDG on Linux): config, history, local state, learned pacing.
 public enum DataPaths {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
     static var home: String { environment["HOME"] ?? NSHomeDirectory() }
@@ -11,6 +11,11 @@ public enum DataPaths {
     public static var dataDirectory: String {
         (environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share") + "/ddmsh"
     }
+    public static var cacheDirectory: String {
+        (environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache") + "/ddmsh"
+    }
+    /// Rates learned from the service's throttling, per endpoint and credential (no secrets).
+    public static var pacingFile: String { cacheDirectory + "/pacing.json" }
     public static var configFile: String { environment["DDMSH_CONFIG"] ?? configDirectory + "/config" }
     public static var historyFile: String { environment["DDMSH_HISTORY"] ?? dataDirectory + "/history" }
     public static var localState: String { dataDirectory + "/local.sqlite" }

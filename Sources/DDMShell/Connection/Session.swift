@@ -23,7 +23,10 @@ public final class Session: Sendable {
                                warn: @escaping @Sendable (String) -> Void) async throws -> Session {
         var logger = Logger(label: "ddmsh") { _ in StreamLogHandler.standardError(label: "ddmsh") }
         logger.logLevel = o.debug ? .debug : .warning
-        let rate = o.rateLimit > 0 ? o.rateLimit : nil
+        if let rate = o.rateLimit, rate < 0 || !rate.isFinite {
+            throw ShellFailure(message: "--rate-limit takes calls per minute, 0 or more", exitCode: 2)
+        }
+        let memory = PacingMemory(path: DataPaths.pacingFile)
 
         // A profile chosen by --profile or DDMSH_PROFILE; otherwise the [default] profile, if the
         // config file has one and no endpoint was given (so a `#!/usr/bin/env ddmsh` script connects).
@@ -40,7 +43,8 @@ public final class Session: Sendable {
             if let latency = o.localLatency { config.faults.latency = latency.seconds }
             let service = try await LocalService.start(config)
             let client = try DDMClient(
-                configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, rateLimit: rate),
+                configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
+                                                pacing: o.pacing, pacingMemory: memory),
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
@@ -66,7 +70,8 @@ public final class Session: Sendable {
         let auth = try authenticator(profile: profile, env: env, environment: environment, projectId: projectId, region: region,
                                      insecure: insecure)
         let client = try DDMClient(
-            configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, rateLimit: rate, verifyTLS: !insecure,
+            configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
+                                            pacingMemory: memory, verifyTLS: !insecure,
                                             environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
