@@ -23,6 +23,7 @@ enum Binary {
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": home, "XDG_CONFIG_HOME": home + "/.config", "XDG_DATA_HOME": home + "/.local/share",
+            "XDG_CACHE_HOME": home + "/.cache",
             "NO_COLOR": "1", "LANG": "C.UTF-8",
         ]
         if let tmp = ProcessInfo.processInfo.environment["TMPDIR"] { env["TMPDIR"] = tmp }
@@ -37,9 +38,11 @@ enum Binary {
 
     /// Runs to completion. `combine` sends stderr into the stdout pipe so the order is kept.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: String? = nil, combine: Bool = false, executable: String? = nil) throws -> Result {
-        let home = try temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
+                    directory: String? = nil, combine: Bool = false, executable: String? = nil,
+                    home given: String? = nil) throws -> Result {
+        // A home of the test's own is kept for it to inspect; a fresh one is removed.
+        let home = try given ?? temporaryHome()
+        defer { if given == nil { try? FileManager.default.removeItem(atPath: home) } }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable ?? path)
         p.arguments = arguments

@@ -83,4 +83,20 @@ import Testing
         let hint = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(hint.contains("no credentials were configured"))
     }
+
+    @Test func aThrottlingServiceIsPacedAndItsRateIsRemembered() throws {
+        let server = try Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": Self.token], extra: ["--rate-limit", "20"])
+        defer { server.stop() }
+        let home = try Binary.temporaryHome()
+        // The bucket holds 10 calls: the 11th and 12th statements meet 429s with Retry-After: 3.
+        let r = try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--debug",
+                                "-c", Array(repeating: "show instances", count: 12).joined(separator: "; ")],
+                               environment: ["DDMSH_TOKEN": Self.token], home: home)
+        #expect(r.status == 0)
+        #expect(r.stdout.components(separatedBy: "ddm-demo").count - 1 == 12)
+        #expect(r.stderr.contains("pacing: unpaced → 20.0 calls/min (throttled; Retry-After 3.0 s)"))
+        let cache = try String(contentsOfFile: home + "/.cache/ddmsh/pacing.json", encoding: .utf8)
+        #expect(cache.contains("callsPerMinute"))
+        #expect(!cache.contains(Self.token) && !cache.contains("127.0.0.1") && !cache.contains(Self.project))
+    }
 }
