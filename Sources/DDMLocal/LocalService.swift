@@ -52,7 +52,8 @@ public final class LocalService: Sendable {
             config.staticToken = "local-" + WireID.hex32()
         }
         let db = try StateDatabase.open(config.statePath)
-        let settings = ServiceSettings(projectId: config.projectId, createDelay: config.createDelay, maxAccounts: config.maxAccounts)
+        let settings = ServiceSettings(projectId: config.projectId, createDelay: config.createDelay, maxAccounts: config.maxAccounts,
+                                       extraBasePermissions: config.extraBasePermissions)
         if config.seedDemoInstance { try seedDemo(db, settings: settings) }
 
         var routes = RouteTable()

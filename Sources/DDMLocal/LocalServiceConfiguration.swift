@@ -20,6 +20,9 @@ public struct LocalServiceConfiguration: Sendable {
     /// DDM allows 100 accounts per instance; drills raise it.
     public var maxAccounts = 100
     public var maxBodyBytes = 1 << 20
+    /// Basic permissions accepted besides the documented ones: a DDM that has added one, for
+    /// testing that clients keep permissions they do not know.
+    public var extraBasePermissions: [String] = []
     /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
     public var seedDemoInstance = false
 

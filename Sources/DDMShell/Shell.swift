@@ -13,7 +13,7 @@ struct Shell {
 
     func run() async -> Int32 {
         let renderer = Renderer(format: options.output, color: color, showProgress: isatty(2) == 1 && options.output == .table)
-        let runner = ScriptRunner(renderer: renderer, color: color)
+        let runner = Runner(renderer: renderer, color: color)
         var compilerOptions = Compiler.Options()
         for v in options.variables {
             let eq = v.firstIndex(of: "=")!
@@ -30,7 +30,7 @@ struct Shell {
         } else if let path = options.script ?? options.file {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 renderer.error("ddmsh: cannot read '\(path)'")
-                return ScriptRunner.exitUsage
+                return Runner.exitUsage
             }
             source = SourceFile(name: path, text: text)
         } else if !stdinIsTTY || options.check {
@@ -38,22 +38,41 @@ struct Shell {
             while let chunk = try? FileHandle.standardInput.readToEnd(), !chunk.isEmpty { data.append(chunk) }
             source = SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self))
         } else {
-            return await REPL(options: options, renderer: renderer, compilerOptions: compilerOptions).run()
+            return await interactive(renderer: renderer, compilerOptions: compilerOptions)
         }
 
         if options.check { return runner.check(source, options: compilerOptions) }
         var session: Session?
-        let code = await runner.run(source, options: compilerOptions, dryRun: options.dryRun) {
+        let outcome = await runner.run(source, options: compilerOptions, printPlan: options.dryRun) {
             let s = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
             session = s
             return makeEvaluator(s, renderer: renderer)
         }
         await session?.close()
+        return outcome.exitCode
+    }
+
+    /// The REPL, on a session connected first (a failure to connect is reported before any prompt).
+    private func interactive(renderer: Renderer, compilerOptions: Compiler.Options) async -> Int32 {
+        let session: Session
+        do {
+            session = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
+        } catch let f as ShellFailure {
+            renderer.error("ddmsh: " + f.message)
+            return f.exitCode
+        } catch {
+            renderer.error("ddmsh: \(error)")
+            return Runner.exitFailed
+        }
+        let code = await REPL(renderer: renderer, session: session, evaluator: makeEvaluator(session, renderer: renderer),
+                              compilerOptions: compilerOptions).run()
+        await session.close()
         return code
     }
 
     func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {
         var evalOptions = Evaluator.Options()
+        evalOptions.dryRun = options.dryRun
         evalOptions.continueOnError = options.onError == "continue"
         evalOptions.pollInterval = session.pollInterval
         let interactive = stdinIsTTY
@@ -93,7 +112,7 @@ public enum DDMShellMain {
             if let exit = error as? ExitCode { return exit.rawValue }
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             // Usage errors are 2, as documented (ArgumentParser's own default is 64).
-            return code == .validationFailure ? ScriptRunner.exitUsage : code.rawValue
+            return code == .validationFailure ? Runner.exitUsage : code.rawValue
         }
     }
 }

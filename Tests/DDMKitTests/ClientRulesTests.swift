@@ -174,3 +174,15 @@ import Testing
         #expect(!body.contains("Secr3t") && body.contains(#""password":"***""#) && body.contains(#""adminPassword":"***""#))
     }
 }
+
+@Suite struct PermissionTests {
+    @Test func unknownPermissionsAreKeptVerbatimAndSortAfterTheDocumentedOnes() throws {
+        let read = try JSONDecoder().decode([BasePermission].self, from: Data(#"["SHOW VIEW","SELECT","CREATE"]"#.utf8))
+        #expect(read.sorted().map(\.rawValue) == ["CREATE", "SELECT", "SHOW VIEW"])
+        #expect(!BasePermission(rawValue: "SHOW VIEW").isKnown && BasePermission.select.isKnown)
+        #expect(String(decoding: try JSONEncoder().encode(read), as: UTF8.self) == #"["SHOW VIEW","SELECT","CREATE"]"#)
+        #expect(BasePermission.known("SHOW VIEW") == nil && BasePermission.known("SELECT") == .select)
+        #expect(ExtendedPermission(rawValue: "fulltableMerge").requiredBase == nil)
+        #expect(ExtendedPermission.fulltableDelete.requiredBase == .delete)
+    }
+}

@@ -45,8 +45,9 @@ final class Collector: OutputSink, @unchecked Sendable {
     }
 
     func withFixture(schemas: [String] = ["orders", "billing", "stock"], users: [String] = [],
+                     configure: (inout LocalServiceConfiguration) -> Void = { _ in },
                      _ body: (Fixture) async throws -> Void) async throws {
-        let h = try await LocalHarness.start()
+        let h = try await LocalHarness.start(configure: configure)
         do {
             let id = try await h.makeInstance()
             for s in schemas { try await h.makeSchema(id, s) }
@@ -183,6 +184,23 @@ final class Collector: OutputSink, @unchecked Sendable {
             #expect(try await f.harness.client.showInstance(f.instance).name == "ddm-renamed")
             let missing = await f.run("use instance nowhere;")
             #expect(missing.failures.first?.message == "instance 'nowhere' does not exist")
+        }
+    }
+
+    @Test func aPermissionDDMAddsLaterSurvivesABatchAndIsShown() async throws {
+        // The service knows a basic permission this client does not: a full-state modify must
+        // send it back unchanged, and `show` must print it as it is.
+        try await withFixture(users: [], configure: { $0.extraBasePermissions = ["SHOW VIEW"] }) { f in
+            _ = try await f.harness.client.createAccounts(instance: f.instance, [CreateAccountRequest(
+                name: "viewer", password: "Secret_pass1!", baseAuthority: [.select, BasePermission(rawValue: "SHOW VIEW")])])
+            let granted = await f.run("grant INSERT on orders to viewer;")
+            #expect(granted.failures.isEmpty)
+            #expect(try await f.account("viewer").baseAuthority == ["INSERT", "SELECT", "SHOW VIEW"])
+            let revoked = await f.run("revoke INSERT from viewer;")
+            #expect(revoked.failures.isEmpty)
+            #expect(try await f.account("viewer").baseAuthority == ["SELECT", "SHOW VIEW"])
+            _ = await f.run("show grants for viewer;")
+            #expect(f.sink.text.contains("SELECT,SHOW VIEW"), "\(f.sink.text)")
         }
     }
 }

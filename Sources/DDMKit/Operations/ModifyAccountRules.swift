@@ -10,8 +10,10 @@ public enum ModifyAccountRules {
             // Without base_authority in the same call the server keeps the current set,
             // which the client cannot see here; the rule is checked when both are given.
             if let base = change.baseAuthority {
-                for e in extended where !base.contains(e.requiredBase) {
-                    throw DDMError.invalid("extended permission \(e.rawValue) needs basic permission \(e.requiredBase.rawValue)")
+                for e in extended {
+                    if let needed = e.requiredBase, !base.contains(needed) {
+                        throw DDMError.invalid("extended permission \(e.rawValue) needs basic permission \(needed.rawValue)")
+                    }
                 }
             }
         }

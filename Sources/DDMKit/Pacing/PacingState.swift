@@ -102,6 +102,9 @@ public struct PacingState: Sendable, Equatable {
         let start = learned.map { max(settings.floor, $0) }
         base = start
         confident = start != nil
+        // A rate carried over from an earlier run was already held there: probe above it more
+        // slowly still, so a run right after the one that learned it is not throttled by probes.
+        if start != nil { holdScale = 2 }
         // With a known rate, pacing bounds the calls in flight; without one the window must.
         window = start != nil || settings.cap != nil ? Double(settings.maxConcurrency) : 1
         baseSince = now; nextSend = now; resumeAt = now

@@ -358,8 +358,10 @@ public struct Compiler {
             let parsed = try privileges(p)
             base = parsed.base
             extended = parsed.extended
-            for e in extended where !base.contains(e.requiredBase) {
-                throw Failure(message: "\(e.rawValue) needs \(e.requiredBase.rawValue) as well", range: p.range)
+            for e in extended {
+                if let needed = e.requiredBase, !base.contains(needed) {
+                    throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) as well", range: p.range)
+                }
             }
             guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
         }
@@ -389,7 +391,7 @@ public struct Compiler {
             if ASCII.matches(word, "all") {
                 all = true
                 base = BasePermission.allCases
-            } else if let b = BasePermission(rawValue: ASCII.uppercased(word)) {
+            } else if let b = BasePermission.known(ASCII.uppercased(word)) {
                 if !base.contains(b) { base.append(b) }
             } else if let x = ExtendedPermission.allCases.first(where: { ASCII.lowercased($0.rawValue) == ASCII.lowercased(word) }) {
                 if !extended.contains(x) { extended.append(x) }

@@ -12,16 +12,17 @@ public struct BatchPlanner: Sendable {
             self.base = base.sorted(); self.extended = extended.sorted(); self.schemas = schemas
         }
 
+        // Every permission as read, known or not: the modify call replaces the whole set, so one
+        // left out here would be revoked by a grant of something else.
         init(_ a: Account) {
-            self.init(base: (a.baseAuthority ?? []).compactMap(BasePermission.init(rawValue:)),
-                      extended: (a.extendAuthority ?? []).compactMap(ExtendedPermission.init(rawValue:)),
+            self.init(base: (a.baseAuthority ?? []).map(BasePermission.init(rawValue:)),
+                      extended: (a.extendAuthority ?? []).map(ExtendedPermission.init(rawValue:)),
                       schemas: a.schemaNames.map { $0.lowercased() })
         }
 
         public var privilegeText: String {
-            // Canonical order, so the same state always reads the same.
-            let all = BasePermission.allCases.filter(base.contains).map(\.rawValue)
-                + ExtendedPermission.allCases.filter(extended.contains).map(\.rawValue)
+            // Canonical order (documented ones first), so the same state always reads the same.
+            let all = base.sorted().map(\.rawValue) + extended.sorted().map(\.rawValue)
             return all.isEmpty ? "(none)" : all.joined(separator: ",")
         }
         public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }
@@ -89,8 +90,10 @@ public struct BatchPlanner: Sendable {
             let others = s.schemas.filter { !(c.schemas ?? []).contains($0) }
             s.base = Array(Set(s.base).union(c.base)).sorted()
             s.extended = Array(Set(s.extended).union(c.extended)).sorted()
-            for e in s.extended where !s.base.contains(e.requiredBase) {
-                return .failure("\(e.rawValue) needs \(e.requiredBase.rawValue): grant \(e.requiredBase.rawValue) to \(user) as well")
+            for e in s.extended {
+                if let needed = e.requiredBase, !s.base.contains(needed) {
+                    return .failure("\(e.rawValue) needs \(needed.rawValue): grant \(needed.rawValue) to \(user) as well")
+                }
             }
             s.schemas += newSchemas
             if !others.isEmpty, !(c.base.isEmpty && c.extended.isEmpty) {
@@ -115,7 +118,7 @@ public struct BatchPlanner: Sendable {
             }
             s.base.removeAll { c.base.contains($0) }
             s.extended.removeAll { c.extended.contains($0) }
-            let orphaned = s.extended.filter { !s.base.contains($0.requiredBase) }
+            let orphaned = s.extended.filter { e in e.requiredBase.map { !s.base.contains($0) } ?? false }
             s.extended.removeAll { orphaned.contains($0) }
             if !orphaned.isEmpty {
                 return .success("\(user): \(orphaned.map(\.rawValue).joined(separator: ", ")) removed with its basic privilege")

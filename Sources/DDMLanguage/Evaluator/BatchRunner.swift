@@ -38,8 +38,9 @@ struct BatchRunner {
         var accounts = try await client.allAccounts(instance: instance)
         if !write {
             // A dry run sees the accounts earlier dry-run statements would have created or dropped.
-            accounts.removeAll { evaluator.dryRunDropped.contains($0.name) || evaluator.dryRunAccounts[$0.name] != nil }
-            accounts += evaluator.dryRunAccounts.values.sorted { $0.name < $1.name }
+            let view = await evaluator.dryRunView()
+            accounts.removeAll { view.dropped.contains($0.name) || view.accounts[$0.name] != nil }
+            accounts += view.accounts.values.sorted { $0.name < $1.name }
         }
         let outcome = BatchPlanner.plan(changes, accounts: accounts)
         if !outcome.errors.isEmpty {
@@ -62,7 +63,7 @@ struct BatchRunner {
         let started = ContinuousClock.now
         var results: [String: Result<Void, Error>] = [:]
         let total = changed.count
-        let limit = max(1, evaluator.options.concurrency)
+        let limit = max(1, await evaluator.options.concurrency)
         var cancelled = false
         await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
             var next = 0

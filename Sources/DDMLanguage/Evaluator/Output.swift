@@ -49,9 +49,22 @@ public struct DefaultSecretResolver: SecretResolver {
     }
 }
 
+/// A failure of the evaluator's own (not the service's), with its kind as data, so that code
+/// branches on the kind and never on the wording.
 public struct EvaluationError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        case notFound
+        case ambiguous
+        case noInstance
+        case timedOut
+        case failed
+        case other
+    }
+    public var kind: Kind
     public var description: String
-    public init(_ d: String) { description = d }
+    public init(_ d: String, kind: Kind = .other) { description = d; self.kind = kind }
+
+    static func notFound(_ what: String) -> EvaluationError { EvaluationError("\(what) does not exist", kind: .notFound) }
 }
 
 import Foundation

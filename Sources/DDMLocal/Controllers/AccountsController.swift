@@ -33,12 +33,13 @@ enum AccountsController {
     /// Only the hash is kept: the emulator never needs a password back.
     static func hash(_ password: String) -> String { Digest.sha256Hex(Array(password.utf8)) }
 
-    /// Base permissions in canonical order; an unknown one is `DBS.300309`.
-    static func checkBase(_ list: [String]) throws -> [String] {
-        for p in list where !Rules.basePermissions.contains(p) {
+    /// Base permissions in canonical order; an unknown one is `DBS.300309`. `extra` stands for
+    /// permissions DDM may add later, which a client must carry through unchanged.
+    static func checkBase(_ list: [String], extra: [String]) throws -> [String] {
+        for p in list where !Rules.basePermissions.contains(p) && !extra.contains(p) {
             throw LocalError(status: 400, code: "DBS.300309", message: "Invalid basic permission: \(p).")
         }
-        let order = ["CREATE", "DROP", "ALTER", "INDEX", "INSERT", "DELETE", "UPDATE", "SELECT"]
+        let order = ["CREATE", "DROP", "ALTER", "INDEX", "INSERT", "DELETE", "UPDATE", "SELECT"] + extra
         return order.filter(list.contains)
     }
 
@@ -104,7 +105,7 @@ enum AccountsController {
             guard !u.base_authority.isEmpty else {
                 throw LocalError(status: 400, code: "DBS.300309", message: "Select at least one basic permission.")
             }
-            let base = try checkBase(u.base_authority)
+            let base = try checkBase(u.base_authority, extra: call.settings.extraBasePermissions)
             let ext = try checkExtended(u.extend_authority ?? [], base: base)
             try checkDescription(u.description)
             let schemas = try resolveSchemas(db, instance: instance.id, u.databases ?? [], code: "DBS.300300")
@@ -142,7 +143,7 @@ enum AccountsController {
         let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
         let current = try find(db, instance: instance.id, name: call.param("username"))
         // Omitted fields keep their value; a present list is the new complete set (§10.1, §11.1).
-        let base = try u.base_authority.map(checkBase) ?? current.base
+        let base = try u.base_authority.map { try checkBase($0, extra: call.settings.extraBasePermissions) } ?? current.base
         let ext = try checkExtended(u.extend_authority ?? current.extended.filter { e in
             // A kept extended permission whose basic one was just removed goes with it.
             Rules.extendedPermissions[e].map(base.contains) ?? false

@@ -53,6 +53,7 @@ struct ServiceSettings: Sendable {
     var projectId: String
     var createDelay: Double
     var maxAccounts: Int
+    var extraBasePermissions: [String] = []
 }
 
 /// Formats for the three time styles DDM uses (§3).

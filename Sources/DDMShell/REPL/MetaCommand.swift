@@ -93,8 +93,8 @@ struct MetaCommands {
     }
 
     static func dryrun(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
-        guard let v = onOff(args, current: s.evaluator.options.dryRun) else { s.renderer.error("\\dryrun takes on or off"); return .continue }
-        s.evaluator.options.dryRun = v
+        guard let v = onOff(args, current: await s.evaluator.options.dryRun) else { s.renderer.error("\\dryrun takes on or off"); return .continue }
+        await s.evaluator.setOptions { $0.dryRun = v }
         await s.renderer.message("dry run is \(v ? "on: nothing will be written" : "off")")
         return .continue
     }

@@ -3,11 +3,12 @@ import DDMLanguage
 import Foundation
 import LineEditor
 
-/// The interactive loop: read (libedit on a terminal), parse until complete,
-/// compile, run, print; meta-commands start with a backslash.
+/// The interactive loop: read (libedit on a terminal), parse until complete, then hand each
+/// complete input to the same `Runner` scripts use; meta-commands start with a backslash.
 struct REPL {
-    let options: DDMShCommand
     let renderer: Renderer
+    let session: Session
+    let evaluator: Evaluator
     var compilerOptions: Compiler.Options
 
     /// What meta-commands may read and change.
@@ -25,23 +26,11 @@ struct REPL {
     }
 
     func run() async -> Int32 {
-        let shell = Shell(options: options)
-        let session: Session
-        do {
-            session = try await Session.connect(options.connection, environment: shell.environment, warn: { renderer.error($0) })
-        } catch let f as ShellFailure {
-            renderer.error("ddmsh: " + f.message)
-            return f.exitCode
-        } catch {
-            renderer.error("ddmsh: \(error)")
-            return ScriptRunner.exitFailed
-        }
-        let evaluator = shell.makeEvaluator(session, renderer: renderer)
         let client = session.client
         let completer = Completer { [evaluator] in
             var names = Completer.Names()
             names.instances = try await client.allInstances().map(\.name)
-            if let id = evaluator.currentInstance?.id {
+            if let id = await evaluator.currentInstance?.id {
                 names.schemas = try await client.allSchemas(instance: id).map(\.name)
                 names.accounts = try await client.allAccounts(instance: id).map(\.name)
             }
@@ -58,7 +47,8 @@ struct REPL {
         var failed = false
         var buffer = ""
         loop: while true {
-            let prompt = terminal ? (buffer.isEmpty ? "ddm(\(session.label)\(evaluator.currentInstanceName.map { ":" + $0 } ?? ""))> " : "    -> ") : ""
+            let instance = await evaluator.currentInstanceName
+            let prompt = terminal ? (buffer.isEmpty ? "ddm(\(session.label)\(instance.map { ":" + $0 } ?? ""))> " : "    -> ") : ""
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if terminal { print("") }
@@ -85,34 +75,25 @@ struct REPL {
             }
         }
         reader.saveHistory()
-        await session.close()
-        return failed && !terminal ? ScriptRunner.exitFailed : ScriptRunner.exitOK
+        return failed && !terminal ? Runner.exitFailed : Runner.exitOK
     }
 
     /// Compiles and runs one complete input; returns whether it failed.
     private func execute(_ text: String, state: State) async -> Bool {
-        let runner = ScriptRunner(renderer: renderer, color: renderer.color)
+        let runner = Runner(renderer: renderer, color: renderer.color)
         var opts = state.compilerOptions
-        opts.instanceSelected = opts.instanceSelected || state.evaluator.currentInstanceName != nil
-        let output = Compiler.compile(SourceFile(name: "<input>", text: text), options: opts)
-        runner.printDiagnostics(output.diagnostics, sources: output.sources)
-        if output.hasErrors { return true }
-        state.compilerOptions.variables = output.variables
-        state.compilerOptions.instanceSelected = output.instanceSelected
+        let selected = await state.evaluator.currentInstanceName != nil
+        opts.instanceSelected = opts.instanceSelected || selected
         let started = ContinuousClock.now
-        let evaluator = state.evaluator
-        runner.printFailuresAsTheyHappen(evaluator, sources: output.sources)
-        let report = await Interrupts.cancellingOnSIGINT { await evaluator.run(output.plan) }
-        if report.interrupted {
-            renderer.error("interrupted" + (report.applied.isEmpty ? "; nothing was applied" :
-                "; already applied:\n" + report.applied.map { "  " + $0 }.joined(separator: "\n")))
-        }
-        if !output.plan.steps.isEmpty { state.completer.refreshIfStale() }
+        let outcome = await runner.run(SourceFile(name: "<input>", text: text), options: opts) { state.evaluator }
+        if let variables = outcome.variables { state.compilerOptions.variables = variables }
+        if let selected = outcome.instanceSelected { state.compilerOptions.instanceSelected = selected }
+        if outcome.ranStatements { state.completer.refreshIfStale() }
         if state.timing {
-            let ms = Double((ContinuousClock.now - started).components.attoseconds) / 1e15
-                + Double((ContinuousClock.now - started).components.seconds) * 1000
+            let elapsed = ContinuousClock.now - started
+            let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
             await renderer.message(String(format: "Time: %.1f ms", ms))
         }
-        return !report.failures.isEmpty || report.interrupted
+        return outcome.exitCode != Runner.exitOK
     }
 }

@@ -1,13 +1,25 @@
 import DDMLanguage
 import Foundation
 
-/// Runs a whole script: compile all of it first (one error: nothing runs),
-/// then execute, then report. Returns the documented exit code.
-public struct ScriptRunner: Sendable {
+/// Compiles and runs one source (a script, a `-c` command, standard input, or one REPL input):
+/// everything is compiled first (one error: nothing runs), then executed, then reported. Scripts
+/// and the REPL both come through here, so the error policy, interrupts and the "already applied"
+/// list behave and read the same everywhere.
+public struct Runner: Sendable {
     public static let exitOK: Int32 = 0
     public static let exitFailed: Int32 = 1
     public static let exitUsage: Int32 = 2
     public static let exitInterrupted: Int32 = 130
+
+    /// How a run ended, and what later inputs of the same session inherit.
+    struct Outcome {
+        var exitCode: Int32
+        /// Variables and instance choice after the source (the REPL carries them to the next input).
+        var variables: [String: Value]?
+        var instanceSelected: Bool?
+        /// True when statements ran (the REPL refreshes its completion names after them).
+        var ranStatements = false
+    }
 
     let renderer: Renderer
     let color: Bool
@@ -23,63 +35,64 @@ public struct ScriptRunner: Sendable {
         }
     }
 
-    func printFailuresAsTheyHappen(_ evaluator: Evaluator, sources: [String: SourceFile]) {
-        evaluator.onFailure = { d in self.printDiagnostics([d], sources: sources) }
-    }
-
     /// Parse and compile only (`--check`).
     func check(_ source: SourceFile, options: Compiler.Options) -> Int32 {
         var options = options
         options.keepPlan = false
         let output = Compiler.compile(source, options: options)
         printDiagnostics(output.diagnostics, sources: output.sources)
-        if output.hasErrors { return Self.exitUsage }
-        return Self.exitOK
+        return output.hasErrors ? Self.exitUsage : Self.exitOK
     }
 
-    func run(_ source: SourceFile, options: Compiler.Options, dryRun: Bool,
-             evaluator: () async throws -> Evaluator) async -> Int32 {
+    /// - Parameters:
+    ///   - printPlan: print the plan before running it (`--dry-run`).
+    ///   - evaluator: called only when a statement needs the service (help alone does not), so a
+    ///     script connects lazily and the REPL hands over the one it keeps.
+    func run(_ source: SourceFile, options: Compiler.Options, printPlan: Bool = false,
+             evaluator: () async throws -> Evaluator) async -> Outcome {
         let output = Compiler.compile(source, options: options)
         printDiagnostics(output.diagnostics, sources: output.sources)
         if output.hasErrors {
             let n = output.diagnostics.filter { $0.severity == .error }.count
             renderer.error("\(n) error\(n == 1 ? "" : "s"); nothing was run")
-            return Self.exitUsage
+            return Outcome(exitCode: Self.exitUsage)
         }
-        if output.plan.steps.isEmpty { return Self.exitOK }
+        var outcome = Outcome(exitCode: Self.exitOK, variables: output.variables, instanceSelected: output.instanceSelected)
+        if output.plan.steps.isEmpty { return outcome }
         // Help needs no service: answer it without connecting (this is also ddmsh's startup path).
         let helpOnly = output.plan.steps.allSatisfy { if case .help = $0.action { true } else { false } }
         if helpOnly {
             for step in output.plan.steps {
                 if case .help(let topic) = step.action { await renderer.message(Help.text(topic)) }
             }
-            return Self.exitOK
+            return outcome
         }
         let eval: Evaluator
         do {
             eval = try await evaluator()
         } catch let f as ShellFailure {
             renderer.error("ddmsh: " + f.message)
-            return f.exitCode
+            outcome.exitCode = f.exitCode
+            return outcome
         } catch {
             renderer.error("ddmsh: \(error)")
-            return Self.exitFailed
+            outcome.exitCode = Self.exitFailed
+            return outcome
         }
-        if dryRun {
-            await renderer.message(output.plan.description)
-            eval.options.dryRun = true
-        }
-        printFailuresAsTheyHappen(eval, sources: output.sources)
+        if printPlan { await renderer.message(output.plan.description) }
+        let sources = output.sources
+        await eval.setOnFailure { d in self.printDiagnostics([d], sources: sources) }
         let report = await Interrupts.cancellingOnSIGINT { await eval.run(output.plan) }
-        if report.interrupted || report.stoppedEarly || !report.failures.isEmpty {
-            if !report.applied.isEmpty && (report.interrupted || report.stoppedEarly) {
+        outcome.ranStatements = true
+        if report.interrupted || report.stoppedEarly {
+            if !report.applied.isEmpty {
                 renderer.error((report.interrupted ? "interrupted" : "stopped at the first failure")
                     + "; already applied:\n" + report.applied.map { "  " + $0 }.joined(separator: "\n"))
             } else if report.interrupted {
                 renderer.error("interrupted; nothing was applied")
             }
         }
-        if report.interrupted { return Self.exitInterrupted }
-        return report.failures.isEmpty ? Self.exitOK : Self.exitFailed
+        outcome.exitCode = report.interrupted ? Self.exitInterrupted : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
+        return outcome
     }
 }

@@ -1,0 +1,60 @@
+import DDMKit
+
+/// Account statements (grant and revoke run as batches, in `BatchRunner`).
+extension Evaluator {
+    func createUser(_ u: UserPlan) async throws -> String? {
+        let instance = try await instanceId()
+        if u.ifNotExists, try await client.allAccounts(instance: instance).contains(where: { $0.name == u.name }) {
+            await sink.message("user \(u.name) already exists")
+            return nil
+        }
+        let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
+        let state = BatchPlanner.State(base: u.base, extended: u.extended, schemas: u.schemas)
+        let what = "\(u.name) with \(state.privilegeText)" + (u.schemas.isEmpty ? " (no schemas)" : " on \(state.schemaText)")
+        if options.dryRun {
+            // Later dry-run statements see the account the script would have created.
+            dryRunAccounts[u.name] = Account(name: u.name, baseAuthority: u.base.map(\.rawValue), extendAuthority: u.extended.map(\.rawValue),
+                                             description: u.comment, databases: u.schemas.map { AccountSchema(name: $0) })
+            dryRunDropped.remove(u.name)
+        }
+        return try await write("create user \(what)") {
+            try await client.createAccounts(instance: instance, [CreateAccountRequest(
+                name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
+                description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
+            await sink.message("created user \(what)")
+            return "created user \(u.name)"
+        }
+    }
+
+    func alterUserComment(_ user: String, _ comment: String) async throws -> String? {
+        let instance = try await instanceId()
+        return try await write("set the comment of \(user)") {
+            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(description: comment))
+            await sink.message("comment of \(user) updated")
+            return "updated the comment of \(user)"
+        }
+    }
+
+    func alterUserPassword(_ user: String, _ source: SecretSource) async throws -> String? {
+        let instance = try await instanceId()
+        let password = try secrets.resolve(source, purpose: "new password for \(user)")
+        return try await write("reset the password of \(user)") {
+            try await client.resetPassword(instance: instance, account: user, password: password)
+            await sink.message("password of \(user) reset")
+            return "reset the password of \(user)"
+        }
+    }
+
+    func dropUser(_ user: String, ifExists: Bool) async throws -> String? {
+        let instance = try await instanceId()
+        if options.dryRun {
+            dryRunAccounts[user] = nil
+            dryRunDropped.insert(user)
+        }
+        return try await write("drop user \(user)") {
+            try await drop("user \(user)", ifExists: ifExists) {
+                _ = try await client.deleteAccount(instance: instance, name: user)
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import DDMKit
+
+/// `use`, instance statements and waiting.
+extension Evaluator {
+    func instances(refresh: Bool = false) async throws -> [Instance] {
+        if let cached = instanceCache, !refresh { return cached }
+        let all = try await client.allInstances()
+        instanceCache = all
+        return all
+    }
+
+    /// An instance by id or name; an ambiguous name lists the candidates.
+    func resolve(_ ref: String) async throws -> Instance {
+        for refresh in [false, true] {
+            let all = try await instances(refresh: refresh)
+            if let byId = all.first(where: { $0.id == ref }) { return byId }
+            let named = all.filter { $0.name == ref }
+            if named.count == 1 { return named[0] }
+            if named.count > 1 {
+                throw EvaluationError("instance name '\(ref)' is ambiguous: " +
+                    named.map { "\($0.id) (\($0.status))" }.joined(separator: ", ") + "; use the id", kind: .ambiguous)
+            }
+        }
+        throw EvaluationError.notFound("instance '\(ref)'")
+    }
+
+    func instanceId() async throws -> String {
+        if let currentInstance { return currentInstance.id }
+        if let pendingInstance {
+            let i = try await resolve(pendingInstance)
+            currentInstance = (i.id, i.name)
+            return i.id
+        }
+        throw EvaluationError("no instance selected: write 'use instance <name>;' first", kind: .noInstance)
+    }
+
+    func use(_ ref: String) async throws -> String? {
+        let i = try await resolve(ref)
+        currentInstance = (i.id, i.name)
+        pendingInstance = nil
+        await sink.message("using instance \(i.name) (\(i.id))")
+        return nil
+    }
+
+    func createInstance(_ spec: InstanceSpec, wait: Bool) async throws -> String? {
+        let engines = try await client.listEngines(limit: 128).engineGroups
+        guard let engine = spec.engine.map({ e in engines.first { $0.id == e || $0.version == e || $0.name == e } }) ?? engines.first else {
+            throw EvaluationError("engine '\(spec.engine ?? "")' does not exist; see 'show engines;'", kind: .notFound)
+        }
+        let flavors = try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
+        guard let flavor = flavors.first(where: { $0.id == spec.flavor || $0.code == spec.flavor }) else {
+            throw EvaluationError("flavor '\(spec.flavor)' does not exist; see 'show flavors;'", kind: .notFound)
+        }
+        return try await write("create instance \(spec.name)") {
+            let r = try await client.createInstance(CreateInstanceRequest(
+                name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
+                vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
+                adminUserName: spec.adminUser))
+            instanceCache = nil
+            await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
+            if wait, let id = r.id { try await waitRunning(id, name: spec.name) }
+            return "created instance \(spec.name)"
+        }
+    }
+
+    func restartInstance(_ ref: String, hard: Bool, wait: Bool) async throws -> String? {
+        let i = try await resolve(ref)
+        return try await write("restart \(i.name)") {
+            let r = try await client.restartInstance(i.id, type: hard ? .hard : .soft)
+            await sink.message("restarting \(i.name) (job \(r.jobId ?? "-"))")
+            if wait { try await waitRunning(i.id, name: i.name) }
+            return "restarted instance \(i.name)"
+        }
+    }
+
+    func dropInstance(_ ref: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
+        let i: Instance
+        do { i = try await resolve(ref) } catch let e as EvaluationError where ifExists && e.kind == .notFound {
+            await sink.message("instance \(ref) does not exist; nothing to drop")
+            return nil
+        }
+        return try await write("drop instance \(i.name)") {
+            _ = try await client.deleteInstance(i.id, deleteRDSData: deleteData)
+            instanceCache = nil
+            if currentInstance?.id == i.id { currentInstance = nil }
+            await sink.message("dropped instance \(i.name)")
+            return "dropped instance \(i.name)"
+        }
+    }
+
+    func renameInstance(_ ref: String, to: String) async throws -> String? {
+        let i = try await resolve(ref)
+        return try await write("rename \(i.name) to \(to)") {
+            try await client.modifyInstanceName(i.id, name: to)
+            instanceCache = nil
+            if currentInstance?.id == i.id { currentInstance = (i.id, to) }
+            await sink.message("renamed instance \(i.name) to \(to)")
+            return "renamed instance \(i.name) to \(to)"
+        }
+    }
+
+    func setSecurityGroup(_ ref: String, group: String) async throws -> String? {
+        let i = try await resolve(ref)
+        return try await write("set security group \(group) on \(i.name)") {
+            try await client.modifySecurityGroup(i.id, securityGroupId: group)
+            await sink.message("security group of \(i.name) is now \(group)")
+            return "set security group of \(i.name)"
+        }
+    }
+
+    func reloadTableData(_ ref: String) async throws -> String? {
+        let i = try await resolve(ref)
+        return try await write("reload table data on \(i.name)") {
+            try await client.reloadTableData(i.id)
+            await sink.message("reloaded table data on \(i.name)")
+            return "reloaded table data on \(i.name)"
+        }
+    }
+
+    func waitRunning(_ id: String, name: String) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + options.waitTimeout
+        while true {
+            let i = try await client.showInstance(id)
+            switch i.status {
+            case "RUNNING":
+                await sink.progress(nil)
+                await sink.message("instance \(name) is RUNNING")
+                return
+            case "CREATEFAILED", "ERROR":
+                await sink.progress(nil)
+                throw EvaluationError("instance \(name) ended in \(i.status)\(i.errorMsg.map { ": " + $0 } ?? "")", kind: .failed)
+            default:
+                await sink.progress("waiting for \(name): \(i.status)")
+            }
+            guard clock.now < deadline else {
+                await sink.progress(nil)
+                throw EvaluationError("gave up waiting for \(name) (still \(i.status))", kind: .timedOut)
+            }
+            try await Task.sleep(for: options.pollInterval)
+        }
+    }
+
+    func waitJob(_ id: String) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + options.waitTimeout
+        while true {
+            let j = try await client.showJob(id)
+            switch j.status {
+            case "Completed": await sink.progress(nil); await sink.message("job \(id) completed"); return
+            case "Failed": await sink.progress(nil); throw EvaluationError("job \(id) (\(j.name ?? "")) failed", kind: .failed)
+            default: await sink.progress("job \(j.name ?? id): \(j.process ?? j.status)")
+            }
+            guard clock.now < deadline else {
+                await sink.progress(nil)
+                throw EvaluationError("gave up waiting for job \(id) (still \(j.status)); it goes on in the service", kind: .timedOut)
+            }
+            try await Task.sleep(for: options.pollInterval)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import DDMKit
+
+/// Schema statements.
+extension Evaluator {
+    func createSchema(_ s: SchemaPlan) async throws -> String? {
+        let instance = try await instanceId()
+        if s.ifNotExists, try await client.allSchemas(instance: instance).contains(where: { $0.name == s.name }) {
+            await sink.message("schema \(s.name) already exists")
+            return nil
+        }
+        let rdsIds = try await rdsIds(s.rds, instance: instance)
+        let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
+        let unit = s.mode == .single ? 1 : (s.shards + s.rds.count - 1) / s.rds.count
+        let request = CreateSchemaRequest(
+            name: s.name, shardMode: s.mode, shardNumber: s.shards,
+            shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
+            usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
+        return try await write("create schema \(s.name)") {
+            _ = try await client.createSchemas(instance: instance, [request])
+            await sink.message("created schema \(s.name) (\(s.shards) shard\(s.shards == 1 ? "" : "s"))")
+            return "created schema \(s.name)"
+        }
+    }
+
+    func dropSchema(_ name: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
+        let instance = try await instanceId()
+        return try await write("drop schema \(name)") {
+            try await drop("schema \(name)", ifExists: ifExists) {
+                _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+            }
+        }
+    }
+
+    /// RDS instances may be named by id or by name; names cost one read of the available list.
+    func rdsIds(_ refs: [String], instance: String) async throws -> [String] {
+        guard refs.contains(where: { !Self.looksLikeRDSId($0) }) else { return refs }
+        let available = try await client.allAvailableRDS(instance: instance)
+        return try refs.map { ref in
+            if available.contains(where: { $0.id == ref }) || Self.looksLikeRDSId(ref) { return ref }
+            let named = available.filter { $0.name == ref }
+            if named.count == 1 { return named[0].id }
+            if named.count > 1 {
+                throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id", kind: .ambiguous)
+            }
+            throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
+        }
+    }
+
+    static func looksLikeRDSId(_ s: String) -> Bool {
+        // RDS ids are 32 hex digits and a suffix such as "in01".
+        s.count == 36 && s.prefix(32).allSatisfy(\.isHexDigit) && s.dropFirst(32).hasPrefix("in")
+    }
+}

@@ -1,0 +1,39 @@
+import DDMKit
+
+/// The `show` statements: read, then print one of `ShowTables`' layouts.
+extension Evaluator {
+    func show(_ action: Action) async throws {
+        switch action {
+        case .showInstances:
+            await sink.table(ShowTables.instances(try await instances(refresh: true)))
+        case .showInstance(let ref):
+            for t in ShowTables.instance(try await client.showInstance(try await resolve(ref).id)) { await sink.table(t) }
+        case .showEngines:
+            await sink.table(ShowTables.engines(try await client.listEngines(limit: 128).engineGroups))
+        case .showFlavors:
+            var byEngine: [(engine: EngineGroup, flavors: [Flavor])] = []
+            for e in try await client.listEngines(limit: 128).engineGroups {
+                byEngine.append((e, try await client.listFlavors(engineId: e.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
+            }
+            await sink.table(ShowTables.flavors(byEngine))
+        case .showSchemas:
+            await sink.table(ShowTables.schemas(try await client.allSchemas(instance: try await instanceId())))
+        case .showSchema(let name):
+            await sink.table(ShowTables.schema(try await client.showSchema(instance: try await instanceId(), name: name)))
+        case .showAvailableRDS:
+            await sink.table(ShowTables.availableRDS(try await client.allAvailableRDS(instance: try await instanceId())))
+        case .showUsers:
+            await sink.table(ShowTables.users(try await client.allAccounts(instance: try await instanceId())))
+        case .showGrants(let user):
+            let all = try await client.allAccounts(instance: try await instanceId())
+            guard let a = all.first(where: { $0.name == user }) else { throw EvaluationError.notFound("account '\(user)'") }
+            await sink.table(ShowTables.grants(a))
+        case .showJob(let id):
+            await sink.table(ShowTables.job(try await client.showJob(id)))
+        case .showNodes:
+            await sink.table(ShowTables.nodes(try await client.listNodes(instance: try await instanceId(), limit: 128).nodes))
+        default:
+            preconditionFailure("not a show statement: \(action)")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import DDMKit
+
+/// The layouts of the `show` statements: pure functions from DDMKit's models to tables, so each
+/// layout is tested without a service and every statement that shows a model shows it alike.
+public enum ShowTables {
+    public static func instances(_ all: [Instance]) -> ResultTable {
+        ResultTable(columns: ["name", "id", "status", "nodes", "flavor", "engine", "created"], rows: all.map {
+            [$0.name, $0.id, $0.status, $0.nodeCount.map(String.init) ?? "", $0.flavorRef ?? "", $0.engineVersion ?? "", $0.created ?? ""]
+        })
+    }
+
+    /// An instance's fields, then its nodes.
+    public static func instance(_ i: Instance) -> [ResultTable] {
+        [
+            ResultTable(title: "instance \(i.name)", columns: ["field", "value"], rows: [
+                ["name", i.name], ["id", i.id], ["status", i.status], ["flavor", i.flavorRef ?? ""],
+                ["engine", i.engineVersion ?? ""], ["nodes", i.nodeCount.map(String.init) ?? ""],
+                ["zones", i.availableZone ?? ""], ["vpc", i.vpcId ?? ""], ["subnet", i.subnetId ?? ""],
+                ["security group", i.securityGroupId ?? ""], ["address", "\(i.accessIp ?? ""):\(i.accessPort ?? "")"],
+                ["admin user", i.adminUserName ?? ""], ["created", i.created ?? ""],
+            ]),
+            ResultTable(title: "nodes", columns: ["node", "ip", "port", "status"],
+                        rows: (i.nodes ?? []).map { [$0.nodeId, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] }),
+        ]
+    }
+
+    public static func engines(_ engines: [EngineGroup]) -> ResultTable {
+        ResultTable(columns: ["id", "name", "version", "zones"], rows: engines.map {
+            [$0.id, $0.name ?? "", $0.version ?? "", ($0.supportAzs ?? []).map(\.code).joined(separator: ",")]
+        })
+    }
+
+    /// Flavors with the engine version each belongs to.
+    public static func flavors(_ byEngine: [(engine: EngineGroup, flavors: [Flavor])]) -> ResultTable {
+        ResultTable(columns: ["code", "id", "vcpus", "memory_gb", "engine"], rows: byEngine.flatMap { e in
+            e.flavors.map { [$0.code ?? "", $0.id, $0.cpu ?? "", $0.mem ?? "", e.engine.version ?? ""] }
+        })
+    }
+
+    public static func schemas(_ all: [Schema]) -> ResultTable {
+        ResultTable(columns: ["name", "mode", "shards", "status", "rds"], rows: all.map {
+            [$0.name, $0.shardMode ?? "", $0.shardNumber.map(String.init) ?? "", $0.status ?? "",
+             ($0.usedRds ?? []).map { $0.name ?? $0.id }.joined(separator: ",")]
+        })
+    }
+
+    public static func schema(_ s: SchemaDetail) -> ResultTable {
+        ResultTable(title: "schema \(s.name)", columns: ["shard", "database", "rds", "status"], rows: (s.databases ?? []).map {
+            [String($0.dbslot), $0.name, $0.idName ?? $0.id ?? "", $0.status ?? ""]
+        })
+    }
+
+    public static func availableRDS(_ all: [AvailableRDS]) -> ResultTable {
+        ResultTable(columns: ["id", "name", "engine", "version", "ip", "az", "status"], rows: all.map {
+            [$0.id, $0.name ?? "", $0.engineName ?? "", $0.engineSoftwareVersion ?? "", $0.privateIp ?? "", $0.azCode ?? "", $0.status ?? ""]
+        })
+    }
+
+    /// Privileges as read, unknown ones included (see `BasePermission`).
+    public static func users(_ all: [Account]) -> ResultTable {
+        ResultTable(columns: ["name", "privileges", "schemas", "comment"], rows: all.map {
+            let s = BatchPlanner.State($0)
+            return [$0.name, s.privilegeText, s.schemaText, $0.description ?? ""]
+        })
+    }
+
+    public static func grants(_ a: Account) -> ResultTable {
+        let s = BatchPlanner.State(a)
+        return ResultTable(columns: ["account", "privileges", "schemas"], rows: [[a.name, s.privilegeText, s.schemaText]])
+    }
+
+    public static func job(_ j: Job) -> ResultTable {
+        ResultTable(columns: ["id", "name", "status", "progress", "instance", "created", "ended"], rows: [
+            [j.id, j.name ?? "", j.status, j.process ?? "", j.instance?.name ?? "", j.createdTime ?? "", j.endTime ?? ""],
+        ])
+    }
+
+    public static func nodes(_ nodes: [Node]) -> ResultTable {
+        ResultTable(columns: ["node", "ip", "port", "status"], rows: nodes.map { [$0.nodeId, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] })
+    }
+}
