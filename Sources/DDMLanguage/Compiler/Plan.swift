@@ -102,80 +102,155 @@ public enum Action: Sendable {
     case setOnError(continueOnError: Bool)
     case help(String?)
 
-    static let p = "/v1/{project_id}"
-    static let i = "/v1/{project_id}/instances/{instance_id}"
+    /// One API call a step makes, as `explain` prints it.
+    public struct Call: Sendable, Equatable {
+        public var operation: DDMOperationID
+        /// What it is for, e.g. `list accounts, every page, once`.
+        public var note: String
+        /// The schema, account or job it is about, when the plan knows it.
+        public var object: String?
+        public var deleteData = false
 
-    /// Plan text: what the step means and the API calls it makes.
-    public var description: String {
-        func call(_ what: String, _ method: String, _ path: String) -> String {
-            "  \(method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(path)  (\(what))"
+        init(_ operation: DDMOperationID, _ note: String, object: String? = nil, deleteData: Bool = false) {
+            self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData
         }
-        let current = "  GET    \(Self.p)/instances  (resolve the instance name, once per session)"
+
+        /// `  GET    /v1/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
+        public var text: String {
+            let r = operation.route(object: object, deleteData: deleteData)
+            return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
+        }
+    }
+
+    /// The statements of the catalogue this step comes from.
+    public var statementIDs: [StatementID] {
         switch self {
-        case .use(let n): return "use instance \(n)\n" + current
-        case .showInstances: return "show instances\n" + call("list instances, every page", "GET", "\(Self.p)/instances")
-        case .showInstance(let n): return "show instance \(n)\n" + current + "\n" + call("show instance", "GET", "\(Self.p)/instances/{id}")
-        case .showEngines: return "show engines\n" + call("list engines", "GET", "/v2/{project_id}/engines")
-        case .showFlavors: return "show flavors\n" + call("list engines", "GET", "/v2/{project_id}/engines") + "\n" + call("list flavors, per engine", "GET", "/v2/{project_id}/flavors")
-        case .showSchemas: return "show schemas\n" + call("list schemas, every page", "GET", "\(Self.i)/databases")
-        case .showSchema(let n): return "show schema \(n)\n" + call("show schema", "GET", "\(Self.i)/databases/\(n)")
-        case .showAvailableRDS: return "show available rds\n" + call("list available rds, every page", "GET", "\(Self.i)/rds")
-        case .showUsers: return "show users\n" + call("list accounts, every page", "GET", "\(Self.i)/users")
-        case .showGrants(let u): return "show grants for \(u)\n" + call("list accounts, every page", "GET", "\(Self.i)/users")
-        case .showJob(let j): return "show job \(j)\n" + call("show job", "GET", "/v3/{project_id}/jobs/\(j)")
-        case .showNodes: return "show nodes\n" + call("list nodes", "GET", "\(Self.i)/nodes")
-        case .createInstance(let s, let wait):
-            return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))\n"
-                + call("list engines", "GET", "/v2/{project_id}/engines") + "\n"
-                + call("list flavors", "GET", "/v2/{project_id}/flavors") + "\n"
-                + call("create instance", "POST", "\(Self.p)/instances")
-                + (wait ? "\n" + call("poll until RUNNING", "GET", "\(Self.p)/instances/{id}") : "")
-        case .restartInstance(let n, let hard, let wait):
-            return "restart instance \(n) (\(hard ? "hard" : "soft"))\n" + current + "\n" + call("restart instance", "POST", "\(Self.p)/instances/{id}/action")
-                + (wait ? "\n" + call("poll until RUNNING", "GET", "\(Self.p)/instances/{id}") : "")
-        case .dropInstance(let n, let ifExists, let data):
-            return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")\n" + current + "\n"
-                + call("delete instance", "DELETE", "\(Self.p)/instances/{id}?delete_rds_data=\(data)")
-        case .renameInstance(let n, let to): return "rename instance \(n) to \(to)\n" + current + "\n" + call("modify instance name", "PUT", "\(Self.p)/instances/{id}/modify-name")
-        case .setSecurityGroup(let n, let g): return "alter instance \(n) set security group \(g)\n" + current + "\n" + call("modify security group", "PUT", "\(Self.p)/instances/{id}/modify-security-group")
-        case .reloadTableData(let n): return "reload table data on instance \(n)\n" + current + "\n" + call("reload table data", "POST", "\(Self.p)/instances/{id}/reload-config")
-        case .waitJob(let j): return "wait job \(j)\n" + call("poll until done", "GET", "/v3/{project_id}/jobs/\(j)")
-        case .waitInstance(let n): return "wait instance \(n)\n" + call("poll until RUNNING", "GET", "\(Self.p)/instances/{id}")
+        case .use: [.use]
+        case .showInstances: [.showInstances]
+        case .showInstance: [.showInstance]
+        case .showEngines: [.showEngines]
+        case .showFlavors: [.showFlavors]
+        case .showSchemas: [.showSchemas]
+        case .showSchema: [.showSchema]
+        case .showAvailableRDS: [.showAvailableRDS]
+        case .showUsers: [.showUsers]
+        case .showGrants: [.showGrants]
+        case .showJob: [.showJob]
+        case .showNodes: [.showNodes]
+        case .createInstance: [.createInstance]
+        case .restartInstance: [.restartInstance]
+        case .dropInstance: [.dropInstance]
+        case .renameInstance: [.renameInstance]
+        case .setSecurityGroup: [.setSecurityGroup]
+        case .reloadTableData: [.reloadTableData]
+        case .waitJob: [.waitJob]
+        case .waitInstance: [.waitInstance]
+        case .createSchema: [.createSchema]
+        case .dropSchema: [.dropSchema]
+        case .createUser: [.createUser]
+        case .alterUserComment: [.alterUserComment]
+        case .alterUserPassword: [.alterUserPassword]
+        case .dropUser: [.dropUser]
+        case .batch(let changes): Array(Set(changes.map { $0.kind == .grant ? StatementID.grant : .revoke })).sorted { $0.rawValue < $1.rawValue }
+        case .explain: [.explain]
+        case .setOnError: [.setOnError]
+        case .help: [.help]
+        }
+    }
+
+    /// The calls the step makes, in order.
+    public var calls: [Call] {
+        let resolve = Call(.listInstances, "resolve the instance name, once per session")
+        let poll = Call(.showInstance, "poll until RUNNING")
+        switch self {
+        case .use: return [resolve]
+        case .showInstances: return [Call(.listInstances, "list instances, every page")]
+        case .showInstance: return [resolve, Call(.showInstance, "show instance")]
+        case .showEngines: return [Call(.listEngines, "list engines")]
+        case .showFlavors: return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, per engine")]
+        case .showSchemas: return [Call(.listSchemas, "list schemas, every page")]
+        case .showSchema(let n): return [Call(.showSchema, "show schema", object: n)]
+        case .showAvailableRDS: return [Call(.listAvailableRDS, "list available rds, every page")]
+        case .showUsers, .showGrants: return [Call(.listAccounts, "list accounts, every page")]
+        case .showJob(let j): return [Call(.showJob, "show job", object: j)]
+        case .showNodes: return [Call(.listNodes, "list nodes")]
+        case .createInstance(_, let wait):
+            return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
+                + (wait ? [poll] : [])
+        case .restartInstance(_, _, let wait): return [resolve, Call(.restartInstance, "restart instance")] + (wait ? [poll] : [])
+        case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
+        case .renameInstance: return [resolve, Call(.modifyInstanceName, "modify instance name")]
+        case .setSecurityGroup: return [resolve, Call(.modifySecurityGroup, "modify security group")]
+        case .reloadTableData: return [resolve, Call(.reloadTableData, "reload table data")]
+        case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
+        case .waitInstance: return [resolve, poll]
         case .createSchema(let s):
-            return "create schema \(s.name)\(s.ifNotExists ? " if not exists" : "") (\(s.shards) shards, \(s.mode.rawValue), on \(s.rds.joined(separator: ", ")))\n"
-                + (s.ifNotExists ? call("list schemas, every page", "GET", "\(Self.i)/databases") + "\n" : "")
-                + call("create schema", "POST", "\(Self.i)/databases")
-        case .dropSchema(let n, let ifExists, let data):
-            return "drop schema \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")\n"
-                + call("delete schema", "DELETE", "\(Self.i)/databases/\(n)?delete_rds_data=\(data)")
+            return (s.ifNotExists ? [Call(.listSchemas, "list schemas, every page")] : [])
+                + (s.rds.contains { !Evaluator.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
+                + [Call(.createSchemas, "create schema")]
+        case .dropSchema(let n, _, let data): return [Call(.deleteSchema, "delete schema", object: n, deleteData: data)]
+        case .createUser(let u):
+            return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : []) + [Call(.createAccounts, "create account")]
+        case .alterUserComment(let u, _): return [Call(.modifyAccount, "modify account (description)", object: u)]
+        case .alterUserPassword(let u, _): return [Call(.resetPassword, "reset account password", object: u)]
+        case .dropUser(let u, _): return [Call(.deleteAccount, "delete account", object: u)]
+        case .batch(let changes):
+            let users = Set(changes.flatMap(\.users))
+            return [Call(.listAccounts, "list accounts, every page, once"),
+                    Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))")]
+        case .explain, .setOnError, .help: return []
+        }
+    }
+
+    /// Plan text: what the step means, then the API calls it makes.
+    public var description: String {
+        let lines = calls.map(\.text)
+        return ([headline] + lines).joined(separator: "\n")
+    }
+
+    private var headline: String {
+        switch self {
+        case .use(let n): return "use instance \(n)"
+        case .showInstances: return "show instances"
+        case .showInstance(let n): return "show instance \(n)"
+        case .showEngines: return "show engines"
+        case .showFlavors: return "show flavors"
+        case .showSchemas: return "show schemas"
+        case .showSchema(let n): return "show schema \(n)"
+        case .showAvailableRDS: return "show available rds"
+        case .showUsers: return "show users"
+        case .showGrants(let u): return "show grants for \(u)"
+        case .showJob(let j): return "show job \(j)"
+        case .showNodes: return "show nodes"
+        case .createInstance(let s, _): return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))"
+        case .restartInstance(let n, let hard, _): return "restart instance \(n) (\(hard ? "hard" : "soft"))"
+        case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
+        case .renameInstance(let n, let to): return "rename instance \(n) to \(to)"
+        case .setSecurityGroup(let n, let g): return "alter instance \(n) set security group \(g)"
+        case .reloadTableData(let n): return "reload table data on instance \(n)"
+        case .waitJob(let j): return "wait job \(j)"
+        case .waitInstance(let n): return "wait instance \(n)"
+        case .createSchema(let s):
+            return "create schema \(s.name)\(s.ifNotExists ? " if not exists" : "") (\(s.shards) shards, \(s.mode.rawValue), on \(s.rds.joined(separator: ", ")))"
+        case .dropSchema(let n, let ifExists, let data): return "drop schema \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .createUser(let u):
             let privs = (u.base.map(\.rawValue) + u.extended.map(\.rawValue)).joined(separator: ", ")
-            return "create user \(u.name)\(u.ifNotExists ? " if not exists" : "") with \(privs)\(u.schemas.isEmpty ? "" : " on " + u.schemas.joined(separator: ", "))\n"
-                + (u.ifNotExists ? call("list accounts, every page", "GET", "\(Self.i)/users") + "\n" : "")
-                + call("create account", "POST", "\(Self.i)/users")
-        case .alterUserComment(let u, _): return "alter user \(u) comment\n" + call("modify account (description)", "PUT", "\(Self.i)/users/\(u)")
-        case .alterUserPassword(let u, _): return "alter user \(u) password\n" + call("reset account password", "POST", "/v2/{project_id}/instances/{instance_id}/users/\(u)/password")
-        case .dropUser(let u, let ifExists): return "drop user \(u)\(ifExists ? " if exists" : "")\n" + call("delete account", "DELETE", "\(Self.i)/users/\(u)")
+            return "create user \(u.name)\(u.ifNotExists ? " if not exists" : "") with \(privs)\(u.schemas.isEmpty ? "" : " on " + u.schemas.joined(separator: ", "))"
+        case .alterUserComment(let u, _): return "alter user \(u) comment"
+        case .alterUserPassword(let u, _): return "alter user \(u) password"
+        case .dropUser(let u, let ifExists): return "drop user \(u)\(ifExists ? " if exists" : "")"
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
-                + changes.map { "  " + $0.description }.joined(separator: "\n") + "\n"
-                + call("list accounts, every page, once", "GET", "\(Self.i)/users") + "\n"
-                + call("modify account, once per account that changes (at most \(users.count))", "PUT", "\(Self.i)/users/{name}")
+                + changes.map { "  " + $0.description }.joined(separator: "\n")
         case .explain(let steps): return "explain:\n" + steps.map(\.description).joined(separator: "\n")
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
         }
     }
 
-    /// Whether the step needs a current instance.
+    /// Whether the step needs a current instance (from the catalogue).
     var needsInstance: Bool {
-        switch self {
-        case .showSchemas, .showSchema, .showAvailableRDS, .showUsers, .showGrants, .showNodes, .createSchema, .dropSchema,
-             .createUser, .alterUserComment, .alterUserPassword, .dropUser, .batch:
-            return true
-        default:
-            return false
-        }
+        statementIDs.contains { StatementCatalog.entry($0).needsInstance }
     }
 }

@@ -11,11 +11,9 @@ public struct Parser {
 
     struct Failure: Error { var message: String; var range: SourceRange; var atEOF: Bool }
 
-    static let statementKeywords: Set<String> = [
-        "use", "show", "create", "drop", "restart", "rename", "alter", "reload", "grant", "revoke",
-        "let", "source", "explain", "help",
-    ]
-    static let allStatementKeywords = statementKeywords.union(["wait", "for", "set"]).sorted()
+    /// Where recovery may resume, and every word a statement starts with: from the catalogue.
+    static let statementKeywords = StatementCatalog.recoveryStarts
+    static let allStatementKeywords = StatementCatalog.starts.sorted()
     static let maxDepth = 64
 
     private let source: SourceFile
@@ -282,8 +280,10 @@ public struct Parser {
         if match("grants") { try expect("for", "after 'show grants'"); return .grants(try name("account name")) }
         if match("job") { return .job(try name("job id")) }
         if match("nodes") { return .nodes }
-        var message = "expected what to show (instances, instance, engines, flavors, schemas, schema, available rds, users, grants, job, nodes), found \(found)"
-        if let w = current.keyword, let s = Suggestion.closest(to: w, in: ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"]) {
+        let targets = StatementCatalog.showTargets
+        let shown = targets.map { $0 == "available" ? "available rds" : $0 }
+        var message = "expected what to show (\(shown.joined(separator: ", "))), found \(found)"
+        if let w = current.keyword, let s = Suggestion.closest(to: w, in: targets) {
             message = "cannot show \(found); did you mean '\(s)'?"
         }
         throw failure(message)

@@ -15,13 +15,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
     private let ttl: Duration
     private let fetch: @Sendable () async throws -> Names
 
-    static let keywords = [
-        "use", "show", "create", "drop", "restart", "rename", "alter", "reload", "wait", "grant", "revoke", "let", "for",
-        "source", "explain", "set", "help", "instance", "instances", "schema", "schemas", "user", "users", "engines", "flavors",
-        "available", "rds", "grants", "job", "nodes", "on", "to", "from", "with", "password", "prompt", "env", "file",
-        "comment", "shards", "mode", "cluster", "single", "if", "not", "exists", "delete", "data", "security", "group",
-        "table", "in", "hard", "lines", "admin", "on_error", "stop", "continue",
-    ]
+    /// Every keyword of the language, and the words some of them take (from the catalogue).
+    static let keywords = StatementCatalog.words
     static let privileges = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
 
     init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable () async throws -> Names) {
@@ -46,16 +41,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
     }
 
     /// Keywords that may follow a word, where the grammar fixes them.
-    static let followers: [String: [String]] = [
-        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"],
-        "create": ["instance", "schema", "user"], "drop": ["instance", "schema", "user"], "alter": ["instance", "user"],
-        "use": ["instance"], "restart": ["instance"], "rename": ["instance"], "reload": ["table"], "table": ["data"],
-        "wait": ["job", "instance"], "available": ["rds"], "grants": ["for"], "password": ["prompt", "env", "file"],
-        "set": ["on_error"], "on_error": ["stop", "continue"], "if": ["exists", "not"], "not": ["exists"],
-        "mode": ["cluster", "single"], "admin": ["user"], "security": ["group"], "delete": ["rds"],
-    ]
-    static let statementStarts = ["use", "show", "create", "drop", "restart", "rename", "alter", "reload", "wait", "grant",
-                                  "revoke", "let", "for", "source", "explain", "set", "help"]
+    static let followers = StatementCatalog.followers
+    static let statementStarts = StatementCatalog.starts
 
     func complete(prefix: String) -> [String] {
         refreshIfStale()

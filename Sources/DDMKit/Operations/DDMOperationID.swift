@@ -1,0 +1,66 @@
+/// A DDM operation named without calling it: what the statement catalogue lists and `explain`
+/// prints. Each route is taken from the builder the client itself calls, with placeholders for
+/// what is not known yet, so a printed route cannot drift from the one that is sent.
+public enum DDMOperationID: String, CaseIterable, Sendable {
+    case createInstance, listInstances, showInstance, restartInstance, deleteInstance
+    case modifyInstanceName, modifySecurityGroup, reloadTableData
+    case createSchemas, listSchemas, showSchema, deleteSchema
+    case createAccounts, listAccounts, modifyAccount, deleteAccount, resetPassword
+    case listEngines, listFlavors, listAvailableRDS, listNodes, showNode, showJob
+
+    /// One call as `explain` shows it.
+    public struct Route: Sendable, Equatable {
+        /// The client's name for it, e.g. `modify account`.
+        public var name: String
+        public var method: String
+        /// Path, with `{project_id}` and any placeholder left in braces.
+        public var path: String
+        /// `key=value&…`, empty when none.
+        public var query: String
+
+        public var target: String { query.isEmpty ? path : path + "?" + query }
+    }
+
+    /// - Parameters:
+    ///   - instance: the instance id, or its placeholder.
+    ///   - object: the schema, account, job or node the call is about, when known.
+    ///   - deleteData: for the deletes that take `delete_rds_data`.
+    public func route(instance: String = "{instance_id}", object: String? = nil, deleteData: Bool = false) -> Route {
+        let api = DDMAPI(projectId: "{project_id}")
+        func make<R>(_ op: DDMOperation<R>) -> Route {
+            // Placeholders went through the path encoder like any name; put their braces back.
+            let path = op.path.replacingOccurrences(of: "%7B", with: "{").replacingOccurrences(of: "%7D", with: "}")
+            return Route(name: op.name, method: op.method, path: path,
+                         query: op.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+        }
+        switch self {
+        case .createInstance:
+            return make(api.createInstance(CreateInstanceRequest(name: "", flavorId: "", nodeNum: 0, engineId: "", availableZones: [],
+                                                                  vpcId: "", securityGroupId: "", subnetId: "")))
+        case .listInstances: return make(api.listInstances())
+        case .showInstance: return make(api.showInstance(instance))
+        case .restartInstance: return make(api.restartInstance(instance))
+        case .deleteInstance: return make(api.deleteInstance(instance, deleteRDSData: deleteData))
+        case .modifyInstanceName: return make(api.modifyInstanceName(instance, name: ""))
+        case .modifySecurityGroup: return make(api.modifySecurityGroup(instance, securityGroupId: ""))
+        case .reloadTableData: return make(api.reloadTableData(instance))
+        case .createSchemas: return make(api.createSchemas(instance: instance, []))
+        case .listSchemas: return make(api.listSchemas(instance: instance))
+        case .showSchema: return make(api.showSchemaEnvelope(instance: instance, name: object ?? "{name}"))
+        case .deleteSchema: return make(api.deleteSchema(instance: instance, name: object ?? "{name}", deleteRDSData: deleteData))
+        case .createAccounts: return make(api.createAccounts(instance: instance, []))
+        case .listAccounts: return make(api.listAccounts(instance: instance))
+        case .modifyAccount:
+            // The description alone passes the request rules, which a route does not need.
+            return make(try! api.modifyAccount(instance: instance, name: object ?? "{name}", ModifyAccountRequest(description: "")))
+        case .deleteAccount: return make(api.deleteAccount(instance: instance, name: object ?? "{name}"))
+        case .resetPassword: return make(api.resetPassword(instance: instance, account: object ?? "{name}", password: ""))
+        case .listEngines: return make(api.listEngines())
+        case .listFlavors: return make(api.listFlavors(engineId: "{engine_id}"))
+        case .listAvailableRDS: return make(api.listAvailableRDS(instance: instance))
+        case .listNodes: return make(api.listNodes(instance: instance))
+        case .showNode: return make(api.showNode(instance: instance, node: object ?? "{node_id}"))
+        case .showJob: return make(api.showJobEnvelope(object ?? "{job_id}"))
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import DDMKit
+
+/// Every statement of the language, once: its keywords, grammar line, example, help, the words
+/// Tab offers after each keyword, whether it needs a current instance, and the DDMKit operations
+/// it may call. Help, completion, the parser's statement starts and suggestions, and the API
+/// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
+/// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
+public enum StatementID: String, CaseIterable, Sendable {
+    case use
+    case showInstances, showInstance, showEngines, showFlavors, showSchemas, showSchema, showAvailableRDS
+    case showUsers, showGrants, showJob, showNodes
+    case createInstance, restartInstance, dropInstance, renameInstance, setSecurityGroup, reloadTableData
+    case waitJob, waitInstance
+    case createSchema, dropSchema
+    case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke
+    case letBinding, forLoop, source, explain, setOnError, help
+}
+
+public struct StatementEntry: Sendable {
+    public var id: StatementID
+    /// The help topic it is listed under (several statements may share one, as `show` does).
+    public var topic: String
+    /// The keywords that lead it, e.g. `["show", "grants", "for"]`.
+    public var path: [String]
+    public var grammar: String
+    public var example: String
+    /// Every keyword its grammar uses (Tab offers them), the leading ones included.
+    public var words: [String]
+    /// Keywords the grammar fixes after a word: what Tab offers next.
+    public var followers: [String: [String]]
+    public var needsInstance: Bool
+    /// The calls it may make, in the order it makes them.
+    public var operations: [DDMOperationID]
+
+    init(_ id: StatementID, topic: String, path: [String], grammar: String, example: String, words: [String] = [],
+         followers: [String: [String]] = [:], needsInstance: Bool = false, operations: [DDMOperationID] = []) {
+        self.id = id; self.topic = topic; self.path = path; self.grammar = grammar; self.example = example
+        self.words = path + words; self.followers = followers; self.needsInstance = needsInstance; self.operations = operations
+    }
+}
+
+public enum StatementCatalog {
+    public static let entries: [StatementEntry] = [
+        StatementEntry(.use, topic: "use", path: ["use", "instance"], grammar: "use instance <name-or-id>;",
+                       example: "use instance ddm-prod;", followers: ["use": ["instance"]], operations: [.listInstances]),
+
+        StatementEntry(.showInstances, topic: "show", path: ["show", "instances"], grammar: "show instances;",
+                       example: "show instances;", followers: showFollowers, operations: [.listInstances]),
+        StatementEntry(.showInstance, topic: "show", path: ["show", "instance"], grammar: "show instance <name-or-id>;",
+                       example: "show instance ddm-prod;", followers: showFollowers, operations: [.listInstances, .showInstance]),
+        StatementEntry(.showEngines, topic: "show", path: ["show", "engines"], grammar: "show engines;",
+                       example: "show engines;", followers: showFollowers, operations: [.listEngines]),
+        StatementEntry(.showFlavors, topic: "show", path: ["show", "flavors"], grammar: "show flavors;",
+                       example: "show flavors;", followers: showFollowers, operations: [.listEngines, .listFlavors]),
+        StatementEntry(.showSchemas, topic: "show", path: ["show", "schemas"], grammar: "show schemas;",
+                       example: "show schemas;", followers: showFollowers, needsInstance: true, operations: [.listSchemas]),
+        StatementEntry(.showSchema, topic: "show", path: ["show", "schema"], grammar: "show schema <schema>;",
+                       example: "show schema orders;", followers: showFollowers, needsInstance: true, operations: [.showSchema]),
+        StatementEntry(.showAvailableRDS, topic: "show", path: ["show", "available", "rds"], grammar: "show available rds;",
+                       example: "show available rds;", followers: showFollowers.merging(["available": ["rds"]]) { $1 },
+                       needsInstance: true, operations: [.listAvailableRDS]),
+        StatementEntry(.showUsers, topic: "show", path: ["show", "users"], grammar: "show users;",
+                       example: "show users;", followers: showFollowers, needsInstance: true, operations: [.listAccounts]),
+        StatementEntry(.showGrants, topic: "show", path: ["show", "grants", "for"], grammar: "show grants for <account>;",
+                       example: "show grants for ddmtest;", followers: showFollowers.merging(["grants": ["for"]]) { $1 },
+                       needsInstance: true, operations: [.listAccounts]),
+        StatementEntry(.showJob, topic: "show", path: ["show", "job"], grammar: "show job <id>;",
+                       example: "show job 0a1b2c3d;", followers: showFollowers, operations: [.showJob]),
+        StatementEntry(.showNodes, topic: "show", path: ["show", "nodes"], grammar: "show nodes;",
+                       example: "show nodes;", followers: showFollowers, needsInstance: true, operations: [.listNodes]),
+
+        StatementEntry(.createInstance, topic: "create instance", path: ["create", "instance"],
+                       grammar: "create instance <name> with flavor=<code-or-id>, nodes=<n>, vpc=<id>, subnet=<id>, security_group=<id>, az=[<az>, …] [, engine=<version-or-id>] [, time_zone=<tz>] [, admin_user=<name>] [wait];",
+                       example: "create instance ddm-prod with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;",
+                       words: ["with", "wait"], followers: ["create": ["instance", "schema", "user"]],
+                       operations: [.listEngines, .listFlavors, .createInstance, .showInstance]),
+        StatementEntry(.restartInstance, topic: "restart", path: ["restart", "instance"], grammar: "restart instance <i> [hard] [wait];",
+                       example: "restart instance ddm-prod wait;", words: ["hard", "wait"], followers: ["restart": ["instance"]],
+                       operations: [.listInstances, .restartInstance, .showInstance]),
+        StatementEntry(.dropInstance, topic: "drop instance", path: ["drop", "instance"],
+                       grammar: "drop instance <i> [if exists] [delete rds data];", example: "drop instance ddm-old if exists;",
+                       words: ["if", "exists", "delete", "rds", "data"],
+                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
+                       operations: [.listInstances, .deleteInstance]),
+        StatementEntry(.renameInstance, topic: "rename", path: ["rename", "instance"], grammar: "rename instance <i> to <new-name>;",
+                       example: "rename instance ddm-prod to ddm-main;", words: ["to"], followers: ["rename": ["instance"]],
+                       operations: [.listInstances, .modifyInstanceName]),
+        StatementEntry(.setSecurityGroup, topic: "alter instance", path: ["alter", "instance"],
+                       grammar: "alter instance <i> set security group <sg>;", example: "alter instance ddm-prod set security group sg-2;",
+                       words: ["set", "security", "group"],
+                       followers: ["alter": ["instance", "user"], "set": ["security"], "security": ["group"]],
+                       operations: [.listInstances, .modifySecurityGroup]),
+        StatementEntry(.reloadTableData, topic: "reload", path: ["reload", "table", "data"], grammar: "reload table data on instance <i>;",
+                       example: "reload table data on instance ddm-dr;", words: ["on", "instance"],
+                       followers: ["reload": ["table"], "table": ["data"]],
+                       operations: [.listInstances, .reloadTableData]),
+        StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;", example: "wait job 0a1b2c3d;",
+                       followers: ["wait": ["job", "instance"]], operations: [.showJob]),
+        StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
+                       example: "wait instance ddm-prod;", followers: ["wait": ["job", "instance"]],
+                       operations: [.listInstances, .showInstance]),
+
+        StatementEntry(.createSchema, topic: "create schema", path: ["create", "schema"],
+                       grammar: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id-or-name>[, …] [admin user <u> password <secret>];",
+                       example: "create schema orders shards 8 on rds rds-orders admin user root password prompt;",
+                       words: ["if", "not", "exists", "shards", "mode", "cluster", "single", "on", "rds", "admin", "user", "password",
+                               "prompt", "env", "file"],
+                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"], "mode": ["cluster", "single"],
+                                   "admin": ["user"], "password": ["prompt", "env", "file"]],
+                       needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas]),
+        StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data];",
+                       example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data"],
+                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
+                       needsInstance: true, operations: [.deleteSchema]),
+
+        StatementEntry(.createUser, topic: "create user", path: ["create", "user"],
+                       grammar: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'];",
+                       example: "create user ddmtest password env DDMTEST_PASSWORD with SELECT, INSERT on orders comment 'app';",
+                       words: ["if", "not", "exists", "password", "prompt", "env", "file", "with", "on", "comment"],
+                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"],
+                                   "password": ["prompt", "env", "file"]],
+                       needsInstance: true, operations: [.listAccounts, .createAccounts]),
+        StatementEntry(.alterUserComment, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> comment '…';",
+                       example: "alter user ddmtest comment 'reporting';", words: ["comment"],
+                       followers: ["alter": ["instance", "user"]], needsInstance: true, operations: [.modifyAccount]),
+        StatementEntry(.alterUserPassword, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> password <secret>;",
+                       example: "alter user ddmtest password prompt;", words: ["password", "prompt", "env", "file"],
+                       followers: ["alter": ["instance", "user"], "password": ["prompt", "env", "file"]],
+                       needsInstance: true, operations: [.resetPassword]),
+        StatementEntry(.dropUser, topic: "drop user", path: ["drop", "user"], grammar: "drop user <u> [if exists];",
+                       example: "drop user ddmtest if exists;", words: ["if", "exists"],
+                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"]],
+                       needsInstance: true, operations: [.deleteAccount]),
+        StatementEntry(.grant, topic: "grant", path: ["grant"], grammar: "grant <privs> on <schemas> to <accounts>;",
+                       example: "grant SELECT, INSERT on orders, billing to ddmtest, app;", words: ["on", "to"],
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+        StatementEntry(.revoke, topic: "revoke", path: ["revoke"],
+                       grammar: "revoke <privs> [on <schemas>] from <accounts>;  (revoke all on <s> from <u> detaches <s>)",
+                       example: "revoke INSERT from ddmtest;", words: ["on", "from"],
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+
+        StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
+                       example: "let team = (alice, bob, carol);", words: ["lines"]),
+        StatementEntry(.forLoop, topic: "for", path: ["for"], grammar: "for <x> in <list> { <statements> }",
+                       example: "for u in $team { grant SELECT on orders to $u; }", words: ["in"]),
+        StatementEntry(.source, topic: "source", path: ["source"], grammar: "source '<file.ddm>';", example: "source 'onboarding.ddm';"),
+        StatementEntry(.explain, topic: "explain", path: ["explain"], grammar: "explain <statement>",
+                       example: "explain grant SELECT on orders to ddmtest;"),
+        StatementEntry(.setOnError, topic: "set", path: ["set", "on_error"], grammar: "set on_error stop|continue;",
+                       example: "set on_error continue;", words: ["stop", "continue"],
+                       followers: ["set": ["on_error"], "on_error": ["stop", "continue"]]),
+        StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
+    ]
+
+    private static let showFollowers: [String: [String]] = [
+        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"],
+    ]
+
+    /// Help topics that are not statements.
+    public static let topics: [(topic: String, syntax: String, example: String)] = [
+        ("secrets", "password prompt | password env NAME | password file 'path' | password '<literal>'",
+         "create user app password file '/run/secrets/app';"),
+        ("privileges", "CREATE DROP ALTER INDEX INSERT DELETE UPDATE SELECT, ALL (the eight basic ones), fulltableSelect fulltableDelete fulltableUpdate (each needs its basic one)",
+         "grant ALL on orders to admin1;"),
+    ]
+
+    public static func entry(_ id: StatementID) -> StatementEntry {
+        byID[id]!
+    }
+    private static let byID: [StatementID: StatementEntry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
+
+    /// The words a statement can start with, in catalogue order.
+    public static let starts: [String] = unique(entries.map(\.path[0]))
+
+    /// Starts that never appear inside a statement: where the parser may resume after an error
+    /// (`for` is also `show grants for`, `set` also `alter instance … set`, `wait` ends a create).
+    public static let recoveryStarts: Set<String> = {
+        let inner = Set(entries.flatMap { $0.words.dropFirst() })
+        return Set(starts).subtracting(inner)
+    }()
+
+    /// Every keyword of the language.
+    public static let words: [String] = unique(entries.flatMap(\.words))
+
+    /// What Tab offers after a word, merged over every statement.
+    public static let followers: [String: [String]] = {
+        var merged: [String: [String]] = [:]
+        for e in entries {
+            for (word, next) in e.followers { merged[word] = unique((merged[word] ?? []) + next) }
+        }
+        return merged
+    }()
+
+    /// The targets of `show`, as written after it.
+    public static var showTargets: [String] { followers["show"] ?? [] }
+
+    private static func unique(_ words: [String]) -> [String] {
+        var seen: Set<String> = []
+        return words.filter { seen.insert($0).inserted }
+    }
+}

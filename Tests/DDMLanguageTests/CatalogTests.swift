@@ -1,0 +1,79 @@
+import DDMKit
+import Foundation
+import Testing
+@testable import DDMLanguage
+
+/// The statement catalogue against the parser, the compiler and DDMKit: a statement cannot be
+/// added in one place and forgotten in another.
+@Suite struct CatalogTests {
+    @Test func everyStatementHasExactlyOneEntry() {
+        for id in StatementID.allCases {
+            #expect(StatementCatalog.entries.filter { $0.id == id }.count == 1, "\(id)")
+        }
+    }
+
+    @Test func everyExampleParsesCompilesAndBecomesItsStatement() throws {
+        var options = Compiler.Options()
+        options.instanceSelected = true
+        options.variables["team"] = .list([.string("alice")])
+        for entry in StatementCatalog.entries {
+            let parsed = Parser.parse(SourceFile(name: "example.ddm", text: entry.example))
+            #expect(parsed.diagnostics.isEmpty, "\(entry.id): \(parsed.diagnostics.map(\.message))")
+            #expect(entry.path.first.map(Parser.allStatementKeywords.contains) == true, "\(entry.id)")
+            // `source` reads a file when compiled; parsing its example is what can be checked here.
+            if entry.id == .source { continue }
+            let compiled = Compiler.compile(SourceFile(name: "example.ddm", text: entry.example), options: options)
+            #expect(compiled.diagnostics.isEmpty, "\(entry.id): \(compiled.diagnostics.map(\.message))")
+            let steps = compiled.plan.steps.flatMap { step -> [PlanStep] in
+                if case .explain(let inner) = step.action { return [step] + inner }
+                return [step]
+            }
+            if [.letBinding, .forLoop].contains(entry.id) {
+                #expect(compiled.plan.steps.allSatisfy { !$0.action.statementIDs.contains(entry.id) })
+                continue
+            }
+            #expect(steps.contains { $0.action.statementIDs.contains(entry.id) }, "\(entry.id) compiled to \(steps.map(\.action.statementIDs))")
+            // What explain prints for it is within what the catalogue says it may call.
+            for step in steps where step.action.statementIDs.contains(entry.id) {
+                for call in step.action.calls {
+                    #expect(entry.operations.contains(call.operation), "\(entry.id) calls \(call.operation), not in its entry")
+                }
+            }
+        }
+    }
+
+    @Test func routesAreDDMKitsOwn() {
+        let project = "0123456789abcdef0123456789abcdef"
+        let api = DDMAPI(projectId: project)
+        func filled(_ r: DDMOperationID.Route) -> String { r.path.replacingOccurrences(of: "{project_id}", with: project) }
+        #expect(filled(DDMOperationID.deleteAccount.route(instance: "inst1", object: "app")) == api.deleteAccount(instance: "inst1", name: "app").path)
+        #expect(filled(DDMOperationID.listAccounts.route(instance: "inst1")) == api.listAccounts(instance: "inst1").path)
+        #expect(DDMOperationID.deleteSchema.route(object: "orders", deleteData: true).target
+                == "/v1/{project_id}/instances/{instance_id}/databases/orders?delete_rds_data=true")
+        #expect(DDMOperationID.resetPassword.route().path == "/v2/{project_id}/instances/{instance_id}/users/{name}/password")
+        for id in DDMOperationID.allCases {
+            let r = id.route()
+            #expect(["GET", "POST", "PUT", "DELETE"].contains(r.method) && r.path.hasPrefix("/v") && !r.name.isEmpty, "\(id)")
+        }
+    }
+
+    @Test func helpCompletionAndRecoveryComeFromTheCatalogue() {
+        let topics = Set(Help.entries.map(\.topic))
+        for e in StatementCatalog.entries { #expect(topics.contains(e.topic), "\(e.id)") }
+        #expect(Help.text("show").contains("show grants for <account>;"))
+        #expect(StatementCatalog.showTargets.contains("nodes"))
+        // Words that also appear inside statements are no place to resume after an error.
+        #expect(!StatementCatalog.recoveryStarts.contains("for") && !StatementCatalog.recoveryStarts.contains("set")
+                && !StatementCatalog.recoveryStarts.contains("wait"))
+        #expect(StatementCatalog.recoveryStarts.isSubset(of: Set(StatementCatalog.starts)))
+        #expect(StatementCatalog.followers["if"].map(Set.init) == ["exists", "not"])
+    }
+
+    @Test func needsInstanceIsTheCataloguesWord() {
+        var options = Compiler.Options()
+        options.instanceSelected = false
+        let compiled = Compiler.compile(SourceFile(name: "t.ddm", text: "show users;"), options: options)
+        #expect(compiled.diagnostics.contains { $0.message.contains("no instance") || $0.message.contains("use instance") },
+                "\(compiled.diagnostics.map(\.message))")
+    }
+}
