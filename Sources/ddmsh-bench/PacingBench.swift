@@ -101,17 +101,20 @@ struct PacingBench {
     }
 }
 
-func pacingBench(ddmsh: String, latency: Double) async throws {
+/// - Parameter only: run just the cases whose label contains it ("20/min", "drill", "1200").
+func pacingBench(ddmsh: String, latency: Double, only: String? = nil) async throws {
+    func wanted(_ label: String) -> Bool { only.map { label.contains($0) } ?? true }
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("ddmsh-pacing-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
     let bench = PacingBench(ddmsh: ddmsh, latency: latency, work: work)
     print("| case | exit | accounts in final state | writes | throttled calls | wall time (s) | server floor (s) | ratio |")
     print("|---|---|---|---|---|---|---|---|")
-    try await bench.limited(perMinute: 20, n: 30)
-    try await bench.limited(perMinute: 60, n: 100)
-    try await bench.limited(perMinute: 300, n: 100)
-    try await bench.drill(n: 100)
+    if wanted("20/min") { try await bench.limited(perMinute: 20, n: 30) }
+    if wanted("60/min") { try await bench.limited(perMinute: 60, n: 100) }
+    if wanted("300/min") { try await bench.limited(perMinute: 300, n: 100) }
+    if wanted("drill") { try await bench.drill(n: 100) }
+    guard wanted("1200/min") else { return }
     print()
     print("| case | exit | accounts in final state | writes | throttled calls | wall time (s) | | |")
     print("|---|---|---|---|---|---|---|---|")

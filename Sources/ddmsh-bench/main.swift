@@ -1,11 +1,12 @@
 // ddmsh-bench: benchmarks that scripts/bench runs on a release build.
 //   ddmsh-bench [latency]                    batch engine against a naive loop (DDMKit)
-//   ddmsh-bench pacing DDMSH [latency]       ddmsh at its defaults against server rate limits
+//   ddmsh-bench pacing DDMSH [latency [case]] ddmsh at its defaults against server rate limits
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "pacing", arguments.count >= 2 {
-    try await pacingBench(ddmsh: arguments[1], latency: Double(arguments.dropFirst(2).first ?? "0.02") ?? 0.02)
+    try await pacingBench(ddmsh: arguments[1], latency: Double(arguments.dropFirst(2).first ?? "0.02") ?? 0.02,
+                          only: arguments.dropFirst(3).first)
 } else {
     try await batchBench(latency: Double(arguments.first ?? "0.02") ?? 0.02)
 }

@@ -76,7 +76,10 @@ import Testing
     @Test func privilegesAreChecked() {
         #expect(messages(compile("grant SELCT on orders to u;")) == ["unknown privilege 'SELCT'; did you mean 'SELECT'?"])
         #expect(messages(compile("create user u password 'x' with fulltableSelect;")) == ["fulltableSelect needs SELECT as well"])
-        guard case .batch(let c) = compile("grant all on orders to u;").plan.steps.first?.action else { return }
+        guard case .batch(let c) = compile("grant all on orders to u;").plan.steps.first?.action else {
+            Issue.record("grant all did not compile to a batch")
+            return
+        }
         #expect(c[0].base == BasePermission.allCases)
         #expect(c[0].all)
     }

@@ -46,9 +46,9 @@ struct RawClient {
     func v1(_ rest: String) -> String { "/v1/\(Self.project)/\(rest)" }
 
     /// Creates a RUNNING instance through the wire and returns its id.
-    func instance(_ name: String = "ddm-raw") async throws -> String {
+    func instance(_ name: String = "ddm-raw", date: Date = Date()) async throws -> String {
         let body = #"{"instance":{"name":"\#(name)","flavor_id":"8f2e696c-a9c1-30bd-af90-25522bc67606","node_num":1,"engine_id":"2325a707-0361-8be6-dd01-13474bbac437","available_zones":["ap-southeast-1a"],"vpc_id":"v","subnet_id":"s","security_group_id":"g"}}"#
-        let a = try await send("POST", v1("instances"), body: body)
+        let a = try await send("POST", v1("instances"), body: body, date: date)
         guard a.status == 200, let id = a.json["id"] as? String else { throw RawError(answer: "\(a.status) \(a.json)") }
         return id
     }

@@ -28,17 +28,23 @@ import Testing
     }
 
     @Test func instanceBecomesRunningAfterTheCreateDelay() async throws {
-        // Generous delays: the whole suite runs in parallel on two cores.
-        let r = try await RawClient.start { $0.createDelay = 4 }
+        // The service's clock is the test's: time moves when the test says, not with the machine.
+        let clock = TestClock()
+        let r = try await RawClient.start { $0.createDelay = 4; $0.clock = { clock.now } }
         defer { Task { await r.stop() } }
-        let id = try await r.instance()
-        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "CREATING")
-        try await Task.sleep(for: .milliseconds(4200))
-        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
-        #expect(try await r.send("POST", r.v1("instances/\(id)/action"), body: #"{"restart":{"type":"hard"}}"#).status == 200)
-        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RESTARTING")
-        try await Task.sleep(for: .milliseconds(2200))
-        #expect(try await r.send("GET", r.v1("instances/\(id)")).json["status"] as? String == "RUNNING")
+        let id = try await r.instance(date: clock.now)
+        func status() async throws -> String? {
+            try await r.send("GET", r.v1("instances/\(id)"), date: clock.now).json["status"] as? String
+        }
+        #expect(try await status() == "CREATING")
+        clock.advance(3.9)
+        #expect(try await status() == "CREATING")
+        clock.advance(0.2)
+        #expect(try await status() == "RUNNING")
+        #expect(try await r.send("POST", r.v1("instances/\(id)/action"), body: #"{"restart":{"type":"hard"}}"#, date: clock.now).status == 200)
+        #expect(try await status() == "RESTARTING")
+        clock.advance(2.1)
+        #expect(try await status() == "RUNNING")
     }
 
     @Test func deletingAnInstanceRemovesItsSchemasAndAccounts() async throws {
@@ -77,4 +83,12 @@ import Testing
             #expect(state == "[\"INSERT\", \"SELECT\"] A [\"aaa\"]" || state == "[\"DELETE\", \"UPDATE\"] B [\"bbb\"]", "\(state)")
         }
     }
+}
+
+/// A clock for the service that moves only when told to.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_800_000_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: Double) { lock.withLock { current += seconds } }
 }

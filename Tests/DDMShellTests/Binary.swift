@@ -70,3 +70,35 @@ enum Binary {
         return Result(stdout: o, stderr: e, combined: combine ? o : o + e, status: p.terminationStatus)
     }
 }
+
+/// Waits for something a test can observe (a line of output, a state in the service) instead of
+/// a fixed time: returns as soon as it holds, fails after `timeout`.
+func waitUntil(_ what: String, timeout: Double = 60, _ holds: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while try !holds() {
+        guard Date() < deadline else { throw WaitTimeout(what: what) }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+}
+
+struct WaitTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Collects a pipe's output as it arrives, so a test can wait for a line.
+final class OutputWatcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    init(_ pipe: Pipe) {
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let chunk = h.availableData
+            guard let self else { return }
+            if chunk.isEmpty { h.readabilityHandler = nil; return }
+            self.lock.withLock { self.data.append(chunk) }
+        }
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+}

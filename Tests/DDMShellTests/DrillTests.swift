@@ -33,12 +33,15 @@ import Testing
         let script = dir + "/grant.ddm"
         try "grant SELECT, INSERT on orders to \(names.joined(separator: ", "));\n".write(toFile: script, atomically: true, encoding: .utf8)
 
-        // 120 calls/min after a burst of 10: the batch takes about 10 s; kill it after 3.
+        // Capped at 120 calls/min the 30 writes take about 15 s: kill it once the service shows
+        // the first account changed, which is mid-batch whatever the machine's speed.
         let victim = ddmsh(server, ["--rate-limit", "120", script])
         victim.standardOutput = FileHandle.nullDevice
         victim.standardError = FileHandle.nullDevice
         try victim.run()
-        Thread.sleep(forTimeInterval: 3)
+        try waitUntil("the first account to change") {
+            try run(server, ["--output", "csv", "-c", "show users"]).stdout.contains("INSERT,SELECT")
+        }
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         #expect(victim.terminationReason == .uncaughtSignal)
@@ -72,17 +75,23 @@ import Testing
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let output = OutputWatcher(out), errors = OutputWatcher(err)
         try p.run()
-        // While the script waits for the new instance, stop the service and start it again.
-        Thread.sleep(forTimeInterval: 1.5)
+        // Once the script is waiting for the new instance, stop the service and start it again.
+        try waitUntil("the script to wait for the instance") { output.text.contains("creating instance ddm-second") }
         first.stop()
-        Thread.sleep(forTimeInterval: 0.3)
-        let second = try ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token], port: port,
-                                           extra: ["--create-delay", "4s"])
+        var restarted: ServeTests.Server?
+        try waitUntil("the port to be free again", timeout: 10) {
+            restarted = try? ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token], port: port,
+                                               extra: ["--create-delay", "4s"])
+            return restarted != nil
+        }
+        let second = try #require(restarted)
         defer { second.stop() }
         p.waitUntilExit()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try waitUntil("the output to close", timeout: 10) { output.text.contains("after_restart") || p.terminationStatus != 0 }
+        let stdout = output.text
+        let stderr = errors.text
         #expect(p.terminationStatus == 0, "\(stdout)\n\(stderr)")
         #expect(stdout.contains("instance ddm-second is RUNNING"))
         let users = try run(second, ["-c", "show users"])

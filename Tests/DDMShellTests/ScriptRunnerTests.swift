@@ -90,16 +90,18 @@ import Testing
             create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
             """]
         p.environment = Binary.baseEnvironment(home: home)
-        let err = Pipe()
+        let err = Pipe(), out = Pipe()
         p.standardError = err
-        p.standardOutput = Pipe()
+        p.standardOutput = out
         p.standardInput = FileHandle.nullDevice
+        let output = OutputWatcher(out), errors = OutputWatcher(err)
         try p.run()
-        // Wait until the wait loop is under way: stdout is not needed, poll the clock.
-        Thread.sleep(forTimeInterval: 3)
+        // Interrupt once the script is waiting for the instance (and the user was created).
+        try waitUntil("the script to wait for the instance") { output.text.contains("creating instance ddm-slow") }
         p.interrupt()
         p.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try waitUntil("the report on stderr", timeout: 10) { errors.text.contains("interrupted") }
+        let stderr = errors.text
         #expect(p.terminationStatus == 130)
         #expect(stderr.contains("interrupted; already applied:"))
         #expect(stderr.contains("created user app"))

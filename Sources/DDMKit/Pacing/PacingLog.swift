@@ -18,7 +18,7 @@ enum PacingLog {
         case .guessed: why = "throttled without Retry-After; guessing one call a second and probing up"
         case .measured(let n, let s): why = "measured \(n) calls in \(String(format: "%.1f", s)) s between throttles"
         case .notTheBudget(let n, let s):
-            why = "throttled at a pace no faster than the \(n) calls in \(String(format: "%.1f", s)) s that got through: not the budget; keeping the rate"
+            why = "throttled at a pace no faster than the \(n) calls in \(String(format: "%.1f", s)) s that got through: the rate stands"
         case .probeEnded: why = "probe past the limit; holding the last rate"
         case .throttledAgain: why = "throttled again with nothing through since the last throttle; halving"
         }

@@ -19,8 +19,9 @@ import Foundation
 ///   and then faster, so a looser service is found and a probe past the limit costs one call.
 ///   While probing after a guess the rate doubles within `probeSeconds`; after a measurement it
 ///   takes `holdCalls` calls' worth of time, doubled each time a probe confirms the same rate.
-/// - A throttle while the pace was no faster than what got through is not the budget's (a gateway
-///   under passing load): the base stays and keeps growing, so random 429s do not ratchet it down.
+/// - A throttle while the pace was no faster than what got through says the base stands (a
+///   gateway under passing load, or a probe just past a budget the base matches): it is kept, so
+///   random 429s do not ratchet the pace down, and probed above more slowly.
 /// - A throttle too soon after the last to measure holds the base if calls got through in
 ///   between, and halves it if none did.
 /// - Throttles of calls sent before the last throttle carry no news and change nothing.
@@ -158,17 +159,17 @@ public struct PacingState: Sendable, Equatable {
         let from = rate(at: now)
         let newBase: Double
         let reason: Reason
-        var restartGrowth = true
         if let last = lastThrottle, now > last, successesSinceThrottle > 0,
            now - last >= settings.minimumMeasureSeconds || successesSinceThrottle >= settings.minimumMeasureCalls {
             let seconds = now - last
             let measured = Double(successesSinceThrottle) / seconds
             if let base, let pace = from, pace <= measured * 1.2 {
                 // Throttled while sending no faster than calls were getting through: the pace was
-                // not over a budget, so the throttle says nothing about one (a gateway's passing
-                // load). Keep the base and let it go on growing.
+                // not over the rate that got through, so the base stands (a gateway's passing
+                // load, or a probe just past a budget the base already matches). Keep it, and
+                // probe above it more slowly next time.
                 newBase = base
-                restartGrowth = false
+                holdScale = min(16, holdScale * 2)
                 reason = .notTheBudget(successes: successesSinceThrottle, seconds: seconds)
             } else {
                 reason = .measured(successes: successesSinceThrottle, seconds: seconds)
@@ -208,7 +209,7 @@ public struct PacingState: Sendable, Equatable {
         base = max(settings.floor, newBase)
         let wait = retryAfter.flatMap { $0 > 0 ? $0 : nil } ?? 1 / base!
         resumeAt = now + wait
-        if restartGrowth { baseSince = resumeAt }
+        baseSince = resumeAt
         nextSend = resumeAt
         lastThrottle = now
         successesSinceThrottle = 0

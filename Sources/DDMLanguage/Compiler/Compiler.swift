@@ -26,7 +26,13 @@ public struct Compiler {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
-    struct Failure: Error { var message: String; var range: SourceRange }
+    struct Failure: Error {
+        var message: String
+        var range: SourceRange
+        var kind: Diagnostic.Kind = .other
+        init(message: String, range: SourceRange) { self.message = message; self.range = range }
+        init(_ message: Message, range: SourceRange) { self.message = message.text; self.range = range; kind = message.kind }
+    }
 
     private var options: Options
     private var variables: [String: Value]
@@ -105,15 +111,15 @@ public struct Compiler {
         return steps
     }
 
-    private mutating func error(_ message: String, _ range: SourceRange) {
-        diagnostics.append(Diagnostic(.error, message, at: range, file: file))
+    private mutating func error(_ message: String, _ range: SourceRange, kind: Diagnostic.Kind = .other) {
+        diagnostics.append(Diagnostic(.error, message, at: range, file: file, kind: kind))
     }
 
     mutating func compile(_ s: Statement) -> [PlanStep] {
         do {
             return try steps(s)
         } catch let f as Failure {
-            error(f.message, f.range)
+            error(f.message, f.range, kind: f.kind)
             return []
         } catch {
             self.error("\(error)", s.range)
@@ -150,7 +156,7 @@ public struct Compiler {
         case .createUser(let spec): action = .createUser(try userPlan(spec))
         case .alterUserComment(let u, let c):
             let comment = try scalar(c, "comment")
-            guard comment.count <= 256 else { throw Failure(message: "a comment holds at most 256 characters (this one has \(comment.count))", range: c.range) }
+            guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
             action = .alterUserComment(try accountName(u), comment)
         case .alterUserPassword(let u, let secret): action = .alterUserPassword(try accountName(u), secret)
         case .dropUser(let u, let ifExists): action = .dropUser(try accountName(u), ifExists: ifExists)
@@ -179,7 +185,7 @@ public struct Compiler {
         case .help(let topic): action = .help(topic)
         }
         if action.needsInstance && !instanceSelected {
-            throw Failure(message: "no instance selected: write 'use instance <name>;' first (or pass --instance)", range: s.range)
+            throw Failure(.noInstanceSelected, range: s.range)
         }
         return [step(action, s)]
     }
@@ -207,7 +213,7 @@ public struct Compiler {
         }
         let text: String
         do { text = try options.readFile(path) } catch {
-            throw Failure(message: "cannot read '\(path)': \(Self.reason(error))", range: e.range)
+            throw Failure(.cannotRead(path: path, reason: Self.reason(error)), range: e.range)
         }
         return compileFile(SourceFile(name: path, text: text))
     }
@@ -245,7 +251,7 @@ public struct Compiler {
             let path = resolvePath(try scalar(fileExpr, "file name"))
             let text: String
             do { text = try options.readFile(path) } catch {
-                throw Failure(message: "cannot read '\(path)': \(Self.reason(error))", range: fileExpr.range)
+                throw Failure(.cannotRead(path: path, reason: Self.reason(error)), range: fileExpr.range)
             }
             let lines = text.split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -301,7 +307,7 @@ public struct Compiler {
     mutating func schemaName(_ e: Expr) throws -> String {
         // Schema names fold to lower case (DDM allows no upper case), as grants do.
         let n = ASCII.lowercased(try scalar(e, "schema name"))
-        if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
+        if let problem = Names.schemaProblem(n) { throw Failure(.invalidSchemaName(n, problem: problem), range: e.range) }
         return n
     }
 
@@ -366,8 +372,8 @@ public struct Compiler {
             guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
         }
         let comment = try spec.comment.map { try scalar($0, "comment") }
-        if let comment, comment.count > 256, let r = spec.comment?.range {
-            throw Failure(message: "a comment holds at most 256 characters (this one has \(comment.count))", range: r)
+        if let comment, comment.count > ModifyAccountRules.maxDescriptionLength, let r = spec.comment?.range {
+            throw Failure(.commentTooLong(count: comment.count), range: r)
         }
         return UserPlan(name: try accountName(spec.name), ifNotExists: spec.ifNotExists, password: spec.password,
                         base: base, extended: extended, schemas: try spec.schemas.map { try schemaList($0) } ?? [],
@@ -377,7 +383,7 @@ public struct Compiler {
     private mutating func schemaList(_ e: Expr) throws -> [String] {
         let names = try strings(e).map(ASCII.lowercased)
         for n in names {
-            if let problem = Names.schemaProblem(n) { throw Failure(message: "invalid schema name '\(n)': \(problem)", range: e.range) }
+            if let problem = Names.schemaProblem(n) { throw Failure(.invalidSchemaName(n, problem: problem), range: e.range) }
         }
         return names
     }

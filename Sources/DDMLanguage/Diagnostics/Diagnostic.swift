@@ -2,14 +2,22 @@
 public struct Diagnostic: Error, Sendable, Equatable {
     public enum Severity: String, Sendable { case error, warning, note }
 
+    /// What kind of problem, where code acts on it (the REPL reads on after `.incomplete`).
+    public enum Kind: String, Sendable { case incomplete, invalid, io, noInstance, other }
+
     public var severity: Severity
     public var message: String
     public var range: SourceRange
     /// The file the range belongs to (a `source`d file may differ from the main one).
     public var file: String
+    public var kind: Kind
 
-    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, file: String) {
-        self.severity = severity; self.message = message; self.range = range; self.file = file
+    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, file: String, kind: Kind = .other) {
+        self.severity = severity; self.message = message; self.range = range; self.file = file; self.kind = kind
+    }
+
+    public init(_ severity: Severity = .error, _ message: Message, at range: SourceRange, file: String) {
+        self.init(severity, message.text, at: range, file: file, kind: message.kind)
     }
 }
 

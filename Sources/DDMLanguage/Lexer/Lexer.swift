@@ -37,6 +37,10 @@ public struct Lexer {
         diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
     }
 
+    private mutating func error(_ message: Message, _ start: Int, _ end: Int) {
+        diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
+    }
+
     public mutating func next() -> Token {
         let token = scan()
         if case .word(let w) = token.kind {
@@ -127,7 +131,7 @@ public struct Lexer {
             out.append(b)
             pos += 1
         }
-        error("unterminated \(what)", start, min(pos, start + 1))
+        error(Message.unterminated(what), start, min(pos, start + 1))
         return String(decoding: out, as: UTF8.self)
     }
 

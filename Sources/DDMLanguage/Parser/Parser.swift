@@ -67,7 +67,7 @@ public struct Parser {
         guard !lexer.diagnostics.isEmpty else { return }
         let fresh = lexer.takeDiagnostics()
         // An unterminated string that runs to the end is unfinished input, not a typo.
-        if fresh.contains(where: { $0.message.hasPrefix("unterminated") }) { incomplete = true }
+        if fresh.contains(where: { $0.kind == .incomplete }) { incomplete = true }
         lexerDiagnostics += fresh
     }
 
