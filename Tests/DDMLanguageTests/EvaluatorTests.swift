@@ -11,6 +11,9 @@ final class Collector: OutputSink, @unchecked Sendable {
     private var _lines: [String] = []
     var lines: [String] { lock.withLock { _lines } }
     var text: String { lines.joined(separator: "\n") }
+    /// What was printed after `mark` lines: so a check sees only the step under test, never
+    /// output an earlier step already printed.
+    func text(after mark: Int) -> String { lines.dropFirst(mark).joined(separator: "\n") }
 
     func table(_ table: ResultTable) async {
         lock.withLock { _lines += table.rows.map { $0.joined(separator: " | ") } }
@@ -81,19 +84,20 @@ final class Collector: OutputSink, @unchecked Sendable {
 
             // The same batch again changes nothing and writes nothing.
             let again = await f.harness.client.callCounts()
+            let mark = f.sink.lines.count
             #expect(await f.run("grant INSERT, UPDATE on orders, billing, stock to u1, u2, u3;").failures.isEmpty)
             let last = await f.harness.client.callCounts()
             #expect(last.writes - again.writes == 0)
-            #expect(f.sink.text.contains("batch: 0 changed, 3 unchanged, 0 failed"))
+            #expect(f.sink.text(after: mark).contains("batch: 0 changed, 3 unchanged, 0 failed"))
         }
     }
 
     @Test func grantSaysWhenPrivilegesReachOtherSchemas() async throws {
         try await withFixture(users: ["app"]) { f in
             _ = await f.run("grant SELECT on orders to app;")
+            let mark = f.sink.lines.count
             _ = await f.run("grant DELETE on billing to app;")
-            #expect(f.sink.text.contains("orders"))
-            #expect(f.sink.lines.contains { $0.hasPrefix("note:") && $0.contains("DELETE") && $0.contains("orders") })
+            #expect(f.sink.lines.dropFirst(mark).contains { $0.hasPrefix("note:") && $0.contains("DELETE") && $0.contains("orders") })
         }
     }
 
@@ -199,8 +203,9 @@ final class Collector: OutputSink, @unchecked Sendable {
             let revoked = await f.run("revoke INSERT from viewer;")
             #expect(revoked.failures.isEmpty)
             #expect(try await f.account("viewer").baseAuthority == ["SELECT", "SHOW VIEW"])
+            let mark = f.sink.lines.count
             _ = await f.run("show grants for viewer;")
-            #expect(f.sink.text.contains("SELECT,SHOW VIEW"), "\(f.sink.text)")
+            #expect(f.sink.text(after: mark) == "viewer | SELECT,SHOW VIEW | orders", "\(f.sink.text(after: mark))")
         }
     }
 }
