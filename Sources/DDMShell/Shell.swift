@@ -43,7 +43,12 @@ struct Shell {
 
         if options.check { return runner.check(source, options: compilerOptions) }
         var session: Session?
-        let outcome = await runner.run(source, options: compilerOptions, printPlan: options.dryRun) {
+        if options.detailedExitCode && !options.dryRun {
+            renderer.error("ddmsh: --detailed-exitcode goes with --dry-run")
+            return Runner.exitUsage
+        }
+        let outcome = await runner.run(source, options: compilerOptions, printPlan: options.dryRun,
+                                       detailedExitCode: options.detailedExitCode) {
             let s = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
             session = s
             return makeEvaluator(s, renderer: renderer)

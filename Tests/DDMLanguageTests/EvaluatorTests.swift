@@ -29,7 +29,8 @@ final class Collector: OutputSink, @unchecked Sendable {
         let instance: String
         let sink = Collector()
 
-        func run(_ script: String, dryRun: Bool = false, continueOnError: Bool = false) async -> Evaluator.Report {
+        func run(_ script: String, dryRun: Bool = false, continueOnError: Bool = false, instance: String? = nil,
+                 environment: [String: String] = [:]) async -> Evaluator.Report {
             var o = Compiler.Options()
             o.instanceSelected = true
             let compiled = Compiler.compile(SourceFile(name: "t.ddm", text: script), options: o)
@@ -37,8 +38,8 @@ final class Collector: OutputSink, @unchecked Sendable {
             var options = Evaluator.Options()
             options.dryRun = dryRun
             options.continueOnError = continueOnError
-            let secrets = DefaultSecretResolver(environment: ["PW": "Secret_pass1!"]) { _ in "Prompted_pass1!" }
-            let evaluator = Evaluator(client: harness.client, sink: sink, secrets: secrets, options: options, instance: instance)
+            let secrets = DefaultSecretResolver(environment: environment.merging(["PW": "Secret_pass1!"]) { a, _ in a }) { _ in "Prompted_pass1!" }
+            let evaluator = Evaluator(client: harness.client, sink: sink, secrets: secrets, options: options, instance: instance ?? self.instance)
             return await evaluator.run(compiled.plan)
         }
 
@@ -188,6 +189,53 @@ final class Collector: OutputSink, @unchecked Sendable {
             #expect(try await f.harness.client.showInstance(f.instance).name == "ddm-renamed")
             let missing = await f.run("use instance nowhere;")
             #expect(missing.failures.first?.message == "instance 'nowhere' does not exist")
+        }
+    }
+
+    @Test func anExportRecreatesTheStateAndIsInSyncWithItsOwnInstance() async throws {
+        try await withFixture(schemas: ["orders", "billing"]) { f in
+            let setup = await f.run("""
+                create user app password env PW with SELECT, INSERT on orders comment 'orders service';
+                create user report password env PW with SELECT, fulltableSelect on orders, billing;
+                create user ops password env PW with SELECT;
+                """)
+            #expect(setup.failures.isEmpty, "\(setup.failures.map(\.message))")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            #expect(await f.run("export all passwords env to '\(dir)/first.ddm';").failures.isEmpty)
+            let first = try String(contentsOfFile: dir + "/first.ddm", encoding: .utf8)
+            #expect(first.contains("grant exactly INSERT, SELECT on orders to app comment 'orders service';"))
+            #expect(first.contains("create user report if not exists password env DDM_PASSWORD_REPORT;"))
+            #expect(first.contains("grant exactly SELECT, fulltableSelect on billing, orders to report;"))
+            #expect(first.contains("grant exactly SELECT to ops;"))
+            #expect(!first.contains("Secret_pass1!"))
+
+            // Against its own instance the export is desired state already: no change, no write.
+            let before = await f.harness.client.callCounts()
+            let dry = await f.run(first, dryRun: true)
+            #expect(dry.failures.isEmpty && dry.wouldChange == 0, "\(dry.failures.map(\.message)), \(dry.wouldChange)")
+            let applied = await f.run(first)
+            #expect(applied.failures.isEmpty)
+            #expect(await f.harness.client.callCounts().writes == before.writes)
+
+            // Applied to an empty instance it recreates the state: exporting that gives the same file.
+            let copy = try await f.harness.makeInstance("ddm-copy")
+            let env = ["DDM_RDS_PASSWORD": LocalHarness.rdsPassword, "DDM_PASSWORD_APP": "App_pass_12!",
+                       "DDM_PASSWORD_REPORT": "App_pass_12!", "DDM_PASSWORD_OPS": "App_pass_12!"]
+            let onCopy = await f.run(first, instance: copy, environment: env)
+            #expect(onCopy.failures.isEmpty, "\(onCopy.failures.map(\.message))")
+            #expect(await f.run("export all passwords env to '\(dir)/second.ddm';", instance: copy).failures.isEmpty)
+            let second = try String(contentsOfFile: dir + "/second.ddm", encoding: .utf8)
+            func body(_ text: String) -> [Substring] { Array(text.split(separator: "\n").dropFirst()) }
+            #expect(body(first) == body(second))
+            #expect(first.split(separator: "\n").first?.contains("instance ddm-test") == true)
+            #expect(second.split(separator: "\n").first?.contains("instance ddm-copy") == true)
+
+            // A change made outside the file is drift.
+            _ = try await f.harness.client.modifyAccount(instance: f.instance, name: "ops", ModifyAccountRequest(baseAuthority: [.select, .delete]))
+            let drift = await f.run(first, dryRun: true)
+            #expect(drift.wouldChange == 1)
         }
     }
 

@@ -4,7 +4,8 @@ import Logging
 /// The typed DDM client: every v1 operation, with auth, retries, a shared
 /// adaptive pacer, pagination and the service's error model.
 public final class DDMClient: Sendable {
-    public static let userAgent = "ddmsh/0.1"
+    public static let version = "0.1"
+    public static let userAgent = "ddmsh/\(version)"
 
     public let configuration: DDMConfiguration
     public let api: DDMAPI

@@ -12,7 +12,8 @@ public enum StatementID: String, CaseIterable, Sendable {
     case createInstance, restartInstance, dropInstance, renameInstance, setSecurityGroup, reloadTableData
     case waitJob, waitInstance
     case createSchema, dropSchema
-    case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke
+    case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke, grantExactly
+    case export
     case letBinding, forLoop, source, explain, setOnError, help
 }
 
@@ -138,6 +139,16 @@ public enum StatementCatalog {
                        grammar: "revoke <privs> [on <schemas>] from <accounts>;  (revoke all on <s> from <u> detaches <s>)",
                        example: "revoke INSERT from ddmtest;", words: ["on", "from"],
                        needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+
+        StatementEntry(.grantExactly, topic: "grant exactly", path: ["grant", "exactly"],
+                       grammar: "grant exactly <privs> [on <schemas>] to <accounts> [comment '…'];  (the whole state: privileges, schemas — none without 'on' — and comment)",
+                       example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
+                       followers: ["grant": ["exactly"]], needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+        StatementEntry(.export, topic: "export", path: ["export"],
+                       grammar: "export [users | schemas | all] [passwords prompt | env] [to '<file.ddm>'];",
+                       example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
+                       followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
+                       needsInstance: true, operations: [.listSchemas, .listAccounts]),
 
         StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
                        example: "let team = (alice, bob, carol);", words: ["lines"]),

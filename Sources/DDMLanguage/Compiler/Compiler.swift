@@ -162,6 +162,21 @@ public struct Compiler {
         case .dropUser(let u, let ifExists): action = .dropUser(try accountName(u), ifExists: ifExists)
         case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
         case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
+        case .grantExactly(let p, let schemas, let users, let c):
+            var exact = try change(.set, p, schemas ?? .list([], s.range), users, s.range)
+            if let c {
+                let comment = try scalar(c, "comment")
+                guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
+                exact.comment = comment
+            }
+            if exact.extended.contains(where: { e in e.requiredBase.map { !exact.base.contains($0) } ?? false }) {
+                throw Failure(message: "an extended privilege needs its basic one in the same 'grant exactly'", range: p.range)
+            }
+            action = .batch([exact])
+        case .export(let scope, let passwords, let to):
+            action = .export(ExportPlan(scope: ExportPlan.Scope(rawValue: scope) ?? .all,
+                                        passwords: ExportPlan.Passwords(rawValue: passwords) ?? .prompt,
+                                        path: try to.map { resolvePath(try scalar($0, "file name")) }))
         case .letBinding(let name, let e):
             variables[name] = try value(e)
             return []

@@ -43,6 +43,18 @@ public struct SchemaPlan: Sendable, Equatable {
     public var adminPassword: SecretSource?
 }
 
+/// `export`: what to write, how the script gets passwords, and where it goes (stdout when nil).
+public struct ExportPlan: Sendable, Equatable {
+    public enum Scope: String, Sendable { case users, schemas, all
+        var users: Bool { self != .schemas }
+        var schemas: Bool { self != .users }
+    }
+    public enum Passwords: String, Sendable { case prompt, env }
+    public var scope: Scope
+    public var passwords: Passwords
+    public var path: String?
+}
+
 public struct UserPlan: Sendable, Equatable {
     public var name: String
     public var ifNotExists: Bool
@@ -55,7 +67,8 @@ public struct UserPlan: Sendable, Equatable {
 
 /// One grant or revoke statement, after expansion of lists and variables.
 public struct Change: Sendable, Equatable {
-    public enum Kind: String, Sendable { case grant, revoke }
+    /// `set` is `grant exactly`: the accounts' whole state, not a difference.
+    public enum Kind: String, Sendable { case grant, revoke, set }
     public var kind: Kind
     public var base: [BasePermission]
     public var extended: [ExtendedPermission]
@@ -65,6 +78,8 @@ public struct Change: Sendable, Equatable {
     public var users: [String]
     public var range: SourceRange
     public var file: String
+    /// For `set`: the comment to have, when given.
+    public var comment: String?
 
     var privilegeText: String {
         all ? "ALL" : (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
@@ -74,6 +89,9 @@ public struct Change: Sendable, Equatable {
         switch kind {
         case .grant: "grant \(privilegeText) on \(schemas?.joined(separator: ", ") ?? "") to \(users.joined(separator: ", "))"
         case .revoke: "revoke \(privilegeText)\(schemas.map { " on " + $0.joined(separator: ", ") } ?? "") from \(users.joined(separator: ", "))"
+        case .set:
+            "grant exactly \(privilegeText)\(schemas.map { $0.isEmpty ? "" : " on " + $0.joined(separator: ", ") } ?? "") to \(users.joined(separator: ", "))"
+                + (comment.map { " comment '\($0)'" } ?? "")
         }
     }
 }
@@ -99,6 +117,7 @@ public enum Action: Sendable {
     /// Consecutive grant/revoke statements: one read of the accounts, one write per changed account.
     case batch([Change])
     case explain([PlanStep])
+    case export(ExportPlan)
     case setOnError(continueOnError: Bool)
     case help(String?)
 
@@ -151,7 +170,11 @@ public enum Action: Sendable {
         case .alterUserComment: [.alterUserComment]
         case .alterUserPassword: [.alterUserPassword]
         case .dropUser: [.dropUser]
-        case .batch(let changes): Array(Set(changes.map { $0.kind == .grant ? StatementID.grant : .revoke })).sorted { $0.rawValue < $1.rawValue }
+        case .batch(let changes):
+            Array(Set(changes.map { c -> StatementID in
+                switch c.kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
+            })).sorted { $0.rawValue < $1.rawValue }
+        case .export: [.export]
         case .explain: [.explain]
         case .setOnError: [.setOnError]
         case .help: [.help]
@@ -198,6 +221,9 @@ public enum Action: Sendable {
             let users = Set(changes.flatMap(\.users))
             return [Call(.listAccounts, "list accounts, every page, once"),
                     Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))")]
+        case .export(let e):
+            return (e.scope.schemas ? [Call(.listSchemas, "list schemas, every page")] : [])
+                + (e.scope.users ? [Call(.listAccounts, "list accounts, every page")] : [])
         case .explain, .setOnError, .help: return []
         }
     }
@@ -244,6 +270,7 @@ public enum Action: Sendable {
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
                 + changes.map { "  " + $0.description }.joined(separator: "\n")
         case .explain(let steps): return "explain:\n" + steps.map(\.description).joined(separator: "\n")
+        case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
         }

@@ -7,9 +7,11 @@ public struct BatchPlanner: Sendable {
         public var base: [BasePermission]
         public var extended: [ExtendedPermission]
         public var schemas: [String]
+        /// The account's description; changed only by `grant exactly … comment`.
+        public var comment: String
 
-        public init(base: [BasePermission], extended: [ExtendedPermission], schemas: [String]) {
-            self.base = base.sorted(); self.extended = extended.sorted(); self.schemas = schemas
+        public init(base: [BasePermission], extended: [ExtendedPermission], schemas: [String], comment: String = "") {
+            self.base = base.sorted(); self.extended = extended.sorted(); self.schemas = schemas; self.comment = comment
         }
 
         // Every permission as read, known or not: the modify call replaces the whole set, so one
@@ -17,7 +19,7 @@ public struct BatchPlanner: Sendable {
         init(_ a: Account) {
             self.init(base: (a.baseAuthority ?? []).map(BasePermission.init(rawValue:)),
                       extended: (a.extendAuthority ?? []).map(ExtendedPermission.init(rawValue:)),
-                      schemas: a.schemaNames.map { $0.lowercased() })
+                      schemas: a.schemaNames.map { $0.lowercased() }, comment: a.description ?? "")
         }
 
         public var privilegeText: String {
@@ -98,6 +100,20 @@ public struct BatchPlanner: Sendable {
             s.schemas += newSchemas
             if !others.isEmpty, !(c.base.isEmpty && c.extended.isEmpty) {
                 return .success("\(user): permissions are account-wide, so \(privs) also applies to \(others.joined(separator: ", "))")
+            }
+            return .success(nil)
+        case .set:
+            // Permissions the language cannot name are kept: dropping them would be the silent
+            // loss a full-state write risks (see `BasePermission`).
+            let unknownBase = s.base.filter { !$0.isKnown }, unknownExtended = s.extended.filter { !$0.isKnown }
+            s.base = Array(Set(c.base + unknownBase)).sorted()
+            s.extended = Array(Set(c.extended + unknownExtended)).sorted()
+            let wanted = c.schemas ?? []
+            if Set(wanted) != Set(s.schemas) { s.schemas = wanted }
+            if let comment = c.comment { s.comment = comment }
+            if !unknownBase.isEmpty || !unknownExtended.isEmpty {
+                let kept = unknownBase.map(\.rawValue) + unknownExtended.map(\.rawValue)
+                return .success("\(user): keeps \(kept.joined(separator: ", ")), which ddmsh cannot grant or revoke")
             }
             return .success(nil)
         case .revoke:

@@ -57,6 +57,7 @@ struct BatchRunner {
                 [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]
             }))
             await sink.message("dry run: \(changed.count) account\(changed.count == 1 ? "" : "s") would change, \(unchanged) unchanged; no writes")
+            await evaluator.countWouldChange(changed.count)
             return nil
         }
 
@@ -75,6 +76,7 @@ struct BatchRunner {
                         try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
                             baseAuthority: target.after.base,
                             extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
+                            description: target.after.comment != target.before.comment ? target.after.comment : nil,
                             databases: target.after.schemas))
                         return (target.account, .success(()))
                     } catch {

@@ -8,7 +8,6 @@ extension Evaluator {
             await sink.message("user \(u.name) already exists")
             return nil
         }
-        let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
         let state = BatchPlanner.State(base: u.base, extended: u.extended, schemas: u.schemas)
         let what = "\(u.name) with \(state.privilegeText)" + (u.schemas.isEmpty ? " (no schemas)" : " on \(state.schemaText)")
         if options.dryRun {
@@ -17,7 +16,9 @@ extension Evaluator {
                                              description: u.comment, databases: u.schemas.map { AccountSchema(name: $0) })
             dryRunDropped.remove(u.name)
         }
+        // The password is asked for only when the account is really created (a dry run needs none).
         return try await write("create user \(what)") {
+            let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
             try await client.createAccounts(instance: instance, [CreateAccountRequest(
                 name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
                 description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
@@ -37,8 +38,8 @@ extension Evaluator {
 
     func alterUserPassword(_ user: String, _ source: SecretSource) async throws -> String? {
         let instance = try await instanceId()
-        let password = try secrets.resolve(source, purpose: "new password for \(user)")
         return try await write("reset the password of \(user)") {
+            let password = try secrets.resolve(source, purpose: "new password for \(user)")
             try await client.resetPassword(instance: instance, account: user, password: password)
             await sink.message("password of \(user) reset")
             return "reset the password of \(user)"
@@ -56,5 +57,24 @@ extension Evaluator {
                 _ = try await client.deleteAccount(instance: instance, name: user)
             }
         }
+    }
+
+    func export(_ e: ExportPlan) async throws -> String? {
+        let instance = try await instanceId()
+        let schemas = e.scope.schemas ? try await client.allSchemas(instance: instance) : []
+        let accounts = e.scope.users ? try await client.allAccounts(instance: instance) : []
+        let header = Exporter.Header(instance: currentInstance?.name ?? instance, time: options.clock(), version: DDMClient.version)
+        let text = Exporter.script(header, scope: e.scope, passwords: e.passwords, schemas: schemas, accounts: accounts)
+        guard let path = e.path else {
+            await sink.message(String(text.dropLast()))
+            return nil
+        }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw EvaluationError("cannot write '\(path)': \(error.localizedDescription)", kind: .failed)
+        }
+        await sink.message("exported \(schemas.count) schema\(schemas.count == 1 ? "" : "s") and \(accounts.count) account\(accounts.count == 1 ? "" : "s") to \(path)")
+        return nil
     }
 }

@@ -9,13 +9,13 @@ extension Evaluator {
             return nil
         }
         let rdsIds = try await rdsIds(s.rds, instance: instance)
-        let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
         let unit = s.mode == .single ? 1 : (s.shards + s.rds.count - 1) / s.rds.count
-        let request = CreateSchemaRequest(
-            name: s.name, shardMode: s.mode, shardNumber: s.shards,
-            shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
-            usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
         return try await write("create schema \(s.name)") {
+            let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
+            let request = CreateSchemaRequest(
+                name: s.name, shardMode: s.mode, shardNumber: s.shards,
+                shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
+                usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
             _ = try await client.createSchemas(instance: instance, [request])
             await sink.message("created schema \(s.name) (\(s.shards) shard\(s.shards == 1 ? "" : "s"))")
             return "created schema \(s.name)"

@@ -14,6 +14,8 @@ public actor Evaluator {
         public var pollInterval: Duration = .seconds(2)
         /// How long `wait` (and every `… wait`) polls before giving up.
         public var waitTimeout: Duration = .seconds(1800)
+        /// The time an export's header gives.
+        public var clock: @Sendable () -> Date = Date.init
         public init() {}
     }
 
@@ -25,6 +27,8 @@ public actor Evaluator {
         public var applied: [String] = []
         public var interrupted = false
         public var stoppedEarly = false
+        /// In a dry run: the changes the plan would have made (drift, for `--detailed-exitcode`).
+        public var wouldChange = 0
         public init() {}
     }
 
@@ -40,6 +44,8 @@ public actor Evaluator {
     /// Accounts a dry run would have created (or dropped), so later dry-run statements see them.
     var dryRunAccounts: [String: Account] = [:]
     var dryRunDropped: Set<String> = []
+    /// Changes the current step would have made in a dry run.
+    var wouldChange = 0
 
     /// Set by `--instance`: resolved at first use.
     var pendingInstance: String?
@@ -59,6 +65,7 @@ public actor Evaluator {
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
         for step in plan.steps {
+            defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled { report.interrupted = true; break }
             do {
                 if case .setOnError(let c) = step.action {
@@ -70,6 +77,7 @@ public actor Evaluator {
             } catch is CancellationError {
                 report.interrupted = true
                 break
+
             } catch let e as BatchFailure {
                 for d in e.diagnostics { await onFailure?(d) }
                 report.failures += e.diagnostics
@@ -131,6 +139,8 @@ public actor Evaluator {
                 }
             }
             return nil
+        case .export(let e):
+            return try await export(e)
         case .setOnError:
             return nil
         case .help(let topic):
@@ -144,6 +154,7 @@ public actor Evaluator {
     func write(_ wouldDo: String, _ write: () async throws -> String?) async throws -> String? {
         if options.dryRun {
             await sink.message("dry run: would \(wouldDo)")
+            wouldChange += 1
             return nil
         }
         return try await write()
@@ -162,5 +173,6 @@ public actor Evaluator {
     }
 
     // For the batch runner.
+    func countWouldChange(_ n: Int) { wouldChange += n }
     func dryRunView() -> (accounts: [String: Account], dropped: Set<String>) { (dryRunAccounts, dryRunDropped) }
 }

@@ -220,6 +220,7 @@ public struct Parser {
             throw failure("expected 'job' or 'instance' after 'wait', found \(found)")
         case "grant":
             advance()
+            if match("exactly") { return try grantExactly() }
             let privileges = try list("privilege")
             try expect("on", "before the schemas")
             let schemas = try list("schema name")
@@ -249,6 +250,7 @@ public struct Parser {
             if match("stop") { return .setOnError(continueOnError: false) }
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
+        case "export": advance(); return try export()
         case "help":
             advance()
             if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }
@@ -258,6 +260,33 @@ public struct Parser {
             if let s = Suggestion.closest(to: k, in: Self.allStatementKeywords) { message += "; did you mean '\(s)'?" }
             throw failure(message)
         }
+    }
+
+    /// grant exactly <privs> [on <schemas>] to <accounts> [comment '…']
+    private mutating func grantExactly() throws -> Statement.Kind {
+        let privileges = try list("privilege")
+        var schemas: Expr?
+        if match("on") { schemas = try list("schema name") }
+        try expect("to", "before the account names")
+        let users = try list("account name")
+        var comment: Expr?
+        if match("comment") { comment = try stringValue("comment") }
+        return .grantExactly(privileges: privileges, schemas: schemas, users: users, comment: comment)
+    }
+
+    /// export [users | schemas | all] [passwords prompt | env] [to '<file>']
+    private mutating func export() throws -> Statement.Kind {
+        var scope = "all"
+        for word in ["users", "schemas", "all"] where match(word) { scope = word; break }
+        var passwords = "prompt"
+        if match("passwords") {
+            if match("prompt") { passwords = "prompt" } else if match("env") { passwords = "env" } else {
+                throw failure("expected 'prompt' or 'env' after 'passwords', found \(found)")
+            }
+        }
+        var path: Expr?
+        if match("to") { path = try stringValue("file name") }
+        return .export(scope: scope, passwords: passwords, to: path)
     }
 
     private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {

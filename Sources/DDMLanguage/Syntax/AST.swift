@@ -22,6 +22,10 @@ public struct Statement: Sendable, Equatable {
         case dropUser(Expr, ifExists: Bool)
         case grant(privileges: Expr, schemas: Expr, users: Expr)
         case revoke(privileges: Expr, schemas: Expr?, users: Expr)
+        /// Sets the accounts' whole permission state: privileges, schemas (none without `on`), comment.
+        case grantExactly(privileges: Expr, schemas: Expr?, users: Expr, comment: Expr?)
+        /// `scope` is users, schemas or all; `passwords` prompt or env.
+        case export(scope: String, passwords: String, to: Expr?)
         case letBinding(String, Expr)
         case forLoop(variable: String, list: Expr, body: [Statement])
         case source(Expr)

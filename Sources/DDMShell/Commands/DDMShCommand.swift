@@ -21,6 +21,8 @@ struct DDMShCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv.") var output: OutputFormat = .table
     @Option(name: .customLong("on-error"), help: "stop (default) or continue after a failed statement.") var onError: String = "stop"
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the changes; make no writes.") var dryRun = false
+    @Flag(name: .customLong("detailed-exitcode"),
+          help: "With --dry-run: exit 3 when the script would change something (drift), 0 when in sync.") var detailedExitCode = false
     @Flag(help: "Parse and compile only; no API calls.") var check = false
 
     func validate() throws {

@@ -9,6 +9,8 @@ public struct Runner: Sendable {
     public static let exitOK: Int32 = 0
     public static let exitFailed: Int32 = 1
     public static let exitUsage: Int32 = 2
+    /// `--dry-run --detailed-exitcode`: the script would change something (the live state drifted).
+    public static let exitDrift: Int32 = 3
     public static let exitInterrupted: Int32 = 130
 
     /// How a run ended, and what later inputs of the same session inherit.
@@ -48,7 +50,8 @@ public struct Runner: Sendable {
     ///   - printPlan: print the plan before running it (`--dry-run`).
     ///   - evaluator: called only when a statement needs the service (help alone does not), so a
     ///     script connects lazily and the REPL hands over the one it keeps.
-    func run(_ source: SourceFile, options: Compiler.Options, printPlan: Bool = false,
+    ///   - detailedExitCode: exit `exitDrift` when a dry run found changes to make.
+    func run(_ source: SourceFile, options: Compiler.Options, printPlan: Bool = false, detailedExitCode: Bool = false,
              evaluator: () async throws -> Evaluator) async -> Outcome {
         let output = Compiler.compile(source, options: options)
         printDiagnostics(output.diagnostics, sources: output.sources)
@@ -93,6 +96,11 @@ public struct Runner: Sendable {
             }
         }
         outcome.exitCode = report.interrupted ? Self.exitInterrupted : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
+        if detailedExitCode, outcome.exitCode == Self.exitOK {
+            let drifted = report.wouldChange > 0
+            renderer.error(drifted ? "drift: \(report.wouldChange) change\(report.wouldChange == 1 ? "" : "s") would be made" : "in sync: nothing would change")
+            if drifted { outcome.exitCode = Self.exitDrift }
+        }
         return outcome
     }
 }
