@@ -77,3 +77,17 @@ import Testing
                 "\(compiled.diagnostics.map(\.message))")
     }
 }
+
+@Suite struct ExportFileTests {
+    @Test func aDeviceIsWrittenInPlaceNotReplaced() throws {
+        // Renaming a temporary file over /dev/null once replaced the device with a file.
+        try ExportFile.write("-- nothing\n", to: "/dev/null")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).ddm").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ExportFile.write("one\n", to: path)
+        try ExportFile.write("two\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two\n")
+    }
+}

@@ -169,8 +169,10 @@ public struct Compiler {
                 guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
                 exact.comment = comment
             }
-            if exact.extended.contains(where: { e in e.requiredBase.map { !exact.base.contains($0) } ?? false }) {
-                throw Failure(message: "an extended privilege needs its basic one in the same 'grant exactly'", range: p.range)
+            for e in exact.extended {
+                if let needed = e.requiredBase, !exact.base.contains(needed) {
+                    throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: p.range)
+                }
             }
             action = .batch([exact])
         case .export(let scope, let passwords, let to):

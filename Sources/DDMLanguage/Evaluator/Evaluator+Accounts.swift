@@ -70,7 +70,7 @@ extension Evaluator {
             return nil
         }
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try ExportFile.write(text, to: path)
         } catch {
             throw EvaluationError("cannot write '\(path)': \(error.localizedDescription)", kind: .failed)
         }
