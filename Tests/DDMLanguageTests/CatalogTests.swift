@@ -69,6 +69,12 @@ import Testing
         #expect(StatementCatalog.followers["if"].map(Set.init) == ["exists", "not"])
     }
 
+    @Test func everyBatchStatementNeedsWhatGrantNeeds() {
+        // The compiler asks `grant` for every batch (`Action.primaryStatementID`).
+        let grant = StatementCatalog.entry(.grant).needsInstance
+        #expect(StatementCatalog.entry(.revoke).needsInstance == grant && StatementCatalog.entry(.grantExactly).needsInstance == grant)
+    }
+
     @Test func needsInstanceIsTheCataloguesWord() {
         var options = Compiler.Options()
         options.instanceSelected = false

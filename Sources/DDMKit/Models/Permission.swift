@@ -13,6 +13,8 @@ public struct BasePermission: RawRepresentable, Codable, Hashable, Sendable, Com
         rank = Self.documented.firstIndex(of: rawValue) ?? Self.documented.count
     }
 
+    private init(rawValue: String, rank: Int) { self.rawValue = rawValue; self.rank = rank }
+
     public static let create = Self(rawValue: "CREATE"), drop = Self(rawValue: "DROP")
     public static let alter = Self(rawValue: "ALTER"), index = Self(rawValue: "INDEX")
     public static let insert = Self(rawValue: "INSERT"), delete = Self(rawValue: "DELETE")
@@ -24,13 +26,17 @@ public struct BasePermission: RawRepresentable, Codable, Hashable, Sendable, Com
 
     /// The documented permission spelled `word` (upper case), if any.
     public static func known(_ word: String) -> Self? {
-        documented.contains(word) ? Self(rawValue: word) : nil
+        documented.firstIndex(of: word).map { Self(rawValue: word, rank: $0) }
     }
 
     public var isKnown: Bool { rank < Self.documented.count }
     public var description: String { rawValue }
 
-    public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    // Known permissions compare by their rank (an integer): the compiler compares these on its
+    // hot path, and two different spellings never share a known rank.
+    public static func == (a: Self, b: Self) -> Bool {
+        a.rank == b.rank && (a.rank < documented.count || a.rawValue == b.rawValue)
+    }
     public func hash(into h: inout Hasher) { h.combine(rawValue) }
     public static func < (a: Self, b: Self) -> Bool {
         a.rank != b.rank ? a.rank < b.rank : a.rawValue < b.rawValue
@@ -70,7 +76,9 @@ public struct ExtendedPermission: RawRepresentable, Codable, Hashable, Sendable,
     public var isKnown: Bool { rank < Self.documented.count }
     public var description: String { rawValue }
 
-    public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    public static func == (a: Self, b: Self) -> Bool {
+        a.rank == b.rank && (a.rank < documented.count || a.rawValue == b.rawValue)
+    }
     public func hash(into h: inout Hasher) { h.combine(rawValue) }
     public static func < (a: Self, b: Self) -> Bool {
         a.rank != b.rank ? a.rank < b.rank : a.rawValue < b.rawValue

@@ -5,7 +5,7 @@ import DDMKit
 /// it may call. Help, completion, the parser's statement starts and suggestions, and the API
 /// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
 /// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
-public enum StatementID: String, CaseIterable, Sendable {
+public enum StatementID: Int, CaseIterable, Sendable {
     case use
     case showInstances, showInstance, showEngines, showFlavors, showSchemas, showSchema, showAvailableRDS
     case showUsers, showGrants, showJob, showNodes
@@ -176,9 +176,14 @@ public enum StatementCatalog {
     ]
 
     public static func entry(_ id: StatementID) -> StatementEntry {
-        byID[id]!
+        byID[id.rawValue]
     }
-    private static let byID: [StatementID: StatementEntry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.id, $0) })
+    // Indexed by the id's raw value: the compiler asks once per statement, on `--check`'s hot path.
+    private static let byID: [StatementEntry] = StatementID.allCases.map { id in entries.first { $0.id == id }! }
+
+    /// Whether the statement needs a current instance.
+    public static func needsInstance(_ id: StatementID) -> Bool { needsInstanceByID[id.rawValue] }
+    private static let needsInstanceByID: [Bool] = byID.map(\.needsInstance)
 
     /// The words a statement can start with, in catalogue order.
     public static let starts: [String] = unique(entries.map(\.path[0]))

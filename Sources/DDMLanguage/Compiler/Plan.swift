@@ -141,43 +141,50 @@ public enum Action: Sendable {
         }
     }
 
-    /// The statements of the catalogue this step comes from.
+    /// The statements of the catalogue this step comes from (a batch may hold several kinds).
     public var statementIDs: [StatementID] {
+        guard case .batch(let changes) = self else { return [primaryStatementID] }
+        return Array(Set(changes.map { c -> StatementID in
+            switch c.kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
+        })).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The statement the step stands for; a batch's grants, revokes and exact grants all need
+    /// what `grant` needs (`CatalogTests` holds them to that). No allocation: the compiler asks
+    /// for every statement.
+    var primaryStatementID: StatementID {
         switch self {
-        case .use: [.use]
-        case .showInstances: [.showInstances]
-        case .showInstance: [.showInstance]
-        case .showEngines: [.showEngines]
-        case .showFlavors: [.showFlavors]
-        case .showSchemas: [.showSchemas]
-        case .showSchema: [.showSchema]
-        case .showAvailableRDS: [.showAvailableRDS]
-        case .showUsers: [.showUsers]
-        case .showGrants: [.showGrants]
-        case .showJob: [.showJob]
-        case .showNodes: [.showNodes]
-        case .createInstance: [.createInstance]
-        case .restartInstance: [.restartInstance]
-        case .dropInstance: [.dropInstance]
-        case .renameInstance: [.renameInstance]
-        case .setSecurityGroup: [.setSecurityGroup]
-        case .reloadTableData: [.reloadTableData]
-        case .waitJob: [.waitJob]
-        case .waitInstance: [.waitInstance]
-        case .createSchema: [.createSchema]
-        case .dropSchema: [.dropSchema]
-        case .createUser: [.createUser]
-        case .alterUserComment: [.alterUserComment]
-        case .alterUserPassword: [.alterUserPassword]
-        case .dropUser: [.dropUser]
-        case .batch(let changes):
-            Array(Set(changes.map { c -> StatementID in
-                switch c.kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
-            })).sorted { $0.rawValue < $1.rawValue }
-        case .export: [.export]
-        case .explain: [.explain]
-        case .setOnError: [.setOnError]
-        case .help: [.help]
+        case .use: .use
+        case .showInstances: .showInstances
+        case .showInstance: .showInstance
+        case .showEngines: .showEngines
+        case .showFlavors: .showFlavors
+        case .showSchemas: .showSchemas
+        case .showSchema: .showSchema
+        case .showAvailableRDS: .showAvailableRDS
+        case .showUsers: .showUsers
+        case .showGrants: .showGrants
+        case .showJob: .showJob
+        case .showNodes: .showNodes
+        case .createInstance: .createInstance
+        case .restartInstance: .restartInstance
+        case .dropInstance: .dropInstance
+        case .renameInstance: .renameInstance
+        case .setSecurityGroup: .setSecurityGroup
+        case .reloadTableData: .reloadTableData
+        case .waitJob: .waitJob
+        case .waitInstance: .waitInstance
+        case .createSchema: .createSchema
+        case .dropSchema: .dropSchema
+        case .createUser: .createUser
+        case .alterUserComment: .alterUserComment
+        case .alterUserPassword: .alterUserPassword
+        case .dropUser: .dropUser
+        case .batch: .grant
+        case .export: .export
+        case .explain: .explain
+        case .setOnError: .setOnError
+        case .help: .help
         }
     }
 
@@ -277,7 +284,5 @@ public enum Action: Sendable {
     }
 
     /// Whether the step needs a current instance (from the catalogue).
-    var needsInstance: Bool {
-        statementIDs.contains { StatementCatalog.entry($0).needsInstance }
-    }
+    var needsInstance: Bool { StatementCatalog.needsInstance(primaryStatementID) }
 }
