@@ -209,6 +209,7 @@ final class Collector: OutputSink, @unchecked Sendable {
             #expect(first.contains("create user report if not exists password env DDM_PASSWORD_REPORT;"))
             #expect(first.contains("grant exactly SELECT, fulltableSelect on billing, orders to report;"))
             #expect(first.contains("grant exactly SELECT to ops;"))
+            #expect(first.hasSuffix("declare users complete;\n"))
             #expect(!first.contains("Secret_pass1!"))
 
             // Against its own instance the export is desired state already: no change, no write.
@@ -236,6 +237,17 @@ final class Collector: OutputSink, @unchecked Sendable {
             _ = try await f.harness.client.modifyAccount(instance: f.instance, name: "ops", ModifyAccountRequest(baseAuthority: [.select, .delete]))
             let drift = await f.run(first, dryRun: true)
             #expect(drift.wouldChange == 1)
+
+            // So is an account the file does not declare; it is dropped only when the script says so.
+            try await f.harness.client.createAccounts(instance: f.instance, [CreateAccountRequest(name: "intruder", password: "Secret_pass1!", baseAuthority: [.select])])
+            let mark = f.sink.lines.count
+            let undeclared = await f.run(first, dryRun: true)
+            #expect(undeclared.wouldChange == 2)
+            #expect(f.sink.text(after: mark).contains("undeclared account: intruder"))
+            #expect(try await f.harness.client.allAccounts(instance: f.instance).contains { $0.name == "intruder" })
+            let dropped = await f.run(first + "declare users complete drop undeclared;\n")
+            #expect(dropped.failures.isEmpty)
+            #expect(try await f.harness.client.allAccounts(instance: f.instance).map(\.name).sorted() == ["app", "ops", "report"])
         }
     }
 

@@ -13,7 +13,7 @@ public enum StatementID: Int, CaseIterable, Sendable {
     case waitJob, waitInstance
     case createSchema, dropSchema
     case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke, grantExactly
-    case export
+    case export, declareUsersComplete
     case letBinding, forLoop, source, explain, setOnError, help
 }
 
@@ -149,6 +149,12 @@ public enum StatementCatalog {
                        example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
                        followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
                        needsInstance: true, operations: [.listSchemas, .listAccounts]),
+
+        StatementEntry(.declareUsersComplete, topic: "declare", path: ["declare", "users", "complete"],
+                       grammar: "declare users complete [drop undeclared];  (accounts the script did not declare with create user or grant exactly are drift; dropped only with 'drop undeclared')",
+                       example: "declare users complete;", words: ["drop", "undeclared"],
+                       followers: ["declare": ["users"], "complete": ["drop"]],
+                       needsInstance: true, operations: [.listAccounts, .deleteAccount]),
 
         StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
                        example: "let team = (alice, bob, carol);", words: ["lines"]),

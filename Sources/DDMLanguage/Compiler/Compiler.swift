@@ -40,6 +40,9 @@ public struct Compiler {
     private var diagnostics: [Diagnostic] = []
     private var sources: [String: SourceFile] = [:]
     private var fileStack: [String] = []
+    /// Accounts the script declares (`create user`, `grant exactly`), in order: what
+    /// `declare users complete` compares the live accounts with.
+    private var declaredUsers: [String] = []
     private var file = ""
 
     public init(options: Options = Options()) {
@@ -127,6 +130,10 @@ public struct Compiler {
         }
     }
 
+    private mutating func declare(_ names: [String]) {
+        for n in names where !declaredUsers.contains(n) { declaredUsers.append(n) }
+    }
+
     private func step(_ action: Action, _ s: Statement) -> PlanStep {
         PlanStep(action: action, range: s.range, file: file)
     }
@@ -153,7 +160,10 @@ public struct Compiler {
         case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
         case .createSchema(let spec): action = .createSchema(try schemaPlan(spec))
         case .dropSchema(let e, let ifExists, let data): action = .dropSchema(try schemaName(e), ifExists: ifExists, deleteData: data)
-        case .createUser(let spec): action = .createUser(try userPlan(spec))
+        case .createUser(let spec):
+            let plan = try userPlan(spec)
+            declare([plan.name])
+            action = .createUser(plan)
         case .alterUserComment(let u, let c):
             let comment = try scalar(c, "comment")
             guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
@@ -174,6 +184,7 @@ public struct Compiler {
                     throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: p.range)
                 }
             }
+            declare(exact.users)
             action = .batch([exact])
         case .export(let scope, let passwords, let to):
             action = .export(ExportPlan(scope: ExportPlan.Scope(rawValue: scope) ?? .all,
@@ -198,6 +209,7 @@ public struct Compiler {
         case .explain(let inner):
             let innerSteps = try steps(inner)
             action = .explain(innerSteps)
+        case .declareUsersComplete(let drop): action = .declareUsersComplete(declared: declaredUsers, dropUndeclared: drop)
         case .setOnError(let c): action = .setOnError(continueOnError: c)
         case .help(let topic): action = .help(topic)
         }

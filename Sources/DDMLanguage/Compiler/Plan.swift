@@ -118,6 +118,9 @@ public enum Action: Sendable {
     case batch([Change])
     case explain([PlanStep])
     case export(ExportPlan)
+    /// `declare users complete`: the accounts the script declared before it, and whether the
+    /// others are dropped.
+    case declareUsersComplete(declared: [String], dropUndeclared: Bool)
     case setOnError(continueOnError: Bool)
     case help(String?)
 
@@ -182,6 +185,7 @@ public enum Action: Sendable {
         case .dropUser: .dropUser
         case .batch: .grant
         case .export: .export
+        case .declareUsersComplete: .declareUsersComplete
         case .explain: .explain
         case .setOnError: .setOnError
         case .help: .help
@@ -231,6 +235,9 @@ public enum Action: Sendable {
         case .export(let e):
             return (e.scope.schemas ? [Call(.listSchemas, "list schemas, every page")] : [])
                 + (e.scope.users ? [Call(.listAccounts, "list accounts, every page")] : [])
+        case .declareUsersComplete(_, let drop):
+            return [Call(.listAccounts, "list accounts, every page")]
+                + (drop ? [Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
         case .explain, .setOnError, .help: return []
         }
     }
@@ -277,6 +284,8 @@ public enum Action: Sendable {
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
                 + changes.map { "  " + $0.description }.joined(separator: "\n")
         case .explain(let steps): return "explain:\n" + steps.map(\.description).joined(separator: "\n")
+        case .declareUsersComplete(let declared, let drop):
+            return "declare users complete (\(declared.count) declared)\(drop ? " drop undeclared" : "")"
         case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"

@@ -59,6 +59,37 @@ extension Evaluator {
         }
     }
 
+    /// Accounts that exist but that the script did not declare: drift, dropped only when asked.
+    func declareUsersComplete(_ declared: [String], dropUndeclared: Bool) async throws -> String? {
+        let instance = try await instanceId()
+        var live = try await client.allAccounts(instance: instance).map(\.name)
+        if options.dryRun {
+            // What earlier dry-run statements would have created or dropped.
+            live.removeAll { dryRunDropped.contains($0) }
+            live += dryRunAccounts.keys.filter { !live.contains($0) }
+        }
+        let wanted = Set(declared)
+        let undeclared = live.filter { !wanted.contains($0) }.sorted()
+        guard !undeclared.isEmpty else {
+            await sink.message("users complete: every account is declared")
+            return nil
+        }
+        let names = undeclared.joined(separator: ", ")
+        guard dropUndeclared else {
+            await sink.message("undeclared account\(undeclared.count == 1 ? "" : "s"): \(names) (not in this script; 'declare users complete drop undeclared;' drops them)")
+            if options.dryRun { wouldChange += undeclared.count }
+            return nil
+        }
+        var dropped: [String] = []
+        for user in undeclared {
+            if options.dryRun { dryRunDropped.insert(user); dryRunAccounts[user] = nil }
+            if try await write("drop undeclared user \(user)", {
+                try await drop("user \(user)", ifExists: true) { _ = try await client.deleteAccount(instance: instance, name: user) }
+            }) != nil { dropped.append(user) }
+        }
+        return dropped.isEmpty ? nil : "dropped undeclared user\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", "))"
+    }
+
     func export(_ e: ExportPlan) async throws -> String? {
         let instance = try await instanceId()
         let schemas = e.scope.schemas ? try await client.allSchemas(instance: instance) : []

@@ -141,6 +141,8 @@ public actor Evaluator {
             return nil
         case .export(let e):
             return try await export(e)
+        case .declareUsersComplete(let declared, let drop):
+            return try await declareUsersComplete(declared, dropUndeclared: drop)
         case .setOnError:
             return nil
         case .help(let topic):

@@ -39,6 +39,8 @@ public enum Exporter {
         }
         if scope.users {
             for a in accounts.sorted(by: { $0.name < $1.name }) { lines += accountLines(a, passwords: passwords) }
+            // Accounts added outside this file show up as drift; add 'drop undeclared' to remove them.
+            lines.append("declare users complete;")
         }
         return lines.joined(separator: "\n") + "\n"
     }

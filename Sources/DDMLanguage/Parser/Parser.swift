@@ -251,6 +251,11 @@ public struct Parser {
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
         case "export": advance(); return try export()
+        case "declare":
+            // declare users complete [drop undeclared]
+            advance(); try expect("users", "after 'declare'"); try expect("complete", "after 'declare users'")
+            if match("drop") { try expect("undeclared", "after 'drop'"); return .declareUsersComplete(dropUndeclared: true) }
+            return .declareUsersComplete(dropUndeclared: false)
         case "help":
             advance()
             if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }

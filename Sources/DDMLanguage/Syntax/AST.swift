@@ -26,6 +26,8 @@ public struct Statement: Sendable, Equatable {
         case grantExactly(privileges: Expr, schemas: Expr?, users: Expr, comment: Expr?)
         /// `scope` is users, schemas or all; `passwords` prompt or env.
         case export(scope: String, passwords: String, to: Expr?)
+        /// The accounts the script declared are all there should be.
+        case declareUsersComplete(dropUndeclared: Bool)
         case letBinding(String, Expr)
         case forLoop(variable: String, list: Expr, body: [Statement])
         case source(Expr)
