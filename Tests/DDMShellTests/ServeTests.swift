@@ -99,4 +99,35 @@ import Testing
         #expect(cache.contains("callsPerMinute"))
         #expect(!cache.contains(Self.token) && !cache.contains("127.0.0.1") && !cache.contains(Self.project))
     }
+
+    @Test func everyWriteIsAuditedAndNoSecretReachesTheLog() throws {
+        let server = try Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": Self.token])
+        defer { server.stop() }
+        let home = try Binary.temporaryHome()
+        let r = try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo", "-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password env RDS_PW;
+            create user app password 'Literal_pass_1!' with SELECT;
+            grant INSERT on orders to app;
+            alter user app password env NEW_PW;
+            drop user ghost;
+            """], environment: ["DDMSH_TOKEN": Self.token, "RDS_PW": "Rds_Admin_1!", "NEW_PW": "Env_pass_22!"], home: home)
+        #expect(r.status == 1, "\(r.stderr)")   // the last statement fails: ghost does not exist
+        let path = home + "/.local/state/ddmsh/audit.log"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for secret in [Self.token, "Rds_Admin_1!", "Literal_pass_1!", "Env_pass_22!"] {
+            #expect(!text.contains(secret), "the audit log holds a secret")
+        }
+        let records = try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(records.map { $0["operation"] as? String } == ["create schema", "create account", "modify account", "reset account password", "delete account"])
+        #expect(records.allSatisfy { $0["endpoint_host"] as? String == "127.0.0.1" && $0["project"] as? String == Self.project && $0["instance"] as? String == "ddm-demo" })
+        let grant = records[2]
+        #expect(grant["before"] as? String == "SELECT on (none)" && grant["after"] as? String == "INSERT,SELECT on orders")
+        #expect(grant["outcome"] as? String == "ok" && grant["http_status"] as? Int == 200 && grant["request_id"] as? String != nil)
+        let failed = records[4]
+        #expect(failed["outcome"] as? String == "failed" && failed["http_status"] as? Int == 404 && failed["error_code"] as? String == "DBS.300327")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Reads are not audited.
+        #expect(!text.contains("list accounts"))
+    }
 }

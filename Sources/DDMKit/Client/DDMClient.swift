@@ -57,15 +57,30 @@ public final class DDMClient: Sendable {
     /// Requests sent so far (every attempt), by method; for reports and benchmarks.
     public func callCounts() async -> CallCounter.Snapshot { await stats.snapshot() }
 
-    /// Runs one operation with retries and decodes its answer.
+    /// Runs one operation with retries and decodes its answer; a write is recorded in the audit log.
     public func send<R>(_ operation: DDMOperation<R>) async throws -> R {
+        let started = ContinuousClock.now
+        var attempts = 0
+        do {
+            let (result, response) = try await sendWithRetries(operation, started: started, attempts: &attempts)
+            audit(operation, started: started, attempts: attempts, status: response.status, requestId: response.requestId, error: nil)
+            return result
+        } catch {
+            let e = error as? DDMError
+            audit(operation, started: started, attempts: attempts, status: e?.status, requestId: e?.requestId, error: error)
+            throw error
+        }
+    }
+
+    private func sendWithRetries<R>(_ operation: DDMOperation<R>, started: ContinuousClock.Instant,
+                                    attempts: inout Int) async throws -> (R, HTTPResponseData) {
         var attempt = 1
         var reauthenticated = false
-        let started = ContinuousClock.now
         while true {
+            attempts += 1
             do {
                 let response = try await sendOnce(operation)
-                return try decode(R.self, response, operation: operation.name)
+                return (try decode(R.self, response, operation: operation.name), response)
             } catch let error as DDMError {
                 if error.status == 401, !reauthenticated {
                     // A cached token may have been revoked early; one fresh login is worth a try.
@@ -86,12 +101,29 @@ public final class DDMClient: Sendable {
                     if case .create(let check) = operation.repeatability,
                        let found = try? await check(self), let done = found as? R {
                         logger.debug("\(operation.name): the object exists after an ambiguous failure; not repeating")
-                        return done
+                        return (done, HTTPResponseData(status: 200, headers: [], body: []))
                     }
                 }
                 attempt += 1
             }
         }
+    }
+
+    /// Writes only (reads change nothing); bodies with every secret masked.
+    private func audit<R>(_ operation: DDMOperation<R>, started: ContinuousClock.Instant, attempts: Int,
+                          status: Int?, requestId: String?, error: Error?) {
+        guard let sink = configuration.audit, operation.method != "GET" else { return }
+        let context = AuditContext.current
+        let elapsed = ContinuousClock.now - started
+        let ms = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let host = URLComponents(string: baseURL)?.host ?? baseURL
+        sink.record(AuditRecord(
+            time: ISO8601DateFormatter().string(from: Date()), profile: configuration.profile, endpointHost: host,
+            project: configuration.projectId, instance: context?.instance, operation: operation.name,
+            target: operation.method + " " + operation.path, before: context?.before,
+            after: context?.after ?? operation.body.map(Redaction.body).flatMap { $0.isEmpty ? nil : $0 },
+            outcome: error == nil ? "ok" : "failed", httpStatus: status,
+            errorCode: (error as? DDMError)?.code, requestId: requestId, durationMs: ms, attempts: attempts))
     }
 
     private func sendOnce<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {

@@ -7,6 +7,10 @@ public struct DDMConfiguration: Sendable {
     public var pacing: Pacing
     /// Where rates learned in one run are kept for the next; nil keeps nothing.
     public var pacingMemory: PacingMemory?
+    /// Where every write call is recorded; nil records nothing.
+    public var audit: (any AuditSink)?
+    /// The profile name the audit records carry.
+    public var profile: String?
     public var connectTimeout: Duration
     public var readTimeout: Duration
     /// TLS certificate verification. Only an explicit user choice turns it off.
@@ -14,11 +18,11 @@ public struct DDMConfiguration: Sendable {
     public var environment: [String: String]
 
     public init(endpoint: Endpoint, projectId: String, retry: RetryPolicy = RetryPolicy(),
-                pacing: Pacing = .adaptive(), pacingMemory: PacingMemory? = nil,
+                pacing: Pacing = .adaptive(), pacingMemory: PacingMemory? = nil, audit: (any AuditSink)? = nil, profile: String? = nil,
                 connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(60),
                 verifyTLS: Bool = true, environment: [String: String] = [:]) {
         self.endpoint = endpoint; self.projectId = projectId; self.retry = retry
-        self.pacing = pacing; self.pacingMemory = pacingMemory
+        self.pacing = pacing; self.pacingMemory = pacingMemory; self.audit = audit; self.profile = profile
         self.connectTimeout = connectTimeout; self.readTimeout = readTimeout
         self.verifyTLS = verifyTLS; self.environment = environment
     }

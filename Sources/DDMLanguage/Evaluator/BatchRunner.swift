@@ -34,6 +34,7 @@ struct BatchRunner {
     func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
+        let instanceName = await evaluator.currentInstanceName
         let before = await client.callCounts()
         var accounts = try await client.allAccounts(instance: instance)
         if !write {
@@ -71,13 +72,17 @@ struct BatchRunner {
             func launch() {
                 let target = changed[next]
                 next += 1
+                let audit = AuditContext(instance: instanceName, before: "\(target.before.privilegeText) on \(target.before.schemaText)",
+                                         after: "\(target.after.privilegeText) on \(target.after.schemaText)")
                 group.addTask {
                     do {
+                        try await AuditContext.$current.withValue(audit) {
                         try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
                             baseAuthority: target.after.base,
                             extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
                             description: target.after.comment != target.before.comment ? target.after.comment : nil,
                             databases: target.after.schemas))
+                        }
                         return (target.account, .success(()))
                     } catch {
                         return (target.account, .failure(error))

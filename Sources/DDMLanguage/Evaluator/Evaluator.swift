@@ -159,7 +159,9 @@ public actor Evaluator {
             wouldChange += 1
             return nil
         }
-        return try await write()
+        return try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: wouldDo)) {
+            try await write()
+        }
     }
 
     /// Deletes; with `if exists`, the service's 404 means there was nothing to drop.

@@ -21,6 +21,16 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
             help: "How long one call is retried while the service throttles it or is busy (default 5m).")
     public var callDeadline: DurationArgument?
 
+    @Option(name: .customLong("audit-log"),
+            help: "Where every write call is recorded, one JSON line each (default ~/.local/state/ddmsh/audit.log; off to stop).")
+    public var auditLog: String?
+
+    /// The audit log's sink, unless turned off.
+    func auditSink(environmentDefault: String) -> AuditFile? {
+        let path = auditLog ?? environmentDefault
+        return path == "off" ? nil : AuditFile(path: path)
+    }
+
     /// The client's pacing, from `--rate-limit`.
     public var pacing: Pacing {
         guard let rateLimit else { return .adaptive() }

@@ -14,6 +14,11 @@ public enum DataPaths {
     public static var cacheDirectory: String {
         (environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.cache") + "/ddmsh"
     }
+    public static var stateDirectory: String {
+        (environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state") + "/ddmsh"
+    }
+    /// One JSON line per write call (`DDMSH_AUDIT_LOG` or `--audit-log` moves it; `off` stops it).
+    public static var auditLog: String { environment["DDMSH_AUDIT_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? stateDirectory + "/audit.log" }
     /// Rates learned from the service's throttling, per endpoint and credential (no secrets).
     public static var pacingFile: String { cacheDirectory + "/pacing.json" }
     public static var configFile: String { environment["DDMSH_CONFIG"] ?? configDirectory + "/config" }

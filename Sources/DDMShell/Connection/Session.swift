@@ -27,6 +27,7 @@ public final class Session: Sendable {
             throw ShellFailure(message: "--rate-limit takes calls per minute, 0 or more", exitCode: 2)
         }
         let memory = PacingMemory(path: DataPaths.pacingFile)
+        let audit = o.auditSink(environmentDefault: DataPaths.auditLog)
 
         // A profile chosen by --profile or DDMSH_PROFILE; otherwise the [default] profile, if the
         // config file has one and no endpoint was given (so a `#!/usr/bin/env ddmsh` script connects).
@@ -44,7 +45,7 @@ public final class Session: Sendable {
             let service = try await LocalService.start(config)
             let client = try DDMClient(
                 configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
-                                                pacing: o.pacing, pacingMemory: memory),
+                                                pacing: o.pacing, pacingMemory: memory, audit: audit, profile: "local"),
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
@@ -71,7 +72,7 @@ public final class Session: Sendable {
                                      insecure: insecure)
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
-                                            pacingMemory: memory, verifyTLS: !insecure,
+                                            pacingMemory: memory, audit: audit, profile: profileName, verifyTLS: !insecure,
                                             environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
