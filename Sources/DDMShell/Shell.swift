@@ -78,6 +78,7 @@ struct Shell {
     func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {
         var evalOptions = Evaluator.Options()
         evalOptions.dryRun = options.dryRun
+        evalOptions.journalDirectory = DataPaths.journalDirectory
         evalOptions.continueOnError = options.onError == "continue"
         evalOptions.pollInterval = session.pollInterval
         let interactive = stdinIsTTY
@@ -97,6 +98,8 @@ public enum DDMShellMain {
             // swallow the word "serve"; route the subcommand explicitly.
             var command: ParsableCommand = arguments.first == "serve"
                 ? try ServeCommand.parseAsRoot(Array(arguments.dropFirst()))
+                : arguments.first == "undo"
+                ? try UndoCommand.parseAsRoot(Array(arguments.dropFirst()))
                 : try DDMShCommand.parseAsRoot(arguments)
             if var async = command as? AsyncParsableCommand {
                 try await async.run()

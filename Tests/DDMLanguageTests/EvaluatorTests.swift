@@ -30,7 +30,7 @@ final class Collector: OutputSink, @unchecked Sendable {
         let sink = Collector()
 
         func run(_ script: String, dryRun: Bool = false, continueOnError: Bool = false, instance: String? = nil,
-                 environment: [String: String] = [:]) async -> Evaluator.Report {
+                 environment: [String: String] = [:], journal: String? = nil, undoing: String? = nil) async -> Evaluator.Report {
             var o = Compiler.Options()
             o.instanceSelected = true
             let compiled = Compiler.compile(SourceFile(name: "t.ddm", text: script), options: o)
@@ -38,6 +38,8 @@ final class Collector: OutputSink, @unchecked Sendable {
             var options = Evaluator.Options()
             options.dryRun = dryRun
             options.continueOnError = continueOnError
+            options.journalDirectory = journal
+            options.undoing = undoing
             let secrets = DefaultSecretResolver(environment: environment.merging(["PW": "Secret_pass1!"]) { a, _ in a }) { _ in "Prompted_pass1!" }
             let evaluator = Evaluator(client: harness.client, sink: sink, secrets: secrets, options: options, instance: instance ?? self.instance)
             return await evaluator.run(compiled.plan)
@@ -248,6 +250,51 @@ final class Collector: OutputSink, @unchecked Sendable {
             let dropped = await f.run(first + "declare users complete drop undeclared;\n")
             #expect(dropped.failures.isEmpty)
             #expect(try await f.harness.client.allAccounts(instance: f.instance).map(\.name).sorted() == ["app", "ops", "report"])
+        }
+    }
+
+    @Test func undoOfABatchOver50AccountsRestoresEachOneExactlyAndUndoOfTheUndoRedoesIt() async throws {
+        let names = (0..<50).map { String(format: "v%02d", $0) }
+        try await withFixture(schemas: ["orders", "billing"], users: names) { f in
+            // Start from varied states: a comment here, a schema there, an extended privilege.
+            #expect(await f.run("""
+                grant INSERT on billing to v00, v01, v02;
+                grant exactly SELECT, fulltableSelect on orders to v03 comment 'reporting';
+                alter user v04 comment 'kept';
+                """).failures.isEmpty)
+            let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: journal) }
+            func snapshot() async throws -> [String: Account] {
+                Dictionary(uniqueKeysWithValues: try await f.harness.client.allAccounts(instance: f.instance).map { ($0.name, $0) })
+            }
+            let before = try await snapshot()
+            let batch = await f.run("grant exactly UPDATE, DELETE on orders, billing to $team comment 'batch';"
+                .replacingOccurrences(of: "$team", with: names.joined(separator: ", ")), journal: journal)
+            #expect(batch.failures.isEmpty)
+            let after = try await snapshot()
+            #expect(after.values.allSatisfy { $0.description == "batch" })
+
+            let runs = Journal.runs(in: journal)
+            #expect(runs.count == 1 && runs[0].writes.count == 50 && runs[0].writes.allSatisfy { $0.done == true })
+            let undo = Undo.script(runs[0])
+            let writes = await f.harness.client.callCounts().writes
+            #expect(await f.run(undo.script, journal: journal, undoing: runs[0].header.run).failures.isEmpty)
+            #expect(await f.harness.client.callCounts().writes - writes == 50)
+            let restored = try await snapshot()
+            for name in names {
+                let a = try #require(before[name]), b = try #require(restored[name])
+                #expect(Set(a.baseAuthority ?? []) == Set(b.baseAuthority ?? []), "\(name)")
+                #expect(Set(a.extendAuthority ?? []) == Set(b.extendAuthority ?? []), "\(name)")
+                #expect(Set(a.schemaNames) == Set(b.schemaNames), "\(name)")
+                #expect((a.description ?? "") == (b.description ?? ""), "\(name)")
+            }
+
+            // The undo was journaled too: undoing it puts the batch's state back.
+            let again = Journal.runs(in: journal)
+            #expect(again.count == 2 && again.last?.header.undoes == runs[0].header.run)
+            #expect(await f.run(Undo.script(try #require(again.last)).script, journal: journal).failures.isEmpty)
+            let redone = try await snapshot()
+            #expect(redone.values.allSatisfy { $0.description == "batch" && Set($0.baseAuthority ?? []) == ["UPDATE", "DELETE"] })
         }
     }
 

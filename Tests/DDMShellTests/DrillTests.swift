@@ -6,18 +6,18 @@ import Testing
     static let token = ServeTests.token
     static let project = ServeTests.project
 
-    func ddmsh(_ server: ServeTests.Server, _ args: [String]) -> Process {
+    func ddmsh(_ server: ServeTests.Server, _ args: [String], home: String? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binary.path)
         p.arguments = ["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo"] + args
-        p.environment = Binary.baseEnvironment(home: NSTemporaryDirectory()).merging(["DDMSH_TOKEN": Self.token]) { $1 }
+        p.environment = Binary.baseEnvironment(home: try home ?? Binary.temporaryHome()).merging(["DDMSH_TOKEN": Self.token]) { $1 }
         p.standardInput = FileHandle.nullDevice
         return p
     }
 
-    func run(_ server: ServeTests.Server, _ args: [String]) throws -> Binary.Result {
+    func run(_ server: ServeTests.Server, _ args: [String], home: String? = nil) throws -> Binary.Result {
         try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo"] + args,
-                       environment: ["DDMSH_TOKEN": Self.token])
+                       environment: ["DDMSH_TOKEN": Self.token], home: home)
     }
 
     @Test func sigkillMidBatchThenTheRerunWritesOnlyWhatWasMissing() throws {
@@ -35,7 +35,7 @@ import Testing
 
         // Capped at 120 calls/min the 30 writes take about 15 s: kill it once the service shows
         // the first account changed, which is mid-batch whatever the machine's speed.
-        let victim = ddmsh(server, ["--rate-limit", "120", script])
+        let victim = try ddmsh(server, ["--rate-limit", "120", script])
         victim.standardOutput = FileHandle.nullDevice
         victim.standardError = FileHandle.nullDevice
         try victim.run()
@@ -71,7 +71,7 @@ import Testing
             create instance ddm-second with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
             create user after_restart password 'App_pass_12!';
             """.write(toFile: script, atomically: true, encoding: .utf8)
-        let p = ddmsh(first, ["--rate-limit", "0", script])
+        let p = try ddmsh(first, ["--rate-limit", "0", script])
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -96,5 +96,40 @@ import Testing
         #expect(stdout.contains("instance ddm-second is RUNNING"))
         let users = try run(second, ["-c", "show users"])
         #expect(users.stdout.contains("before_restart") && users.stdout.contains("after_restart"))
+    }
+
+    @Test func aRunKilledBetweenTwoWritesIsUndoneFromItsJournal() throws {
+        let dir = try Binary.temporaryHome()
+        let server = try ServeTests.Server(state: dir + "/state.sqlite", environment: ["DDM_LOCAL_TOKEN": Self.token])
+        defer { server.stop() }
+        let names = (1...20).map { "j\($0)" }
+        let setup = try run(server, ["--rate-limit", "0", "-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
+            for u in (\(names.joined(separator: ", "))) { create user $u password 'App_pass_12!' comment 'before'; }
+            """], home: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        func users() throws -> [Substring] {
+            try run(server, ["--output", "csv", "-c", "show users"]).stdout.split(separator: "\r\n").dropFirst().sorted()
+        }
+        let before = try users()
+        let script = dir + "/grant.ddm"
+        try "grant exactly SELECT, INSERT on orders to \(names.joined(separator: ", ")) comment 'after';\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        let victim = try ddmsh(server, ["--rate-limit", "120", script], home: dir)
+        victim.standardOutput = FileHandle.nullDevice
+        victim.standardError = FileHandle.nullDevice
+        try victim.run()
+        try waitUntil("the first account to change") { try users().contains { $0.contains("after") } }
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        let changed = try users().filter { $0.contains("after") }.count
+        #expect(changed > 0 && changed < 20, "the kill should land mid-batch: \(changed) changed")
+
+        let listed = try Binary.run(["undo", "--list"], home: dir)
+        #expect(listed.stdout.contains("ddm-demo"))
+        let undo = try Binary.run(["undo", "--yes", "--endpoint", server.url, "--project-id", Self.project],
+                                  environment: ["DDMSH_TOKEN": Self.token], home: dir)
+        #expect(undo.status == 0, "\(undo.stdout)\n\(undo.stderr)")
+        #expect(try users() == before)
     }
 }

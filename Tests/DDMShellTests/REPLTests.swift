@@ -150,6 +150,24 @@ import Testing
         try t.quit()
     }
 
+    @Test(.enabled(if: Terminal.available)) func undoTakesBackTheLastInputThatWroteAfterConfirmation() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("create user app password 'App_pass_12!' comment 'first';")
+        try t.waitFor("created user app")
+        try t.line("alter user app comment 'second';")
+        try t.waitFor("comment of app updated")
+        try t.line("\\undo")
+        try t.waitFor("apply this undo? [y/N]")
+        #expect(t.screen.contains("grant exactly SELECT to app comment 'first';"))
+        try t.line("y")
+        try t.waitFor("batch: 1 changed")
+        try t.line("show users;")
+        try t.waitFor("(1 row)")
+        #expect(t.screen.contains("app   SELECT      (none)   first"))
+        try t.quit()
+    }
+
     @Test(.enabled(if: Terminal.available)) func historyIsRecalledAfterARestartAndHoldsNoSecret() throws {
         let t = try Terminal()
         try t.start()

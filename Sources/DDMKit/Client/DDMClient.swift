@@ -11,7 +11,8 @@ public final class DDMClient: Sendable {
     public let api: DDMAPI
     /// The adaptive limiter every call of this client goes through; nil when pacing is off.
     public let pacer: Pacer?
-    private let baseURL: String
+    /// `https://host[:port]`: where calls go.
+    public let baseURL: String
     private let transport: any HTTPTransport
     private let authenticator: any Authenticator
     private let logger: Logger

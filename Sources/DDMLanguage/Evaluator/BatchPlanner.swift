@@ -28,6 +28,11 @@ public struct BatchPlanner: Sendable {
             return all.isEmpty ? "(none)" : all.joined(separator: ",")
         }
         public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }
+
+        /// As the journal keeps it.
+        var journaled: Journal.AccountState {
+            Journal.AccountState(privileges: base.map(\.rawValue) + extended.map(\.rawValue), schemas: schemas, comment: comment)
+        }
     }
 
     public struct Target: Sendable, Equatable {

@@ -62,6 +62,7 @@ struct BatchRunner {
             return nil
         }
 
+        let journal = await evaluator.journalForWrites()
         let started = ContinuousClock.now
         var results: [String: Result<Void, Error>] = [:]
         let total = changed.count
@@ -75,7 +76,10 @@ struct BatchRunner {
                 let audit = AuditContext(instance: instanceName, before: "\(target.before.privilegeText) on \(target.before.schemaText)",
                                          after: "\(target.after.privilegeText) on \(target.after.schemaText)")
                 group.addTask {
+                    var seq: Int?
                     do {
+                        // On disk before the call: a run killed between two writes can still be undone.
+                        seq = try journal?.intent(.modifyAccount(name: target.account, before: target.before.journaled))
                         try await AuditContext.$current.withValue(audit) {
                         try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
                             baseAuthority: target.after.base,
@@ -83,8 +87,10 @@ struct BatchRunner {
                             description: target.after.comment != target.before.comment ? target.after.comment : nil,
                             databases: target.after.schemas))
                         }
+                        if let seq { journal?.done(seq, ok: true) }
                         return (target.account, .success(()))
                     } catch {
+                        if let seq { journal?.done(seq, ok: false) }
                         return (target.account, .failure(error))
                     }
                 }

@@ -19,9 +19,11 @@ extension Evaluator {
         // The password is asked for only when the account is really created (a dry run needs none).
         return try await write("create user \(what)") {
             let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
-            try await client.createAccounts(instance: instance, [CreateAccountRequest(
-                name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
-                description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
+            try await journaled(.createAccount(name: u.name)) {
+                try await client.createAccounts(instance: instance, [CreateAccountRequest(
+                    name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
+                    description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
+            }
             await sink.message("created user \(what)")
             return "created user \(u.name)"
         }
@@ -30,7 +32,10 @@ extension Evaluator {
     func alterUserComment(_ user: String, _ comment: String) async throws -> String? {
         let instance = try await instanceId()
         return try await write("set the comment of \(user)") {
-            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(description: comment))
+            let before = try await accountBefore(user, instance: instance)
+            try await journaled(before.map { .modifyAccount(name: user, before: $0) }) {
+                try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(description: comment))
+            }
             await sink.message("comment of \(user) updated")
             return "updated the comment of \(user)"
         }
@@ -53,10 +58,19 @@ extension Evaluator {
             dryRunDropped.insert(user)
         }
         return try await write("drop user \(user)") {
-            try await drop("user \(user)", ifExists: ifExists) {
-                _ = try await client.deleteAccount(instance: instance, name: user)
+            let before = try await accountBefore(user, instance: instance)
+            return try await drop("user \(user)", ifExists: ifExists) {
+                try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
+                    _ = try await client.deleteAccount(instance: instance, name: user)
+                }
             }
         }
+    }
+
+    /// An account's state before a write that changes it outside a batch, when a journal is kept.
+    func accountBefore(_ user: String, instance: String) async throws -> Journal.AccountState? {
+        guard journalForWrites() != nil else { return nil }
+        return try await client.allAccounts(instance: instance).first { $0.name == user }.map { BatchPlanner.State($0).journaled }
     }
 
     /// Accounts that exist but that the script did not declare: drift, dropped only when asked.
@@ -84,7 +98,12 @@ extension Evaluator {
         for user in undeclared {
             if options.dryRun { dryRunDropped.insert(user); dryRunAccounts[user] = nil }
             if try await write("drop undeclared user \(user)", {
-                try await drop("user \(user)", ifExists: true) { _ = try await client.deleteAccount(instance: instance, name: user) }
+                let before = try await accountBefore(user, instance: instance)
+                return try await drop("user \(user)", ifExists: true) {
+                    try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
+                        _ = try await client.deleteAccount(instance: instance, name: user)
+                    }
+                }
             }) != nil { dropped.append(user) }
         }
         return dropped.isEmpty ? nil : "dropped undeclared user\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", "))"

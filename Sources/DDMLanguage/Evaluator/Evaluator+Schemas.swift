@@ -16,7 +16,7 @@ extension Evaluator {
                 name: s.name, shardMode: s.mode, shardNumber: s.shards,
                 shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
                 usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
-            _ = try await client.createSchemas(instance: instance, [request])
+            _ = try await journaled(.createSchema(name: s.name)) { try await client.createSchemas(instance: instance, [request]) }
             await sink.message("created schema \(s.name) (\(s.shards) shard\(s.shards == 1 ? "" : "s"))")
             return "created schema \(s.name)"
         }
@@ -26,7 +26,9 @@ extension Evaluator {
         let instance = try await instanceId()
         return try await write("drop schema \(name)") {
             try await drop("schema \(name)", ifExists: ifExists) {
-                _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+                _ = try await journaled(.dropSchema(name: name)) {
+                    try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+                }
             }
         }
     }

@@ -16,6 +16,10 @@ public actor Evaluator {
         public var waitTimeout: Duration = .seconds(1800)
         /// The time an export's header gives.
         public var clock: @Sendable () -> Date = Date.init
+        /// Where each run that writes keeps its journal (for `undo`); nil keeps none.
+        public var journalDirectory: String?
+        /// The run this one undoes, recorded in its journal.
+        public var undoing: String?
         public init() {}
     }
 
@@ -46,6 +50,8 @@ public actor Evaluator {
     var dryRunDropped: Set<String> = []
     /// Changes the current step would have made in a dry run.
     var wouldChange = 0
+    /// This run's journal, opened at its first write.
+    var journal: Journal?
 
     /// Set by `--instance`: resolved at first use.
     var pendingInstance: String?
@@ -64,6 +70,7 @@ public actor Evaluator {
 
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
+        journal = nil
         for step in plan.steps {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled { report.interrupted = true; break }
@@ -174,6 +181,32 @@ public actor Evaluator {
         }
         await sink.message("dropped \(what)")
         return "dropped \(what)"
+    }
+
+    /// The journal writes of this run go to (opened now if needed); nil in a dry run or without one.
+    func journalForWrites() -> Journal? {
+        guard let directory = options.journalDirectory, !options.dryRun else { return nil }
+        if let journal { return journal }
+        let header = Journal.Header(run: Journal.newRunId(now: options.clock()), time: ISO8601DateFormatter().string(from: options.clock()),
+                                    endpoint: client.baseURL, project: client.configuration.projectId,
+                                    instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing)
+        let opened = Journal(directory: directory, header: header)
+        journal = opened
+        return opened
+    }
+
+    /// Records a write before it is made, runs it, and marks it done.
+    func journaled<T>(_ entry: Journal.Entry?, _ write: () async throws -> T) async throws -> T {
+        let journal = journalForWrites()
+        let seq = try entry.flatMap { try journal?.intent($0) }
+        do {
+            let result = try await write()
+            if let seq { journal?.done(seq, ok: true) }
+            return result
+        } catch {
+            if let seq { journal?.done(seq, ok: false) }
+            throw error
+        }
     }
 
     // For the batch runner.

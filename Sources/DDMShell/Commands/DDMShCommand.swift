@@ -9,9 +9,9 @@ struct DDMShCommand: AsyncParsableCommand {
         abstract: "A shell for Huawei Cloud DDM: instances, schemas, accounts and grants.",
         discussion: """
             Exit codes: 0 all succeeded; 1 a statement or some batch items failed;
-            2 usage or syntax error, nothing ran; 130 interrupted.
+            2 usage or syntax error, nothing ran; 3 drift (--dry-run --detailed-exitcode); 130 interrupted.
             """,
-        subcommands: [ServeCommand.self])
+        subcommands: [ServeCommand.self, UndoCommand.self])
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "A .ddm script to run.") var script: String?

@@ -19,6 +19,8 @@ public enum DataPaths {
     }
     /// One JSON line per write call (`DDMSH_AUDIT_LOG` or `--audit-log` moves it; `off` stops it).
     public static var auditLog: String { environment["DDMSH_AUDIT_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? stateDirectory + "/audit.log" }
+    /// One journal per run that wrote, for `ddmsh undo`.
+    public static var journalDirectory: String { environment["DDMSH_JOURNAL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? stateDirectory + "/journal" }
     /// Rates learned from the service's throttling, per endpoint and credential (no secrets).
     public static var pacingFile: String { cacheDirectory + "/pacing.json" }
     public static var configFile: String { environment["DDMSH_CONFIG"] ?? configDirectory + "/config" }

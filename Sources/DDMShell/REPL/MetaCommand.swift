@@ -26,6 +26,7 @@ struct MetaCommands {
         "refresh": ("\\refresh        reload the names Tab completes", refresh),
         "set": ("\\set [NAME VALUE]  set a script variable, or list them", set),
         "vars": ("\\vars           list script variables", vars),
+        "undo": ("\\undo           show the inverse of the last run that wrote, apply it if confirmed", undo),
     ] }
 
     static func handle(_ line: String, state: REPL.State) async -> MetaOutcome {
@@ -97,6 +98,23 @@ struct MetaCommands {
         await s.evaluator.setOptions { $0.dryRun = v }
         await s.renderer.message("dry run is \(v ? "on: nothing will be written" : "off")")
         return .continue
+    }
+
+    static func undo(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
+        guard let last = Journal.runs(in: DataPaths.journalDirectory).last(where: { !$0.writes.isEmpty }) else {
+            s.renderer.error("no journaled run to undo")
+            return .continue
+        }
+        let variables = Set(ProcessInfo.processInfo.environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") })
+        let undo = Undo.script(last, passwordFromEnvironment: variables)
+        await s.renderer.message(undo.script.trimmingCharacters(in: .newlines))
+        guard undo.statements > 0 else { await s.renderer.message("nothing to undo"); return .continue }
+        guard case .line(let answer) = s.reader.readLine(prompt: "apply this undo? [y/N] "),
+              ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            await s.renderer.message("not applied")
+            return .continue
+        }
+        return .run(undo.script)
     }
 
     static func history(_ args: [String], _ s: REPL.State) async -> MetaOutcome {

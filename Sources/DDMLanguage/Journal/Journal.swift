@@ -1,0 +1,146 @@
+import Foundation
+import Synchronization
+
+/// What a run changed, written before each write so that `undo` can take the run back, even
+/// when it was killed between two writes. One JSON-lines file per run that wrote, under the
+/// user's state directory; a run that only reads leaves none.
+///
+/// Each write is an `intent` line, flushed to disk (fsync) before the call, with the object's
+/// state before; a `done` line follows the call. An intent with no `done` may or may not have
+/// been applied: undo restores its before-state either way, which is safe because restoring is
+/// idempotent.
+public final class Journal: Sendable {
+    public struct Header: Codable, Sendable, Equatable {
+        public var run: String
+        public var time: String
+        public var endpoint: String
+        public var project: String
+        public var instance: String?
+        public var instanceName: String?
+        public var undoes: String?
+    }
+
+    /// An account as it was: enough to restore it with `grant exactly`.
+    public struct AccountState: Codable, Sendable, Equatable {
+        public var privileges: [String]
+        public var schemas: [String]
+        public var comment: String
+        public init(privileges: [String], schemas: [String], comment: String) {
+            self.privileges = privileges; self.schemas = schemas; self.comment = comment
+        }
+    }
+
+    public enum Entry: Codable, Sendable, Equatable {
+        case modifyAccount(name: String, before: AccountState)
+        case createAccount(name: String)
+        case dropAccount(name: String, before: AccountState)
+        case createSchema(name: String)
+        case dropSchema(name: String)
+    }
+
+    public struct Line: Codable, Sendable, Equatable {
+        public var header: Header?
+        public var seq: Int?
+        public var intent: Entry?
+        public var done: Bool?
+    }
+
+    public let directory: String
+    public let runId: String
+    private let header: Header
+    private let state = Mutex<(fd: Int32, seq: Int)>((-1, 0))
+
+    public init(directory: String, header: Header) {
+        self.directory = directory; self.runId = header.run; self.header = header
+    }
+
+    public var path: String { directory + "/" + runId + ".jsonl" }
+
+    /// Sorts in the order runs started: time to the millisecond, then a counter for runs of one
+    /// process in the same millisecond, then the process id.
+    public static func newRunId(now: Date = Date()) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS"
+        let n = counter.withLock { c in c += 1; return c }
+        return f.string(from: now) + "-" + String(format: "%04d", n % 10000) + "-" + String(ProcessInfo.processInfo.processIdentifier)
+    }
+    private static let counter = Mutex(0)
+
+    /// Records a write about to be made; returns its number for `done`. The line is on disk when
+    /// this returns.
+    @discardableResult
+    public func intent(_ entry: Entry) throws -> Int {
+        try state.withLock { s in
+            if s.fd < 0 {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+                let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw JournalError("cannot open the journal \(path)") }
+                s.fd = fd
+                try Self.append(fd, Line(header: header))
+            }
+            s.seq += 1
+            try Self.append(s.fd, Line(seq: s.seq, intent: entry))
+            return s.seq
+        }
+    }
+
+    public func done(_ seq: Int, ok: Bool) {
+        state.withLock { s in
+            guard s.fd >= 0 else { return }
+            try? Self.append(s.fd, Line(seq: seq, done: ok))
+        }
+    }
+
+    deinit {
+        state.withLock { s in if s.fd >= 0 { close(s.fd) } }
+    }
+
+    private static func append(_ fd: Int32, _ line: Line) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(line)
+        data.append(UInt8(ascii: "\n"))
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == data.count, fsync(fd) == 0 else { throw JournalError("cannot write the journal") }
+    }
+
+    // MARK: reading
+
+    /// A run as its journal file tells it.
+    public struct Run: Sendable, Equatable {
+        public var header: Header
+        /// Intents in the order made, with whether each was confirmed.
+        public var writes: [(entry: Entry, done: Bool?)]
+        public static func == (a: Run, b: Run) -> Bool {
+            a.header == b.header && a.writes.map(\.entry) == b.writes.map(\.entry) && a.writes.map(\.done) == b.writes.map(\.done)
+        }
+    }
+
+    public static func runs(in directory: String) -> [Run] {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }
+        return files.compactMap { load(directory + "/" + $0) }.sorted { $0.header.run < $1.header.run }
+    }
+
+    public static func load(_ path: String) -> Run? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var header: Header?
+        var writes: [(Entry, Bool?)] = []
+        var index: [Int: Int] = [:]
+        for raw in text.split(separator: "\n") {
+            // A line cut short by a crash is skipped; everything before it stands.
+            guard let line = try? JSONDecoder().decode(Line.self, from: Data(raw.utf8)) else { continue }
+            if let h = line.header { header = h }
+            if let seq = line.seq, let entry = line.intent { index[seq] = writes.count; writes.append((entry, nil)) }
+            if let seq = line.seq, let done = line.done, let i = index[seq] { writes[i].1 = done }
+        }
+        return header.map { Run(header: $0, writes: writes) }
+    }
+}
+
+public struct JournalError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,97 @@
+import DDMKit
+
+/// The inverse of a journaled run, as a ddmsh script: applying it is an ordinary run (so it is
+/// journaled too, and can itself be undone). Pure: from the journal to text.
+///
+/// Per object, what matters is its state before the run's first write to it and whether it
+/// exists after the run's last: an account the run created is dropped, one it modified or
+/// dropped is put back with `grant exactly` (recreated first if dropped: its password cannot be
+/// read back, so a new one is asked for), a schema it created is dropped, and one it dropped is
+/// named as lost (its data cannot come back).
+public enum Undo {
+    public struct Result: Sendable {
+        public var script: String
+        /// What cannot be restored, and other things the user must know, one line each.
+        public var notes: [String]
+        /// Statements in the script (0: nothing to undo).
+        public var statements: Int
+    }
+
+    /// - Parameter passwordFromEnvironment: names of `DDM_PASSWORD_<ACCOUNT>` variables that are
+    ///   set; a recreated account reads its password from one of those, or asks for it.
+    public static func script(_ run: Journal.Run, passwordFromEnvironment: Set<String> = []) -> Result {
+        var order: [String] = []
+        var original: [String: Journal.AccountState?] = [:]   // nil inside: did not exist
+        var existsAfter: [String: Bool] = [:]
+        var schemaOrder: [String] = []
+        var schemaExisted: [String: Bool] = [:]
+        var schemaExistsAfter: [String: Bool] = [:]
+        for (entry, _) in run.writes {
+            switch entry {
+            case .modifyAccount(let name, let before):
+                if original[name] == nil { original[name] = .some(before); order.append(name) }
+                existsAfter[name] = true
+            case .createAccount(let name):
+                if original[name] == nil { original[name] = .some(nil); order.append(name) }
+                existsAfter[name] = true
+            case .dropAccount(let name, let before):
+                if original[name] == nil { original[name] = .some(before); order.append(name) }
+                existsAfter[name] = false
+            case .createSchema(let name):
+                if schemaExisted[name] == nil { schemaExisted[name] = false; schemaOrder.append(name) }
+                schemaExistsAfter[name] = true
+            case .dropSchema(let name):
+                if schemaExisted[name] == nil { schemaExisted[name] = true; schemaOrder.append(name) }
+                schemaExistsAfter[name] = false
+            }
+        }
+        var lines = ["-- undo of run \(run.header.run) (\(run.header.time)) on instance \(run.header.instanceName ?? run.header.instance ?? "?")"]
+        var notes: [String] = []
+        var statements = 0
+        if let instance = run.header.instance { lines.append("use instance \(instance);") }
+        // Accounts first (they may reach schemas that are dropped below), newest first.
+        for name in order.reversed() {
+            let before = original[name] ?? nil
+            let exists = existsAfter[name] ?? true
+            switch (before, exists) {
+            case (nil, true):
+                lines.append("drop user \(name) if exists;"); statements += 1
+            case (nil, false):
+                continue
+            case (let state?, let exists):
+                if !exists {
+                    let variable = Exporter.passwordVariable(account: name)
+                    let secret = passwordFromEnvironment.contains(variable) ? "env \(variable)" : "prompt"
+                    lines.append("create user \(name) if not exists password \(secret);"); statements += 1
+                    notes.append("\(name) was dropped: it is recreated, but its password cannot be restored (a new one from \(secret == "prompt" ? "a prompt" : variable))")
+                }
+                if let grant = grantExactly(name, state) {
+                    lines.append(grant); statements += 1
+                } else {
+                    notes.append("\(name) had no privilege ddmsh can grant; its privileges are left as they are")
+                }
+            }
+        }
+        for name in schemaOrder.reversed() {
+            switch (schemaExisted[name] ?? false, schemaExistsAfter[name] ?? false) {
+            case (false, true):
+                lines.append("drop schema \(name) if exists;"); statements += 1
+                notes.append("schema \(name), which the run created, is dropped with any data written to it since")
+            case (true, false):
+                notes.append("schema \(name) was dropped by the run: its data cannot be restored, and undo does not recreate it")
+            default:
+                continue
+            }
+        }
+        for note in notes { lines.append("-- " + note) }
+        return Result(script: lines.joined(separator: "\n") + "\n", notes: notes, statements: statements)
+    }
+
+    static func grantExactly(_ name: String, _ s: Journal.AccountState) -> String? {
+        let base = s.privileges.compactMap(BasePermission.known).sorted().map(\.rawValue)
+        let extended = ExtendedPermission.allCases.filter { s.privileges.contains($0.rawValue) }.map(\.rawValue)
+        guard !(base + extended).isEmpty else { return nil }
+        let on = s.schemas.isEmpty ? "" : " on " + s.schemas.joined(separator: ", ")
+        return "grant exactly \((base + extended).joined(separator: ", "))\(on) to \(name) comment '\(s.comment.replacingOccurrences(of: "'", with: "''"))';"
+    }
+}
