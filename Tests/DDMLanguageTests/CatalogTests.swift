@@ -140,3 +140,24 @@ import Testing
         #expect(Undo.script(run).statements == 0)
     }
 }
+
+@Suite struct JournalFileTests {
+    @Test func journalsAreReadBackInOrderAndOldOnesArePruned() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for i in 0..<5 {
+            let header = Journal.Header(run: Journal.newRunId(), time: "t\(i)", endpoint: "e", project: "p", instance: "i", instanceName: nil, undoes: nil)
+            let journal = Journal(directory: dir, header: header)
+            let seq = try journal.intent(.createAccount(name: "u\(i)"))
+            if i != 4 { journal.done(seq, ok: true) }
+        }
+        let runs = Journal.runs(in: dir)
+        #expect(runs.map(\.header.time) == ["t0", "t1", "t2", "t3", "t4"])
+        // The last run was cut off after its intent: the write is there, unconfirmed.
+        #expect(runs.last?.writes.map(\.done) == [nil])
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/" + runs[0].header.run + ".jsonl")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        Journal.prune(dir, keeping: 2)
+        #expect(Journal.runs(in: dir).map(\.header.time) == ["t3", "t4"])
+    }
+}

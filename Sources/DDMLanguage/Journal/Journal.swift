@@ -80,6 +80,7 @@ public final class Journal: Sendable {
                 guard fd >= 0 else { throw JournalError("cannot open the journal \(path)") }
                 s.fd = fd
                 try Self.append(fd, Line(header: header))
+                Self.prune(directory, keeping: Self.kept)
             }
             s.seq += 1
             try Self.append(s.fd, Line(seq: s.seq, intent: entry))
@@ -105,6 +106,14 @@ public final class Journal: Sendable {
         data.append(UInt8(ascii: "\n"))
         let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == data.count, fsync(fd) == 0 else { throw JournalError("cannot write the journal") }
+    }
+
+    /// Runs kept for undo; older journals are removed when a new one starts.
+    public static let kept = 200
+
+    static func prune(_ directory: String, keeping: Int) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        for old in files.dropLast(keeping) { try? FileManager.default.removeItem(atPath: directory + "/" + old) }
     }
 
     // MARK: reading
