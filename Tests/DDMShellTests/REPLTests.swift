@@ -163,7 +163,8 @@ import Testing
         try t.line("y")
         try t.waitFor("batch: 1 changed")
         try t.line("show users;")
-        try t.waitFor("(1 row)")
+        // The batch printed a "(1 row)" already: wait for the second, show's.
+        try t.waitFor("(1 row)", occurrences: 2)
         #expect(t.screen.contains("app   SELECT      (none)   first"))
         try t.quit()
     }
@@ -223,7 +224,10 @@ import Testing
         let t = try Terminal()
         try t.start()
         try t.type("drop user half_typed")
+        // Each key only once the REPL has shown the last one's effect: the line, then a fresh prompt.
+        try t.waitFor("half_typed")
         try t.key("C-c")
+        try t.waitFor("ddm(local:ddm-demo)>", occurrences: 2)
         try t.line("show users;")
         try t.waitFor("(0 rows)")
         #expect(!t.screen.contains("half_typedshow"))
