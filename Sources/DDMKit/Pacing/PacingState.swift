@@ -4,7 +4,8 @@ import Foundation
 /// clock), so that every rule is unit-tested without sleeping.
 ///
 /// DDM's API rate limit is not documented. The pacer assumes only that the gateway rejects calls
-/// with 429 when a per-user budget runs out, and learns the rest:
+/// with 429 when a budget runs out (whose budget, and how large, is not documented), and learns
+/// the rest:
 /// - **Unknown rate**: calls are not paced; the window of calls in flight starts at one and grows
 ///   by `slowStartGain / window` per success (linear slow start), so that the call that meets an
 ///   empty budget has few siblings in flight, each of which would be wasted.
