@@ -76,17 +76,27 @@ struct Shell {
     }
 
     func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {
-        var evalOptions = Evaluator.Options()
-        evalOptions.dryRun = options.dryRun
-        evalOptions.journalDirectory = DataPaths.journalDirectory
-        evalOptions.continueOnError = options.onError == "continue"
-        evalOptions.pollInterval = session.pollInterval
-        let interactive = stdinIsTTY
+        Self.evaluator(on: session, renderer: renderer, environment: environment, instance: session.instance) {
+            $0.dryRun = options.dryRun
+            $0.continueOnError = options.onError == "continue"
+        }
+    }
+
+    /// An evaluator on a session as every way in wants it: journaled, polling at the session's
+    /// pace, secrets from the environment or a file, or a no-echo prompt when stdin is a terminal.
+    static func evaluator(on session: Session, renderer: Renderer, environment: [String: String], instance: String?,
+                          promptHint: String = "use env NAME or file 'path'",
+                          configure: (inout Evaluator.Options) -> Void) -> Evaluator {
+        var options = Evaluator.Options()
+        options.journalDirectory = DataPaths.journalDirectory
+        options.pollInterval = session.pollInterval
+        configure(&options)
+        let interactive = isatty(0) == 1
         let secrets = DefaultSecretResolver(environment: environment) { purpose in
-            guard interactive else { throw EvaluationError("cannot prompt for the \(purpose): stdin is not a terminal (use env NAME or file 'path')") }
+            guard interactive else { throw EvaluationError("cannot prompt for the \(purpose): stdin is not a terminal (\(promptHint))") }
             return try SecretPrompt.read("\(purpose): ")
         }
-        return Evaluator(client: session.client, sink: renderer, secrets: secrets, options: evalOptions, instance: session.instance)
+        return Evaluator(client: session.client, sink: renderer, secrets: secrets, options: options, instance: instance)
     }
 }
 

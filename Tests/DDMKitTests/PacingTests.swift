@@ -162,13 +162,10 @@ enum PacingTestError: Error { case notAdmitted(PacingState.Admission) }
 /// A clock whose sleeps move time on at once: the actor's waits are exercised without waiting.
 final class ManualClock: PacingClock {
     private let time = Mutex(0.0)
-    private let slept = Mutex<[Double]>([])
     func now() -> Double { time.withLock { $0 } }
     func sleep(seconds: Double) async throws {
-        slept.withLock { $0.append(seconds) }
         time.withLock { $0 += max(0, seconds) }
     }
-    var sleeps: [Double] { slept.withLock { $0 } }
 }
 
 @Suite struct PacerTests {

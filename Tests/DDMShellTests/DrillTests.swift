@@ -20,31 +20,41 @@ import Testing
                        environment: ["DDMSH_TOKEN": Self.token], home: home)
     }
 
+    /// Schema `orders` and the accounts, written without pacing.
+    func seed(_ server: ServeTests.Server, _ names: [String], comment: String? = nil, home: String? = nil) throws {
+        let setup = try run(server, ["--rate-limit", "0", "-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
+            for u in (\(names.joined(separator: ", "))) { create user $u password 'App_pass_12!'\(comment.map { " comment '\($0)'" } ?? ""); }
+            """], home: home)
+        #expect(setup.status == 0, "\(setup.stderr)")
+    }
+
+    /// Runs `script` capped at 120 calls/min (a batch of 20 or 30 writes takes 10 to 15 s) and
+    /// SIGKILLs it once `changed` says the service shows the first account changed: mid-batch,
+    /// whatever the machine's speed.
+    func killMidBatch(_ server: ServeTests.Server, _ script: String, home: String? = nil, changed: () throws -> Bool) throws {
+        let victim = try ddmsh(server, ["--rate-limit", "120", script], home: home)
+        victim.standardOutput = FileHandle.nullDevice
+        victim.standardError = FileHandle.nullDevice
+        try victim.run()
+        try waitUntil("the first account to change", changed)
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+    }
+
     @Test func sigkillMidBatchThenTheRerunWritesOnlyWhatWasMissing() throws {
         let dir = try Binary.temporaryHome()
         let server = try ServeTests.Server(state: dir + "/state.sqlite", environment: ["DDM_LOCAL_TOKEN": Self.token])
         defer { server.stop() }
         let names = (1...30).map { "k\($0)" }
-        let setup = try run(server, ["--rate-limit", "0", "-c", """
-            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
-            for u in (\(names.joined(separator: ", "))) { create user $u password 'App_pass_12!'; }
-            """])
-        #expect(setup.status == 0, "\(setup.stderr)")
+        try seed(server, names)
         let script = dir + "/grant.ddm"
         try "grant SELECT, INSERT on orders to \(names.joined(separator: ", "));\n".write(toFile: script, atomically: true, encoding: .utf8)
 
-        // Capped at 120 calls/min the 30 writes take about 15 s: kill it once the service shows
-        // the first account changed, which is mid-batch whatever the machine's speed.
-        let victim = try ddmsh(server, ["--rate-limit", "120", script])
-        victim.standardOutput = FileHandle.nullDevice
-        victim.standardError = FileHandle.nullDevice
-        try victim.run()
-        try waitUntil("the first account to change") {
+        try killMidBatch(server, script) {
             try run(server, ["--output", "csv", "-c", "show users"]).stdout.contains("INSERT,SELECT")
         }
-        kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
-        #expect(victim.terminationReason == .uncaughtSignal)
 
         let rerun = try run(server, ["--rate-limit", "0", script])
         #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -103,11 +113,7 @@ import Testing
         let server = try ServeTests.Server(state: dir + "/state.sqlite", environment: ["DDM_LOCAL_TOKEN": Self.token])
         defer { server.stop() }
         let names = (1...20).map { "j\($0)" }
-        let setup = try run(server, ["--rate-limit", "0", "-c", """
-            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
-            for u in (\(names.joined(separator: ", "))) { create user $u password 'App_pass_12!' comment 'before'; }
-            """], home: dir)
-        #expect(setup.status == 0, "\(setup.stderr)")
+        try seed(server, names, comment: "before", home: dir)
         func users() throws -> [Substring] {
             try run(server, ["--output", "csv", "-c", "show users"]).stdout.split(separator: "\r\n").dropFirst().sorted()
         }
@@ -115,13 +121,7 @@ import Testing
         let script = dir + "/grant.ddm"
         try "grant exactly SELECT, INSERT on orders to \(names.joined(separator: ", ")) comment 'after';\n"
             .write(toFile: script, atomically: true, encoding: .utf8)
-        let victim = try ddmsh(server, ["--rate-limit", "120", script], home: dir)
-        victim.standardOutput = FileHandle.nullDevice
-        victim.standardError = FileHandle.nullDevice
-        try victim.run()
-        try waitUntil("the first account to change") { try users().contains { $0.contains("after") } }
-        kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
+        try killMidBatch(server, script, home: dir) { try users().contains { $0.contains("after") } }
         let changed = try users().filter { $0.contains("after") }.count
         #expect(changed > 0 && changed < 20, "the kill should land mid-batch: \(changed) changed")
 

@@ -40,8 +40,7 @@ public final class DDMClient: Sendable {
         let key = PacingMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
         let learned = memory?.rate(for: key)
         if let learned { logger.debug("pacing: starting at \(PacingLog.perMinute(learned)) calls/min, learned in an earlier run") }
-        var settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
-        settings.maxConcurrency = max(1, concurrency)
+        let settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
         return Pacer(settings: settings, learned: learned.map { $0 / 60 }) { change in
             logger.debug("pacing: \(PacingLog.describe(change))")
             if change.worthKeeping { memory?.remember(change.to * 60, for: key) }

@@ -48,9 +48,6 @@ public actor Pacer {
 
     /// Calls per minute now; nil while unpaced.
     public var callsPerMinute: Double? { state.rate(at: clock.now()).map { $0 * 60 } }
-    /// The current estimate of the service's rate in calls per minute, if any.
-    public var estimatePerMinute: Double? { state.base.map { $0 * 60 } }
-
     /// Waits until a call may be sent.
     public func acquire() async throws -> Ticket {
         while true {

@@ -76,7 +76,8 @@ extension Evaluator {
     /// Accounts that exist but that the script did not declare: drift, dropped only when asked.
     func declareUsersComplete(_ declared: [String], dropUndeclared: Bool) async throws -> String? {
         let instance = try await instanceId()
-        var live = try await client.allAccounts(instance: instance).map(\.name)
+        let accounts = try await client.allAccounts(instance: instance)
+        var live = accounts.map(\.name)
         if options.dryRun {
             // What earlier dry-run statements would have created or dropped.
             live.removeAll { dryRunDropped.contains($0) }
@@ -98,7 +99,8 @@ extension Evaluator {
         for user in undeclared {
             if options.dryRun { dryRunDropped.insert(user); dryRunAccounts[user] = nil }
             if try await write("drop undeclared user \(user)", {
-                let before = try await accountBefore(user, instance: instance)
+                // The list read above is the before-state: no read per account.
+                let before = accounts.first { $0.name == user }.map { BatchPlanner.State($0).journaled }
                 return try await drop("user \(user)", ifExists: true) {
                     try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
                         _ = try await client.deleteAccount(instance: instance, name: user)

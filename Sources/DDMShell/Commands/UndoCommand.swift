@@ -28,7 +28,7 @@ struct UndoCommand: AsyncParsableCommand {
     func execute() async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let renderer = Renderer(format: .table, color: false, showProgress: isatty(2) == 1)
-        let runs = Journal.runs(in: DataPaths.journalDirectory).filter { !$0.writes.isEmpty }
+        let runs = Self.undoableRuns()
         if list {
             await renderer.table(ResultTable(columns: ["run", "time", "instance", "writes", "undoes"], rows: runs.map {
                 [$0.header.run, $0.header.time, $0.header.instanceName ?? $0.header.instance ?? "", String($0.writes.count), $0.header.undoes ?? ""]
@@ -39,8 +39,7 @@ struct UndoCommand: AsyncParsableCommand {
             renderer.error(run.map { "ddmsh: no journaled run '\($0)'; see 'ddmsh undo --list'" } ?? "ddmsh: no journaled run to undo")
             return Runner.exitUsage
         }
-        let variables = Set(environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") })
-        let undo = Undo.script(chosen, passwordFromEnvironment: variables)
+        let undo = Self.inverse(of: chosen, environment: environment)
         await renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else {
             await renderer.message("nothing to undo in run \(chosen.header.run)")
@@ -62,17 +61,20 @@ struct UndoCommand: AsyncParsableCommand {
         let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: undo.script), options: Compiler.Options()) {
             let s = try await Session.connect(connection, environment: environment, warn: { renderer.error($0) })
             session = s
-            var options = Evaluator.Options()
-            options.journalDirectory = DataPaths.journalDirectory
-            options.undoing = chosen.header.run
-            options.pollInterval = s.pollInterval
-            let secrets = DefaultSecretResolver(environment: environment) { purpose in
-                guard isatty(0) == 1 else { throw EvaluationError("cannot prompt for the \(purpose): stdin is not a terminal (set \(purpose.contains("password for") ? "DDM_PASSWORD_<ACCOUNT>" : "the variable"))") }
-                return try SecretPrompt.read("\(purpose): ")
-            }
-            return Evaluator(client: s.client, sink: renderer, secrets: secrets, options: options, instance: chosen.header.instance)
+            return Shell.evaluator(on: s, renderer: renderer, environment: environment, instance: chosen.header.instance,
+                                   promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
         }
         await session?.close()
         return outcome.exitCode
+    }
+
+    /// Journaled runs that wrote something, oldest first.
+    static func undoableRuns() -> [Journal.Run] {
+        Journal.runs(in: DataPaths.journalDirectory).filter { !$0.writes.isEmpty }
+    }
+
+    /// A run's inverse; a recreated account reads its password from `DDM_PASSWORD_<ACCOUNT>` when set.
+    static func inverse(of run: Journal.Run, environment: [String: String]) -> Undo.Result {
+        Undo.script(run, passwordFromEnvironment: Set(environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") }))
     }
 }

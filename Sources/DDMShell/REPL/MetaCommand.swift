@@ -101,12 +101,11 @@ struct MetaCommands {
     }
 
     static func undo(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
-        guard let last = Journal.runs(in: DataPaths.journalDirectory).last(where: { !$0.writes.isEmpty }) else {
+        guard let last = UndoCommand.undoableRuns().last else {
             s.renderer.error("no journaled run to undo")
             return .continue
         }
-        let variables = Set(ProcessInfo.processInfo.environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") })
-        let undo = Undo.script(last, passwordFromEnvironment: variables)
+        let undo = UndoCommand.inverse(of: last, environment: ProcessInfo.processInfo.environment)
         await s.renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else { await s.renderer.message("nothing to undo"); return .continue }
         guard case .line(let answer) = s.reader.readLine(prompt: "apply this undo? [y/N] "),
