@@ -23,6 +23,8 @@ public struct LocalServiceConfiguration: Sendable {
     /// Basic permissions accepted besides the documented ones: a DDM that has added one, for
     /// testing that clients keep permissions they do not know.
     public var extraBasePermissions: [String] = []
+    /// Which generations of the API are served (`serve --api`).
+    public var api: ServedAPI = .both
     /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
     public var seedDemoInstance = false
 
@@ -35,6 +37,17 @@ public struct LocalServiceConfiguration: Sendable {
     public var hasCredentials: Bool {
         (accessKey != nil && secretKey != nil) || staticToken != nil || (iamUser != nil && iamPassword != nil)
     }
+}
+
+/// The API generations a local service answers. With one switched off its calls get the
+/// gateway's 404 `APIGW.0101`, as in a region that has retired (or not yet gained) them.
+public enum ServedAPI: String, Sendable, CaseIterable {
+    /// v1/v2 and v3 from one state.
+    case both
+    /// v1/v2 only (and v3 jobs, which never had an older form).
+    case v1
+    /// v3, and the older calls that have no v3 twin.
+    case v3
 }
 
 /// Injected latency, faults and rate limits; all off by default, adjustable while running.

@@ -11,7 +11,7 @@ import Testing
         let harness: LocalHarness
         let instance: String
         let names: [String]
-        let memory: PacingMemory
+        let memory: EndpointMemory
 
         static func make(accounts n: Int) async throws -> Fixture {
             let h = try await LocalHarness.start()
@@ -21,14 +21,14 @@ import Testing
                 CreateAccountRequest(name: $0, password: "Secret_pass1!", baseAuthority: [.select])
             })
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacing-\(UUID().uuidString)").path
-            return Fixture(harness: h, instance: instance, names: names, memory: PacingMemory(path: dir + "/pacing.json"))
+            return Fixture(harness: h, instance: instance, names: names, memory: EndpointMemory(path: dir + "/pacing.json"))
         }
 
         func client(pacing: Pacing = .adaptive(), retry: RetryPolicy = RetryPolicy()) throws -> DDMClient {
             let config = harness.service.configuration
             return try DDMClient(
                 configuration: DDMConfiguration(endpoint: .url(harness.service.url), projectId: config.projectId, retry: retry,
-                                                pacing: pacing, pacingMemory: memory),
+                                                pacing: pacing, endpointMemory: memory),
                 authenticator: AKSKAuthenticator(accessKey: LocalHarness.ak, secretKey: LocalHarness.sk, projectId: config.projectId))
         }
 
@@ -100,7 +100,7 @@ import Testing
         defer { Task { await f.harness.stop() } }
         f.harness.service.faultSettings = FaultSettings(throttleRate: 1)
         let client = try f.client(pacing: .off, retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5),
-                                                                   maxDelay: .milliseconds(20), throttleDeadline: .milliseconds(300)))
+                                                                   maxDelay: .milliseconds(20), throttleDeadline: .seconds(1)))
         let error = await #expect(throws: DDMError.self) { try await client.listEngines() }
         #expect(error?.isThrottled == true)
         #expect(error?.message.contains("gave up after") == true)

@@ -226,12 +226,12 @@ final class ManualClock: PacingClock {
     }
 }
 
-@Suite struct PacingMemoryTests {
+@Suite struct EndpointMemoryTests {
     @Test func aLearnedRateIsKeptWithoutNamingTheEndpointOrTheKey() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pacing-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let memory = PacingMemory(path: dir + "/cache/pacing.json")
-        let key = PacingMemory.key(endpoint: "https://ddm.example.test", projectId: "0123456789abcdef0123456789abcdef",
+        let memory = EndpointMemory(path: dir + "/cache/pacing.json")
+        let key = EndpointMemory.key(endpoint: "https://ddm.example.test", projectId: "0123456789abcdef0123456789abcdef",
                                    identity: "ak:AKIDEXAMPLE123")
         #expect(memory.rate(for: key) == nil)
         memory.remember(18.5, for: key)
@@ -242,6 +242,6 @@ final class ManualClock: PacingClock {
         #expect(mode == 0o600)
         // A week later the limit may have changed: re-learn it.
         #expect(memory.rate(for: key, now: Date().addingTimeInterval(8 * 24 * 3600)) == nil)
-        #expect(PacingMemory(path: dir + "/missing.json").rate(for: key) == nil)
+        #expect(EndpointMemory(path: dir + "/missing.json").rate(for: key) == nil)
     }
 }

@@ -50,10 +50,12 @@ final class Collector: OutputSink, @unchecked Sendable {
         }
     }
 
+    /// `apiVersion` v1 for what uses extended privileges, which only v1 has.
     func withFixture(schemas: [String] = ["orders", "billing", "stock"], users: [String] = [],
+                     apiVersion: APIVersionChoice = .auto,
                      configure: (inout LocalServiceConfiguration) -> Void = { _ in },
                      _ body: (Fixture) async throws -> Void) async throws {
-        let h = try await LocalHarness.start(configure: configure)
+        let h = try await LocalHarness.start(configure: configure, apiVersion: apiVersion)
         do {
             let id = try await h.makeInstance()
             for s in schemas { try await h.makeSchema(id, s) }
@@ -139,7 +141,7 @@ final class Collector: OutputSink, @unchecked Sendable {
     }
 
     @Test func accountLifecycleAndSecrets() async throws {
-        try await withFixture { f in
+        try await withFixture(apiVersion: .v1) { f in
             let report = await f.run("""
                 create user app password env PW with SELECT, fulltableSelect on orders comment 'reporting';
                 create user app if not exists password prompt;
@@ -195,7 +197,7 @@ final class Collector: OutputSink, @unchecked Sendable {
     }
 
     @Test func anExportRecreatesTheStateAndIsInSyncWithItsOwnInstance() async throws {
-        try await withFixture(schemas: ["orders", "billing"]) { f in
+        try await withFixture(schemas: ["orders", "billing"], apiVersion: .v1) { f in
             let setup = await f.run("""
                 create user app password env PW with SELECT, INSERT on orders comment 'orders service';
                 create user report password env PW with SELECT, fulltableSelect on orders, billing;
@@ -255,7 +257,7 @@ final class Collector: OutputSink, @unchecked Sendable {
 
     @Test func undoOfABatchOver50AccountsRestoresEachOneExactlyAndUndoOfTheUndoRedoesIt() async throws {
         let names = (0..<50).map { String(format: "v%02d", $0) }
-        try await withFixture(schemas: ["orders", "billing"], users: names) { f in
+        try await withFixture(schemas: ["orders", "billing"], users: names, apiVersion: .v1) { f in
             // Start from varied states: a comment here, a schema there, an extended privilege.
             #expect(await f.run("""
                 grant INSERT on billing to v00, v01, v02;

@@ -5,6 +5,10 @@ import Testing
 /// fresh in-memory local service; its stdout and stderr, interleaved, must equal
 /// `Golden/*.out`. `DDMSH_RECORD=1 swift test --filter GoldenTests` re-records.
 ///
+/// Each script also runs against a local service serving only v1/v2 (`--local-api v1`: the client
+/// falls back) and only v3 (`--local-api v3`); where the older API answers with more fields the
+/// expected output is `Golden/*.v1.out`. Scripts pinned to `--api-version v1` skip the v3-only run.
+///
 /// Directives in a script's leading comments:
 ///   `-- args: …`        extra command-line arguments (space-separated)
 ///   `-- env: NAME=value` an environment variable for the run
@@ -22,9 +26,25 @@ import Testing
 
     @Test(arguments: scripts)
     func transcript(_ name: String) throws {
+        try check(name, served: nil)
+    }
+
+    @Test(arguments: scripts)
+    func transcriptAgainstV1Only(_ name: String) throws {
+        try check(name, served: "v1")
+    }
+
+    @Test(arguments: scripts)
+    func transcriptAgainstV3Only(_ name: String) throws {
+        try check(name, served: "v3")
+    }
+
+    func check(_ name: String, served: String?) throws {
         let scriptURL = Self.directory.appendingPathComponent(name)
         let text = try String(contentsOf: scriptURL, encoding: .utf8)
+        if served == "v3", text.contains("--api-version v1") { return }
         var arguments = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+        if let served { arguments += ["--local-api", served] }
         var environment: [String: String] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             guard line.hasPrefix("--") || line.hasPrefix("#") else { break }
@@ -37,9 +57,19 @@ import Testing
         }
         let result = try Binary.run(arguments + [name], environment: environment, directory: Self.directory.path, combine: true)
         let actual = Self.normalize(result.combined) + "[exit \(result.status)]\n"
-        let expectedURL = scriptURL.deletingPathExtension().appendingPathExtension("out")
+        let base = scriptURL.deletingPathExtension()
+        let variant = base.appendingPathExtension("v1.out")
+        var expectedURL = base.appendingPathExtension("out")
+        if served == "v1", FileManager.default.fileExists(atPath: variant.path) { expectedURL = variant }
         if ProcessInfo.processInfo.environment["DDMSH_RECORD"] == "1" {
-            try actual.write(to: expectedURL, atomically: true, encoding: .utf8)
+            // The default run records `.out`; the v1-only run a `.v1.out` only where it differs
+            // (run twice after a change to `.out`: the runs go in parallel).
+            if served == nil { try actual.write(to: expectedURL, atomically: true, encoding: .utf8) }
+            if served == "v1" {
+                let main = try? String(contentsOf: base.appendingPathExtension("out"), encoding: .utf8)
+                if main == actual { try? FileManager.default.removeItem(at: variant) }
+                else { try actual.write(to: variant, atomically: true, encoding: .utf8) }
+            }
             return
         }
         let expected = (try? String(contentsOf: expectedURL, encoding: .utf8)) ?? "(no \(expectedURL.lastPathComponent); record with DDMSH_RECORD=1)"

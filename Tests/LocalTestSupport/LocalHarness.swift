@@ -12,7 +12,8 @@ public struct LocalHarness: Sendable {
     public static func start(configure: (inout LocalServiceConfiguration) -> Void = { _ in },
                       retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
                       pacing: Pacing = .off,
-                      pacingMemory: PacingMemory? = nil,
+                      apiVersion: APIVersionChoice = .auto,
+                      endpointMemory: EndpointMemory? = nil,
                       authenticator: ((LocalService) -> any Authenticator)? = nil) async throws -> LocalHarness {
         var config = LocalServiceConfiguration()
         config.accessKey = ak
@@ -23,7 +24,7 @@ public struct LocalHarness: Sendable {
             ?? AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: config.projectId)
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: retry,
-                                            pacing: pacing, pacingMemory: pacingMemory),
+                                            pacing: pacing, apiVersion: apiVersion, endpointMemory: endpointMemory),
             authenticator: auth)
         return LocalHarness(service: service, client: client)
     }
@@ -34,10 +35,11 @@ public struct LocalHarness: Sendable {
     public func makeInstance(_ name: String = "ddm-test") async throws -> String {
         let engines = try await client.listEngines()
         let flavors = try await client.listFlavors(engineId: engines.engineGroups[0].id)
+        let flavor = flavors.computeFlavorGroups[0].computeFlavors[0]
         let created = try await client.createInstance(CreateInstanceRequest(
-            name: name, flavorId: flavors.computeFlavorGroups[0].computeFlavors[0].id, nodeNum: 2,
+            name: name, flavorId: flavor.id, nodeNum: 2,
             engineId: engines.engineGroups[0].id, availableZones: ["ap-southeast-1a"], vpcId: "vpc-1",
-            securityGroupId: "sg-1", subnetId: "subnet-1"))
+            securityGroupId: "sg-1", subnetId: "subnet-1", engineVersion: engines.engineGroups[0].version, flavorCode: flavor.code))
         return try require(created.id)
     }
 

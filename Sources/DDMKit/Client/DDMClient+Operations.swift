@@ -4,17 +4,29 @@ extension DDMClient {
 
     // MARK: instances
     public func createInstance(_ request: CreateInstanceRequest) async throws -> CreateInstanceResult {
-        try await send(api.createInstance(request))
+        try await versioned(.createInstance, gap: DDMAPI.V3Gap.engineAndFlavor, v3: api.createInstanceV3(request).map { op in {
+            let r = try await self.send(op)
+            return CreateInstanceResult(id: r.id, jobId: r.jobId, orderId: r.orderId)
+        } }, older: { try await send(api.createInstance(request)) })
     }
     public func listInstances(offset: Int? = nil, limit: Int? = nil) async throws -> InstancePage {
-        try await send(api.listInstances(offset: offset, limit: limit))
+        try await versioned(.listInstances, v3: { try await self.send(self.api.listInstancesV3(offset: offset, limit: limit)).common },
+                            older: { try await send(api.listInstances(offset: offset, limit: limit)) })
     }
-    public func showInstance(_ id: String) async throws -> Instance { try await send(api.showInstance(id)) }
+    public func showInstance(_ id: String) async throws -> Instance {
+        try await versioned(.showInstance, v3: { try await self.send(self.api.showInstanceV3(id)).common(id: id) },
+                            older: { try await send(api.showInstance(id)) })
+    }
     public func restartInstance(_ id: String, type: RestartType = .soft) async throws -> RestartResult {
-        try await send(api.restartInstance(id, type: type))
+        try await versioned(.restartInstance, gap: DDMAPI.V3Gap.hardRestart, v3: api.restartInstanceV3(id, type: type).map { op in {
+            RestartResult(instanceId: id, jobId: try await self.send(op).jobId)
+        } }, older: { try await send(api.restartInstance(id, type: type)) })
     }
     public func deleteInstance(_ id: String, deleteRDSData: Bool = false) async throws -> DeleteInstanceResult {
-        try await send(api.deleteInstance(id, deleteRDSData: deleteRDSData))
+        try await versioned(.deleteInstance, v3: {
+            let r = try await self.send(self.api.deleteInstanceV3(id, deleteData: deleteRDSData))
+            return DeleteInstanceResult(id: r.id ?? id, jobId: r.jobId)
+        }, older: { try await send(api.deleteInstance(id, deleteRDSData: deleteRDSData)) })
     }
     @discardableResult
     public func modifyInstanceName(_ id: String, name: String) async throws -> NameResult {
@@ -27,56 +39,90 @@ extension DDMClient {
     public func reloadTableData(_ id: String) async throws { _ = try await send(api.reloadTableData(id)) }
 
     // MARK: schemas
+    /// v3 creates one schema per call: several schemas are several calls there.
     public func createSchemas(instance: String, _ schemas: [CreateSchemaRequest]) async throws -> CreateSchemaResult {
-        try await send(api.createSchemas(instance: instance, schemas))
+        let v3 = schemas.map { api.createSchemaV3(instance: instance, $0) }
+        return try await versioned(.createSchemas, gap: DDMAPI.V3Gap.shardUnit, v3: v3.contains { $0 == nil } ? nil : {
+            var jobs: [String] = []
+            for case let op? in v3 { if let job = try await self.send(op).jobId { jobs.append(job) } }
+            return CreateSchemaResult(databases: schemas.map { NameOnly(name: $0.name) }, jobId: jobs.last)
+        }, older: { try await send(api.createSchemas(instance: instance, schemas)) })
     }
     public func listSchemas(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> SchemaPage {
         try await send(api.listSchemas(instance: instance, offset: offset, limit: limit))
     }
     public func showSchema(instance: String, name: String) async throws -> SchemaDetail {
-        try await send(api.showSchemaEnvelope(instance: instance, name: name)).database
+        try await versioned(.showSchema, v3: { try await self.send(self.api.showSchemaV3(instance: instance, name: name)).common },
+                            older: { try await send(api.showSchemaEnvelope(instance: instance, name: name)).database })
     }
     @discardableResult
     public func deleteSchema(instance: String, name: String, deleteRDSData: Bool = false) async throws -> JobOnly {
-        try await send(api.deleteSchema(instance: instance, name: name, deleteRDSData: deleteRDSData))
+        try await versioned(.deleteSchema, v3: {
+            JobOnly(jobId: try await self.send(self.api.deleteSchemaV3(instance: instance, name: name, deleteData: deleteRDSData)).jobId)
+        }, older: { try await send(api.deleteSchema(instance: instance, name: name, deleteRDSData: deleteRDSData)) })
     }
 
     // MARK: accounts
+    /// v3 creates one account per call. Extended privileges exist only in v1, and v3's reads do
+    /// not show them, so `auto` does not quietly write them through v1.
     @discardableResult
     public func createAccounts(instance: String, _ accounts: [CreateAccountRequest]) async throws -> CreateAccountsResult {
-        try await send(api.createAccounts(instance: instance, accounts))
+        let v3 = accounts.map { api.createAccountV3(instance: instance, $0) }
+        return try await versioned(.createAccounts, gap: DDMAPI.V3Gap.extended, autoMayUseOlder: false,
+                                   v3: v3.contains { $0 == nil } ? nil : {
+            for case let op? in v3 { _ = try await self.send(op) }
+            return CreateAccountsResult(users: accounts.map { NameOnly(name: $0.name) })
+        }, older: { try await send(api.createAccounts(instance: instance, accounts)) })
     }
     public func listAccounts(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AccountPage {
-        try await send(api.listAccounts(instance: instance, offset: offset, limit: limit))
+        try await versioned(.listAccounts, v3: {
+            try await self.send(self.api.listAccountsV3(instance: instance, offset: offset, limit: limit)).common
+        }, older: { try await send(api.listAccounts(instance: instance, offset: offset, limit: limit)) })
     }
     @discardableResult
     public func modifyAccount(instance: String, name: String, _ change: ModifyAccountRequest) async throws -> NameResult {
-        try await send(try api.modifyAccount(instance: instance, name: name, change))
+        let v3 = try api.modifyAccountV3(instance: instance, name: name, change)
+        return try await versioned(.modifyAccount, gap: DDMAPI.V3Gap.extended, autoMayUseOlder: false, v3: v3.map { op in {
+            _ = try await self.send(op)
+            return NameResult(name: name)
+        } }, older: { try await send(try api.modifyAccount(instance: instance, name: name, change)) })
     }
     @discardableResult
     public func deleteAccount(instance: String, name: String) async throws -> NameResult {
-        try await send(api.deleteAccount(instance: instance, name: name))
+        try await versioned(.deleteAccount, v3: {
+            _ = try await self.send(self.api.deleteAccountV3(instance: instance, name: name))
+            return NameResult(name: name)
+        }, older: { try await send(api.deleteAccount(instance: instance, name: name)) })
     }
     @discardableResult
     public func resetPassword(instance: String, account: String, password: String) async throws -> PasswordResetResult {
-        try await send(api.resetPassword(instance: instance, account: account, password: password))
+        try await versioned(.resetPassword, v3: {
+            _ = try await self.send(self.api.resetPasswordV3(instance: instance, account: account, password: password))
+            return PasswordResetResult(success: true, instanceId: instance, userName: account)
+        }, older: { try await send(api.resetPassword(instance: instance, account: account, password: password)) })
     }
 
     // MARK: helpers
     public func listEngines(offset: Int? = nil, limit: Int? = nil) async throws -> EnginePage {
-        try await send(api.listEngines(offset: offset, limit: limit))
+        try await versioned(.listEngines, v3: { try await self.send(self.api.listEnginesV3(offset: offset, limit: limit)).common },
+                            older: { try await send(api.listEngines(offset: offset, limit: limit)) })
     }
     public func listFlavors(engineId: String, offset: Int? = nil, limit: Int? = nil) async throws -> FlavorPage {
-        try await send(api.listFlavors(engineId: engineId, offset: offset, limit: limit))
+        try await versioned(.listFlavors, v3: {
+            try await self.send(self.api.listFlavorsV3(engineId: engineId, offset: offset, limit: limit)).common
+        }, older: { try await send(api.listFlavors(engineId: engineId, offset: offset, limit: limit)) })
     }
     public func listAvailableRDS(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AvailableRDSPage {
-        try await send(api.listAvailableRDS(instance: instance, offset: offset, limit: limit))
+        try await versioned(.listAvailableRDS, v3: {
+            try await self.send(self.api.listAvailableRDSV3(instance: instance, offset: offset, limit: limit)).common
+        }, older: { try await send(api.listAvailableRDS(instance: instance, offset: offset, limit: limit)) })
     }
     public func listNodes(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> NodePage {
         try await send(api.listNodes(instance: instance, offset: offset, limit: limit))
     }
     public func showNode(instance: String, node: String) async throws -> NodeDetail {
-        try await send(api.showNode(instance: instance, node: node))
+        try await versioned(.showNode, v3: { try await self.send(self.api.showNodeV3(instance: instance, node: node)).common },
+                            older: { try await send(api.showNode(instance: instance, node: node)) })
     }
     public func showJob(_ id: String) async throws -> Job { try await send(api.showJobEnvelope(id)).job }
     public func apiVersions() async throws -> [APIVersion] { try await send(api.apiVersions()).versions }

@@ -17,6 +17,8 @@ public final class DDMClient: Sendable {
     private let authenticator: any Authenticator
     private let logger: Logger
     private let stats = CallCounter()
+    /// For `auto`: which calls this endpoint serves only in their older version.
+    let router: APIRouter
 
     public init(configuration: DDMConfiguration, authenticator: any Authenticator,
                 transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "ddmkit")) throws {
@@ -32,12 +34,29 @@ public final class DDMClient: Sendable {
         self.authenticator = authenticator
         self.logger = logger
         self.pacer = Self.makePacer(configuration, baseURL: baseURL, identity: authenticator.identity, logger: logger)
+        self.router = Self.makeRouter(configuration, baseURL: baseURL, logger: logger)
     }
+
+    private static func makeRouter(_ configuration: DDMConfiguration, baseURL: String, logger: Logger) -> APIRouter {
+        let memory = configuration.endpointMemory
+        let key = EndpointMemory.apiKey(endpoint: baseURL)
+        let known = configuration.apiVersion == .auto ? memory?.olderOnly(for: key) ?? [] : []
+        if !known.isEmpty {
+            logger.debug("api: older calls for \(known.map(\.rawValue).sorted().joined(separator: ", ")), learned in an earlier run")
+        }
+        return APIRouter(olderOnly: known) { id in
+            logger.debug("api: this endpoint has no v3 \(id.route().name); using the older call from now on")
+            memory?.rememberOlderOnly(id, for: key)
+        }
+    }
+
+    /// Operations this client has learned to send in their older version (`auto` only).
+    public func olderOnlyOperations() async -> Set<DDMOperationID> { await router.olderOnly }
 
     private static func makePacer(_ configuration: DDMConfiguration, baseURL: String, identity: String, logger: Logger) -> Pacer? {
         guard case .adaptive(let cap, let concurrency) = configuration.pacing else { return nil }
-        let memory = configuration.pacingMemory
-        let key = PacingMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
+        let memory = configuration.endpointMemory
+        let key = EndpointMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
         let learned = memory?.rate(for: key)
         if let learned { logger.debug("pacing: starting at \(PacingLog.perMinute(learned)) calls/min, learned in an earlier run") }
         let settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
@@ -188,7 +207,8 @@ public final class DDMClient: Sendable {
 
     private func logRequest(_ request: HTTPRequestData) {
         let headers = request.headers.map { "\($0.0): \(Redaction.header($0.0, $0.1))" }.joined(separator: "; ")
-        logger.debug("→ \(request.method) \(request.url) [\(headers)] \(Redaction.body(request.body ?? []))")
+        let version = request.path.split(separator: "/").first.map { "[\($0)] " } ?? ""
+        logger.debug("→ \(version)\(request.method) \(request.url) [\(headers)] \(Redaction.body(request.body ?? []))")
     }
 
     private func logResponse(_ response: HTTPResponseData, elapsed: Duration) {

@@ -5,8 +5,10 @@ public struct DDMConfiguration: Sendable {
     public var retry: RetryPolicy
     /// How calls are paced: adaptive by default (docs/client.md, "Pacing").
     public var pacing: Pacing
-    /// Where rates learned in one run are kept for the next; nil keeps nothing.
-    public var pacingMemory: PacingMemory?
+    /// Which generation of the API to call.
+    public var apiVersion: APIVersionChoice
+    /// Where rates and missing v3 calls learned in one run are kept for the next; nil keeps nothing.
+    public var endpointMemory: EndpointMemory?
     /// Where every write call is recorded; nil records nothing.
     public var audit: (any AuditSink)?
     /// The profile name the audit records carry.
@@ -18,11 +20,11 @@ public struct DDMConfiguration: Sendable {
     public var environment: [String: String]
 
     public init(endpoint: Endpoint, projectId: String, retry: RetryPolicy = RetryPolicy(),
-                pacing: Pacing = .adaptive(), pacingMemory: PacingMemory? = nil, audit: (any AuditSink)? = nil, profile: String? = nil,
+                pacing: Pacing = .adaptive(), apiVersion: APIVersionChoice = .auto, endpointMemory: EndpointMemory? = nil, audit: (any AuditSink)? = nil, profile: String? = nil,
                 connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(60),
                 verifyTLS: Bool = true, environment: [String: String] = [:]) {
         self.endpoint = endpoint; self.projectId = projectId; self.retry = retry
-        self.pacing = pacing; self.pacingMemory = pacingMemory; self.audit = audit; self.profile = profile
+        self.pacing = pacing; self.apiVersion = apiVersion; self.endpointMemory = endpointMemory; self.audit = audit; self.profile = profile
         self.connectTimeout = connectTimeout; self.readTimeout = readTimeout
         self.verifyTLS = verifyTLS; self.environment = environment
     }

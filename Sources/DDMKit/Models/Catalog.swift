@@ -129,3 +129,11 @@ public struct Empty: Decodable, Sendable, Equatable {
     public init() {}
     public init(from decoder: Decoder) throws {}
 }
+
+extension Job {
+    /// `process` as a number: v3 sends it as a percentage (`"45%"`); nil when absent or unreadable.
+    public var percent: Int? {
+        guard let p = process?.trimmingCharacters(in: .whitespaces), !p.isEmpty else { return nil }
+        return Int(p.hasSuffix("%") ? String(p.dropLast()) : p)
+    }
+}

@@ -58,16 +58,20 @@ public struct CreateInstanceRequest: Encodable, Sendable, Equatable {
     public var timeZone: String?
     public var adminUserName: String?
     public var adminUserPassword: String?
+    /// The engine's version and the flavor's code: v3 names both by these, not by id. Not sent in v1.
+    public var engineVersion: String?
+    public var flavorCode: String?
 
     public init(name: String, flavorId: String, nodeNum: Int, engineId: String, availableZones: [String],
                 vpcId: String, securityGroupId: String, subnetId: String, enterpriseProjectId: String? = nil,
                 paramGroupId: String? = nil, timeZone: String? = nil, adminUserName: String? = nil,
-                adminUserPassword: String? = nil) {
+                adminUserPassword: String? = nil, engineVersion: String? = nil, flavorCode: String? = nil) {
         self.name = name; self.flavorId = flavorId; self.nodeNum = nodeNum; self.engineId = engineId
         self.availableZones = availableZones; self.vpcId = vpcId; self.securityGroupId = securityGroupId
         self.subnetId = subnetId; self.enterpriseProjectId = enterpriseProjectId
         self.paramGroupId = paramGroupId; self.timeZone = timeZone
         self.adminUserName = adminUserName; self.adminUserPassword = adminUserPassword
+        self.engineVersion = engineVersion; self.flavorCode = flavorCode
     }
 
     enum CodingKeys: String, CodingKey {
@@ -96,4 +100,39 @@ public struct RestartResult: Decodable, Sendable, Equatable {
 public struct DeleteInstanceResult: Decodable, Sendable, Equatable {
     public var id: String?
     public var jobId: String?
+}
+
+extension Instance {
+    /// This detail with the fields it lacks taken from `listed` (the same instance as a list
+    /// shows it): v3's detail has no flavor, VPC or security group, v3's list has them.
+    public func completed(with listed: Instance) -> Instance {
+        guard listed.id == id else { return self }
+        var i = self
+        i.created = i.created ?? listed.created
+        i.availableZone = i.availableZone ?? listed.availableZone
+        i.vpcId = i.vpcId ?? listed.vpcId
+        i.subnetId = i.subnetId ?? listed.subnetId
+        i.securityGroupId = i.securityGroupId ?? listed.securityGroupId
+        i.accessIp = i.accessIp ?? listed.accessIp
+        i.accessPort = i.accessPort ?? listed.accessPort
+        i.coreCount = i.coreCount ?? listed.coreCount
+        i.ramCapacity = i.ramCapacity ?? listed.ramCapacity
+        i.flavorRef = i.flavorRef ?? listed.flavorRef
+        i.enterpriseProjectId = i.enterpriseProjectId ?? listed.enterpriseProjectId
+        i.engineVersion = i.engineVersion ?? listed.engineVersion
+        return i
+    }
+
+    /// Node addresses filled in from the node list (v3's detail names nodes without addresses).
+    public func withNodeAddresses(_ listed: [Node]) -> Instance {
+        var i = self
+        i.nodes = nodes?.map { n in
+            guard n.ip == nil, let l = listed.first(where: { $0.nodeId == n.nodeId }) else { return n }
+            var n = n
+            n.ip = l.ip
+            n.port = n.port ?? l.port
+            return n
+        }
+        return i
+    }
 }

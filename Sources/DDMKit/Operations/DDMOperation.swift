@@ -35,6 +35,15 @@ public enum Repeatability: Sendable {
     case once
 }
 
+extension Repeatability {
+    /// The same rule for a call whose answer has another type: a found object is handed back as
+    /// `answer` makes it, so the caller receives its own answer type.
+    func answering(_ answer: @escaping @Sendable (any Sendable) -> (any Sendable)?) -> Repeatability {
+        guard case .create(let check) = self else { return self }
+        return .create { client in try await check(client).flatMap(answer) }
+    }
+}
+
 /// JSON bodies: sorted keys so that a body is one exact byte string (tests and signing).
 enum JSONBody {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {

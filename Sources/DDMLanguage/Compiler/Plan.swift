@@ -196,10 +196,12 @@ public enum Action: Sendable {
     public var calls: [Call] {
         let resolve = Call(.listInstances, "resolve the instance name, once per session")
         let poll = Call(.showInstance, "poll until RUNNING")
+        let progress = Call(.showJob, "the job's progress, while polling")
         switch self {
         case .use: return [resolve]
         case .showInstances: return [Call(.listInstances, "list instances, every page")]
-        case .showInstance: return [resolve, Call(.showInstance, "show instance")]
+        case .showInstance:
+            return [resolve, Call(.showInstance, "show instance"), Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
         case .showEngines: return [Call(.listEngines, "list engines")]
         case .showFlavors: return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, per engine")]
         case .showSchemas: return [Call(.listSchemas, "list schemas, every page")]
@@ -210,8 +212,8 @@ public enum Action: Sendable {
         case .showNodes: return [Call(.listNodes, "list nodes")]
         case .createInstance(_, let wait):
             return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
-                + (wait ? [poll] : [])
-        case .restartInstance(_, _, let wait): return [resolve, Call(.restartInstance, "restart instance")] + (wait ? [poll] : [])
+                + (wait ? [poll, progress] : [])
+        case .restartInstance(_, _, let wait): return [resolve, Call(.restartInstance, "restart instance")] + (wait ? [poll, progress] : [])
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
         case .renameInstance: return [resolve, Call(.modifyInstanceName, "modify instance name")]
         case .setSecurityGroup: return [resolve, Call(.modifySecurityGroup, "modify security group")]

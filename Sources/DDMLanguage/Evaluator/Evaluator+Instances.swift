@@ -55,10 +55,10 @@ extension Evaluator {
             let r = try await client.createInstance(CreateInstanceRequest(
                 name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
                 vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
-                adminUserName: spec.adminUser))
+                adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
             instanceCache = nil
             await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
-            if wait, let id = r.id { try await waitRunning(id, name: spec.name) }
+            if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId) }
             return "created instance \(spec.name)"
         }
     }
@@ -68,7 +68,7 @@ extension Evaluator {
         return try await write("restart \(i.name)") {
             let r = try await client.restartInstance(i.id, type: hard ? .hard : .soft)
             await sink.message("restarting \(i.name) (job \(r.jobId ?? "-"))")
-            if wait { try await waitRunning(i.id, name: i.name) }
+            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId) }
             return "restarted instance \(i.name)"
         }
     }
@@ -117,11 +117,15 @@ extension Evaluator {
         }
     }
 
-    func waitRunning(_ id: String, name: String) async throws {
+    /// Polls the instance until RUNNING; with the operation's job, its progress is shown too.
+    func waitRunning(_ id: String, name: String, job: String? = nil) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + options.waitTimeout
         while true {
             let i = try await client.showInstance(id)
+            // Progress is a nicety: a job that cannot be read does not stop the wait.
+            var percent: Int?
+            if let job, i.status != "RUNNING" { percent = (try? await client.showJob(job))?.percent }
             switch i.status {
             case "RUNNING":
                 await sink.progress(nil)
@@ -131,7 +135,7 @@ extension Evaluator {
                 await sink.progress(nil)
                 throw EvaluationError("instance \(name) ended in \(i.status)\(i.errorMsg.map { ": " + $0 } ?? "")", kind: .failed)
             default:
-                await sink.progress("waiting for \(name): \(i.status)")
+                await sink.progress("waiting for \(name): \(i.status)" + (percent.map { " " + ProgressBar.render($0) } ?? ""))
             }
             guard clock.now < deadline else {
                 await sink.progress(nil)
@@ -149,7 +153,7 @@ extension Evaluator {
             switch j.status {
             case "Completed": await sink.progress(nil); await sink.message("job \(id) completed"); return
             case "Failed": await sink.progress(nil); throw EvaluationError("job \(id) (\(j.name ?? "")) failed", kind: .failed)
-            default: await sink.progress("job \(j.name ?? id): \(j.process ?? j.status)")
+            default: await sink.progress("job \(j.name ?? id): " + (j.percent.map { ProgressBar.render($0) } ?? j.process ?? j.status))
             }
             guard clock.now < deadline else {
                 await sink.progress(nil)
@@ -159,3 +163,13 @@ extension Evaluator {
         }
     }
 }
+
+/// A progress bar for a job's `process` percentage.
+enum ProgressBar {
+    static func render(_ percent: Int, width: Int = 20) -> String {
+        let p = min(100, max(0, percent))
+        let filled = p * width / 100
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(p)%"
+    }
+}
+

@@ -7,7 +7,12 @@ extension Evaluator {
         case .showInstances:
             await sink.table(ShowTables.instances(try await instances(refresh: true)))
         case .showInstance(let ref):
-            for t in ShowTables.instance(try await client.showInstance(try await resolve(ref).id)) { await sink.table(t) }
+            let listed = try await resolve(ref)
+            var detail = try await client.showInstance(listed.id).completed(with: listed)
+            if detail.nodes?.contains(where: { $0.ip == nil }) == true {
+                detail = detail.withNodeAddresses(try await client.listNodes(instance: listed.id, limit: 128).nodes)
+            }
+            for t in ShowTables.instance(detail) { await sink.table(t) }
         case .showEngines:
             await sink.table(ShowTables.engines(try await client.listEngines(limit: 128).engineGroups))
         case .showFlavors:

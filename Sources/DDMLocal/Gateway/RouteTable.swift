@@ -20,6 +20,11 @@ struct RouteTable: Sendable {
         routes.append(Route(method: method, segments: Self.split(pattern), handler: handler, isPublic: isPublic))
     }
 
+    /// Keeps only the routes `keep` accepts (method and pattern as registered).
+    mutating func filter(_ keep: (String, String) -> Bool) {
+        routes.removeAll { !keep($0.method, "/" + $0.segments.joined(separator: "/")) }
+    }
+
     func match(method: String, path: String) -> Match {
         let parts = Self.split(path).map(PercentDecoding.decode)
         var pathMatched = false

@@ -26,7 +26,7 @@ public final class Session: Sendable {
         if let rate = o.rateLimit, rate < 0 || !rate.isFinite {
             throw ShellFailure(message: "--rate-limit takes calls per minute, 0 or more", exitCode: 2)
         }
-        let memory = PacingMemory(path: DataPaths.pacingFile)
+        let memory = EndpointMemory(path: DataPaths.pacingFile)
         let audit = o.auditSink(environmentDefault: DataPaths.auditLog)
 
         // A profile chosen by --profile or DDMSH_PROFILE; otherwise the [default] profile, if the
@@ -42,10 +42,12 @@ public final class Session: Sendable {
             config.createDelay = o.localCreateDelay?.seconds ?? 2
             // Hidden test knob: a slow service, for interrupting batches.
             if let latency = o.localLatency { config.faults.latency = latency.seconds }
+            config.api = o.localAPI?.served ?? .both
             let service = try await LocalService.start(config)
             let client = try DDMClient(
                 configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
-                                                pacing: o.pacing, pacingMemory: memory, audit: audit, profile: "local"),
+                                                pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                                endpointMemory: memory, audit: audit, profile: "local"),
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
@@ -72,7 +74,8 @@ public final class Session: Sendable {
                                      insecure: insecure)
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
-                                            pacingMemory: memory, audit: audit, profile: profileName, verifyTLS: !insecure,
+                                            apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                            endpointMemory: memory, audit: audit, profile: profileName, verifyTLS: !insecure,
                                             environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",

@@ -1,0 +1,74 @@
+import DDMSigning
+import Foundation
+
+/// What one run learned about an endpoint, kept for the next in a small JSON file (the shell keeps
+/// it in the user's cache directory): the rate the gateway lets through, per endpoint, project and
+/// credential, and the operations the endpoint serves only through their older call. Keys are
+/// SHA-256 digests, so the file names no endpoint, project or key, and it never holds a secret.
+public struct EndpointMemory: Sendable {
+    public let path: String
+    /// Older facts are ignored: a limit may have changed since, a region may have gained v3.
+    public var maximumAge: TimeInterval = 7 * 24 * 3600
+
+    public struct Entry: Codable, Equatable, Sendable {
+        public var callsPerMinute: Double?
+        public var measuredAt: Double?
+        /// `DDMOperationID` raw value → when the gateway said its v3 call does not exist.
+        public var olderAPI: [String: Double]?
+    }
+
+    public init(path: String) { self.path = path }
+
+    /// The key of a learned rate.
+    public static func key(endpoint: String, projectId: String, identity: String) -> String {
+        Digest.sha256Hex(Array("\(endpoint)\n\(projectId)\n\(identity)".utf8))
+    }
+
+    /// The key of what an endpoint serves: the same for every project and credential.
+    public static func apiKey(endpoint: String) -> String {
+        Digest.sha256Hex(Array("api\n\(endpoint)".utf8))
+    }
+
+    /// The learned rate in calls per minute, if fresh.
+    public func rate(for key: String, now: Date = Date()) -> Double? {
+        guard let entry = load()[key], let rate = entry.callsPerMinute, rate > 0, let at = entry.measuredAt,
+              now.timeIntervalSince1970 - at < maximumAge else { return nil }
+        return rate
+    }
+
+    /// Records a measured rate. Best effort: a cache that cannot be written costs only a re-probe.
+    public func remember(_ callsPerMinute: Double, for key: String, now: Date = Date()) {
+        update(key) { $0.callsPerMinute = callsPerMinute; $0.measuredAt = now.timeIntervalSince1970 }
+    }
+
+    /// Operations learned (and still fresh) to need the older call at this endpoint.
+    public func olderOnly(for key: String, now: Date = Date()) -> Set<DDMOperationID> {
+        let fresh = (load()[key]?.olderAPI ?? [:]).filter { now.timeIntervalSince1970 - $0.value < maximumAge }
+        return Set(fresh.keys.compactMap(DDMOperationID.init(rawValue:)))
+    }
+
+    public func rememberOlderOnly(_ id: DDMOperationID, for key: String, now: Date = Date()) {
+        update(key) { $0.olderAPI = ($0.olderAPI ?? [:]).merging([id.rawValue: now.timeIntervalSince1970]) { $1 } }
+    }
+
+    private func update(_ key: String, _ change: (inout Entry) -> Void) {
+        var all = load()
+        var entry = all[key] ?? Entry()
+        change(&entry)
+        all[key] = entry
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        guard let data = try? JSONEncoder().encode(all) else { return }
+        // Written aside and renamed, so concurrent runs never read half a file.
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    public func load() -> [String: Entry] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let all = try? JSONDecoder().decode([String: Entry].self, from: data) else { return [:] }
+        return all
+    }
+}
