@@ -1,4 +1,4 @@
-import DDMKit
+@testable import DDMKit
 import Foundation
 import Testing
 @testable import DDMLanguage
@@ -54,7 +54,14 @@ import Testing
         for id in DDMOperationID.allCases {
             let r = id.route()
             #expect(["GET", "POST", "PUT", "DELETE"].contains(r.method) && r.path.hasPrefix("/v") && !r.name.isEmpty, "\(id)")
+            let v3 = id.route(v3: true)
+            // Without a v3 form the older route stands (show job's is v3 already).
+            #expect(id.hasV3 ? v3.path.hasPrefix("/v3/") : v3 == r, "\(id)")
+            #expect(v3.name == r.name)
         }
+        #expect(DDMOperationID.deleteSchema.route(object: "orders", deleteData: true, v3: true).target
+                == "/v3/{project_id}/instances/{instance_id}/databases/orders?delete_dn_data=true")
+        #expect(filled(DDMOperationID.listAccounts.route(instance: "inst1", v3: true)) == api.listAccountsV3(instance: "inst1").path)
     }
 
     @Test func helpCompletionAndRecoveryComeFromTheCatalogue() {

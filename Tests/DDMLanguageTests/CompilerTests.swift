@@ -22,9 +22,13 @@ import Testing
         #expect(o.plan.description == """
             batch of 1 grant/revoke statement over 2 accounts:
               grant INSERT, SELECT on orders, billing to ddmtest, app
-              GET    /v1/{project_id}/instances/{instance_id}/users  (list accounts, every page, once)
-              PUT    /v1/{project_id}/instances/{instance_id}/users/{name}  (modify account, once per account that changes (at most 2))
+              GET    /v3/{project_id}/instances/{instance_id}/users  (list accounts, every page, once)
+              PUT    /v3/{project_id}/instances/{instance_id}/users/{name}  (modify account, once per account that changes (at most 2))
             """)
+        // With v1 chosen, or once the endpoint is known to lack v3 list accounts:
+        #expect(o.plan.description(routes: RouteVersions(choice: .v1)).contains("GET    /v1/{project_id}/instances/{instance_id}/users"))
+        let learned = o.plan.description(routes: RouteVersions(olderOnly: [.listAccounts]))
+        #expect(learned.contains("GET    /v1/{project_id}/instances/{instance_id}/users") && learned.contains("PUT    /v3/"))
     }
 
     @Test func consecutiveGrantsAndLoopsFormOneBatch() {

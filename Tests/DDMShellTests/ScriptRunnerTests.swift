@@ -156,4 +156,37 @@ import Testing
         }
         #expect(r.stderr.range(of: "Signature=[0-9a-f]{8}", options: .regularExpression) == nil)
     }
+
+    /// `--debug` names each call's API version and the one fallback per operation kind.
+    @Test func debugSaysWhichVersionEachCallUsed() throws {
+        let script = "show users; show users; show users; show engines; show engines;"
+        let both = try Binary.run(Self.local + ["--debug", "-c", script])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(both.stderr.contains("[v3] GET"))
+        #expect(!both.stderr.contains("[v1] GET") && !both.stderr.contains("[v2] GET"))
+
+        let older = try Binary.run(Self.local + ["--local-api", "v1", "--debug", "-c", script])
+        #expect(older.status == 0, "\(older.stderr)")
+        let fallbacks = older.stderr.components(separatedBy: "\n").filter { $0.contains("this endpoint has no v3") }
+        // Once each for list instances (resolving the instance), list accounts and list engines.
+        #expect(fallbacks.count == 3, "\(fallbacks)")
+        #expect(older.stderr.components(separatedBy: "[v3] GET").count - 1 == 3)
+        #expect(older.stderr.contains("[v1] GET") && older.stderr.contains("[v2] GET"))
+
+        let pinned = try Binary.run(Self.local + ["--local-api", "v1", "--api-version", "v3", "-c", "show engines;"])
+        #expect(pinned.status == 1)
+        #expect(pinned.stderr.contains("APIGW.0101"))
+    }
+
+    @Test func apiVersionChoicesAreChecked() throws {
+        let flag = try Binary.run(Self.local + ["--api-version", "v9", "-c", "show engines;"])
+        #expect(flag.status == 2)
+        #expect(flag.stderr.contains("auto") && flag.stderr.contains("v3") && flag.stderr.contains("v1"))
+        let env = try Binary.run(Self.local + ["-c", "show engines;"], environment: ["DDMSH_API_VERSION": "v9"])
+        #expect(env.status == 2)
+        #expect(env.stderr.contains("DDMSH_API_VERSION is 'v9'; expected one of auto, v3, v1"))
+        let v1 = try Binary.run(Self.local + ["--debug", "-c", "show engines;"], environment: ["DDMSH_API_VERSION": "v1"])
+        #expect(v1.status == 0)
+        #expect(v1.stderr.contains("[v2] GET") && !v1.stderr.contains("[v3] GET"))
+    }
 }

@@ -84,6 +84,39 @@ import Testing
         #expect(hint.contains("no credentials were configured"))
     }
 
+    /// `serve --api v1` answers v3 with the gateway's 404; a client in `auto` learns it in its
+    /// first run, and its second run at the same endpoint sends no refused call.
+    @Test func aV1OnlyServiceIsLearnedOnceAndRemembered() throws {
+        let server = try Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": Self.token], extra: ["--api", "v1"])
+        defer { server.stop() }
+        let home = try Binary.temporaryHome()
+        func run() throws -> Binary.Result {
+            try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo", "--rate-limit", "0", "--debug",
+                            "-c", "show users; show engines; show instances"], environment: ["DDMSH_TOKEN": Self.token], home: home)
+        }
+        let first = try run()
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("APIGW.0101"))
+        #expect(first.stdout.contains("ddm-demo"))
+        let second = try run()
+        #expect(second.status == 0)
+        #expect(!second.stderr.contains("[v3] GET"))
+        #expect(second.stderr.contains("learned in an earlier run"))
+        let cache = try String(contentsOfFile: home + "/.cache/ddmsh/pacing.json", encoding: .utf8)
+        #expect(cache.contains("olderAPI") && !cache.contains("127.0.0.1"))
+    }
+
+    @Test func aV3OnlyServiceRefusesTheRetiredCalls() throws {
+        let server = try Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": Self.token], extra: ["--api", "v3"])
+        defer { server.stop() }
+        let pinned = try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--api-version", "v1", "-c", "show engines"],
+                                    environment: ["DDMSH_TOKEN": Self.token])
+        #expect(pinned.status == 1)
+        #expect(pinned.stderr.contains("APIGW.0101") && pinned.stderr.contains("HTTP 404"))
+        let auto = try client(server, "show engines; show schemas; show users")
+        #expect(auto.status == 0, "\(auto.stderr)")
+    }
+
     @Test func aThrottlingServiceIsPacedAndItsRateIsRemembered() throws {
         let server = try Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": Self.token], extra: ["--rate-limit", "20"])
         defer { server.stop() }

@@ -21,18 +21,18 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         public var target: String { query.isEmpty ? path : path + "?" + query }
     }
 
+    /// Whether the SDK has a v3 call for it (docs/client.md, "API versions").
+    public var hasV3: Bool { v3Route() != nil }
+
     /// - Parameters:
     ///   - instance: the instance id, or its placeholder.
     ///   - object: the schema, account, job or node the call is about, when known.
     ///   - deleteData: for the deletes that take `delete_rds_data`.
-    public func route(instance: String = "{instance_id}", object: String? = nil, deleteData: Bool = false) -> Route {
+    ///   - v3: the v3 call's route where there is one.
+    public func route(instance: String = "{instance_id}", object: String? = nil, deleteData: Bool = false, v3: Bool = false) -> Route {
+        if v3, let r = v3Route(instance: instance, object: object, deleteData: deleteData) { return r }
         let api = DDMAPI(projectId: "{project_id}")
-        func make<R>(_ op: DDMOperation<R>) -> Route {
-            // Placeholders went through the path encoder like any name; put their braces back.
-            let path = op.path.replacingOccurrences(of: "%7B", with: "{").replacingOccurrences(of: "%7D", with: "}")
-            return Route(name: op.name, method: op.method, path: path,
-                         query: op.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
-        }
+        func make<R>(_ op: DDMOperation<R>) -> Route { Self.make(op) }
         switch self {
         case .createInstance:
             return make(api.createInstance(CreateInstanceRequest(name: "", flavorId: "", nodeNum: 0, engineId: "", availableZones: [],
@@ -61,6 +61,44 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .listNodes: return make(api.listNodes(instance: instance))
         case .showNode: return make(api.showNode(instance: instance, node: object ?? "{node_id}"))
         case .showJob: return make(api.showJobEnvelope(object ?? "{job_id}"))
+        }
+    }
+
+    private static func make<R>(_ op: DDMOperation<R>) -> Route {
+        // Placeholders went through the path encoder like any name; put their braces back.
+        let path = op.path.replacingOccurrences(of: "%7B", with: "{").replacingOccurrences(of: "%7D", with: "}")
+        return Route(name: op.name, method: op.method, path: path, query: op.query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+    }
+
+    /// The v3 call's route, nil for an operation with none.
+    private func v3Route(instance: String = "{instance_id}", object: String? = nil, deleteData: Bool = false) -> Route? {
+        let api = DDMAPI(projectId: "{project_id}")
+        func make<R>(_ op: DDMOperation<R>) -> Route { Self.make(op) }
+        let name = object ?? "{name}"
+        switch self {
+        case .createInstance:
+            return api.createInstanceV3(CreateInstanceRequest(name: "", flavorId: "", nodeNum: 0, engineId: "", availableZones: [], vpcId: "",
+                                                              securityGroupId: "", subnetId: "", engineVersion: "", flavorCode: "")).map(make)
+        case .listInstances: return make(api.listInstancesV3())
+        case .showInstance: return make(api.showInstanceV3(instance))
+        case .restartInstance: return api.restartInstanceV3(instance, type: .soft).map(make)
+        case .deleteInstance: return make(api.deleteInstanceV3(instance, deleteData: deleteData))
+        case .createSchemas:
+            return api.createSchemaV3(instance: instance, CreateSchemaRequest(name: "", shardMode: .cluster, shardNumber: 0, usedRds: [])).map(make)
+        case .showSchema: return make(api.showSchemaV3(instance: instance, name: name))
+        case .deleteSchema: return make(api.deleteSchemaV3(instance: instance, name: name, deleteData: deleteData))
+        case .createAccounts: return api.createAccountV3(instance: instance, CreateAccountRequest(name: "", password: "", baseAuthority: [])).map(make)
+        case .listAccounts: return make(api.listAccountsV3(instance: instance))
+        case .modifyAccount:
+            guard let op = try? api.modifyAccountV3(instance: instance, name: name, ModifyAccountRequest(description: "")) else { return nil }
+            return make(op)
+        case .deleteAccount: return make(api.deleteAccountV3(instance: instance, name: name))
+        case .resetPassword: return make(api.resetPasswordV3(instance: instance, account: name, password: ""))
+        case .listEngines: return make(api.listEnginesV3())
+        case .listFlavors: return make(api.listFlavorsV3(engineId: "{engine_id}"))
+        case .listAvailableRDS: return make(api.listAvailableRDSV3(instance: instance))
+        case .showNode: return make(api.showNodeV3(instance: instance, node: object ?? "{node_id}"))
+        case .modifyInstanceName, .modifySecurityGroup, .reloadTableData, .listSchemas, .listNodes, .showJob: return nil
         }
     }
 }

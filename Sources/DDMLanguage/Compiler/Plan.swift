@@ -6,9 +6,20 @@ public struct Plan: Sendable {
     public var steps: [PlanStep]
     public init(steps: [PlanStep] = []) { self.steps = steps }
 
-    public var description: String {
-        steps.map(\.description).joined(separator: "\n")
+    public var description: String { description(routes: .init()) }
+
+    /// The steps with each call's route as the client will send it.
+    public func description(routes: RouteVersions) -> String {
+        steps.map { $0.action.description(routes: routes) }.joined(separator: "\n")
     }
+}
+
+/// Which version of each call `explain` shows: the client's choice and what it has learned.
+public struct RouteVersions: Sendable {
+    public var choice: APIVersionChoice
+    public var olderOnly: Set<DDMOperationID>
+    public init(choice: APIVersionChoice = .auto, olderOnly: Set<DDMOperationID> = []) { self.choice = choice; self.olderOnly = olderOnly }
+    func v3(_ id: DDMOperationID) -> Bool { choice != .v1 && !olderOnly.contains(id) }
 }
 
 public struct PlanStep: Sendable {
@@ -137,9 +148,9 @@ public enum Action: Sendable {
             self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData
         }
 
-        /// `  GET    /v1/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
-        public var text: String {
-            let r = operation.route(object: object, deleteData: deleteData)
+        /// `  GET    /v3/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
+        public func text(routes: RouteVersions = .init()) -> String {
+            let r = operation.route(object: object, deleteData: deleteData, v3: routes.v3(operation))
             return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
         }
     }
@@ -245,8 +256,10 @@ public enum Action: Sendable {
     }
 
     /// Plan text: what the step means, then the API calls it makes.
-    public var description: String {
-        let lines = calls.map(\.text)
+    public var description: String { description(routes: .init()) }
+
+    public func description(routes: RouteVersions) -> String {
+        let lines = calls.map { $0.text(routes: routes) }
         return ([headline] + lines).joined(separator: "\n")
     }
 
@@ -285,7 +298,7 @@ public enum Action: Sendable {
             let users = Set(changes.flatMap(\.users))
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
                 + changes.map { "  " + $0.description }.joined(separator: "\n")
-        case .explain(let steps): return "explain:\n" + steps.map(\.description).joined(separator: "\n")
+        case .explain(let steps): return "explain:\n" + steps.map { $0.action.description(routes: .init()) }.joined(separator: "\n")
         case .declareUsersComplete(let declared, let drop):
             return "declare users complete (\(declared.count) declared)\(drop ? " drop undeclared" : "")"
         case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"

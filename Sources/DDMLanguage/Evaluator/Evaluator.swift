@@ -139,7 +139,8 @@ public actor Evaluator {
         case .batch(let changes):
             return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
         case .explain(let steps):
-            await sink.message(Plan(steps: steps).description)
+            let routes = RouteVersions(choice: client.configuration.apiVersion, olderOnly: await client.olderOnlyOperations())
+            await sink.message(Plan(steps: steps).description(routes: routes))
             for inner in steps {
                 if case .batch(let changes) = inner.action {
                     _ = try await BatchRunner(evaluator: self, sink: sink).run(changes, step: inner, write: false)

@@ -35,7 +35,8 @@ struct Gateway: Sendable {
         var outcome = await process(r, now: now, requestId: requestId)
         var status: Int?
         if case .reply(let reply) = outcome { status = reply.status }
-        traffic.record(method: r.method, status: status)
+        let served = if case .found = routes.match(method: r.method, path: r.rawPath) { true } else { false }
+        traffic.record(method: r.method, status: status, path: r.rawPath, served: served)
         if case .reply(var reply) = outcome {
             reply.headers.append(("X-Request-Id", requestId))
             reply.headers.append(("Content-Type", "application/json"))
