@@ -2,6 +2,7 @@ import DDMKit
 import DDMLocal
 import Foundation
 import LocalTestSupport
+import Synchronization
 import Testing
 @testable import DDMLanguage
 
@@ -19,7 +20,20 @@ final class Collector: OutputSink, @unchecked Sendable {
         lock.withLock { _lines += table.rows.map { $0.joined(separator: " | ") } }
     }
     func message(_ text: String) async { lock.withLock { _lines.append(text) } }
-    func progress(_ text: String?) async {}
+    private var _progress: [String] = []
+    var progressLines: [String] { lock.withLock { _progress } }
+    func progress(_ text: String?) async { if let text { lock.withLock { _progress.append(text) } } }
+}
+
+/// The service's clock for a test: each reading moves it on by `step`, and `advance` jumps.
+final class SteppingClock: Sendable {
+    private let state: Mutex<Double>
+    let step: Double
+    init(step: Double) { state = Mutex(Date().timeIntervalSince1970); self.step = step }
+    func advance(_ seconds: Double) { state.withLock { $0 += seconds } }
+    @Sendable func next() -> Date {
+        state.withLock { t in defer { t += step }; return Date(timeIntervalSince1970: t) }
+    }
 }
 
 /// The evaluator against a real local service over loopback HTTP.
@@ -137,6 +151,28 @@ final class Collector: OutputSink, @unchecked Sendable {
             #expect(f.sink.text.contains("dry run: 2 accounts would change, 0 unchanged; no writes"))
             let names = try await f.harness.client.allAccounts(instance: f.instance).map(\.name).sorted()
             #expect(names == ["u1", "u2"])
+        }
+    }
+
+    /// `… wait` shows the v3 job's `process` as a bar while it polls. The service's clock moves a
+    /// quarter second per request, so the restart's two seconds pass in a known number of polls.
+    @Test func waitShowsTheJobsProgress() async throws {
+        let clock = SteppingClock(step: 0.25)
+        try await withFixture(schemas: [], configure: { $0.createDelay = 4; $0.clock = clock.next }) { f in
+            clock.advance(10)   // past the create
+            var options = Evaluator.Options()
+            options.pollInterval = .milliseconds(1)
+            let evaluator = Evaluator(client: f.harness.client, sink: f.sink, secrets: DefaultSecretResolver(environment: [:]) { _ in "" },
+                                      options: options, instance: f.instance)
+            var o = Compiler.Options()
+            o.instanceSelected = true
+            let report = await evaluator.run(Compiler.compile(SourceFile(name: "t.ddm", text: "restart instance ddm-test wait;"), options: o).plan)
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+            let bars = f.sink.progressLines.filter { $0.hasPrefix("waiting for ddm-test: RESTARTING [") }
+            #expect(bars.count >= 2, "\(f.sink.progressLines)")
+            let percents = bars.compactMap { Int($0.split(separator: " ").last?.dropLast() ?? "") }
+            #expect(percents == percents.sorted() && percents.count == bars.count && (percents.last ?? 0) > (percents.first ?? 0), "\(bars)")
+            #expect(f.sink.text.contains("instance ddm-test is RUNNING"))
         }
     }
 
@@ -320,6 +356,12 @@ final class Collector: OutputSink, @unchecked Sendable {
 }
 
 @Suite struct BatchProgressTests {
+    @Test func progressBarRendersAPercentage() {
+        #expect(ProgressBar.render(45) == "[#########...........] 45%")
+        #expect(ProgressBar.render(0) == "[....................] 0%")
+        #expect(ProgressBar.render(140) == "[####################] 100%")
+    }
+
     @Test func progressLineExtrapolatesTheRateSoFar() {
         #expect(BatchRunner.progressLine(done: 10, total: 100, elapsed: .seconds(5)) == "batch: 10/100 accounts written, about 45 s left")
         #expect(BatchRunner.progressLine(done: 99, total: 100, elapsed: .seconds(1)) == "batch: 99/100 accounts written, under a second left")
