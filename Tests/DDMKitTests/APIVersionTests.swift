@@ -66,6 +66,10 @@ import Testing
             #expect(r.jobId == "j1" && r.instanceId == "i1")
             #expect(try JSONDecoder.ddm.decode(JobAnswerV3.self, from: Data(body.utf8)).jobId == "j1")
         }
+        struct ParamAnswer: Decodable { var needRestart: Bool; var jobId: String }
+        for body in [#"{"needRestart":true,"jobId":"j"}"#, #"{"need_restart":true,"job_id":"j"}"#] {
+            #expect(try JSONDecoder.ddm.decode(ParamAnswer.self, from: Data(body.utf8)).needRestart)
+        }
         // `delete_ddm_instance` answers an untyped object: anything decodes.
         #expect(try JSONDecoder.ddm.decode(JobAnswerV3.self, from: Data(#""done""#.utf8)).jobId == nil)
         #expect(Job(id: "j", status: "Running", process: "45%").percent == 45)
