@@ -188,5 +188,16 @@ import Testing
         let v1 = try Binary.run(Self.local + ["--debug", "-c", "show engines;"], environment: ["DDMSH_API_VERSION": "v1"])
         #expect(v1.status == 0)
         #expect(v1.stderr.contains("[v2] GET") && !v1.stderr.contains("[v3] GET"))
+
+        // The profile's api_version, below the flag and the environment.
+        let home = try Binary.temporaryHome()
+        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
+        try "[profile old]\nlocal = true\nstate = :memory:\napi_version = v1\n"
+            .write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+        let profiled = try Binary.run(["--profile", "old", "--debug", "-c", "show engines;"], home: home)
+        #expect(profiled.status == 0, "\(profiled.stderr)")
+        #expect(profiled.stderr.contains("[v2] GET") && !profiled.stderr.contains("[v3] GET"))
+        let overridden = try Binary.run(["--profile", "old", "--api-version", "v3", "--debug", "-c", "show engines;"], home: home)
+        #expect(overridden.stderr.contains("[v3] GET") && !overridden.stderr.contains("[v2] GET"))
     }
 }
