@@ -33,6 +33,8 @@ import Testing
         #expect(line(api.restartInstanceV3(inst, type: .soft)) == "POST \(p)/instances/\(inst)/restart")
         #expect(api.restartInstanceV3(inst, type: .hard) == nil)
         #expect(line(api.deleteInstanceV3(inst, deleteData: true)) == "DELETE \(p)/instances/\(inst)?delete_dn_data=true")
+        #expect(line(api.modifySecurityGroupV3(inst, securityGroupId: "sg")) == #"PUT \#(p)/instances/\#(inst)/security-group {"security_group_id":"sg"}"#)
+        #expect(line(api.reloadTableDataV3(inst)) == "POST \(p)/instances/\(inst)/reload-config")
 
         let schema = CreateSchemaRequest(name: "orders", shardMode: .cluster, shardNumber: 8, shardUnit: 8,
                                          usedRds: [RDSCredential(id: "r1in01", adminUser: "root", adminPassword: "PassWord_234")])
@@ -94,6 +96,9 @@ import Testing
         try await c.deleteSchema(instance: id, name: "orders")
         let node = try #require(try await c.showInstance(id).nodes?.first)
         #expect(try await c.showNode(instance: id, node: node.nodeId).nodeId == node.nodeId)
+        try await c.modifySecurityGroup(id, securityGroupId: "sg-2")
+        #expect(try await c.allInstances().first?.securityGroupId == "sg-2")
+        try await c.reloadTableData(id)
         _ = try await c.restartInstance(id)
         _ = try await c.deleteInstance(id)
         let t = h.service.traffic

@@ -34,9 +34,15 @@ extension DDMClient {
     }
     @discardableResult
     public func modifySecurityGroup(_ id: String, securityGroupId: String) async throws -> SecurityGroupResult {
-        try await send(api.modifySecurityGroup(id, securityGroupId: securityGroupId))
+        try await versioned(.modifySecurityGroup, v3: {
+            _ = try await self.send(self.api.modifySecurityGroupV3(id, securityGroupId: securityGroupId))
+            return SecurityGroupResult(securityGroupId: securityGroupId)
+        }, older: { try await send(api.modifySecurityGroup(id, securityGroupId: securityGroupId)) })
     }
-    public func reloadTableData(_ id: String) async throws { _ = try await send(api.reloadTableData(id)) }
+    public func reloadTableData(_ id: String) async throws {
+        try await versioned(.reloadTableData, v3: { _ = try await self.send(self.api.reloadTableDataV3(id)) },
+                            older: { _ = try await send(api.reloadTableData(id)) })
+    }
 
     // MARK: schemas
     /// v3 creates one schema per call: several schemas are several calls there.

@@ -60,6 +60,17 @@ extension DDMAPI {
         return DDMOperation(name: "restart instance", method: "POST", path: v3("instances", id, "restart"), repeatability: .once)
     }
 
+    private struct SecurityGroupV3Body: Encodable { var security_group_id: String }
+
+    func modifySecurityGroupV3(_ id: String, securityGroupId: String) -> DDMOperation<Empty> {
+        DDMOperation(name: "modify security group", method: "PUT", path: v3("instances", id, "security-group"),
+                     body: JSONBody.encode(SecurityGroupV3Body(security_group_id: securityGroupId)), repeatability: .safe)
+    }
+
+    func reloadTableDataV3(_ id: String) -> DDMOperation<Empty> {
+        DDMOperation(name: "reload table data", method: "POST", path: v3("instances", id, "reload-config"), repeatability: .safe)
+    }
+
     func deleteInstanceV3(_ id: String, deleteData: Bool) -> DDMOperation<JobAnswerV3> {
         DDMOperation(name: "delete instance", method: "DELETE", path: v3("instances", id),
                      query: [("delete_dn_data", deleteData ? "true" : "false")], repeatability: .safe)

@@ -98,7 +98,9 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .listFlavors: return make(api.listFlavorsV3(engineId: "{engine_id}"))
         case .listAvailableRDS: return make(api.listAvailableRDSV3(instance: instance))
         case .showNode: return make(api.showNodeV3(instance: instance, node: object ?? "{node_id}"))
-        case .modifyInstanceName, .modifySecurityGroup, .reloadTableData, .listSchemas, .listNodes, .showJob: return nil
+        case .modifySecurityGroup: return make(api.modifySecurityGroupV3(instance, securityGroupId: ""))
+        case .reloadTableData: return make(api.reloadTableDataV3(instance))
+        case .modifyInstanceName, .listSchemas, .listNodes, .showJob: return nil
         }
     }
 }

@@ -15,6 +15,8 @@ enum V3Controller {
             ["job_id": $0["jobId"] as Any]
         }))
         t.add("DELETE", "\(p)/instances/{instance_id}", adapt(InstancesController.delete, query: deleteData, reply: { $0 }))
+        t.add("PUT", "\(p)/instances/{instance_id}/security-group", adapt(InstancesController.securityGroup, body: { $0 }, reply: empty))
+        t.add("POST", "\(p)/instances/{instance_id}/reload-config", adapt(InstancesController.reload, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/databases", adapt(SchemasController.create, body: createSchema, reply: {
             ["name": (($0["databases"] as? [[String: Any]])?.first?["name"]) as Any, "job_id": $0["job_id"] as Any]
         }))
@@ -36,12 +38,14 @@ enum V3Controller {
     }
 
     /// The v1/v2 calls that have a v3 twin above: what a region that has moved to v3 no longer
-    /// serves (`serve --api v3`). The rest (schema and node lists, rename, security group,
-    /// reload) have no v3 call in the SDK and stay.
+    /// serves (`serve --api v3`). The rest (schema and node lists, rename) have no v3 call in
+    /// the SDK and stay.
     static let twins: [(method: String, older: String)] = [
         ("POST", "/v1/{project_id}/instances"), ("GET", "/v1/{project_id}/instances"),
         ("GET", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/action"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/databases"),
+        ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group"),
+        ("POST", "/v1/{project_id}/instances/{instance_id}/reload-config"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/users"), ("POST", "/v1/{project_id}/instances/{instance_id}/users"),
