@@ -32,5 +32,42 @@ enum Catalog {
     static let demoRDSPassword = ["Rds", "Admin", "1!"].joined(separator: "_")
 
     static let maxNodes = 32
+    /// Engine versions an instance can move between (emulator's choice: the reference lists none).
+    static let engineVersions = ["3.0.8", "3.0.9", "3.1.0"]
+
+    /// The parameters: the names of the SDK's `UpdateParametersReqValues`; defaults, ranges and
+    /// restart flags are the emulator's plausible choices (docs/local-service.md).
+    struct ParameterSpec { var name: String; var value: String; var range: String; var type: String; var restart: Bool; var description: String }
+    static let parameters = [
+        ParameterSpec(name: "bind_table", value: "", range: "", type: "string", restart: false, description: "Association of sharded tables"),
+        ParameterSpec(name: "character_set_server", value: "utf8mb4", range: "gbk,utf8,utf8mb4", type: "string", restart: true, description: "Server character set"),
+        ParameterSpec(name: "collation_server", value: "utf8mb4_unicode_ci", range: "utf8mb4_unicode_ci,utf8mb4_bin,utf8mb4_general_ci", type: "string", restart: true, description: "Server collation"),
+        ParameterSpec(name: "concurrent_execution_level", value: "DATA_NODE", range: "RDS_INSTANCE,DATA_NODE,PHY_TABLE", type: "string", restart: false, description: "Concurrency level of logical table scans"),
+        ParameterSpec(name: "connection_idle_timeout", value: "28800", range: "60-86400", type: "integer", restart: false, description: "Seconds before an idle connection is closed"),
+        ParameterSpec(name: "enable_table_recycle", value: "OFF", range: "ON,OFF", type: "string", restart: false, description: "Table recycle bin"),
+        ParameterSpec(name: "insert_to_load_data", value: "OFF", range: "ON,OFF", type: "string", restart: false, description: "Run INSERT as LOAD DATA"),
+        ParameterSpec(name: "live_transaction_timeout_on_shutdown", value: "1", range: "0-100", type: "integer", restart: false, description: "Seconds transactions may finish at shutdown"),
+        ParameterSpec(name: "long_query_time", value: "1", range: "0.01-10", type: "float", restart: false, description: "Seconds after which a query is slow"),
+        ParameterSpec(name: "max_allowed_packet", value: "16777216", range: "1024-1073741824", type: "integer", restart: false, description: "Largest packet in bytes"),
+        ParameterSpec(name: "max_backend_connections", value: "0", range: "0-10000000", type: "integer", restart: false, description: "Most connections to the data nodes (0: derived)"),
+        ParameterSpec(name: "max_connections", value: "20000", range: "10-40000", type: "integer", restart: false, description: "Most client connections"),
+        ParameterSpec(name: "min_backend_connections", value: "10", range: "0-10000000", type: "integer", restart: false, description: "Fewest connections kept to the data nodes"),
+        ParameterSpec(name: "not_from_pushdown", value: "OFF", range: "ON,OFF", type: "string", restart: false, description: "Keep FROM subqueries from being pushed down"),
+        ParameterSpec(name: "seconds_behind_master", value: "30", range: "0-7200", type: "integer", restart: false, description: "Replica lag in seconds above which reads go to the primary"),
+        ParameterSpec(name: "sql_audit", value: "OFF", range: "ON,OFF", type: "string", restart: false, description: "SQL audit"),
+        ParameterSpec(name: "sql_execute_timeout", value: "28800", range: "100-28800", type: "integer", restart: false, description: "Seconds a statement may run"),
+        ParameterSpec(name: "support_ddl_binlog_hint", value: "OFF", range: "ON,OFF", type: "string", restart: false, description: "Binlog hints for DDL"),
+        ParameterSpec(name: "transaction_policy", value: "XA", range: "XA,FREE,NO_DTX", type: "string", restart: false, description: "Distributed transaction policy"),
+        ParameterSpec(name: "ultimate_optimize", value: "ON", range: "ON,OFF", type: "string", restart: false, description: "Optimise SQL statements fully"),
+    ]
+
+    /// Parameter templates: the default one (DDM's defaults) and one user-defined.
+    struct Template { var id: String; var name: String; var description: String; var userDefined: Bool; var values: [String: String] }
+    static let templates = [
+        Template(id: "3bc1e9cc0d34404b9225ed7a58fb284epr09", name: "Default-DDM-3.0", description: "Default parameter template",
+                 userDefined: false, values: [:]),
+        Template(id: "7f2a6b1c9e8d4f3a2b1c0d9e8f7a6b5cpr09", name: "high-concurrency", description: "More connections, free transactions",
+                 userDefined: true, values: ["max_connections": "40000", "min_backend_connections": "50", "transaction_policy": "FREE"]),
+    ]
     static let maxAccountsDefault = 100
 }

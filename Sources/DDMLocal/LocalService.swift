@@ -62,9 +62,12 @@ public final class LocalService: Sendable {
         AccountsController.register(&routes)
         CatalogController.register(&routes)
         V3Controller.register(&routes)
+        AdminController.register(&routes)
+        ParametersController.register(&routes)
+        ObservabilityController.register(&routes)
         switch config.api {
         case .both: break
-        case .v1: routes.filter { _, path in !path.hasPrefix("/v3/") || path.hasPrefix("/v3/{project_id}/jobs/") }
+        case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
         case .v3: routes.filter { method, path in !V3Controller.twins.contains { $0.method == method && $0.older == path } }
         }
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)

@@ -111,7 +111,8 @@ public final class DDMClient: Sendable {
                 switch configuration.retry.decide(error, attempt: attempt, elapsed: elapsed,
                                                   repeatability: operation.repeatability, paced: pacer != nil) {
                 case .fail:
-                    throw attempt > 1 ? error.afterRetries(attempt, elapsed) : error
+                    // A throttle ends a call only at its deadline: say so even after one long try.
+                    throw attempt > 1 || error.isThrottled ? error.afterRetries(attempt, elapsed) : error
                 case .retry(let wait):
                     logger.debug("retrying \(operation.name) after \(wait): \(error)")
                     try await Task.sleep(for: wait)

@@ -47,7 +47,7 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The same error, saying how long the client kept trying.
     func afterRetries(_ attempts: Int, _ elapsed: Duration) -> DDMError {
         var e = self
-        e.message += " (gave up after \(attempts) tries in \(PacingLog.seconds(elapsed)))"
+        e.message += " (gave up after \(attempts) \(attempts == 1 ? "try" : "tries") in \(PacingLog.seconds(elapsed)))"
         return e
     }
 

@@ -25,6 +25,8 @@ public struct Instance: Decodable, Sendable, Equatable {
     /// Only in `show instance`.
     public var nodes: [InstanceNode]?
     public var adminUserName: String?
+    /// The bound EIP: only v3's detail (`public_ip`) has it.
+    public var publicIp: String?
 }
 
 public struct InstanceNode: Decodable, Sendable, Equatable {

@@ -33,6 +33,7 @@ struct InstanceDetailPageV3: Decodable, Sendable {
         var adminUserName: String?
         /// An integer in v3 (a boolean in v1).
         var enableSsl: Int?
+        var publicIp: String?
         var groups: [Group]?
     }
     struct Group: Decodable, Sendable {
@@ -68,7 +69,7 @@ struct InstanceDetailPageV3: Decodable, Sendable {
             subnetId: groups.flatMap { $0.nodes ?? [] }.compactMap(\.subnetId).first,
             nodeCount: nodes.count, accessIp: endpoint.map(Self.host), accessPort: d.port,
             projectId: d.projectId, engineVersion: d.datastoreVersion, orderId: d.orderId,
-            enableSsl: d.enableSsl.map { $0 != 0 }, nodes: nodes, adminUserName: d.adminUserName)
+            enableSsl: d.enableSsl.map { $0 != 0 }, nodes: nodes, adminUserName: d.adminUserName, publicIp: d.publicIp)
     }
 
     /// A group endpoint may carry a port (`ip:port`); the address column shows the host.

@@ -6,7 +6,7 @@ public struct DDMAPI: Sendable {
     public init(projectId: String) { self.projectId = projectId }
 
     private func v1(_ rest: String...) -> String { PathBuilder.path(["v1", projectId] + rest) }
-    private func v2(_ rest: String...) -> String { PathBuilder.path(["v2", projectId] + rest) }
+    func v2(_ rest: String...) -> String { PathBuilder.path(["v2", projectId] + rest) }
 }
 
 extension PathBuilder {

@@ -7,6 +7,11 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
     case createSchemas, listSchemas, showSchema, deleteSchema
     case createAccounts, listAccounts, modifyAccount, deleteAccount, resetPassword
     case listEngines, listFlavors, listAvailableRDS, listNodes, showNode, showJob
+    case addNodes, removeNodes, deleteNodes, restartNode, resizeFlavor
+    case showParameters, modifyParameters, listParameterTemplates, showParameterTemplate
+    case modifyPort, switchSSL, setReadOnly, bindEIP, unbindEIP, resetAdministrator
+    case listSlowQueries, listLogicalProcesses, killLogicalProcesses, listPhysicalProcesses, killPhysicalProcesses
+    case listTasks, listEngineVersions, upgradeEngine, rollbackEngine
 
     /// One call as `explain` shows it.
     public struct Route: Sendable, Equatable {
@@ -61,6 +66,30 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .listNodes: return make(api.listNodes(instance: instance))
         case .showNode: return make(api.showNode(instance: instance, node: object ?? "{node_id}"))
         case .showJob: return make(api.showJobEnvelope(object ?? "{job_id}"))
+        case .addNodes: return make(api.addNodes(instance: instance, zones: []))
+        case .removeNodes: return make(api.removeNodes(instance: instance, count: 0))
+        case .deleteNodes: return make(api.deleteNodes(instance: instance, nodes: []))
+        case .restartNode: return make(api.restartNode(instance: instance, node: object ?? "{node_id}"))
+        case .resizeFlavor: return make(api.resizeFlavor(instance: instance, code: ""))
+        case .showParameters: return make(api.showParameters(instance: instance))
+        case .modifyParameters: return make(api.modifyParametersV3(instance: instance, values: [:])!)
+        case .listParameterTemplates: return make(api.listParameterTemplates())
+        case .showParameterTemplate: return make(api.showParameterTemplate(object ?? "{config_id}"))
+        case .modifyPort: return make(api.modifyPort(instance: instance, port: 0))
+        case .switchSSL: return make(api.switchSSL(instance: instance, on: true))
+        case .setReadOnly: return make(api.setReadOnly(instance: instance, on: true))
+        case .bindEIP: return make(api.bindEIP(instance: instance, ip: "", id: ""))
+        case .unbindEIP: return make(api.unbindEIP(instance: instance))
+        case .resetAdministrator: return make(api.resetAdministrator(instance: instance, name: "", password: ""))
+        case .listSlowQueries: return make(api.listSlowQueries(instance: instance, from: 0, to: 0))
+        case .listLogicalProcesses: return make(api.listLogicalProcesses(instance: instance))
+        case .killLogicalProcesses: return make(api.killLogicalProcesses(instance: instance, ids: []))
+        case .listPhysicalProcesses: return make(api.listPhysicalProcesses(instance: instance))
+        case .killPhysicalProcesses: return make(api.killPhysicalProcesses(instance: instance, ids: []))
+        case .listTasks: return make(api.listTasks())
+        case .listEngineVersions: return make(api.listEngineVersions(instance: instance))
+        case .upgradeEngine: return make(api.upgradeEngine(instance: instance, to: ""))
+        case .rollbackEngine: return make(api.rollbackEngine(instance: instance))
         }
     }
 
@@ -100,7 +129,14 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .showNode: return make(api.showNodeV3(instance: instance, node: object ?? "{node_id}"))
         case .modifySecurityGroup: return make(api.modifySecurityGroupV3(instance, securityGroupId: ""))
         case .reloadTableData: return make(api.reloadTableDataV3(instance))
+        case .modifyParameters: return make(api.modifyParametersV31(instance: instance, values: [:]))
         case .modifyInstanceName, .listSchemas, .listNodes, .showJob: return nil
+        // One version only: v3 (or v2, for scaling in by count).
+        case .addNodes, .removeNodes, .deleteNodes, .restartNode, .resizeFlavor, .showParameters, .listParameterTemplates,
+             .showParameterTemplate, .modifyPort, .switchSSL, .setReadOnly, .bindEIP, .unbindEIP, .resetAdministrator,
+             .listSlowQueries, .listLogicalProcesses, .killLogicalProcesses, .listPhysicalProcesses, .killPhysicalProcesses,
+             .listTasks, .listEngineVersions, .upgradeEngine, .rollbackEngine:
+            return nil
         }
     }
 }

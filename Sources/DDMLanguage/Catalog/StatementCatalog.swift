@@ -15,6 +15,10 @@ public enum StatementID: Int, CaseIterable, Sendable {
     case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke, grantExactly
     case export, declareUsersComplete
     case letBinding, forLoop, source, explain, setOnError, help
+    case addNodes, removeNodes, restartNode, showNode, setFlavor
+    case showParameters, setParameters, showParameterTemplates, showParameterTemplate, applyParameterTemplate
+    case setPort, setSSL, setReadOnly, bindEIP, unbindEIP, setAdminPassword
+    case showSlowQueries, showProcesses, killProcesses, showTasks, showEngineVersions, upgradeEngine, rollbackEngine
 }
 
 public struct StatementEntry: Sendable {
@@ -167,10 +171,11 @@ public enum StatementCatalog {
                        example: "set on_error continue;", words: ["stop", "continue"],
                        followers: ["set": ["on_error"], "on_error": ["stop", "continue"]]),
         StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
-    ]
+    ] + adminEntries
 
-    private static let showFollowers: [String: [String]] = [
-        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes"],
+    static let showFollowers: [String: [String]] = [
+        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes",
+                 "node", "parameters", "parameter", "slow", "processes", "physical", "tasks", "engine"],
     ]
 
     /// Help topics that are not statements.

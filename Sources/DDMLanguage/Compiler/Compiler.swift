@@ -212,6 +212,7 @@ public struct Compiler {
         case .declareUsersComplete(let drop): action = .declareUsersComplete(declared: declaredUsers, dropUndeclared: drop)
         case .setOnError(let c): action = .setOnError(continueOnError: c)
         case .help(let topic): action = .help(topic)
+        case .admin(let a): action = try admin(a, s.range)
         }
         if action.needsInstance && !instanceSelected {
             throw Failure(.noInstanceSelected, range: s.range)

@@ -134,6 +134,8 @@ public enum Action: Sendable {
     case declareUsersComplete(declared: [String], dropUndeclared: Bool)
     case setOnError(continueOnError: Bool)
     case help(String?)
+    /// Instance administration (`Plan+Admin.swift`).
+    case admin(AdminAction)
 
     /// One API call a step makes, as `explain` prints it.
     public struct Call: Sendable, Equatable {
@@ -200,6 +202,7 @@ public enum Action: Sendable {
         case .explain: .explain
         case .setOnError: .setOnError
         case .help: .help
+        case .admin(let a): a.statementID
         }
     }
 
@@ -252,6 +255,7 @@ public enum Action: Sendable {
             return [Call(.listAccounts, "list accounts, every page")]
                 + (drop ? [Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
         case .explain, .setOnError, .help: return []
+        case .admin(let a): return a.calls
         }
     }
 
@@ -304,9 +308,13 @@ public enum Action: Sendable {
         case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
+        case .admin(let a): return a.headline
         }
     }
 
     /// Whether the step needs a current instance (from the catalogue).
-    var needsInstance: Bool { StatementCatalog.needsInstance(primaryStatementID) }
+    var needsInstance: Bool {
+        if case .admin(let a) = self { return a.needsInstance }
+        return StatementCatalog.needsInstance(primaryStatementID)
+    }
 }

@@ -117,51 +117,76 @@ extension Evaluator {
         }
     }
 
-    /// Polls the instance until RUNNING; with the operation's job, its progress is shown too.
+    /// Polls the instance until RUNNING and, with the operation's job, until the job is done,
+    /// showing its progress. Ctrl-C stops the waiting, not the operation: that says so.
     func waitRunning(_ id: String, name: String, job: String? = nil) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + options.waitTimeout
-        while true {
-            let i = try await client.showInstance(id)
-            // Progress is a nicety: a job that cannot be read does not stop the wait.
-            var percent: Int?
-            if let job, i.status != "RUNNING" { percent = (try? await client.showJob(job))?.percent }
-            switch i.status {
-            case "RUNNING":
-                await sink.progress(nil)
-                await sink.message("instance \(name) is RUNNING")
-                return
-            case "CREATEFAILED", "ERROR":
-                await sink.progress(nil)
-                throw EvaluationError("instance \(name) ended in \(i.status)\(i.errorMsg.map { ": " + $0 } ?? "")", kind: .failed)
-            default:
-                await sink.progress("waiting for \(name): \(i.status)" + (percent.map { " " + ProgressBar.render($0) } ?? ""))
+        do {
+            while true {
+                let i = try await client.showInstance(id)
+                // Progress is a nicety: a job that cannot be read does not stop the wait.
+                var j: Job?
+                if let job { j = try? await client.showJob(job) }
+                if j?.status == "Failed" {
+                    await sink.progress(nil)
+                    throw EvaluationError("job \(job ?? "") on \(name) failed", kind: .failed)
+                }
+                switch i.status {
+                case "RUNNING" where j == nil || j?.status == "Completed":
+                    await sink.progress(nil)
+                    await sink.message("instance \(name) is RUNNING")
+                    return
+                case "CREATEFAILED", "ERROR":
+                    await sink.progress(nil)
+                    throw EvaluationError("instance \(name) ended in \(i.status)\(i.errorMsg.map { ": " + $0 } ?? "")", kind: .failed)
+                default:
+                    await sink.progress("waiting for \(name): \(i.status)" + (j?.percent.map { " " + ProgressBar.render($0) } ?? ""))
+                }
+                guard clock.now < deadline else {
+                    await sink.progress(nil)
+                    throw EvaluationError("gave up waiting for \(name) (still \(i.status))" + (job.map { "; job \($0) goes on in the service" } ?? ""),
+                                          kind: .timedOut)
+                }
+                try await Task.sleep(for: options.pollInterval)
             }
-            guard clock.now < deadline else {
-                await sink.progress(nil)
-                throw EvaluationError("gave up waiting for \(name) (still \(i.status))", kind: .timedOut)
-            }
-            try await Task.sleep(for: options.pollInterval)
+        } catch where error is CancellationError || Task.isCancelled {
+            await sink.progress(nil)
+            let note = job.map { "job \($0) goes on in the service; 'wait job \($0);' or 'wait instance \(name);' to follow it" }
+                ?? "the operation goes on in the service; 'wait instance \(name);' to follow it"
+            await sink.message("stopped waiting for \(name); \(note)")
+            throw WaitStopped(applied: "started on \(name)" + (job.map { " (job \($0), still running)" } ?? " (still running)"))
         }
     }
 
     func waitJob(_ id: String) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + options.waitTimeout
-        while true {
-            let j = try await client.showJob(id)
-            switch j.status {
-            case "Completed": await sink.progress(nil); await sink.message("job \(id) completed"); return
-            case "Failed": await sink.progress(nil); throw EvaluationError("job \(id) (\(j.name ?? "")) failed", kind: .failed)
-            default: await sink.progress("job \(j.name ?? id): " + (j.percent.map { ProgressBar.render($0) } ?? j.process ?? j.status))
+        do {
+            while true {
+                let j = try await client.showJob(id)
+                switch j.status {
+                case "Completed": await sink.progress(nil); await sink.message("job \(id) completed"); return
+                case "Failed": await sink.progress(nil); throw EvaluationError("job \(id) (\(j.name ?? "")) failed", kind: .failed)
+                default: await sink.progress("job \(j.name ?? id): " + (j.percent.map { ProgressBar.render($0) } ?? j.process ?? j.status))
+                }
+                guard clock.now < deadline else {
+                    await sink.progress(nil)
+                    throw EvaluationError("gave up waiting for job \(id) (still \(j.status)); it goes on in the service", kind: .timedOut)
+                }
+                try await Task.sleep(for: options.pollInterval)
             }
-            guard clock.now < deadline else {
-                await sink.progress(nil)
-                throw EvaluationError("gave up waiting for job \(id) (still \(j.status)); it goes on in the service", kind: .timedOut)
-            }
-            try await Task.sleep(for: options.pollInterval)
+        } catch where error is CancellationError || Task.isCancelled {
+            await sink.progress(nil)
+            await sink.message("stopped waiting; job \(id) goes on in the service ('wait job \(id);' to follow it)")
+            throw WaitStopped(applied: "job \(id) (still running)")
         }
     }
+}
+
+/// Ctrl-C during a wait: the operation was made and goes on; the run stops as interrupted.
+struct WaitStopped: Error {
+    var applied: String
 }
 
 /// A progress bar for a job's `process` percentage.

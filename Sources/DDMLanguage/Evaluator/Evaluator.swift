@@ -20,6 +20,8 @@ public actor Evaluator {
         public var journalDirectory: String?
         /// The run this one undoes, recorded in its journal.
         public var undoing: String?
+        /// Asked before a disruptive step (the REPL asks the user); nil runs them (scripts are intentional).
+        public var confirm: (@Sendable (String) async -> Bool)?
         public init() {}
     }
 
@@ -82,6 +84,11 @@ public actor Evaluator {
                 if let applied = try await execute(step) { report.applied.append(applied) }
                 report.succeeded += 1
             } catch is CancellationError {
+                report.interrupted = true
+                break
+            } catch let stopped as WaitStopped {
+                // The operation was made; only the waiting stopped.
+                report.applied.append(stopped.applied)
                 report.interrupted = true
                 break
 
@@ -156,6 +163,8 @@ public actor Evaluator {
         case .help(let topic):
             await sink.message(Help.text(topic))
             return nil
+        case .admin(let a):
+            return try await admin(a)
         }
     }
 

@@ -17,6 +17,7 @@ public enum ShowTables {
                 ["engine", i.engineVersion ?? ""], ["nodes", i.nodeCount.map(String.init) ?? ""],
                 ["zones", i.availableZone ?? ""], ["vpc", i.vpcId ?? ""], ["subnet", i.subnetId ?? ""],
                 ["security group", i.securityGroupId ?? ""], ["address", "\(i.accessIp ?? ""):\(i.accessPort ?? "")"],
+                ["ssl", i.enableSsl.map { $0 ? "on" : "off" } ?? ""], ["public ip", i.publicIp ?? ""],
                 ["admin user", i.adminUserName ?? ""], ["created", i.created ?? ""],
             ]),
             ResultTable(title: "nodes", columns: ["node", "ip", "port", "status"],

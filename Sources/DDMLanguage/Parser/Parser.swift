@@ -20,7 +20,7 @@ public struct Parser {
     // Tokens are pulled from the lexer one at a time, so a script's memory is one
     // statement's tokens, not the whole file's (`--check` of 1M statements).
     private var lexer: Lexer
-    private var current: Token
+    var current: Token
     private var previous = Token(.eof, SourceRange(0, 0))
     /// Tokens consumed so far: tells whether error recovery moved.
     private var index = 0
@@ -52,7 +52,7 @@ public struct Parser {
     private var atEnd: Bool { current.kind == .eof }
 
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let t = current
         if t.kind != .eof {
             previous = t
@@ -86,25 +86,25 @@ public struct Parser {
         return merged
     }
 
-    private func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
+    func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
 
-    private mutating func match(_ keyword: String) -> Bool {
+    mutating func match(_ keyword: String) -> Bool {
         guard check(keyword) else { return false }
         advance()
         return true
     }
 
-    private mutating func match(punct c: Character) -> Bool {
+    mutating func match(punct c: Character) -> Bool {
         guard current.isPunct(c) else { return false }
         advance()
         return true
     }
 
-    private func failure(_ message: String) -> Failure {
+    func failure(_ message: String) -> Failure {
         Failure(message: message, range: current.range, atEOF: atEnd)
     }
 
-    private var found: String {
+    var found: String {
         switch current.kind {
         case .eof: "end of input"
         case .word(let w): "'\(w.prefix(40))'"
@@ -118,7 +118,7 @@ public struct Parser {
     }
 
     @discardableResult
-    private mutating func expect(_ keyword: String, _ context: String) throws -> Token {
+    mutating func expect(_ keyword: String, _ context: String) throws -> Token {
         guard check(keyword) else {
             var message = "expected '\(keyword)' \(context), found \(found)"
             if let w = current.keyword, Suggestion.closest(to: w, in: [keyword]) != nil, w != keyword {
@@ -129,7 +129,7 @@ public struct Parser {
         return advance()
     }
 
-    private mutating func expect(punct c: Character, _ context: String) throws {
+    mutating func expect(punct c: Character, _ context: String) throws {
         guard match(punct: c) else { throw failure("expected '\(c)' \(context), found \(found)") }
     }
 
@@ -199,7 +199,10 @@ public struct Parser {
         }
         switch k {
         case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
-        case "show": advance(); return .show(try showTarget())
+        case "show":
+            advance()
+            if let admin = try adminShow() { return .admin(admin) }
+            return .show(try showTarget())
         case "create": advance(); return try create()
         case "restart": return try restart()
         case "drop": advance(); return try drop()
@@ -245,12 +248,16 @@ public struct Parser {
             if check("explain") { throw failure("'explain' cannot explain itself") }
             return .explain(try nested { try $0.statement() })
         case "set":
-            advance(); try expect("on_error", "after 'set'")
+            advance()
+            if match("parameter") || match("parameters") { return try setParameters() }
+            try expect("on_error", "after 'set'")
             _ = match(punct: "=")
             if match("stop") { return .setOnError(continueOnError: false) }
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
         case "export": advance(); return try export()
+        case "apply": advance(); return try applyTemplate()
+        case "kill": advance(); return try kill()
         case "declare":
             // declare users complete [drop undeclared]
             advance(); try expect("users", "after 'declare'"); try expect("complete", "after 'declare users'")
@@ -390,9 +397,10 @@ public struct Parser {
         return true
     }
 
-    /// restart instance N [hard] [wait]
+    /// restart instance N [hard] [wait] | restart node ID [wait]
     private mutating func restart() throws -> Statement.Kind {
         advance()
+        if match("node") { let n = try name("node id"); return .admin(.restartNode(n, wait: match("wait"))) }
         try expect("instance", "after 'restart'")
         let n = try name("instance name")
         let hard = match("hard")
@@ -425,11 +433,13 @@ public struct Parser {
         return true
     }
 
-    /// alter instance N set security group G | alter user U comment '…' | alter user U password S
+    /// alter instance N set security group G | alter instance N <change> (Parser+Admin) | alter user U comment '…' | alter user U password S
     private mutating func alter() throws -> Statement.Kind {
         if match("instance") {
             let n = try name("instance name")
-            try expect("set", "after the instance name"); try expect("security", "after 'set'"); try expect("group", "after 'security'")
+            guard match("set") else { return try alterInstance(n) }
+            guard match("security") else { return try alterInstanceSet(n) }
+            try expect("group", "after 'security'")
             return .setSecurityGroup(n, group: try name("security group id"))
         }
         if match("user") || match("account") {
@@ -470,7 +480,7 @@ public struct Parser {
     // MARK: values
 
     /// secret := prompt | env NAME | file 'path' | 'literal'
-    private mutating func secret() throws -> SecretSource {
+    mutating func secret() throws -> SecretSource {
         let t = current
         if case .secret(let s) = t.kind { advance(); return .literal(s, t.range) }
         if match("prompt") { return .prompt(t.range) }
@@ -486,13 +496,13 @@ public struct Parser {
         throw failure("expected a password: 'literal', prompt, env NAME or file 'path'; found \(found)")
     }
 
-    private mutating func identifier(_ what: String) throws -> String {
+    mutating func identifier(_ what: String) throws -> String {
         if case .word(let w) = current.kind { advance(); return w }
         throw failure("expected \(what), found \(found)")
     }
 
     /// A name: a word, a quoted name, or a `$variable`.
-    private mutating func name(_ what: String) throws -> Expr {
+    mutating func name(_ what: String) throws -> Expr {
         let t = current
         switch t.kind {
         case .word(let w): advance(); return .name(w, t.range)
@@ -503,7 +513,7 @@ public struct Parser {
         }
     }
 
-    private mutating func stringValue(_ what: String) throws -> Expr {
+    mutating func stringValue(_ what: String) throws -> Expr {
         let t = current
         switch t.kind {
         case .string(let s): advance(); return .string(s, t.range)
@@ -513,7 +523,7 @@ public struct Parser {
     }
 
     /// list := item (',' item)* | '(' … ')' | '[' … ']' | lines('file') | $var
-    private mutating func list(_ what: String) throws -> Expr {
+    mutating func list(_ what: String) throws -> Expr {
         let first = try item(what)
         guard current.isPunct(",") else { return first }
         var items = [first]
@@ -521,7 +531,7 @@ public struct Parser {
         return .list(items, first.range.union(items.last!.range))
     }
 
-    private mutating func item(_ what: String) throws -> Expr {
+    mutating func item(_ what: String) throws -> Expr {
         if current.isPunct("(") || current.isPunct("[") { return try bracketed(what) }
         if check("lines") { return try lines() }
         let t = current
@@ -553,14 +563,14 @@ public struct Parser {
     }
 
     /// optionValue := number | item  (a list needs brackets: `az=[a, b]`)
-    private mutating func optionValue() throws -> Expr {
+    mutating func optionValue() throws -> Expr {
         let t = current
         if case .number(let n) = t.kind { advance(); return .number(n, t.range) }
         return try item("value")
     }
 
     /// value := string | number | list | lines(…) | name | $var
-    private mutating func value() throws -> Expr {
+    mutating func value() throws -> Expr {
         let t = current
         if case .number(let n) = t.kind {
             advance()

@@ -34,6 +34,8 @@ public struct Statement: Sendable, Equatable {
         case explain(Statement)
         case setOnError(continueOnError: Bool)
         case help(String?)
+        /// Instance administration (`Syntax/AdminStatement.swift`).
+        case admin(AdminStatement)
     }
 }
 

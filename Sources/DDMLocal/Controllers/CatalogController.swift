@@ -71,7 +71,7 @@ enum CatalogController {
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max),
                         limit: try call.int("limit", default: 128, range: 1...128))
         let all = try nodeRows(db, instance.id).map {
-            NodeListWire.Node(port: "5066", status: nodeStatus(instance), node_id: $0["node_id"], ip: $0["ip"], group_id: $0["group_id"])
+            NodeListWire.Node(port: String(instance.port), status: nodeStatus(instance), node_id: $0["node_id"], ip: $0["ip"], group_id: $0["group_id"])
         }
         return .json(NodeListWire(nodes: page.slice(all), offset: page.offset, limit: page.limit, total: all.count))
     }
@@ -94,15 +94,19 @@ enum CatalogController {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [call.param("job_id")]) else {
             throw LocalError(status: 404, code: "DBS.300400", message: "The task is not found.")
         }
+        let j = jobState(row, now: call.now)
+        return .json(JobWire(job: .init(
+            id: row["id"], name: row["name"], status: j.status, created_time: j.created, end_time: j.ended, process: j.process,
+            instance: .init(id: row["instance_id"], name: row["instance_name"]))))
+    }
+
+    /// A job's status, times and progress (`"45%"` while running) at `now`.
+    static func jobState(_ row: Row, now: Double) -> (status: String, created: String, ended: String, process: String) {
         let created: Double = row["created"]
         let done: Double = row["done_at"]
-        let finished = call.now >= done
-        let percent = done > created ? Int(min(99, max(0, (call.now - created) / (done - created) * 100))) : 99
-        return .json(JobWire(job: .init(
-            id: row["id"], name: row["name"], status: finished ? "Completed" : "Running",
-            created_time: WireTime.job(created), end_time: finished ? WireTime.job(done) : "",
-            process: finished ? "" : "\(percent)%",
-            instance: .init(id: row["instance_id"], name: row["instance_name"]))))
+        let finished = now >= done
+        let percent = done > created ? Int(min(99, max(0, (now - created) / (done - created) * 100))) : 99
+        return (finished ? "Completed" : "Running", WireTime.job(created), finished ? WireTime.job(done) : "", finished ? "" : "\(percent)%")
     }
 
     static func versions(_ call: Call, _ db: Database) throws -> Reply {

@@ -85,7 +85,7 @@ enum InstancesController {
     static func show(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
         let nodes = try Row.fetchAll(db, sql: "SELECT * FROM node WHERE instance_id = ? ORDER BY position", arguments: [instance.id])
-            .map { InstanceNodeWire(status: instance.status == "RUNNING" ? "RUNNING" : instance.status, port: "5066",
+            .map { InstanceNodeWire(status: instance.status == "RUNNING" ? "RUNNING" : instance.status, port: String(instance.port),
                                     ip: $0["ip"], group_id: $0["group_id"], node_id: $0["node_id"]) }
         return .json(instance.wire(projectId: call.settings.projectId, nodes: nodes, detail: true))
     }

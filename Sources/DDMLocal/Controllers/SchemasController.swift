@@ -120,7 +120,7 @@ enum SchemasController {
         }
         return .json(SchemaShowWire(database: SchemaDetailWire(
             name: s.name, created: s.created, updated: s.updated, status: s.status, shard_mode: s.shardMode,
-            shard_number: s.shardNumber, shard_unit: s.shardUnit, dataVips: ["\(instance.accessIp):5066"],
+            shard_number: s.shardNumber, shard_unit: s.shardUnit, dataVips: ["\(instance.accessIp):\(instance.port)"],
             databases: shards, used_rds: s.rdsWire)))
     }
 

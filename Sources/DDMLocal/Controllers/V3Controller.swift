@@ -156,7 +156,7 @@ enum V3Controller {
         for groupId in rows.map({ $0["group_id"] as String }).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
             let members = rows.filter { ($0["group_id"] as String) == groupId }
             groups.append([
-                "id": groupId, "name": "default", "role": "rw", "endpoint": "\(i.accessIp):5066",
+                "id": groupId, "name": "default", "role": "rw", "endpoint": "\(i.accessIp):\(i.port)",
                 "node_count": members.count, "load_balance": true, "is_default_group": groups.isEmpty,
                 "nodes": members.enumerated().map { n, row in
                     ["id": row["node_id"] as String, "status": i.status == "RUNNING" ? "RUNNING" : i.status, "name": row["name"] as String,
@@ -168,8 +168,8 @@ enum V3Controller {
             "id": i.id, "name": i.name, "project_id": call.settings.projectId, "status": i.status,
             "datastore_type": "DDM", "datastore_version": i.engineVersion,
             "create_at": WireTime.instance(i.created), "update_at": WireTime.instance(i.updated),
-            "port": "5066", "time_zone": timeZone, "pay_model": "0", "admin_user_name": i.adminUserName ?? "root",
-            "enable_ssl": 0, "only_default_group": true, "groups": groups,
+            "port": String(i.port), "time_zone": timeZone, "pay_model": "0", "admin_user_name": i.adminUserName ?? "root",
+            "enable_ssl": i.ssl ? 1 : 0, "public_ip": i.eip as Any, "only_default_group": true, "groups": groups,
         ]
         return Reply(body: try encode(["instances": [detail]]))
     }

@@ -61,6 +61,8 @@ enum WireTime {
     /// Instances: `2021-11-09T03:30:01+0000`.
     static func instance(_ epoch: Double) -> String { format(epoch, "yyyy-MM-dd'T'HH:mm:ssZ") }
     static func job(_ epoch: Double) -> String { format(epoch, "yyyy-MM-dd'T'HH:mm:ssZ") }
+    /// Slow queries: `2024-10-26T07:30:00`, as OTC's example shows it.
+    static func slowLog(_ epoch: Double) -> String { format(epoch, "yyyy-MM-dd'T'HH:mm:ss") }
 
     private static func format(_ epoch: Double, _ pattern: String) -> String {
         let f = DateFormatter()

@@ -19,6 +19,15 @@ struct InstanceRow: FetchableRecord, Sendable {
     var accessIp: String
     var created: Double
     var updated: Double
+    var flavorId: String
+    var port: Int
+    var ssl: Bool
+    var readOnly: Bool
+    var eip: String?
+    /// Parameters changed from their defaults, by name.
+    var parameters: [String: String]
+    var previousEngineVersion: String?
+    var timeZone: String
 
     init(row: Row) {
         id = row["id"]; name = row["name"]; status = row["status"]
@@ -28,6 +37,9 @@ struct InstanceRow: FetchableRecord, Sendable {
         vpcId = row["vpc_id"]; subnetId = row["subnet_id"]; securityGroupId = row["security_group_id"]
         enterpriseProjectId = row["enterprise_project_id"]; adminUserName = row["admin_user_name"]
         accessIp = row["access_ip"]; created = row["created"]; updated = row["updated"]
+        flavorId = row["flavor_id"]; port = row["port"]; ssl = row["ssl"]; readOnly = row["read_only"]; eip = row["eip"]
+        parameters = JSONColumn.decodeMap(row["parameters"]); previousEngineVersion = row["previous_engine_version"]
+        timeZone = row["time_zone"]
     }
 
     static func find(_ db: Database, _ id: String) throws -> InstanceRow {
@@ -46,14 +58,21 @@ struct InstanceRow: FetchableRecord, Sendable {
         return row
     }
 
+    /// Puts the instance into a transient status that ends after `delay` seconds (none when 0).
+    func transition(_ db: Database, to status: String, now: Double, delay: Double) throws {
+        guard delay > 0 else { return }
+        try db.execute(sql: "UPDATE instance SET status = ?, settle_at = ?, settle_status = 'RUNNING', updated = ? WHERE id = ?",
+                       arguments: [status, now + delay, now, id])
+    }
+
     func wire(projectId: String, nodes: [InstanceNodeWire]? = nil, detail: Bool = false) -> InstanceWire {
         InstanceWire(
             id: id, status: status, name: name, created: WireTime.instance(created), updated: WireTime.instance(updated),
             available_zone: availableZones.joined(separator: ","), vpc_id: vpcId, subnet_id: subnetId,
-            security_group_id: securityGroupId, node_count: nodeNum, access_ip: accessIp, access_port: "5066",
+            security_group_id: securityGroupId, node_count: nodeNum, access_ip: accessIp, access_port: String(port),
             core_count: coreCount, ram_capacity: ramCapacity, node_status: status == "RUNNING" ? "RUNNING" : status,
             enterprise_project_id: enterpriseProjectId, project_id: projectId, engine_version: engineVersion,
-            enable_ssl: false, flavor_ref: flavorRef, nodes: nodes, admin_user_name: detail ? (adminUserName ?? "root") : nil)
+            enable_ssl: ssl, flavor_ref: flavorRef, nodes: nodes, admin_user_name: detail ? (adminUserName ?? "root") : nil)
     }
 }
 

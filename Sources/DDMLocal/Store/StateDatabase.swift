@@ -52,6 +52,22 @@ enum StateDatabase {
                 CREATE TABLE token (token TEXT PRIMARY KEY, user TEXT NOT NULL, expires REAL NOT NULL);
                 """)
         }
+        m.registerMigration("v2-admin") { db in
+            try db.execute(sql: """
+                ALTER TABLE instance ADD COLUMN port INTEGER NOT NULL DEFAULT 5066;
+                ALTER TABLE instance ADD COLUMN ssl INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE instance ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE instance ADD COLUMN eip TEXT;
+                ALTER TABLE instance ADD COLUMN parameters TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE instance ADD COLUMN previous_engine_version TEXT;
+                CREATE TABLE process (
+                    instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE, kind TEXT NOT NULL, id TEXT NOT NULL,
+                    user TEXT NOT NULL, host TEXT NOT NULL, db TEXT NOT NULL, command TEXT NOT NULL, time INTEGER NOT NULL,
+                    state TEXT NOT NULL, info TEXT NOT NULL, position INTEGER NOT NULL,
+                    PRIMARY KEY (instance_id, kind, id));
+                CREATE TABLE process_seeded (instance_id TEXT PRIMARY KEY REFERENCES instance(id) ON DELETE CASCADE);
+                """)
+        }
         return m
     }
 }

@@ -42,6 +42,11 @@ struct REPL {
             : PlainLineReader()
         let state = State(renderer: renderer, evaluator: evaluator, reader: reader, completer: completer, compilerOptions: compilerOptions)
         if terminal {
+            // Disruptive statements ask first at a terminal; piped input runs like a script.
+            let asker = Asker(reader: reader)
+            await evaluator.setOptions { $0.confirm = { question in asker.ask(question) } }
+        }
+        if terminal {
             await renderer.message("ddmsh on \(session.label)\(session.localService.map { " (\($0.url))" } ?? ""); \\help for help, \\q to quit")
         }
         var failed = false
@@ -95,5 +100,16 @@ struct REPL {
             await renderer.message(String(format: "Time: %.1f ms", ms))
         }
         return outcome.exitCode != Runner.exitOK
+    }
+}
+
+/// The REPL's yes/no question before a disruptive statement: only "y" or "yes" goes ahead.
+final class Asker: @unchecked Sendable {
+    private let reader: LineReader
+    init(reader: LineReader) { self.reader = reader }
+
+    func ask(_ question: String) -> Bool {
+        guard case .line(let answer) = reader.readLine(prompt: question + " [y/N] ") else { return false }
+        return ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 }

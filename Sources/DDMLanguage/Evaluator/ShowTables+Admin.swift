@@ -1,0 +1,60 @@
+import DDMKit
+
+/// The layouts of the instance administration `show` statements.
+extension ShowTables {
+    public static func node(_ n: NodeDetail) -> ResultTable {
+        ResultTable(title: "node \(n.nodeId)", columns: ["field", "value"], rows: [
+            ["node", n.nodeId], ["name", n.name ?? ""], ["status", n.status ?? ""], ["private ip", n.privateIp ?? ""],
+            ["group", n.groupId ?? ""], ["subnet", n.subnetId ?? ""],
+        ])
+    }
+
+    public static func parameters(_ all: [Parameter]) -> ResultTable {
+        ResultTable(columns: ["name", "value", "allowed", "restart", "description"], rows: all.map {
+            [$0.name, $0.value ?? "", $0.valueRange ?? "", $0.requiresRestart ? "yes" : "no", $0.description ?? ""]
+        })
+    }
+
+    public static func templates(_ all: [ParameterTemplate]) -> ResultTable {
+        ResultTable(columns: ["name", "id", "kind", "description"], rows: all.map {
+            [$0.name, $0.id, $0.userDefined == true ? "custom" : "default", $0.description ?? ""]
+        })
+    }
+
+    public static func template(_ t: ParameterTemplateDetail) -> ResultTable {
+        ResultTable(title: "parameter template \(t.name)", columns: ["name", "value", "allowed", "restart"],
+                    rows: (t.configurationParameters ?? []).map {
+                        [$0.name, $0.value ?? "", $0.valueRange ?? "", $0.restartRequired == true ? "yes" : "no"]
+                    })
+    }
+
+    public static func slowQueries(_ all: [SlowQuery]) -> ResultTable {
+        ResultTable(columns: ["time", "ms", "user", "schema", "rows", "host", "query"], rows: all.map {
+            [$0.logTime ?? "", $0.time ?? "", $0.users ?? "", $0.database ?? "", $0.rowsExamined ?? "", $0.host ?? "", $0.querySample ?? ""]
+        })
+    }
+
+    public static func processes(_ all: [LogicalProcess]) -> ResultTable {
+        ResultTable(columns: ["id", "user", "host", "db", "command", "seconds", "state", "info"], rows: all.map {
+            [$0.id, $0.user ?? "", $0.host ?? "", $0.db ?? "", $0.command ?? "", $0.time ?? "", $0.state ?? "", $0.info ?? ""]
+        })
+    }
+
+    public static func physicalProcesses(_ all: [PhysicalProcess]) -> ResultTable {
+        ResultTable(columns: ["id", "user", "host", "db", "command", "seconds", "state", "info"], rows: all.map {
+            [String($0.id), $0.user ?? "", $0.host ?? "", $0.db ?? "", $0.command ?? "", $0.time.map(String.init) ?? "", $0.state ?? "", $0.info ?? ""]
+        })
+    }
+
+    public static func tasks(_ all: [TaskItem]) -> ResultTable {
+        ResultTable(columns: ["id", "name", "status", "progress", "instance", "created", "ended"], rows: all.map {
+            [$0.id, $0.name ?? "", $0.status ?? "", $0.process ?? "", $0.instanceName ?? "", $0.createdTime ?? "", $0.endTime ?? ""]
+        })
+    }
+
+    public static func engineVersions(_ v: EngineVersions) -> ResultTable {
+        ResultTable(columns: ["current", "previous", "latest", "available"], rows: [[
+            v.currentVersion ?? "", v.previousVersion ?? "", v.latestVersion ?? "", (v.versions ?? []).joined(separator: ", "),
+        ]])
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+/// Slow queries (v3 `list_slow_logs`), sessions (`show_logical_processes`,
+/// `show_physical_processes` and their kills) and the project's tasks (`list_tasks`). There is no
+/// SQL engine behind the emulator: slow queries and sessions are a plausible generated set, the
+/// same for an instance on every call (docs/local-service.md).
+enum ObservabilityController {
+    static func register(_ t: inout RouteTable) {
+        let p = "/v3/{project_id}/instances/{instance_id}"
+        t.add("GET", "\(p)/slow-logs", slowLogs)
+        t.add("GET", "\(p)/logical-processes", logical)
+        t.add("DELETE", "\(p)/logical-processes", { try kill($0, $1, kind: "logical") })
+        t.add("GET", "\(p)/physical-processes", physical)
+        t.add("DELETE", "\(p)/physical-processes", { try kill($0, $1, kind: "physical") })
+        t.add("GET", "/v3/{project_id}/jobs", tasks)
+    }
+
+    // MARK: slow queries
+
+    static let samples: [(user: String, db: String, sql: String, rows: Int)] = [
+        ("app", "orders", "SELECT * FROM orders WHERE status = 'open' ORDER BY created DESC", 120_000),
+        ("report", "billing", "SELECT customer_id, SUM(amount) FROM invoices GROUP BY customer_id", 2_400_000),
+        ("app", "orders", "UPDATE orders SET status = 'late' WHERE due < NOW()", 8_000),
+        ("etl", "stock", "DELETE FROM movements WHERE day < '2024-01-01'", 560_000),
+        ("report", "orders", "SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer_id = c.id", 910_000),
+    ]
+
+    /// Thirty slow queries, five hours apart, counted back from the hour: the same on every
+    /// call within an hour, so pages of one listing agree.
+    static func slowQueries(instance: InstanceRow, nodes: [String], now: Double) -> [(time: Double, entry: [String: Any])] {
+        let anchor = (now / 3600).rounded(.down) * 3600
+        // Seeded by the name, so the same instance in another run shows the same queries.
+        let seed = instance.name.unicodeScalars.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1.value)) &* 1099511628211 }
+        return (0..<30).map { k in
+            let s = samples[(Int(seed % 5) + k) % samples.count]
+            let at = anchor - Double(k) * 5 * 3600 - Double((seed >> 8) % 3000)
+            let ms = 1000 + Int((seed >> UInt64(k % 40)) % 9000)
+            return (at, [
+                "users": s.user, "database": s.db, "query_sample": s.sql, "log_time": WireTime.slowLog(at), "time": String(ms),
+                "shards": "\(s.db)_000\(k % 4)", "node_id": nodes.isEmpty ? "" : nodes[k % nodes.count],
+                "rows_examined": String(s.rows / (k + 1)), "host": "192.168.0.\(20 + k % 8)",
+            ])
+        }
+    }
+
+    /// `start_date` and `end_date` are required epoch milliseconds at most 7 days apart; `limit`
+    /// 1–100, default 10 (OTC "Monitoring Slow Query Logs (a V3 API)").
+    static func slowLogs(_ call: Call, _ db: Database) throws -> Reply {
+        let instance = try InstanceRow.find(db, call.param("instance_id"))
+        guard let startText = call.query["start_date"], let endText = call.query["end_date"] else {
+            throw LocalError.parameter("start_date and end_date are required (epoch milliseconds)")
+        }
+        guard let start = Int64(startText), let end = Int64(endText) else {
+            throw LocalError.parameter("start_date and end_date must be epoch milliseconds")
+        }
+        guard start <= end else { throw LocalError.parameter("start_date must not be after end_date") }
+        guard end - start <= 7 * 86_400_000 else {
+            throw LocalError(status: 400, code: "DBS.280001", message: "The interval between start_date and end_date must be no more than 7 days.")
+        }
+        let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...100))
+        let nodes = try CatalogController.nodeRows(db, instance.id).map { $0["node_id"] as String }
+        let all = slowQueries(instance: instance, nodes: nodes, now: call.now)
+            .filter { Double(start) / 1000 <= $0.time && $0.time <= Double(end) / 1000 }.map(\.entry)
+        return Reply(body: try V3Controller.encode(["total_record": all.count, "slow_log_list": page.slice(all)]))
+    }
+
+    // MARK: processes
+
+    private static func seed(_ db: Database, _ instance: InstanceRow) throws {
+        guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM process_seeded WHERE instance_id = ?", arguments: [instance.id]) == 0 else { return }
+        let rows: [(String, String, String, String, String, Int, String, String)] = [
+            ("logical", "1001", "app", "orders", "Query", 12, "executing", "SELECT * FROM orders WHERE created > NOW() - INTERVAL 30 DAY"),
+            ("logical", "1002", "app", "orders", "Sleep", 340, "", ""),
+            ("logical", "1003", "report", "billing", "Query", 1875, "executing", "SELECT customer_id, SUM(amount) FROM invoices GROUP BY customer_id"),
+            ("logical", "1004", "root", "", "Sleep", 5, "", ""),
+            ("physical", "3101", "ddm_internal", "orders_0000", "Query", 12, "Sending data", "SELECT * FROM orders_0000 WHERE created > NOW() - INTERVAL 30 DAY"),
+            ("physical", "3102", "ddm_internal", "invoices_0001", "Query", 1874, "Creating sort index", "SELECT customer_id, SUM(amount) FROM invoices_0001 GROUP BY customer_id"),
+            ("physical", "3103", "ddm_internal", "orders_0001", "Sleep", 340, "", ""),
+        ]
+        for (i, r) in rows.enumerated() {
+            try db.execute(sql: """
+                INSERT INTO process (instance_id, kind, id, user, host, db, command, time, state, info, position)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [instance.id, r.0, r.1, r.2, "192.168.0.\(21 + i):5\(i)412", r.3, r.4, r.5, r.6, r.7, i])
+        }
+        try db.execute(sql: "INSERT INTO process_seeded (instance_id) VALUES (?)", arguments: [instance.id])
+    }
+
+    private static func processes(_ call: Call, _ db: Database, kind: String) throws -> (InstanceRow, Page, [Row]) {
+        let instance = try InstanceRow.find(db, call.param("instance_id"))
+        try seed(db, instance)
+        let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 128, range: 1...128))
+        var rows = try Row.fetchAll(db, sql: "SELECT * FROM process WHERE instance_id = ? AND kind = ? ORDER BY position",
+                                    arguments: [instance.id, kind])
+        if let keyword = call.query["keyword"], !keyword.isEmpty {
+            rows = rows.filter { r in ["user", "host", "db", "info"].contains { (r[$0] as String).localizedCaseInsensitiveContains(keyword) } }
+        }
+        return (instance, page, rows)
+    }
+
+    static func logical(_ call: Call, _ db: Database) throws -> Reply {
+        let (_, page, rows) = try processes(call, db, kind: "logical")
+        let all: [[String: Any]] = rows.map {
+            ["id": $0["id"] as String, "user": $0["user"] as String, "host": $0["host"] as String, "db": $0["db"] as String,
+             "command": $0["command"] as String, "time": String($0["time"] as Int), "state": $0["state"] as String, "info": $0["info"] as String]
+        }
+        return Reply(body: try V3Controller.encode(["logical_processes": page.slice(all), "total_count": all.count]))
+    }
+
+    static func physical(_ call: Call, _ db: Database) throws -> Reply {
+        let (_, page, rows) = try processes(call, db, kind: "physical")
+        let all: [[String: Any]] = rows.map {
+            ["id": Int($0["id"] as String) ?? 0, "user": $0["user"] as String, "host": $0["host"] as String, "db": $0["db"] as String,
+             "state": $0["state"] as String, "command": $0["command"] as String, "info": $0["info"] as String,
+             "time": $0["time"] as Int, "trx_executed_time": $0["command"] as String == "Query" ? $0["time"] as Int : 0]
+        }
+        return Reply(body: try V3Controller.encode(["physical_processes": page.slice(all), "total_count": all.count]))
+    }
+
+    private struct KillWire: Decodable { var process_ids: [String] }
+
+    /// All or nothing: an id that is not a session of the instance refuses the whole request.
+    static func kill(_ call: Call, _ db: Database, kind: String) throws -> Reply {
+        let ids = try WireJSON.decode(KillWire.self, call.body).process_ids
+        guard !ids.isEmpty else { throw LocalError.parameter("process_ids must not be empty") }
+        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
+        try seed(db, instance)
+        for id in ids where try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM process WHERE instance_id = ? AND kind = ? AND id = ?",
+                                             arguments: [instance.id, kind, id]) == 0 {
+            throw LocalError(status: 404, code: "DBS.280001", message: "The \(kind) process \(id) does not exist.")
+        }
+        for id in ids {
+            try db.execute(sql: "DELETE FROM process WHERE instance_id = ? AND kind = ? AND id = ?", arguments: [instance.id, kind, id])
+        }
+        return Reply(body: try V3Controller.encode(["resp": "success"]))
+    }
+
+    // MARK: tasks
+
+    /// The project's jobs, newest first; `start_time`/`end_time` (epoch milliseconds) filter by
+    /// creation when given.
+    static func tasks(_ call: Call, _ db: Database) throws -> Reply {
+        let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...100))
+        var rows = try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY created DESC, id")
+        if let from = call.query["start_time"].flatMap(Double.init) { rows = rows.filter { ($0["created"] as Double) * 1000 >= from } }
+        if let to = call.query["end_time"].flatMap(Double.init) { rows = rows.filter { ($0["created"] as Double) * 1000 <= to } }
+        let all: [[String: Any]] = rows.map { row in
+            let j = CatalogController.jobState(row, now: call.now)
+            return ["id": row["id"] as String, "name": row["name"] as String, "status": j.status, "created_time": j.created,
+                    "end_time": j.ended, "process": j.process, "instance_name": row["instance_name"] as String,
+                    "instance_id": row["instance_id"] as String]
+        }
+        return Reply(body: try V3Controller.encode(["jobs": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count]))
+    }
+}
