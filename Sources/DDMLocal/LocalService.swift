@@ -70,6 +70,7 @@ public final class LocalService: Sendable {
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
         case .v3: routes.filter { method, path in !V3Controller.twins.contains { $0.method == method && $0.older == path } }
         }
+        routes.filter { method, path in !config.withdrawn.contains("\(method) \(path)") }
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)
         let faults = FaultInjector(config.faults)
         let counter = TrafficCounter()

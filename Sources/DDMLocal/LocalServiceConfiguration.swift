@@ -25,6 +25,9 @@ public struct LocalServiceConfiguration: Sendable {
     public var extraBasePermissions: [String] = []
     /// Which generations of the API are served (`serve --api`).
     public var api: ServedAPI = .both
+    /// Single calls not served, as `"METHOD /pattern"` (e.g. `"PUT /v3.1/{project_id}/instances/{instance_id}/configurations"`):
+    /// a region that has withdrawn one call, for tests of the client's fallback.
+    public var withdrawn: [String] = []
     /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
     public var seedDemoInstance = false
 
