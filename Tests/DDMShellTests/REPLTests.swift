@@ -169,6 +169,62 @@ import Testing
         try t.quit()
     }
 
+    /// A disruptive statement asks first at a terminal; only "y" goes ahead.
+    @Test(.enabled(if: Terminal.available)) func killingAProcessAsksFirst() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("kill process 1003;")
+        try t.waitFor("kill process 1003? [y/N]")
+        try t.line("n")
+        try t.waitFor("not done")
+        try t.line("show processes;")
+        try t.waitFor("(4 rows)")
+        try t.line("kill process 1003;")
+        try t.waitFor("kill process 1003? [y/N]", occurrences: 2)
+        try t.line("y")
+        try t.waitFor("killed process 1003")
+        try t.quit()
+    }
+
+    @Test(.enabled(if: Terminal.available)) func tabCompletesParameterAndFlavorNames() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("show nodes;")   // selects the instance, so its names are fetched
+        try t.waitFor("(2 rows)")
+        try t.line("\\refresh")
+        try t.waitFor("refreshing completion names")
+        // The refresh runs in the background: retry the Tab until the names have arrived.
+        let deadline = Date().addingTimeInterval(10)
+        try t.type("set parameter max_con")
+        repeat {
+            try t.key("Tab")
+            Thread.sleep(forTimeInterval: 0.2)
+        } while !t.currentLine.hasSuffix("max_connections") && Date() < deadline
+        try expectLine(t, endsWith: "set parameter max_connections ")
+        try t.type("= 30000;")
+        try t.key("Enter")
+        try t.waitFor("set max_connections = 30000 (was 20000) on ddm-demo")
+        try t.type("alter instance ddm-demo set flavor ddm.c6.x")
+        try t.key("Tab")
+        try expectLine(t, endsWith: "set flavor ddm.c6.xlarge.2 ")
+        try t.key("C-c")
+        try t.quit()
+    }
+
+    /// Ctrl-C during `… wait` stops the waiting, says the job goes on, and the operation stands.
+    @Test(.enabled(if: Terminal.available)) func ctrlCStopsAWaitNotTheOperation() throws {
+        let t = try Terminal()
+        try t.start(["--local-create-delay", "120s"])
+        try t.line("alter instance ddm-demo add nodes 1 wait;")
+        try t.waitFor("waiting for ddm-demo: GROWING")
+        try t.key("C-c")
+        try t.waitFor("stopped waiting for ddm-demo; job ")
+        #expect(t.screen.contains("already applied:") && t.screen.contains("added 1 node to ddm-demo (job "))
+        try t.line("show nodes;")
+        try t.waitFor("(3 rows)")
+        try t.quit()
+    }
+
     @Test(.enabled(if: Terminal.available)) func historyIsRecalledAfterARestartAndHoldsNoSecret() throws {
         let t = try Terminal()
         try t.start()

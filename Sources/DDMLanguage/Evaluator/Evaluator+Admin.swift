@@ -121,7 +121,7 @@ extension Evaluator {
             // Node count, flavor, port: the cached list no longer tells the truth.
             instanceCache = nil
             await sink.message("\(doing) (job \(r.jobId ?? "-"))")
-            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId) }
+            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId, operation: done) }
             return done
         }
         switch change {

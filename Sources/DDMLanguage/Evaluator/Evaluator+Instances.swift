@@ -58,7 +58,7 @@ extension Evaluator {
                 adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
             instanceCache = nil
             await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
-            if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId) }
+            if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId, operation: "create instance \(spec.name)") }
             return "created instance \(spec.name)"
         }
     }
@@ -68,7 +68,7 @@ extension Evaluator {
         return try await write("restart \(i.name)") {
             let r = try await client.restartInstance(i.id, type: hard ? .hard : .soft)
             await sink.message("restarting \(i.name) (job \(r.jobId ?? "-"))")
-            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId) }
+            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId, operation: "restart \(i.name)") }
             return "restarted instance \(i.name)"
         }
     }
@@ -119,7 +119,8 @@ extension Evaluator {
 
     /// Polls the instance until RUNNING and, with the operation's job, until the job is done,
     /// showing its progress. Ctrl-C stops the waiting, not the operation: that says so.
-    func waitRunning(_ id: String, name: String, job: String? = nil) async throws {
+    /// - Parameter operation: what was started, for the report when Ctrl-C stops the wait.
+    func waitRunning(_ id: String, name: String, job: String? = nil, operation: String? = nil) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + options.waitTimeout
         do {
@@ -155,7 +156,7 @@ extension Evaluator {
             let note = job.map { "job \($0) goes on in the service; 'wait job \($0);' or 'wait instance \(name);' to follow it" }
                 ?? "the operation goes on in the service; 'wait instance \(name);' to follow it"
             await sink.message("stopped waiting for \(name); \(note)")
-            throw WaitStopped(applied: "started on \(name)" + (job.map { " (job \($0), still running)" } ?? " (still running)"))
+            throw WaitStopped(applied: (operation ?? "the operation on \(name)") + (job.map { " (job \($0), still running)" } ?? " (still running)"))
         }
     }
 

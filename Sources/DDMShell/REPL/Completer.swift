@@ -8,7 +8,10 @@ import Synchronization
 /// live instance/schema/account names from a cache that is refreshed in the
 /// background. A Tab press never waits on the network.
 final class Completer: CompletionSource, @unchecked Sendable {
-    struct Names: Sendable { var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = [] }
+    struct Names: Sendable {
+        var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = []
+        var nodes: [String] = []; var parameters: [String] = []; var flavors: [String] = []; var templates: [String] = []
+    }
 
     private let names = Mutex(Names())
     private let refreshing = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
@@ -62,6 +65,10 @@ final class Completer: CompletionSource, @unchecked Sendable {
         var pool: [String]
         if statement.isEmpty {
             pool = Self.statementStarts
+        } else if first == "set", previous == "parameter" || previous == "parameters" {
+            pool = current.parameters
+        } else if previous == "node" {
+            pool = current.nodes
         } else if let next = Self.followers[previous] {
             pool = next
         } else {
@@ -72,6 +79,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
             case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
             case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts
             case "grant", "revoke", "with": pool = Self.privileges
+            case "flavor": pool = current.flavors
+            case "template": pool = current.templates
             default:
                 pool = isGrant ? Self.privileges + current.schemas + current.accounts + ["on", "to", "from"] : Self.keywords
             }

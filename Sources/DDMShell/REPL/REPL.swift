@@ -33,6 +33,14 @@ struct REPL {
             if let id = await evaluator.currentInstance?.id {
                 names.schemas = try await client.allSchemas(instance: id).map(\.name)
                 names.accounts = try await client.allAccounts(instance: id).map(\.name)
+                // The admin names are a nicety: a service without those calls still completes the rest.
+                names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.map(\.nodeId)) ?? []
+                names.parameters = (try? await client.allParameters(instance: id).map(\.name)) ?? []
+            }
+            names.templates = (try? await client.allParameterTemplates().map(\.name)) ?? []
+            if let engine = try? await client.listEngines(limit: 128).engineGroups.first {
+                names.flavors = (try? await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups
+                    .flatMap(\.computeFlavors).compactMap(\.code)) ?? []
             }
             return names
         }
