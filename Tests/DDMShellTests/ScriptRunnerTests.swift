@@ -147,11 +147,12 @@ import Testing
     }
 
     @Test func secretsNeverReachOutputOrDebugTrace() throws {
-        let r = try Binary.run(Self.local + ["--debug", "-c", "create user app password 'Very_secret_99!'; alter user app password env NEWPW"],
-                               environment: ["NEWPW": "Other_secret_77!"])
+        let r = try Binary.run(Self.local + ["--debug", "-c", "create user app password 'Very_secret_99!'; alter user app password env NEWPW; "
+                                             + "alter instance ddm-demo set admin password env ADMINPW"],
+                               environment: ["NEWPW": "Other_secret_77!", "ADMINPW": "Admin_secret_55!"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("POST"))  // the trace is there…
-        for secret in ["Very_secret_99!", "Other_secret_77!"] {
+        #expect(r.stderr.contains("POST") && r.stderr.contains("admin-user"))  // the trace is there…
+        for secret in ["Very_secret_99!", "Other_secret_77!", "Admin_secret_55!"] {
             #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret))  // …without the secrets
         }
         #expect(r.stderr.range(of: "Signature=[0-9a-f]{8}", options: .regularExpression) == nil)

@@ -18,7 +18,7 @@ public enum StatementID: Int, CaseIterable, Sendable {
     case addNodes, removeNodes, restartNode, showNode, setFlavor
     case showParameters, setParameters, showParameterTemplates, showParameterTemplate, applyParameterTemplate
     case setPort, setSSL, setReadOnly, bindEIP, unbindEIP, setAdminPassword
-    case showSlowQueries, showProcesses, killProcesses, showTasks, showEngineVersions, upgradeEngine, rollbackEngine
+    case showSlowQueries, showProcesses, killProcesses, showTasks, showEngineVersions, upgradeEngine, rollbackEngine, showFlavorChoices
 }
 
 public struct StatementEntry: Sendable {

@@ -233,6 +233,7 @@ public struct Compiler {
         case .grants(let e): return .showGrants(try accountName(e))
         case .job(let e): return .showJob(try scalar(e, "job id"))
         case .nodes: return .showNodes
+        case .flavorChoices(let e): return .admin(.showFlavorChoices(try scalar(e, "instance name")))
         }
     }
 

@@ -16,6 +16,7 @@ public enum AdminAction: Sendable {
     case killProcesses([String], physical: Bool)
     case showTasks
     case showEngineVersions
+    case showFlavorChoices(String)
 }
 
 public enum InstanceChangePlan: Sendable {
@@ -67,6 +68,7 @@ extension AdminAction {
         case .killProcesses: .killProcesses
         case .showTasks: .showTasks
         case .showEngineVersions: .showEngineVersions
+        case .showFlavorChoices: .showFlavorChoices
         }
     }
 
@@ -118,6 +120,7 @@ extension AdminAction {
             return [physical ? Call(.killPhysicalProcesses, "kill physical processes") : Call(.killLogicalProcesses, "kill processes")]
         case .showTasks: return [Call(.listTasks, "list tasks")]
         case .showEngineVersions: return [Call(.listEngineVersions, "list engine versions")]
+        case .showFlavorChoices: return [resolve, Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors of the instance's engine")]
         }
     }
 
@@ -138,6 +141,7 @@ extension AdminAction {
         case .killProcesses(let ids, let physical): return "kill \(physical ? "physical " : "")process \(ids.joined(separator: ", "))"
         case .showTasks: return "show tasks"
         case .showEngineVersions: return "show engine versions"
+        case .showFlavorChoices(let i): return "show flavors for instance \(i)"
         }
     }
 

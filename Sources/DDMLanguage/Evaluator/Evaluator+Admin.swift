@@ -59,6 +59,14 @@ extension Evaluator {
             let page = try await client.listTasks(offset: 0, limit: 100)
             await sink.table(ShowTables.tasks(page.jobs))
             if let total = page.total, total > page.jobs.count { await sink.message("the \(page.jobs.count) most recent of \(total) tasks") }
+        case .showFlavorChoices(let ref):
+            let i = try await resolve(ref)
+            let engines = try await client.listEngines(limit: 128).engineGroups
+            guard let engine = engines.first(where: { $0.version == i.engineVersion }) ?? engines.first else {
+                throw EvaluationError("no engine is offered for \(i.name)", kind: .notFound)
+            }
+            let flavors = try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
+            await sink.table(ShowTables.flavorChoices(flavors, current: i.flavorRef))
         case .showEngineVersions:
             await sink.table(ShowTables.engineVersions(try await client.engineVersions(instance: try await instanceId())))
         }

@@ -52,6 +52,13 @@ extension ShowTables {
         })
     }
 
+    /// The flavors an instance can change to, its own marked.
+    public static func flavorChoices(_ flavors: [Flavor], current: String?) -> ResultTable {
+        ResultTable(columns: ["code", "vcpus", "memory_gb", "current"], rows: flavors.map {
+            [$0.code ?? $0.id, $0.cpu ?? "", $0.mem ?? "", $0.code == current ? "yes" : ""]
+        })
+    }
+
     public static func engineVersions(_ v: EngineVersions) -> ResultTable {
         ResultTable(columns: ["current", "previous", "latest", "available"], rows: [[
             v.currentVersion ?? "", v.previousVersion ?? "", v.latestVersion ?? "", (v.versions ?? []).joined(separator: ", "),

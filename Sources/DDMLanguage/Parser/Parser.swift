@@ -313,7 +313,11 @@ public struct Parser {
         if match("instances") { return .instances }
         if match("instance") { return .instance(try name("instance name")) }
         if match("engines") { return .engines }
-        if match("flavors") { return .flavors }
+        if match("flavors") {
+            guard match("for") else { return .flavors }
+            try expect("instance", "after 'show flavors for'")
+            return .flavorChoices(try name("instance name"))
+        }
         if match("schemas") || match("databases") { return .schemas }
         if match("schema") || match("database") { return .schema(try name("schema name")) }
         if match("available") { try expect("rds", "after 'show available'"); return .availableRDS }

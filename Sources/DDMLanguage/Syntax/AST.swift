@@ -41,6 +41,8 @@ public struct Statement: Sendable, Equatable {
 
 public enum ShowTarget: Sendable, Equatable {
     case instances, instance(Expr), engines, flavors, schemas, schema(Expr), availableRDS, users, grants(Expr), job(Expr), nodes
+    /// `show flavors for instance <i>`: what the instance can change to.
+    case flavorChoices(Expr)
 }
 
 /// `key = value` in `create instance … with …`.

@@ -77,6 +77,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
             case "schema": pool = first == "create" ? [] : current.schemas
             case "user": pool = first == "create" ? [] : current.accounts
             case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
+            case "for" where statement.contains("flavors"): pool = ["instance"]
             case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts
             case "grant", "revoke", "with": pool = Self.privileges
             case "flavor": pool = current.flavors
