@@ -31,6 +31,21 @@ import Testing
         #expect(learned.contains("GET    /v1/{project_id}/instances/{instance_id}/users") && learned.contains("PUT    /v3/"))
     }
 
+    @Test func adminStatementsCompileToTheirStepsAndQuestions() {
+        // Naming the instance needs no current one; leaving it out does.
+        #expect(compile("set parameter max_connections = 30000 on instance ddm-b;", selected: false).diagnostics.isEmpty)
+        #expect(messages(compile("set parameter max_connections = 30000;", selected: false)).first?.contains("instance") == true)
+        let o = compile("let n = 3; alter instance ddm-a remove nodes $n wait; kill process 7, 8; alter instance ddm-a add nodes 1;")
+        #expect(o.diagnostics.isEmpty)
+        let questions = o.plan.steps.compactMap { step -> String? in
+            if case .admin(let a) = step.action { return a.confirmation ?? "-" }
+            return nil
+        }
+        #expect(questions == ["remove 3 nodes from ddm-a?", "kill processes 7, 8?", "-"])
+        #expect(o.plan.steps[0].description.hasPrefix("alter instance ddm-a remove nodes 3 wait\n"))
+        #expect(messages(compile("show slow queries limit 5000;")) == ["limit must be from 1 to 1000 (got 5000)"])
+    }
+
     @Test func consecutiveGrantsAndLoopsFormOneBatch() {
         let o = compile("""
             let team = (alice, bob);

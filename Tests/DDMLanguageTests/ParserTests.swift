@@ -22,6 +22,40 @@ import Testing
         #expect(r.statements[0].range == SourceRange(0, 43))
     }
 
+    @Test func adminStatementsAST() throws {
+        let r = parse("""
+            alter instance ddm-a add nodes 2 in ap-southeast-1b wait;
+            set parameter max_connections = 30000, long_query_time = 0.5, sql_audit = 'ON' on instance ddm-b;
+            kill physical process 3101, 3102;
+            alter instance ddm-a set read only on;
+            show slow queries limit 5;
+            restart node n1 wait;
+            """)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.message))")
+        let kinds = r.statements.map(\.kind)
+        guard case .admin(.alterInstance(.name("ddm-a", _), .addNodes(.number(2, _), zone: .name("ap-southeast-1b", _)?), wait: true)) = kinds[0] else {
+            Issue.record("\(kinds[0])"); return
+        }
+        guard case .admin(.setParameters(let settings, instance: .name("ddm-b", _)?)) = kinds[1] else { Issue.record("\(kinds[1])"); return }
+        #expect(settings.map(\.name) == ["max_connections", "long_query_time", "sql_audit"])
+        #expect(settings[1].value == .name("0.5", settings[1].value.range))
+        #expect(settings[2].value == .string("ON", settings[2].value.range))
+        guard case .admin(.killProcesses(.list(let ids, _), physical: true)) = kinds[2] else { Issue.record("\(kinds[2])"); return }
+        #expect(ids.count == 2)
+        guard case .admin(.alterInstance(_, .readOnly(true), wait: false)) = kinds[3] else { Issue.record("\(kinds[3])"); return }
+        guard case .admin(.showSlowQueries(limit: .number(5, _)?)) = kinds[4] else { Issue.record("\(kinds[4])"); return }
+        guard case .admin(.restartNode(.name("n1", _), wait: true)) = kinds[5] else { Issue.record("\(kinds[5])"); return }
+    }
+
+    @Test func adminStatementErrorsPointAtTheWord() {
+        #expect(errors("alter instance x set colour blue;") == ["1:22: expected security group, flavor, port, ssl, read only or admin password after 'set', found 'colour'"])
+        #expect(errors("alter instance x set ssl maybe;") == ["1:26: expected 'on' or 'off' after 'ssl', found 'maybe'"])
+        #expect(errors("set parameter max_connections 5;") == ["1:31: expected '=' after 'max_connections', found '5'"])
+        #expect(errors("kill 12;") == ["1:6: expected 'process' after 'kill', found '12'"])
+        #expect(errors("show slow logs;") == ["1:11: expected 'queries' after 'show slow', found 'logs'"])
+        #expect(errors("alter instance x grow 2;").first?.hasPrefix("1:18: expected set, add nodes") == true)
+    }
+
     @Test func everyStatementParses() {
         let script = """
             use instance ddm-prod;
