@@ -159,6 +159,28 @@ import Testing
         #expect(v1.service.traffic.byVersion["v3"] == nil)
     }
 
+    /// `password_lifetime` is v3's alone: written and read through v3, refused before sending in v1.
+    @Test func passwordLifetimeIsV3s() async throws {
+        let h = try await LocalHarness.start()
+        defer { Task { await h.stop() } }
+        let id = try await h.makeInstance()
+        try await h.client.createAccounts(instance: id, [CreateAccountRequest(name: "app", password: "Str0ng_pass", baseAuthority: [.select],
+                                                                              passwordLifetime: 90)])
+        #expect(try await h.client.allAccounts(instance: id).first?.passwordLifetime == 90)
+        try await h.client.modifyAccount(instance: id, name: "app", ModifyAccountRequest(passwordLifetime: 30))
+        #expect(try await h.client.allAccounts(instance: id).first?.passwordLifetime == 30)
+        await #expect(throws: DDMError.self) { try await h.client.modifyAccount(instance: id, name: "app", ModifyAccountRequest(passwordLifetime: -1)) }
+
+        let v1 = try DDMClient(configuration: DDMConfiguration(endpoint: .url(h.service.url), projectId: h.client.configuration.projectId,
+                                                               pacing: .off, apiVersion: .v1),
+                               authenticator: AKSKAuthenticator(accessKey: LocalHarness.ak, secretKey: LocalHarness.sk,
+                                                                projectId: h.client.configuration.projectId))
+        let before = await v1.callCounts()
+        await #expect(throws: DDMError.self) { try await v1.modifyAccount(instance: id, name: "app", ModifyAccountRequest(passwordLifetime: 10)) }
+        #expect(await v1.callCounts() == before)
+        #expect(try await v1.allAccounts(instance: id).first?.passwordLifetime == nil)   // v1's list has no such field
+    }
+
     /// A probe that says nothing (a throttle) leaves the question open for the next call.
     @Test func routerProbesOnceAndWaitsForTheAnswer() async throws {
         let learned = LearnedSet()

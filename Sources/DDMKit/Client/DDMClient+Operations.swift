@@ -78,7 +78,10 @@ extension DDMClient {
                                    v3: v3.contains { $0 == nil } ? nil : {
             for case let op? in v3 { _ = try await self.send(op) }
             return CreateAccountsResult(users: accounts.map { NameOnly(name: $0.name) })
-        }, older: { try await send(api.createAccounts(instance: instance, accounts)) })
+        }, older: {
+            guard accounts.allSatisfy({ $0.passwordLifetime == nil }) else { throw Self.onlyV3(.createAccounts, DDMAPI.V3Gap.lifetime) }
+            return try await send(api.createAccounts(instance: instance, accounts))
+        })
     }
     public func listAccounts(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AccountPage {
         try await versioned(.listAccounts, v3: {
@@ -91,7 +94,10 @@ extension DDMClient {
         return try await versioned(.modifyAccount, gap: DDMAPI.V3Gap.extended, autoMayUseOlder: false, v3: v3.map { op in {
             _ = try await self.send(op)
             return NameResult(name: name)
-        } }, older: { try await send(try api.modifyAccount(instance: instance, name: name, change)) })
+        } }, older: {
+            guard change.passwordLifetime == nil else { throw Self.onlyV3(.modifyAccount, DDMAPI.V3Gap.lifetime) }
+            return try await send(try api.modifyAccount(instance: instance, name: name, change))
+        })
     }
     @discardableResult
     public func deleteAccount(instance: String, name: String) async throws -> NameResult {

@@ -47,6 +47,12 @@ extension DDMClient {
         return false
     }
 
+    /// A request only the v3 call can express, where the older one is all there is.
+    static func onlyV3(_ id: DDMOperationID, _ what: String) -> DDMError {
+        DDMError(kind: .invalidRequest, message: "\(id.route().name) with \(what) needs DDM's v3 API, which is not used here "
+                     + "(--api-version v1, or this endpoint has no v3 \(id.route().name))", operation: id.route().name)
+    }
+
     static func noV3(_ id: DDMOperationID, _ gap: String?, autoWould: Bool) -> DDMError {
         DDMError(kind: .invalidRequest,
                  message: "\(id.route().name) with \(gap ?? "this request") has no v3 call; only DDM's v1 API can do it "

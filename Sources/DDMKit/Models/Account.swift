@@ -8,11 +8,14 @@ public struct Account: Decodable, Sendable, Equatable {
     public var created: Int64?
     public var passwordLastChanged: Int64?
     public var databases: [AccountSchema]?
+    /// Days a password stays valid; only v3 has it (`password_lifetime`).
+    public var passwordLifetime: Int?
 
     public init(name: String, status: String? = nil, baseAuthority: [String]? = nil, extendAuthority: [String]? = nil,
-                description: String? = nil, databases: [AccountSchema]? = nil) {
+                description: String? = nil, databases: [AccountSchema]? = nil, passwordLifetime: Int? = nil) {
         self.name = name; self.status = status; self.baseAuthority = baseAuthority
         self.extendAuthority = extendAuthority; self.description = description; self.databases = databases
+        self.passwordLifetime = passwordLifetime
     }
 
     /// Schema names the account is associated with.
@@ -40,12 +43,15 @@ public struct CreateAccountRequest: Encodable, Sendable, Equatable {
     public var extendAuthority: [ExtendedPermission]?
     public var description: String?
     public var databases: [NameOnly]?
+    /// v3 only (not sent in v1, which has no such field).
+    public var passwordLifetime: Int?
 
     public init(name: String, password: String, baseAuthority: [BasePermission],
-                extendAuthority: [ExtendedPermission]? = nil, description: String? = nil, databases: [String]? = nil) {
+                extendAuthority: [ExtendedPermission]? = nil, description: String? = nil, databases: [String]? = nil,
+                passwordLifetime: Int? = nil) {
         self.name = name; self.password = password; self.baseAuthority = baseAuthority
         self.extendAuthority = extendAuthority; self.description = description
-        self.databases = databases?.map(NameOnly.init)
+        self.databases = databases?.map(NameOnly.init); self.passwordLifetime = passwordLifetime
     }
 
     enum CodingKeys: String, CodingKey {
@@ -60,11 +66,13 @@ public struct ModifyAccountRequest: Encodable, Sendable, Equatable {
     public var extendAuthority: [ExtendedPermission]?
     public var description: String?
     public var databases: [NameOnly]?
+    /// v3 only (not sent in v1).
+    public var passwordLifetime: Int?
 
     public init(baseAuthority: [BasePermission]? = nil, extendAuthority: [ExtendedPermission]? = nil,
-                description: String? = nil, databases: [String]? = nil) {
+                description: String? = nil, databases: [String]? = nil, passwordLifetime: Int? = nil) {
         self.baseAuthority = baseAuthority; self.extendAuthority = extendAuthority
-        self.description = description; self.databases = databases?.map(NameOnly.init)
+        self.description = description; self.databases = databases?.map(NameOnly.init); self.passwordLifetime = passwordLifetime
     }
 
     enum CodingKeys: String, CodingKey {

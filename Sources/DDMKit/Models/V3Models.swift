@@ -154,7 +154,7 @@ struct AccountPageV3: Decodable, Sendable {
     var common: AccountPage {
         AccountPage(users: users.map {
             Account(name: $0.name, status: $0.status, baseAuthority: $0.baseAuthority, description: $0.description,
-                    databases: $0.databases?.map { AccountSchema(name: $0.name) })
+                    databases: $0.databases?.map { AccountSchema(name: $0.name) }, passwordLifetime: $0.passwordLifetime)
         }, totalRecord: total)
     }
 }

@@ -9,6 +9,7 @@ extension DDMAPI {
         static let hardRestart = "a hard restart (v3 restart takes no type)"
         static let shardUnit = "an uneven shard unit (v3 create schema has no shard_unit)"
         static let extended = "extended privileges (fulltable…; v3 accounts have no extend_authority)"
+        static let lifetime = "a password lifetime (only v3 accounts have password_lifetime)"
         static let engineAndFlavor = "an engine id and flavor id without their version and code"
     }
 }
@@ -117,13 +118,14 @@ extension DDMAPI {
         var base_authority: [String]
         var description: String?
         var databases: [NameOnly]?
+        var password_lifetime: Int?
     }
 
     /// One account per call in v3.
     func createAccountV3(instance: String, _ a: CreateAccountRequest) -> DDMOperation<Empty>? {
         guard (a.extendAuthority ?? []).isEmpty else { return nil }
         let body = CreateUserV3Body(name: a.name, password: a.password, base_authority: a.baseAuthority.map(\.rawValue),
-                                    description: a.description, databases: a.databases)
+                                    description: a.description, databases: a.databases, password_lifetime: a.passwordLifetime)
         return DDMOperation(name: "create account", method: "POST", path: v3("instances", instance, "users"),
                             body: JSONBody.encode(body), repeatability: createAccounts(instance: instance, [a]).repeatability.answering { _ in Empty() })
     }
@@ -137,13 +139,15 @@ extension DDMAPI {
         var base_authority: [String]?
         var description: String?
         var databases: [NameOnly]?
+        var password_lifetime: Int?
     }
 
     /// An empty extended set is nothing to say in v3, which has none.
     func modifyAccountV3(instance: String, name: String, _ c: ModifyAccountRequest) throws -> DDMOperation<Empty>? {
         try ModifyAccountRules.check(c)
         guard (c.extendAuthority ?? []).isEmpty else { return nil }
-        let body = UpdateUserV3Body(base_authority: c.baseAuthority?.map(\.rawValue), description: c.description, databases: c.databases)
+        let body = UpdateUserV3Body(base_authority: c.baseAuthority?.map(\.rawValue), description: c.description, databases: c.databases,
+                                    password_lifetime: c.passwordLifetime)
         return DDMOperation(name: "modify account", method: "PUT", path: v3("instances", instance, "users", name),
                             body: JSONBody.encode(body), repeatability: .safe)
     }

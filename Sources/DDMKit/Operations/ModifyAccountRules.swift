@@ -3,8 +3,12 @@ public enum ModifyAccountRules {
     public static let maxDescriptionLength = 256
 
     public static func check(_ change: ModifyAccountRequest) throws {
-        if change.baseAuthority == nil, change.extendAuthority == nil, change.description == nil, change.databases == nil {
-            throw DDMError.invalid("modify account needs at least one of base_authority, extend_authority, description, databases")
+        if change.baseAuthority == nil, change.extendAuthority == nil, change.description == nil, change.databases == nil,
+           change.passwordLifetime == nil {
+            throw DDMError.invalid("modify account needs at least one of base_authority, extend_authority, description, databases, password_lifetime")
+        }
+        if let days = change.passwordLifetime, days < 0 {
+            throw DDMError.invalid("password_lifetime is a number of days, 0 or more (got \(days))")
         }
         if let extended = change.extendAuthority {
             // Without base_authority in the same call the server keeps the current set,

@@ -26,9 +26,9 @@ enum V3Controller {
               adapt(SchemasController.delete, params: ["database_name": "ddm_dbname"], query: deleteData) { answer, call in
                   ["job_id": answer["job_id"] as Any, "database_name": call.param("ddm_dbname")]
               })
-        t.add("GET", "\(p)/instances/{instance_id}/users", adapt(AccountsController.list, reply: listUsers))
-        t.add("POST", "\(p)/instances/{instance_id}/users", adapt(AccountsController.create, body: { ["users": [user($0)]] }, reply: empty))
-        t.add("PUT", "\(p)/instances/{instance_id}/users/{username}", adapt(AccountsController.modify, body: { ["user": user($0)] }, reply: empty))
+        t.add("GET", "\(p)/instances/{instance_id}/users", withLifetimes(adapt(AccountsController.list, reply: listUsers)))
+        t.add("POST", "\(p)/instances/{instance_id}/users", lifetime(adapt(AccountsController.create, body: { ["users": [user($0)]] }, reply: empty)))
+        t.add("PUT", "\(p)/instances/{instance_id}/users/{username}", lifetime(adapt(AccountsController.modify, body: { ["user": user($0)] }, reply: empty)))
         t.add("DELETE", "\(p)/instances/{instance_id}/users/{username}", adapt(AccountsController.delete, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/users/{username}/password", adapt(AccountsController.resetPassword, body: { $0 }, reply: empty))
         t.add("GET", "\(p)/engines", adapt(CatalogController.engines, reply: engines))
@@ -202,9 +202,51 @@ enum V3Controller {
 
     // MARK: accounts
 
-    /// v3 users: top-level fields, `password_lifetime` (kept nowhere: the emulator has no expiry).
+    /// v3 users: top-level fields; `password_lifetime` is v3's own (`lifetime` keeps it).
     private static func user(_ b: [String: Any]) -> [String: Any] {
         b.filter { $0.key != "password_lifetime" }
+    }
+
+    /// The v3 list with each account's `password_lifetime`, which only v3 shows.
+    private static func withLifetimes(_ handler: @escaping Handler) -> Handler {
+        { call, db in
+            let reply = try handler(call, db)
+            guard reply.status == 200 else { return reply }
+            var page = try json(reply.body)
+            page["users"] = try (page["users"] as? [[String: Any]] ?? []).map { u in
+                var u = u
+                u["password_lifetime"] = try Int.fetchOne(db, sql: "SELECT password_lifetime FROM account WHERE instance_id = ? AND name = ?",
+                                                           arguments: [call.param("instance_id"), u["name"] as? String ?? ""]) as Any
+                return u
+            }
+            return Reply(status: reply.status, headers: reply.headers, body: try encode(page))
+        }
+    }
+
+    /// After the v1 handler made the account, stores v3's `password_lifetime` (days, 0 or more).
+    private static func lifetime(_ handler: @escaping Handler) -> Handler {
+        { call, db in
+            let body = call.body.isEmpty ? [:] : try json(call.body)
+            let days = body["password_lifetime"]
+            if let days, !(days is NSNull) {
+                guard let n = days as? Int, n >= 0, !(days is Bool) else { throw LocalError.parameter("password_lifetime must be a number of days, 0 or more") }
+            }
+            let reply: Reply
+            if call.method == "PUT", days is Int, body.keys.allSatisfy({ $0 == "password_lifetime" }) {
+                // Only the lifetime changes: nothing for the v1 handler, which needs a field of its own.
+                let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
+                _ = try AccountsController.find(db, instance: instance.id, name: call.param("username"))
+                reply = Reply(body: Array("{}".utf8))
+            } else {
+                reply = try handler(call, db)
+            }
+            if let n = days as? Int, reply.status == 200 {
+                let name = call.params["username"] ?? (body["name"] as? String ?? "")
+                try db.execute(sql: "UPDATE account SET password_lifetime = ? WHERE instance_id = ? AND name = ?",
+                               arguments: [n, call.param("instance_id"), name])
+            }
+            return reply
+        }
     }
 
     /// `GetUsersListDetailResponsesV3`: no extended authority, times as strings, schemas by name.

@@ -66,6 +66,7 @@ enum StateDatabase {
                     state TEXT NOT NULL, info TEXT NOT NULL, position INTEGER NOT NULL,
                     PRIMARY KEY (instance_id, kind, id));
                 CREATE TABLE process_seeded (instance_id TEXT PRIMARY KEY REFERENCES instance(id) ON DELETE CASCADE);
+                ALTER TABLE account ADD COLUMN password_lifetime INTEGER;
                 """)
         }
         return m
