@@ -209,3 +209,17 @@ final class LearnedSet: Sendable {
 }
 
 import Synchronization
+
+@Suite struct EndpointMemoryPruningTests {
+    @Test func factsPastTheirAgeLeaveTheFileWhenItIsWritten() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mem-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let memory = EndpointMemory(path: dir + "/pacing.json")
+        let old = Date().addingTimeInterval(-8 * 86400)
+        memory.rememberOlderOnly(.listAccounts, for: "a", now: old)
+        memory.remember(30, for: "b", now: old)
+        #expect(Set(memory.load().keys) == ["a", "b"])
+        memory.rememberOlderOnly(.listEngines, for: "c")
+        #expect(Set(memory.load().keys) == ["c"])
+    }
+}

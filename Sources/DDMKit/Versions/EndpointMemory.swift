@@ -38,7 +38,7 @@ public struct EndpointMemory: Sendable {
 
     /// Records a measured rate. Best effort: a cache that cannot be written costs only a re-probe.
     public func remember(_ callsPerMinute: Double, for key: String, now: Date = Date()) {
-        update(key) { $0.callsPerMinute = callsPerMinute; $0.measuredAt = now.timeIntervalSince1970 }
+        update(key, now: now) { $0.callsPerMinute = callsPerMinute; $0.measuredAt = now.timeIntervalSince1970 }
     }
 
     /// Operations learned (and still fresh) to need the older call at this endpoint.
@@ -48,11 +48,16 @@ public struct EndpointMemory: Sendable {
     }
 
     public func rememberOlderOnly(_ id: DDMOperationID, for key: String, now: Date = Date()) {
-        update(key) { $0.olderAPI = ($0.olderAPI ?? [:]).merging([id.rawValue: now.timeIntervalSince1970]) { $1 } }
+        update(key, now: now) { $0.olderAPI = ($0.olderAPI ?? [:]).merging([id.rawValue: now.timeIntervalSince1970]) { $1 } }
     }
 
-    private func update(_ key: String, _ change: (inout Entry) -> Void) {
-        var all = load()
+    private func update(_ key: String, now date: Date, _ change: (inout Entry) -> Void) {
+        let now = date.timeIntervalSince1970
+        // Facts past their age are dropped as the file is written, so it does not grow for ever.
+        var all = load().filter { _, e in
+            let times = [e.measuredAt].compactMap { $0 } + Array((e.olderAPI ?? [:]).values)
+            return times.contains { now - $0 < maximumAge }
+        }
         var entry = all[key] ?? Entry()
         change(&entry)
         all[key] = entry

@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-accounts"), help: "Accounts allowed per instance (DDM: 100).") var maxAccounts = 100
     @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
     @Option(help: "API generations served: both, v1 (v1/v2 only) or v3 (v3, and the older calls with no v3 twin).")
-    var api: ServedAPIArgument = ServedAPIArgument(argument: "both")!
+    var api: ServedAPI = .both
 
     func validate() throws {
         guard (0...1).contains(faultRate), (0...1).contains(throttleRate) else {
@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.createDelay = createDelay?.seconds ?? 2
         config.maxAccounts = maxAccounts
         config.seedDemoInstance = true
-        config.api = api.served
+        config.api = api
 
         let termination = TerminationSignal()
         let service: LocalService

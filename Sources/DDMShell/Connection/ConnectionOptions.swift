@@ -9,10 +9,10 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("local-create-delay"), help: .hidden) public var localCreateDelay: DurationArgument?
     @Option(name: .customLong("local-latency"), help: .hidden) public var localLatency: DurationArgument?
     @Option(name: .customLong("local-api"), help: "API generations the embedded local service serves: both, v1 or v3 (as serve --api).")
-    public var localAPI: ServedAPIArgument?
+    public var localAPI: ServedAPI?
     @Option(name: .customLong("api-version"),
             help: "DDM API generation to call: auto (v3, the older call where the endpoint has no v3), v3 or v1 (default auto, or the profile's api_version).")
-    public var apiVersion: APIVersionArgument?
+    public var apiVersion: APIVersionChoice?
     @Option(help: "DDM endpoint URL (overrides --region).") public var endpoint: String?
     @Option(help: "Region id, e.g. ap-southeast-1.") public var region: String?
     @Option(name: .customLong("project-id"), help: "Project id (32 hex characters).") public var projectId: String?
@@ -45,7 +45,7 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
 
     /// `--api-version`, else `DDMSH_API_VERSION`, else the profile's `api_version`, else auto.
     func apiVersionChoice(profile: Profile?, environment: [String: String]) throws -> APIVersionChoice {
-        if let apiVersion { return apiVersion.choice }
+        if let apiVersion { return apiVersion }
         for (source, value) in [("DDMSH_API_VERSION", environment["DDMSH_API_VERSION"]), ("api_version in the profile", profile?.values["api_version"])] {
             guard let value, !value.isEmpty else { continue }
             guard let choice = APIVersionChoice(rawValue: value.lowercased()) else {
@@ -66,20 +66,6 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
     public init() {}
 }
 
-public struct APIVersionArgument: ExpressibleByArgument, Sendable {
-    public var choice: APIVersionChoice
-    public init?(argument: String) {
-        guard let c = APIVersionChoice(rawValue: argument.lowercased()) else { return nil }
-        choice = c
-    }
-    public static var allValueStrings: [String] { APIVersionChoice.allCases.map(\.rawValue) }
-}
-
-public struct ServedAPIArgument: ExpressibleByArgument, Sendable {
-    public var served: ServedAPI
-    public init?(argument: String) {
-        guard let s = ServedAPI(rawValue: argument.lowercased()) else { return nil }
-        served = s
-    }
-    public static var allValueStrings: [String] { ServedAPI.allCases.map(\.rawValue) }
-}
+// Both are String enums with every case listed: ArgumentParser reads and lists them as they are.
+extension APIVersionChoice: ExpressibleByArgument {}
+extension ServedAPI: ExpressibleByArgument {}

@@ -42,12 +42,13 @@ public final class Session: Sendable {
             config.createDelay = o.localCreateDelay?.seconds ?? 2
             // Hidden test knob: a slow service, for interrupting batches.
             if let latency = o.localLatency { config.faults.latency = latency.seconds }
-            config.api = o.localAPI?.served ?? .both
+            config.api = o.localAPI ?? .both
             let service = try await LocalService.start(config)
             let client = try DDMClient(
                 configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
                                                 pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                                endpointMemory: memory, audit: audit, profile: "local"),
+                                                // A new port each run: nothing learned here would be found again.
+                                                endpointMemory: nil, audit: audit, profile: "local"),
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
