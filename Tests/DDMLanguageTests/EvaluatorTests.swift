@@ -291,6 +291,31 @@ final class SteppingClock: Sendable {
         }
     }
 
+    /// Instance changes are journaled: undo puts parameters and the port back, says what it cannot take back.
+    @Test func undoOfInstanceChangesRestoresWhatCanBeAndSaysWhatCannot() async throws {
+        try await withFixture(schemas: []) { f in
+            let journal = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: journal) }
+            let run = await f.run("""
+                set parameter max_connections = 30000, sql_audit = ON;
+                set parameter max_connections = 35000;
+                alter instance ddm-test set port 5070;
+                alter instance ddm-test add nodes 1;
+                """, journal: journal)
+            #expect(run.failures.isEmpty, "\(run.failures.map(\.message))")
+            let runs = Journal.runs(in: journal)
+            let undo = Undo.script(try #require(runs.first))
+            #expect(undo.script.contains("alter instance \(f.instance) set port 5066;"))
+            #expect(undo.script.contains("set parameter max_connections = '20000', sql_audit = 'OFF' on instance \(f.instance);"))
+            #expect(undo.notes.contains("not taken back: added 1 node to ddm-test"))
+            #expect(await f.run(undo.script, journal: journal, undoing: runs[0].header.run).failures.isEmpty)
+            let params = try await f.harness.client.allParameters(instance: f.instance)
+            #expect(params.first { $0.name == "max_connections" }?.value == "20000")
+            #expect(params.first { $0.name == "sql_audit" }?.value == "OFF")
+            #expect(try await f.harness.client.showInstance(f.instance).accessPort == "5066")
+        }
+    }
+
     @Test func undoOfABatchOver50AccountsRestoresEachOneExactlyAndUndoOfTheUndoRedoesIt() async throws {
         let names = (0..<50).map { String(format: "v%02d", $0) }
         try await withFixture(schemas: ["orders", "billing"], users: names, apiVersion: .v1) { f in

@@ -14,7 +14,9 @@ extension Evaluator {
         case .restartNode(let node, let wait):
             let instance = try await instanceId()
             return try await write("restart node \(node)") {
-                let r = try await client.restartNode(instance: instance, node: node)
+                let r = try await journaled(.instanceChange(instance: instance, description: "restarted node \(node)", inverse: nil)) {
+                    try await client.restartNode(instance: instance, node: node)
+                }
                 await sink.message("restarting node \(node) (job \(r.jobId ?? "-"))")
                 if wait, let job = r.jobId { try await waitJob(job) }
                 return "restarted node \(node)"
@@ -50,8 +52,10 @@ extension Evaluator {
             let instance = try await instanceId()
             let what = "\(physical ? "physical " : "")process\(ids.count == 1 ? "" : "es") \(ids.joined(separator: ", "))"
             return try await write("kill \(what)") {
-                if physical { try await client.killPhysicalProcesses(instance: instance, ids: ids) }
-                else { try await client.killLogicalProcesses(instance: instance, ids: ids) }
+                try await journaled(.instanceChange(instance: instance, description: "killed \(what)", inverse: nil)) {
+                    if physical { try await client.killPhysicalProcesses(instance: instance, ids: ids) }
+                    else { try await client.killLogicalProcesses(instance: instance, ids: ids) }
+                }
                 await sink.message("killed \(what)")
                 return "killed \(what)"
             }
@@ -113,7 +117,10 @@ extension Evaluator {
         }
         let text = changes.map { "\($0.0.name) = \($0.1) (was \($0.0.value ?? "-"))" }.joined(separator: ", ")
         return try await write("set \(text) on \(name)") {
-            let r = try await client.modifyParameters(instance: instance, values: Dictionary(uniqueKeysWithValues: changes.map { ($0.0.name, $0.1) }))
+            let before = Dictionary(uniqueKeysWithValues: changes.map { ($0.0.name, $0.0.value ?? "") })
+            let r = try await journaled(.setParameters(instance: instance, before: before)) {
+                try await client.modifyParameters(instance: instance, values: Dictionary(uniqueKeysWithValues: changes.map { ($0.0.name, $0.1) }))
+            }
             await sink.message("set \(text) on \(name)" + (template.map { " (parameter template \($0))" } ?? ""))
             let restart = r.needRestart ?? changes.contains { $0.0.requiresRestart }
             if restart {
@@ -125,7 +132,11 @@ extension Evaluator {
     }
 
     private func alterInstance(_ i: Instance, _ change: InstanceChangePlan, wait: Bool) async throws -> String? {
-        func job(_ r: JobAnswer, _ doing: String, _ done: String) async throws -> String {
+        /// Journals the change (with the statement that reverses it, when there is one), makes
+        /// it, says so, and waits when asked.
+        func job(_ doing: String, _ done: String, undo inverse: String? = nil,
+                 _ call: () async throws -> JobAnswer) async throws -> String {
+            let r = try await journaled(.instanceChange(instance: i.id, description: done, inverse: inverse)) { try await call() }
             // Node count, flavor, port: the cached list no longer tells the truth.
             instanceCache = nil
             await sink.message("\(doing) (job \(r.jobId ?? "-"))")
@@ -139,21 +150,25 @@ extension Evaluator {
             }
             let plural = n == 1 ? "node" : "nodes"
             return try await write("add \(n) \(plural) in \(az) to \(i.name)") {
-                try await job(try await client.addNodes(instance: i.id, zones: Array(repeating: az, count: n)),
-                              "adding \(n) \(plural) to \(i.name)", "added \(n) \(plural) to \(i.name)")
+                try await job("adding \(n) \(plural) to \(i.name)", "added \(n) \(plural) to \(i.name)") {
+                    try await client.addNodes(instance: i.id, zones: Array(repeating: az, count: n))
+                }
             }
         case .removeNodes(let n):
             if let count = i.nodeCount, n >= count {
                 throw EvaluationError("\(i.name) has \(count) node\(count == 1 ? "" : "s"); at least one must remain")
             }
             return try await write("remove \(n) node\(n == 1 ? "" : "s") from \(i.name)") {
-                try await job(try await client.removeNodes(instance: i.id, count: n),
-                              "removing \(n) node\(n == 1 ? "" : "s") from \(i.name)", "removed \(n) node\(n == 1 ? "" : "s") from \(i.name)")
+                try await job("removing \(n) node\(n == 1 ? "" : "s") from \(i.name)", "removed \(n) node\(n == 1 ? "" : "s") from \(i.name)") {
+                    try await client.removeNodes(instance: i.id, count: n)
+                }
             }
         case .removeNodeIds(let ids):
             let list = ids.joined(separator: ", ")
             return try await write("remove node \(list) from \(i.name)") {
-                try await job(try await client.deleteNodes(instance: i.id, nodes: ids), "removing node \(list) from \(i.name)", "removed node \(list) from \(i.name)")
+                try await job("removing node \(list) from \(i.name)", "removed node \(list) from \(i.name)") {
+                    try await client.deleteNodes(instance: i.id, nodes: ids)
+                }
             }
         case .flavor(let code):
             let engines = try await client.listEngines(limit: 128).engineGroups
@@ -165,37 +180,50 @@ extension Evaluator {
             }
             if i.flavorRef == code { await sink.message("\(i.name) already has flavor \(code); nothing to change"); return nil }
             return try await write("change the flavor of \(i.name) from \(i.flavorRef ?? "?") to \(code)") {
-                try await job(try await client.resizeFlavor(instance: i.id, code: code),
-                              "changing the flavor of \(i.name) to \(code)", "changed the flavor of \(i.name) to \(code)")
+                try await job("changing the flavor of \(i.name) to \(code)", "changed the flavor of \(i.name) to \(code)", undo: i.flavorRef.map { "alter instance \(i.id) set flavor \($0) wait;" }) {
+                    try await client.resizeFlavor(instance: i.id, code: code)
+                }
             }
         case .port(let p):
             if i.accessPort == String(p) { await sink.message("\(i.name) already listens on port \(p); nothing to change"); return nil }
             return try await write("change the port of \(i.name) from \(i.accessPort ?? "?") to \(p)") {
-                try await job(try await client.modifyPort(instance: i.id, port: p), "changing the port of \(i.name) to \(p)", "changed the port of \(i.name) to \(p)")
+                try await job("changing the port of \(i.name) to \(p)", "changed the port of \(i.name) to \(p)", undo: i.accessPort.map { "alter instance \(i.id) set port \($0);" }) {
+                    try await client.modifyPort(instance: i.id, port: p)
+                }
             }
         case .ssl(let on):
             let state = on ? "on" : "off"
             return try await write("switch SSL \(state) for \(i.name)") {
-                try await job(try await client.switchSSL(instance: i.id, on: on), "switching SSL \(state) for \(i.name)", "switched SSL \(state) for \(i.name)")
+                try await job("switching SSL \(state) for \(i.name)", "switched SSL \(state) for \(i.name)", undo: i.enableSsl.flatMap { $0 == on ? nil : "alter instance \(i.id) set ssl \($0 ? "on" : "off") wait;" }) {
+                    try await client.switchSSL(instance: i.id, on: on)
+                }
             }
         case .readOnly(let on):
             let state = on ? "read-only" : "read-write"
             return try await write("make \(i.name) \(state)") {
-                try await job(try await client.setReadOnly(instance: i.id, on: on), "making \(i.name) \(state)", "made \(i.name) \(state)")
+                try await job("making \(i.name) \(state)", "made \(i.name) \(state)") {
+                    try await client.setReadOnly(instance: i.id, on: on)
+                }
             }
         case .bindEIP(let ip, let id):
             return try await write("bind EIP \(ip) to \(i.name)") {
-                try await job(try await client.bindEIP(instance: i.id, ip: ip, id: id), "binding EIP \(ip) to \(i.name)", "bound EIP \(ip) to \(i.name)")
+                try await job("binding EIP \(ip) to \(i.name)", "bound EIP \(ip) to \(i.name)", undo: "alter instance \(i.id) unbind eip;") {
+                    try await client.bindEIP(instance: i.id, ip: ip, id: id)
+                }
             }
         case .unbindEIP:
             return try await write("unbind the EIP of \(i.name)") {
-                try await job(try await client.unbindEIP(instance: i.id), "unbinding the EIP of \(i.name)", "unbound the EIP of \(i.name)")
+                try await job("unbinding the EIP of \(i.name)", "unbound the EIP of \(i.name)") {
+                    try await client.unbindEIP(instance: i.id)
+                }
             }
         case .adminPassword(let secret):
             let admin = try await client.showInstance(i.id).adminUserName ?? "root"
             return try await write("reset the password of \(i.name)'s administrator \(admin)") {
                 let password = try secrets.resolve(secret, purpose: "new password for \(admin) on \(i.name)")
-                try await client.resetAdministrator(instance: i.id, name: admin, password: password)
+                try await journaled(.instanceChange(instance: i.id, description: "reset the administrator password of \(i.name)", inverse: nil)) {
+                    try await client.resetAdministrator(instance: i.id, name: admin, password: password)
+                }
                 await sink.message("reset the password of \(i.name)'s administrator \(admin)")
                 return "reset the administrator password of \(i.name)"
             }
@@ -210,12 +238,15 @@ extension Evaluator {
                 return nil
             }
             return try await write("upgrade \(i.name) from \(versions.currentVersion ?? i.engineVersion ?? "?") to \(target)") {
-                try await job(try await client.upgradeEngine(instance: i.id, to: target), "upgrading \(i.name) to \(target)", "upgraded \(i.name) to \(target)")
+                try await job("upgrading \(i.name) to \(target)", "upgraded \(i.name) to \(target)", undo: "alter instance \(i.id) rollback upgrade wait;") {
+                    try await client.upgradeEngine(instance: i.id, to: target)
+                }
             }
         case .rollback:
             return try await write("roll back the engine upgrade of \(i.name)") {
-                try await job(try await client.rollbackEngine(instance: i.id), "rolling back the engine upgrade of \(i.name)",
-                              "rolled back the engine upgrade of \(i.name)")
+                try await job("rolling back the engine upgrade of \(i.name)", "rolled back the engine upgrade of \(i.name)") {
+                    try await client.rollbackEngine(instance: i.id)
+                }
             }
         }
     }

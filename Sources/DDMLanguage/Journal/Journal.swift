@@ -36,6 +36,11 @@ public final class Journal: Sendable {
         case dropAccount(name: String, before: AccountState)
         case createSchema(name: String)
         case dropSchema(name: String)
+        /// Parameters of an instance (by id), with their values before.
+        case setParameters(instance: String, before: [String: String])
+        /// Any other change to an instance (by id): what it was, and the statement that reverses
+        /// it when there is one (`alter instance <id> set port 5066;`), nil when there is none.
+        case instanceChange(instance: String, description: String, inverse: String?)
     }
 
     public struct Line: Codable, Sendable, Equatable {

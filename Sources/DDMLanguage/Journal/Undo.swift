@@ -26,6 +26,9 @@ public enum Undo {
         var schemaOrder: [String] = []
         var schemaExisted: [String: Bool] = [:]
         var schemaExistsAfter: [String: Bool] = [:]
+        var parameterOrder: [String] = []
+        var parametersBefore: [String: [(String, String)]] = [:]   // instance → first value of each name, in order
+        var changes: [(description: String, inverse: String?)] = []
         for (entry, _) in run.writes {
             switch entry {
             case .modifyAccount(let name, let before):
@@ -43,6 +46,15 @@ public enum Undo {
             case .dropSchema(let name):
                 if schemaExisted[name] == nil { schemaExisted[name] = true; schemaOrder.append(name) }
                 schemaExistsAfter[name] = false
+            case .setParameters(let instance, let before):
+                if parametersBefore[instance] == nil { parameterOrder.append(instance) }
+                var known = parametersBefore[instance] ?? []
+                for (name, value) in before.sorted(by: { $0.key < $1.key }) where !known.contains(where: { $0.0 == name }) {
+                    known.append((name, value))
+                }
+                parametersBefore[instance] = known
+            case .instanceChange(_, let description, let inverse):
+                changes.append((description, inverse))
             }
         }
         var lines = ["-- undo of run \(run.header.run) (\(run.header.time)) on instance \(run.header.instanceName ?? run.header.instance ?? "?")"]
@@ -82,6 +94,15 @@ public enum Undo {
             default:
                 continue
             }
+        }
+        // Instance changes newest first, then parameters back to their first values.
+        for change in changes.reversed() {
+            if let inverse = change.inverse { lines.append(inverse); statements += 1 }
+            else { notes.append("not taken back: \(change.description)") }
+        }
+        for instance in parameterOrder {
+            let settings = (parametersBefore[instance] ?? []).map { "\($0.0) = '\($0.1.replacingOccurrences(of: "'", with: "''"))'" }
+            lines.append("set parameter \(settings.joined(separator: ", ")) on instance \(instance);"); statements += 1
         }
         for note in notes { lines.append("-- " + note) }
         return Result(script: lines.joined(separator: "\n") + "\n", notes: notes, statements: statements)
