@@ -182,7 +182,7 @@ public enum StatementCatalog {
     public static let topics: [(topic: String, syntax: String, example: String)] = [
         ("secrets", "password prompt | password env NAME | password file 'path' | password '<literal>'",
          "create user app password file '/run/secrets/app';"),
-        ("privileges", "CREATE DROP ALTER INDEX INSERT DELETE UPDATE SELECT, ALL (the eight basic ones), fulltableSelect fulltableDelete fulltableUpdate (each needs its basic one)",
+        ("privileges", "CREATE DROP ALTER INDEX INSERT DELETE UPDATE SELECT, ALL (the eight basic ones), fulltableSelect fulltableDelete fulltableUpdate (each needs its basic one; DDM's v1 API only: --api-version v1)",
          "grant ALL on orders to admin1;"),
     ]
 
