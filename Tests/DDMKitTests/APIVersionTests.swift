@@ -199,6 +199,7 @@ import Testing
         #expect(DDMClient.tellsWhetherServed(DDMError(kind: .http, status: 404, code: "DBS.300327", message: "")) == false)
         #expect(DDMClient.tellsWhetherServed(DDMError(kind: .http, status: 429, code: "APIGW.0308", message: "")) == nil)
         #expect(DDMClient.tellsWhetherServed(DDMError(kind: .http, status: 404, code: "APIGW.0101", message: "")) == true)
+        #expect(DDMClient.tellsWhetherServed(DDMError(kind: .http, status: 405, code: "APIGW.0101", message: "")) == true)
     }
 }
 

@@ -12,7 +12,8 @@ public enum APIVersionChoice: String, Sendable, CaseIterable {
 }
 
 extension DDMError {
-    /// The gateway's 404 for a path it does not route (`APIGW.0101`): this endpoint does not
-    /// serve the call at all. A 404 from DDM itself (a missing instance) carries a `DBS.` code.
-    public var isMissingAPI: Bool { status == 404 && code == "APIGW.0101" }
+    /// The gateway's answer for a call it does not route (`APIGW.0101`: 404 for the path, 405
+    /// for the method on a path it routes otherwise): this endpoint does not serve the call at
+    /// all. A 404 from DDM itself (a missing instance) carries a `DBS.` code.
+    public var isMissingAPI: Bool { (status == 404 || status == 405) && code == "APIGW.0101" }
 }
