@@ -250,7 +250,7 @@ enum V3Controller {
     }
 
     /// `GetUsersListDetailResponsesV3`: no extended authority, times as strings, schemas by name.
-    private static func listUsers(_ a: [String: Any]) -> [String: Any] {
+    private static func listUsers(_ a: [String: Any], _ call: Call) -> [String: Any] {
         let users = (a["users"] as? [[String: Any]] ?? []).map { u -> [String: Any] in
             func time(_ key: String) -> String { WireTime.instance(((u[key] as? NSNumber)?.doubleValue ?? 0) / 1000) }
             return ["name": u["name"] as Any, "status": u["status"] as Any, "base_authority": u["base_authority"] as Any,
@@ -258,8 +258,7 @@ enum V3Controller {
                     "password_last_changed": time("password_last_changed"),
                     "databases": (u["databases"] as? [[String: Any]] ?? []).map { ["name": $0["name"] as Any] }]
         }
-        let size = a["page_size"] as? Int ?? 128
-        return ["users": users, "offset": ((a["page_no"] as? Int ?? 1) - 1) * size, "limit": size, "total": a["total_record"] as Any]
+        return ["users": users, "offset": Int(call.query["offset"] ?? "") ?? 0, "limit": a["page_size"] as Any, "total": a["total_record"] as Any]
     }
 
     // MARK: catalog
