@@ -24,6 +24,18 @@ enum AdminController {
     }
 
     private static func job(_ id: String) throws -> Reply { Reply(body: try V3Controller.encode(["job_id": id])) }
+
+    /// The common shape of a setting: the instance must be RUNNING (and pass `check`), one column
+    /// changes, the instance may pass through a transient status, and a job records it.
+    private static func update(_ call: Call, _ db: Database, set column: String, to value: (any DatabaseValueConvertible)?,
+                               through status: String? = nil, job name: String,
+                               check: (InstanceRow) throws -> Void = { _ in }) throws -> Reply {
+        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
+        try check(instance)
+        try db.execute(sql: "UPDATE instance SET \(column) = ? WHERE id = ?", arguments: [value, instance.id])
+        if let status { try instance.transition(db, to: status, now: call.now, delay: delay(call)) }
+        return try job(try db.recordJob(name: name, instance: instance, now: call.now, delay: delay(call)))
+    }
     private static func delay(_ call: Call) -> Double { call.settings.createDelay / 2 }
 
     // MARK: nodes
@@ -152,28 +164,21 @@ enum AdminController {
         guard ports.contains(port) else {
             throw LocalError(status: 400, code: "DBS.280001", message: "The port must be from \(ports.lowerBound) to \(ports.upperBound).")
         }
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        try db.execute(sql: "UPDATE instance SET port = ? WHERE id = ?", arguments: [port, instance.id])
-        return try job(try db.recordJob(name: "ModifyPort", instance: instance, now: call.now, delay: delay(call)))
+        return try update(call, db, set: "port", to: port, job: "ModifyPort")
     }
 
     private struct SSLWire: Decodable { var ssl_enabled: Bool }
 
     static func switchSSL(_ call: Call, _ db: Database) throws -> Reply {
         let on = try WireJSON.decode(SSLWire.self, call.body).ssl_enabled
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        try db.execute(sql: "UPDATE instance SET ssl = ? WHERE id = ?", arguments: [on, instance.id])
-        try instance.transition(db, to: "SWITCH_SSL", now: call.now, delay: delay(call))
-        return try job(try db.recordJob(name: "SwitchSSL", instance: instance, now: call.now, delay: delay(call)))
+        return try update(call, db, set: "ssl", to: on, through: "SWITCH_SSL", job: "SwitchSSL")
     }
 
     private struct ReadOnlyWire: Decodable { var readonly: Bool }
 
     static func readOnly(_ call: Call, _ db: Database) throws -> Reply {
         let on = try WireJSON.decode(ReadOnlyWire.self, call.body).readonly
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        try db.execute(sql: "UPDATE instance SET read_only = ? WHERE id = ?", arguments: [on, instance.id])
-        return try job(try db.recordJob(name: on ? "SetReadOnly" : "SetReadWrite", instance: instance, now: call.now, delay: delay(call)))
+        return try update(call, db, set: "read_only", to: on, job: on ? "SetReadOnly" : "SetReadWrite")
     }
 
     private struct EIPWire: Decodable { var public_ip: String; var public_ip_id: String }
@@ -185,19 +190,17 @@ enum AdminController {
             throw LocalError.parameter("public_ip must be an IPv4 address")
         }
         guard !body.public_ip_id.isEmpty else { throw LocalError.parameter("public_ip_id must not be empty") }
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        guard instance.eip == nil else {
-            throw LocalError(status: 400, code: "DBS.280001", message: "The instance already has the EIP \(instance.eip ?? ""); unbind it first.")
+        return try update(call, db, set: "eip", to: body.public_ip, job: "BindEIP") { instance in
+            guard instance.eip == nil else {
+                throw LocalError(status: 400, code: "DBS.280001", message: "The instance already has the EIP \(instance.eip ?? ""); unbind it first.")
+            }
         }
-        try db.execute(sql: "UPDATE instance SET eip = ? WHERE id = ?", arguments: [body.public_ip, instance.id])
-        return try job(try db.recordJob(name: "BindEIP", instance: instance, now: call.now, delay: delay(call)))
     }
 
     static func unbindEIP(_ call: Call, _ db: Database) throws -> Reply {
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        guard instance.eip != nil else { throw LocalError(status: 400, code: "DBS.280001", message: "The instance has no EIP.") }
-        try db.execute(sql: "UPDATE instance SET eip = NULL WHERE id = ?", arguments: [instance.id])
-        return try job(try db.recordJob(name: "UnbindEIP", instance: instance, now: call.now, delay: delay(call)))
+        try update(call, db, set: "eip", to: nil, job: "UnbindEIP") { instance in
+            guard instance.eip != nil else { throw LocalError(status: 400, code: "DBS.280001", message: "The instance has no EIP.") }
+        }
     }
 
     private struct AdminWire: Decodable { var name: String; var password: String }
