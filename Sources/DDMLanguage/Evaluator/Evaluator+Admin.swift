@@ -52,9 +52,9 @@ extension Evaluator {
             let instance = try await instanceId()
             let what = "\(physical ? "physical " : "")process\(ids.count == 1 ? "" : "es") \(ids.joined(separator: ", "))"
             return try await write("kill \(what)") {
-                try await journaled(.instanceChange(instance: instance, description: "killed \(what)", inverse: nil)) {
-                    if physical { try await client.killPhysicalProcesses(instance: instance, ids: ids) }
-                    else { try await client.killLogicalProcesses(instance: instance, ids: ids) }
+                _ = try await journaled(.instanceChange(instance: instance, description: "killed \(what)", inverse: nil)) {
+                    physical ? try await client.killPhysicalProcesses(instance: instance, ids: ids)
+                             : try await client.killLogicalProcesses(instance: instance, ids: ids)
                 }
                 await sink.message("killed \(what)")
                 return "killed \(what)"
