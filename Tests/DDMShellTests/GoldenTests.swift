@@ -43,12 +43,9 @@ import Testing
     func check(_ name: String, served: String?) throws {
         let scriptURL = Self.directory.appendingPathComponent(name)
         let text = try String(contentsOf: scriptURL, encoding: .utf8)
-        if served == "v3", text.contains("--api-version v1") { return }
-        // Calls that exist only in v3 (instance administration) cannot run against a v1-only service.
-        if served == "v1", text.contains("-- needs: v3") { return }
-        var arguments = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
-        if let served { arguments += ["--local-api", served] }
+        var arguments: [String] = []
         var environment: [String: String] = [:]
+        var needs: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             guard line.hasPrefix("--") || line.hasPrefix("#") else { break }
             if let r = line.range(of: "-- args:") {
@@ -56,8 +53,17 @@ import Testing
             } else if let r = line.range(of: "-- env:") {
                 let pair = line[r.upperBound...].trimmingCharacters(in: .whitespaces)
                 if let eq = pair.firstIndex(of: "=") { environment[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
+            } else if let r = line.range(of: "-- needs:") {
+                needs = line[r.upperBound...].trimmingCharacters(in: .whitespaces)
             }
         }
+        // A script pinned to v1 cannot run where v1 is off; one that needs v3-only calls (instance
+        // administration), where v3 is.
+        let pinned = zip(arguments, arguments.dropFirst()).first { $0.0 == "--api-version" }?.1
+        if served == "v3", pinned == "v1" { return }
+        if served == "v1", needs == "v3" { return }
+        arguments = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+            + (served.map { ["--local-api", $0] } ?? []) + arguments
         let result = try Binary.run(arguments + [name], environment: environment, directory: Self.directory.path, combine: true)
         let actual = Self.normalize(result.combined) + "[exit \(result.status)]\n"
         let base = scriptURL.deletingPathExtension()

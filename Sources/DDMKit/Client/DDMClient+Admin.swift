@@ -33,8 +33,7 @@ extension DDMClient {
     @discardableResult
     public func modifyParameters(instance: String, values: [String: String]) async throws -> ParameterChangeResult {
         guard !values.isEmpty else { throw DDMError.invalid("set at least one parameter") }
-        return try await versioned(.modifyParameters, gap: "a parameter v3's update_instance_param does not name",
-                                   v3: { try await self.send(self.api.modifyParametersV31(instance: instance, values: values)) },
+        return try await versioned(.modifyParameters, v3: { try await self.send(self.api.modifyParametersV31(instance: instance, values: values)) },
                                    older: {
             guard let op = api.modifyParametersV3(instance: instance, values: values) else {
                 throw Self.noV3(.modifyParameters, "a parameter the older call does not name", autoWould: false)

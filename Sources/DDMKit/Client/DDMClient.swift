@@ -33,14 +33,17 @@ public final class DDMClient: Sendable {
             verifyTLS: configuration.verifyTLS)
         self.authenticator = authenticator
         self.logger = logger
-        self.pacer = Self.makePacer(configuration, baseURL: baseURL, identity: authenticator.identity, logger: logger)
-        self.router = Self.makeRouter(configuration, baseURL: baseURL, logger: logger)
+        // The memory file is read once: the pacer and the router both start from it.
+        let remembered = configuration.endpointMemory?.load() ?? [:]
+        self.pacer = Self.makePacer(configuration, remembered, baseURL: baseURL, identity: authenticator.identity, logger: logger)
+        self.router = Self.makeRouter(configuration, remembered, baseURL: baseURL, logger: logger)
     }
 
-    private static func makeRouter(_ configuration: DDMConfiguration, baseURL: String, logger: Logger) -> APIRouter {
+    private static func makeRouter(_ configuration: DDMConfiguration, _ remembered: [String: EndpointMemory.Entry],
+                                   baseURL: String, logger: Logger) -> APIRouter {
         let memory = configuration.endpointMemory
         let key = EndpointMemory.apiKey(endpoint: baseURL)
-        let known = configuration.apiVersion == .auto ? memory?.olderOnly(for: key) ?? [] : []
+        let known = configuration.apiVersion == .auto ? memory?.olderOnly(for: key, in: remembered) ?? [] : []
         if !known.isEmpty {
             logger.debug("api: older calls for \(known.map(\.rawValue).sorted().joined(separator: ", ")), learned in an earlier run")
         }
@@ -53,11 +56,12 @@ public final class DDMClient: Sendable {
     /// Operations this client has learned to send in their older version (`auto` only).
     public func olderOnlyOperations() async -> Set<DDMOperationID> { await router.olderOnly }
 
-    private static func makePacer(_ configuration: DDMConfiguration, baseURL: String, identity: String, logger: Logger) -> Pacer? {
+    private static func makePacer(_ configuration: DDMConfiguration, _ remembered: [String: EndpointMemory.Entry],
+                                  baseURL: String, identity: String, logger: Logger) -> Pacer? {
         guard case .adaptive(let cap, let concurrency) = configuration.pacing else { return nil }
         let memory = configuration.endpointMemory
         let key = EndpointMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
-        let learned = memory?.rate(for: key)
+        let learned = memory?.rate(for: key, in: remembered)
         if let learned { logger.debug("pacing: starting at \(PacingLog.perMinute(learned)) calls/min, learned in an earlier run") }
         let settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
         return Pacer(settings: settings, learned: learned.map { $0 / 60 }) { change in

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// For `auto`: which operations this endpoint serves only through the older call. The first v3
 /// call of an operation kind probes; calls of the same kind made meanwhile wait for its answer,
 /// so a missing v3 costs one extra call per kind, however many statements run at once.

@@ -29,9 +29,9 @@ public struct EndpointMemory: Sendable {
         Digest.sha256Hex(Array("api\n\(endpoint)".utf8))
     }
 
-    /// The learned rate in calls per minute, if fresh.
-    public func rate(for key: String, now: Date = Date()) -> Double? {
-        guard let entry = load()[key], let rate = entry.callsPerMinute, rate > 0, let at = entry.measuredAt,
+    /// The learned rate in calls per minute, if fresh. `entries`: the file as already loaded.
+    public func rate(for key: String, in entries: [String: Entry]? = nil, now: Date = Date()) -> Double? {
+        guard let entry = (entries ?? load())[key], let rate = entry.callsPerMinute, rate > 0, let at = entry.measuredAt,
               now.timeIntervalSince1970 - at < maximumAge else { return nil }
         return rate
     }
@@ -42,8 +42,8 @@ public struct EndpointMemory: Sendable {
     }
 
     /// Operations learned (and still fresh) to need the older call at this endpoint.
-    public func olderOnly(for key: String, now: Date = Date()) -> Set<DDMOperationID> {
-        let fresh = (load()[key]?.olderAPI ?? [:]).filter { now.timeIntervalSince1970 - $0.value < maximumAge }
+    public func olderOnly(for key: String, in entries: [String: Entry]? = nil, now: Date = Date()) -> Set<DDMOperationID> {
+        let fresh = ((entries ?? load())[key]?.olderAPI ?? [:]).filter { now.timeIntervalSince1970 - $0.value < maximumAge }
         return Set(fresh.keys.compactMap(DDMOperationID.init(rawValue:)))
     }
 

@@ -65,16 +65,20 @@ extension Evaluator {
             if let total = page.total, total > page.jobs.count { await sink.message("the \(page.jobs.count) most recent of \(total) tasks") }
         case .showFlavorChoices(let ref):
             let i = try await resolve(ref)
-            let engines = try await client.listEngines(limit: 128).engineGroups
-            guard let engine = engines.first(where: { $0.version == i.engineVersion }) ?? engines.first else {
-                throw EvaluationError("no engine is offered for \(i.name)", kind: .notFound)
-            }
-            let flavors = try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
-            await sink.table(ShowTables.flavorChoices(flavors, current: i.flavorRef))
+            await sink.table(ShowTables.flavorChoices(try await flavors(of: i), current: i.flavorRef))
         case .showEngineVersions:
             await sink.table(ShowTables.engineVersions(try await client.engineVersions(instance: try await instanceId())))
         }
         return nil
+    }
+
+    /// The flavors of the instance's engine: what its flavor can change to.
+    private func flavors(of i: Instance) async throws -> [Flavor] {
+        let engines = try await client.listEngines(limit: 128).engineGroups
+        guard let engine = engines.first(where: { $0.version == i.engineVersion }) ?? engines.first else {
+            throw EvaluationError("no engine is offered for \(i.name)", kind: .notFound)
+        }
+        return try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
     }
 
     /// `on instance <i>`, or the current instance.
@@ -171,10 +175,7 @@ extension Evaluator {
                 }
             }
         case .flavor(let code):
-            let engines = try await client.listEngines(limit: 128).engineGroups
-            let engine = engines.first { $0.version == i.engineVersion } ?? engines.first
-            var flavors: [Flavor] = []
-            if let engine { flavors = try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors) }
+            let flavors = try await flavors(of: i)
             guard flavors.contains(where: { $0.code == code }) else {
                 throw EvaluationError("flavor '\(code)' does not exist; flavors: \(flavors.compactMap(\.code).joined(separator: ", "))", kind: .notFound)
             }

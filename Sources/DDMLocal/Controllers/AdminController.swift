@@ -23,7 +23,7 @@ enum AdminController {
         t.add("POST", "\(p)/database-version/rollback-version", rollback)
     }
 
-    private static func job(_ id: String) throws -> Reply { Reply(body: try V3Controller.encode(["job_id": id])) }
+    private static func job(_ id: String) throws -> Reply { Reply(body: try WireJSON.object(["job_id": id])) }
 
     /// The common shape of a setting: the instance must be RUNNING (and pass `check`), one column
     /// changes, the instance may pass through a transient status, and a job records it.
@@ -95,7 +95,7 @@ enum AdminController {
         let gone = rows.suffix(body.node_number).map { $0["node_id"] as String }
         try remove(db, instance, gone, remaining: rows.count - gone.count, call: call)
         let id = try db.recordJob(name: "ReduceInstance", instance: instance, now: call.now, delay: delay(call))
-        return Reply(body: try V3Controller.encode(["instanceId": instance.id, "instanceName": instance.name, "jobId": id]))
+        return Reply(body: try WireJSON.object(["instanceId": instance.id, "instanceName": instance.name, "jobId": id]))
     }
 
     private struct NodeIdsWire: Decodable { var node_ids: [String] }
@@ -221,7 +221,7 @@ enum AdminController {
     static func versions(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
         let newer = Catalog.engineVersions.filter { $0.compare(instance.engineVersion, options: .numeric) == .orderedDescending }
-        return Reply(body: try V3Controller.encode([
+        return Reply(body: try WireJSON.object([
             "versions": newer, "current_version": instance.engineVersion, "latest_version": Catalog.engineVersions.last as Any,
             "current_favored_version": Catalog.engineVersions.last as Any, "previous_version": instance.previousEngineVersion as Any,
         ]))
@@ -239,7 +239,7 @@ enum AdminController {
                        arguments: [target, instance.engineVersion, instance.id])
         try instance.transition(db, to: "UPGRADE_VERSION_INSTANCE", now: call.now, delay: delay(call))
         let id = try db.recordJob(name: "UpgradeVersion", instance: instance, now: call.now, delay: delay(call))
-        return Reply(body: try V3Controller.encode(["instance_id": instance.id, "job_id": id]))
+        return Reply(body: try WireJSON.object(["instance_id": instance.id, "job_id": id]))
     }
 
     static func rollback(_ call: Call, _ db: Database) throws -> Reply {
@@ -250,6 +250,6 @@ enum AdminController {
         try db.execute(sql: "UPDATE instance SET engine_version = ?, previous_engine_version = NULL WHERE id = ?", arguments: [previous, instance.id])
         try instance.transition(db, to: "ROLL_BACK_DB_VERSION", now: call.now, delay: delay(call))
         let id = try db.recordJob(name: "RollbackVersion", instance: instance, now: call.now, delay: delay(call))
-        return Reply(body: try V3Controller.encode(["instance_id": instance.id, "job_id": id]))
+        return Reply(body: try WireJSON.object(["instance_id": instance.id, "job_id": id]))
     }
 }

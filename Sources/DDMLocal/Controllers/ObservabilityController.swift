@@ -62,7 +62,7 @@ enum ObservabilityController {
         let nodes = try CatalogController.nodeRows(db, instance.id).map { $0["node_id"] as String }
         let all = slowQueries(instance: instance, nodes: nodes, now: call.now)
             .filter { Double(start) / 1000 <= $0.time && $0.time <= Double(end) / 1000 }.map(\.entry)
-        return Reply(body: try V3Controller.encode(["total_record": all.count, "slow_log_list": page.slice(all)]))
+        return Reply(body: try WireJSON.object(["total_record": all.count, "slow_log_list": page.slice(all)]))
     }
 
     // MARK: processes
@@ -105,7 +105,7 @@ enum ObservabilityController {
             ["id": $0["id"] as String, "user": $0["user"] as String, "host": $0["host"] as String, "db": $0["db"] as String,
              "command": $0["command"] as String, "time": String($0["time"] as Int), "state": $0["state"] as String, "info": $0["info"] as String]
         }
-        return Reply(body: try V3Controller.encode(["logical_processes": page.slice(all), "total_count": all.count]))
+        return Reply(body: try WireJSON.object(["logical_processes": page.slice(all), "total_count": all.count]))
     }
 
     static func physical(_ call: Call, _ db: Database) throws -> Reply {
@@ -115,7 +115,7 @@ enum ObservabilityController {
              "state": $0["state"] as String, "command": $0["command"] as String, "info": $0["info"] as String,
              "time": $0["time"] as Int, "trx_executed_time": $0["command"] as String == "Query" ? $0["time"] as Int : 0]
         }
-        return Reply(body: try V3Controller.encode(["physical_processes": page.slice(all), "total_count": all.count]))
+        return Reply(body: try WireJSON.object(["physical_processes": page.slice(all), "total_count": all.count]))
     }
 
     private struct KillWire: Decodable { var process_ids: [String] }
@@ -133,7 +133,7 @@ enum ObservabilityController {
         for id in ids {
             try db.execute(sql: "DELETE FROM process WHERE instance_id = ? AND kind = ? AND id = ?", arguments: [instance.id, kind, id])
         }
-        return Reply(body: try V3Controller.encode(["resp": "success"]))
+        return Reply(body: try WireJSON.object(["resp": "success"]))
     }
 
     // MARK: tasks
@@ -151,6 +151,6 @@ enum ObservabilityController {
                     "end_time": j.ended, "process": j.process, "instance_name": row["instance_name"] as String,
                     "instance_id": row["instance_id"] as String]
         }
-        return Reply(body: try V3Controller.encode(["jobs": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count]))
+        return Reply(body: try WireJSON.object(["jobs": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count]))
     }
 }

@@ -21,7 +21,7 @@ enum ParametersController {
             ["name": p.name, "value": instance.parameters[p.name] ?? p.value, "need_restart": p.restart ? "1" : "0",
              "read_only": "0", "value_range": p.range, "data_type": p.type, "description": p.description]
         }
-        return Reply(body: try V3Controller.encode([
+        return Reply(body: try WireJSON.object([
             "id": instance.id + "-params", "name": "\(instance.name)-parameters", "description": "", "updated": WireTime.instance(instance.updated),
             "configuration_parameter": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count,
         ]))
@@ -69,7 +69,7 @@ enum ParametersController {
     static func updateV3(_ call: Call, _ db: Database) throws -> Reply {
         let values = try WireJSON.decode(ValuesWire.self, call.body).values
         let (instance, restart, job) = try apply(values, call, db)
-        return Reply(body: try V3Controller.encode(["needRestart": restart, "jobId": job, "configId": instance.id + "-params",
+        return Reply(body: try WireJSON.object(["needRestart": restart, "jobId": job, "configId": instance.id + "-params",
                                                     "configName": "\(instance.name)-parameters"]))
     }
 
@@ -77,7 +77,7 @@ enum ParametersController {
     static func modifyV31(_ call: Call, _ db: Database) throws -> Reply {
         let values = try WireJSON.decode(ValuesWire.self, call.body).values
         let (_, restart, _) = try apply(values, call, db)
-        return Reply(body: try V3Controller.encode(["need_restart": restart]))
+        return Reply(body: try WireJSON.object(["need_restart": restart]))
     }
 
     static func templates(_ call: Call, _ db: Database) throws -> Reply {
@@ -87,14 +87,14 @@ enum ParametersController {
             ["id": $0.id, "name": $0.name, "description": $0.description, "datastore_name": "DDM", "created": "2024-01-01T00:00:00+0000",
              "updated": "2024-01-01T00:00:00+0000", "user_defined": $0.userDefined]
         }
-        return Reply(body: try V3Controller.encode(["configurations": page.slice(all), "total": all.count, "offset": page.offset, "limit": page.limit]))
+        return Reply(body: try WireJSON.object(["configurations": page.slice(all), "total": all.count, "offset": page.offset, "limit": page.limit]))
     }
 
     static func template(_ call: Call, _ db: Database) throws -> Reply {
         guard let t = Catalog.templates.first(where: { $0.id == call.param("config_id") }) else {
             throw LocalError(status: 404, code: "DBS.280001", message: "The parameter template \(call.param("config_id")) does not exist.")
         }
-        return Reply(body: try V3Controller.encode([
+        return Reply(body: try WireJSON.object([
             "id": t.id, "name": t.name, "datastore_name": "DDM", "description": t.description,
             "created": "2024-01-01T00:00:00+0000", "updated": "2024-01-01T00:00:00+0000",
             "configuration_parameters": Catalog.parameters.map { p in

@@ -67,28 +67,13 @@ enum V3Controller {
             for (from, to) in params { c.params[to] = c.params.removeValue(forKey: from) }
             if let body {
                 let object = call.body.isEmpty ? [:] : try json(call.body)
-                c.body = try encode(try body(object))
+                c.body = try WireJSON.object(try body(object))
             }
             if let query { c.query = try query(c.query) }
             let answer = try older(c, db)
             guard (200..<300).contains(answer.status) else { return answer }
-            return Reply(status: answer.status, headers: answer.headers, body: try encode(try reply(try json(answer.body), c)))
+            return Reply(status: answer.status, headers: answer.headers, body: try WireJSON.object(try reply(try json(answer.body), c)))
         }
-    }
-
-    /// Absent values (a field the older answer did not have) are left out, not written as null.
-    static func encode(_ object: [String: Any]) throws -> [UInt8] {
-        func present(_ value: Any) -> Any? {
-            let mirror = Mirror(reflecting: value)
-            if mirror.displayStyle == .optional {
-                guard let wrapped = mirror.children.first?.value else { return nil }
-                return present(wrapped)
-            }
-            if let d = value as? [String: Any] { return d.compactMapValues(present) }
-            if let a = value as? [Any] { return a.compactMap(present) }
-            return value
-        }
-        return Array(try JSONSerialization.data(withJSONObject: present(object) ?? [:], options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 
     private static func adapt(_ older: @escaping Handler, params: [String: String] = [:],
@@ -171,7 +156,7 @@ enum V3Controller {
             "port": String(i.port), "time_zone": timeZone, "pay_model": "0", "admin_user_name": i.adminUserName ?? "root",
             "enable_ssl": i.ssl ? 1 : 0, "public_ip": i.eip as Any, "only_default_group": true, "groups": groups,
         ]
-        return Reply(body: try encode(["instances": [detail]]))
+        return Reply(body: try WireJSON.object(["instances": [detail]]))
     }
 
     // MARK: schemas
@@ -219,7 +204,7 @@ enum V3Controller {
                                                            arguments: [call.param("instance_id"), u["name"] as? String ?? ""]) as Any
                 return u
             }
-            return Reply(status: reply.status, headers: reply.headers, body: try encode(page))
+            return Reply(status: reply.status, headers: reply.headers, body: try WireJSON.object(page))
         }
     }
 
@@ -279,7 +264,7 @@ enum V3Controller {
              "az_infos": Catalog.zones.map { ["code": $0.code, "description": $0.name, "status": "normal", "support_ipv6": false] }]
         }
         let group: [String: Any] = ["group_type": "X86", "flavors": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count]
-        return Reply(body: try encode(["flavor_groups": [group]]))
+        return Reply(body: try WireJSON.object(["flavor_groups": [group]]))
     }
 
     private static func dataNodes(_ a: [String: Any]) -> [String: Any] {

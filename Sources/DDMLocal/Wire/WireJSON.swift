@@ -10,6 +10,22 @@ enum WireJSON {
         return Array((try? e.encode(value)) ?? Data("{}".utf8))
     }
 
+    /// A JSON object built as a dictionary (the v3 and administration answers). Absent values (a
+    /// field the older answer did not have) are left out, not written as null.
+    static func object(_ object: [String: Any]) throws -> [UInt8] {
+        func present(_ value: Any) -> Any? {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional {
+                guard let wrapped = mirror.children.first?.value else { return nil }
+                return present(wrapped)
+            }
+            if let d = value as? [String: Any] { return d.compactMapValues(present) }
+            if let a = value as? [Any] { return a.compactMap(present) }
+            return value
+        }
+        return Array(try JSONSerialization.data(withJSONObject: present(object) ?? [:], options: [.sortedKeys, .withoutEscapingSlashes]))
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
         guard !body.isEmpty else { throw LocalError.parameter("the request body is empty") }
         do {

@@ -16,13 +16,14 @@ final class Completer: CompletionSource, @unchecked Sendable {
     private let names = Mutex(Names())
     private let refreshing = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
     private let ttl: Duration
-    private let fetch: @Sendable () async throws -> Names
+    /// Given the names held now, so what does not change in a session is fetched once.
+    private let fetch: @Sendable (Names) async throws -> Names
 
     /// Every keyword of the language, and the words some of them take (from the catalogue).
     static let keywords = StatementCatalog.words
     static let privileges = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
 
-    init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable () async throws -> Names) {
+    init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable (Names) async throws -> Names) {
         self.ttl = ttl
         self.fetch = fetch
     }
@@ -37,7 +38,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
         }
         guard start else { return }
         Task.detached { [self] in
-            let fresh = try? await fetch()
+            let fresh = try? await fetch(names.withLock { $0 })
             if let fresh { names.withLock { $0 = fresh } }
             refreshing.withLock { $0 = (false, ContinuousClock.now) }
         }

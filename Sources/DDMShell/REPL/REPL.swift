@@ -27,7 +27,7 @@ struct REPL {
 
     func run() async -> Int32 {
         let client = session.client
-        let completer = Completer { [evaluator] in
+        let completer = Completer { [evaluator] held in
             var names = Completer.Names()
             names.instances = try await client.allInstances().map(\.name)
             if let id = await evaluator.currentInstance?.id {
@@ -37,8 +37,10 @@ struct REPL {
                 names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.map(\.nodeId)) ?? []
                 names.parameters = (try? await client.allParameters(instance: id).map(\.name)) ?? []
             }
-            names.templates = (try? await client.allParameterTemplates().map(\.name)) ?? []
-            if let engine = try? await client.listEngines(limit: 128).engineGroups.first {
+            // Templates and flavors belong to the project and region: fetched once a session.
+            names.templates = held.templates.isEmpty ? (try? await client.allParameterTemplates().map(\.name)) ?? [] : held.templates
+            names.flavors = held.flavors
+            if names.flavors.isEmpty, let engine = try? await client.listEngines(limit: 128).engineGroups.first {
                 names.flavors = (try? await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups
                     .flatMap(\.computeFlavors).compactMap(\.code)) ?? []
             }
