@@ -131,7 +131,7 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .reloadTableData: return make(api.reloadTableDataV3(instance))
         case .modifyParameters: return make(api.modifyParametersV31(instance: instance, values: [:]))
         case .modifyInstanceName, .listSchemas, .listNodes, .showJob: return nil
-        // One version only: v3 (or v2, for scaling in by count).
+        // Sent in one version only: v3 (v2 for scaling in by count).
         case .addNodes, .removeNodes, .deleteNodes, .restartNode, .resizeFlavor, .showParameters, .listParameterTemplates,
              .showParameterTemplate, .modifyPort, .switchSSL, .setReadOnly, .bindEIP, .unbindEIP, .resetAdministrator,
              .listSlowQueries, .listLogicalProcesses, .killLogicalProcesses, .listPhysicalProcesses, .killPhysicalProcesses,

@@ -5,7 +5,8 @@ public enum APIVersionChoice: String, Sendable, CaseIterable {
     case auto
     /// v3 only: an operation v3 cannot express fails with the reason.
     case v3
-    /// The v1/v2 calls only, as before v3 existed.
+    /// The v1/v2 call of every operation that has one. Calls ddmsh knows in v3 only (instance
+    /// administration) are not affected.
     case v1
 
     public static let names = allCases.map(\.rawValue).joined(separator: ", ")

@@ -153,9 +153,9 @@ extension AdminAction {
             switch change {
             case .removeNodes(let n): return "remove \(n) node\(n == 1 ? "" : "s") from \(i)?"
             case .removeNodeIds(let ids): return "remove node\(ids.count == 1 ? "" : "s") \(ids.joined(separator: ", ")) from \(i)?"
-            case .flavor(let code): return "change the flavor of \(i) to \(code)? Its nodes restart."
+            case .flavor(let code): return "change the flavor of \(i) to \(code)?"
             case .port(let p): return "change the port of \(i) to \(p)? Clients must reconnect to the new port."
-            case .ssl(let on): return "switch SSL \(on ? "on" : "off") on \(i)? The instance restarts."
+            case .ssl(let on): return "switch SSL \(on ? "on" : "off") on \(i)?"
             case .readOnly(true): return "make \(i) read-only? Writes through it fail until it is set back."
             case .unbindEIP: return "unbind the EIP of \(i)? Clients using the public address lose it."
             case .upgrade(let to): return "upgrade the engine of \(i)\(to.map { " to " + $0 } ?? " to the latest version")?"
