@@ -103,6 +103,8 @@ struct Shell {
 /// Entry point used by the `ddmsh` executable: maps every outcome to the documented exit codes.
 public enum DDMShellMain {
     public static func main(_ arguments: [String]) async -> Int32 {
+        // A closed stdout is EPIPE on the write (handled there), not a signal that kills mid-write.
+        signal(SIGPIPE, SIG_IGN)
         do {
             // The root command takes a script path as its positional argument, which would
             // swallow the word "serve"; route the subcommand explicitly.
@@ -118,17 +120,17 @@ public enum DDMShellMain {
             }
             return 0
         } catch let f as ShellFailure {
-            FileHandle.standardError.write(Data("ddmsh: \(f.message)\n".utf8))
+            StandardStreams.err("ddmsh: \(f.message)\n")
             return f.exitCode
         } catch {
             let code = DDMShCommand.exitCode(for: error)
             let message = DDMShCommand.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { StandardStreams.out(message + "\n") }
                 return 0
             }
             if let exit = error as? ExitCode { return exit.rawValue }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { StandardStreams.err((message + "\n")) }
             // Usage errors are 2, as documented (ArgumentParser's own default is 64).
             return code == .validationFailure ? Runner.exitUsage : code.rawValue
         }

@@ -44,12 +44,14 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         free(promptBuffer)
         promptBuffer = strdup(prompt)
-        ddm_install_sigint()
+        Interruption.install()
         _ = ddm_take_interrupt()
         var count: Int32 = 0
+        ddm_begin_reading()
         let wasBlocked = ddm_sigint_unblock()
         let got = el_gets(el, &count)
         ddm_sigint_restore(wasBlocked)
+        ddm_end_reading()
         guard let raw = got else {
             if count == -1 || ddm_take_interrupt() != 0 {
                 // An interrupted el_gets keeps its half-typed line; reset so the next prompt starts empty.

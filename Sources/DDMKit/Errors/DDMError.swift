@@ -24,6 +24,8 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     public var operation: String?
     /// Seconds the server asked to wait (`Retry-After`).
     public var retryAfter: Double?
+    /// No connection could be made: the request was never sent, so it certainly changed nothing.
+    public var isUnreachable = false
 
     public init(kind: Kind, status: Int? = nil, code: String? = nil, message: String,
                 requestId: String? = nil, operation: String? = nil, retryAfter: Double? = nil) {
@@ -32,6 +34,11 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func transport(_ message: String) -> DDMError { DDMError(kind: .transport, message: message) }
+    public static func unreachable(_ message: String) -> DDMError {
+        var e = DDMError(kind: .transport, message: message)
+        e.isUnreachable = true
+        return e
+    }
     public static func invalid(_ message: String) -> DDMError { DDMError(kind: .invalidRequest, message: message) }
     public static func configuration(_ message: String) -> DDMError { DDMError(kind: .configuration, message: message) }
 
@@ -61,7 +68,7 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
         var context: [String] = []
         if let operation { context.append(operation) }
         if let requestId { context.append("request \(requestId)") }
-        if kind == .transport { text = "network error: " + text }
+        if kind == .transport && !isUnreachable { text = "network error: " + text }
         if !context.isEmpty { text += " [\(context.joined(separator: ", "))]" }
         return text
     }

@@ -18,6 +18,8 @@ public struct RetryPolicy: Sendable {
     }
 
     public static let none = RetryPolicy(maxAttempts: 1)
+    /// Tries of a call whose connection cannot be made (about a second in all with the base delay).
+    public static let unreachableAttempts = 3
 
     public enum Decision: Sendable, Equatable {
         case fail
@@ -44,6 +46,13 @@ public struct RetryPolicy: Sendable {
         }
         guard attempt < maxAttempts else { return .fail }
         let wait = delay(attempt: attempt, retryAfter: error.retryAfter, random: random)
+        // The deadline bounds every retry, not only throttles.
+        guard elapsed + wait < throttleDeadline else { return .fail }
+        if error.isUnreachable {
+            // Nothing was sent, so any call may be repeated; but a dead endpoint should fail in
+            // seconds, not minutes: a few quick tries cover a restart or a dropped packet.
+            return attempt < Self.unreachableAttempts ? .retry(after: min(wait, .seconds(1))) : .fail
+        }
         let ambiguous = error.kind == .transport || error.isServerError
         guard ambiguous else { return .fail }
         switch repeatability {

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 /// The production transport: AsyncHTTPClient with connect and read timeouts.
@@ -16,6 +18,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
         config.timeout = .init(connect: .nanoseconds(connectTimeout.nanoseconds), read: .nanoseconds(readTimeout.nanoseconds))
         config.decompression = .disabled
+        // Left on, the pool retries a refused connection silently until the request's deadline
+        // (about a minute); ddmsh's own retry policy decides instead, and says why it failed.
+        config.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         self.readTimeout = .nanoseconds(readTimeout.nanoseconds)
         self.ownsClient = true
@@ -45,8 +50,37 @@ public final class AsyncHTTPTransport: HTTPTransport {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw DDMError.transport(String(describing: error))
+            throw Self.describe(error, url: request.url)
         }
+    }
+
+    /// A failure to connect in plain words ("cannot connect to host:443: connection refused"),
+    /// marked unreachable; anything else as the transport error it is.
+    static func describe(_ error: any Error, url: String) -> DDMError {
+        let target = URLComponents(string: url).map { "\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? url
+        func unreachable(_ why: String) -> DDMError { DDMError.unreachable("cannot connect to \(target): \(why)") }
+        func reason(_ e: any Error) -> String? {
+            if let io = e as? IOError {
+                switch io.errnoCode {
+                case ECONNREFUSED: return "connection refused"
+                case EHOSTUNREACH, ENETUNREACH: return "no route to the host"
+                case ETIMEDOUT: return "connection timed out"
+                default: return String(cString: strerror(io.errnoCode)).lowercased()
+                }
+            }
+            return nil
+        }
+        if let e = error as? NIOConnectionError {
+            if let first = e.connectionErrors.first { return unreachable(reason(first.error) ?? "\(first.error)") }
+            if e.dnsAError != nil || e.dnsAAAAError != nil { return unreachable("the host name cannot be resolved") }
+            return unreachable("no address to connect to")
+        }
+        if let why = reason(error) { return unreachable(why) }
+        if let e = error as? HTTPClientError, e == .connectTimeout { return unreachable("connection timed out") }
+        if error is SocketAddressError || String(describing: error).contains("NIOGetaddrinfoError") || String(describing: error).contains("getaddrinfo") {
+            return unreachable("the host name cannot be resolved")
+        }
+        return DDMError.transport(String(describing: error))
     }
 }
 

@@ -29,6 +29,12 @@ public struct BatchPlanner: Sendable {
         }
         public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }
 
+        /// The same grants as read back: extended privileges are left out, since not every
+        /// generation of the API shows them on a read.
+        func sameGrants(as other: State) -> Bool {
+            base == other.base && Set(schemas) == Set(other.schemas) && comment == other.comment
+        }
+
         /// As the journal keeps it.
         var journaled: Journal.AccountState {
             Journal.AccountState(privileges: base.map(\.rawValue) + extended.map(\.rawValue), schemas: schemas, comment: comment)

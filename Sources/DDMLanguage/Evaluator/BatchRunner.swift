@@ -6,6 +6,14 @@ struct BatchFailure: Error {
     var applied: [String]
 }
 
+/// A batch stopped by an interruption (or an endpoint that went away): what was applied,
+/// counting the writes in flight as their read-back says, and what stayed unknown.
+struct BatchInterrupted: Error {
+    var applied: [String]
+    var unknown: [String]
+    var total: Int
+}
+
 /// The batch engine: reads the instance's accounts once (every page), works
 /// out each account's final state, and sends one modify call per account that
 /// actually changes, concurrently up to a bound, paced by the client's limiter.
@@ -68,6 +76,9 @@ struct BatchRunner {
         let total = changed.count
         let limit = max(1, await evaluator.options.concurrency)
         var cancelled = false
+        var unreachable = false
+        var inFlight: Set<String> = []
+        var checked: Set<String> = []
         await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
             var next = 0
             func launch() {
@@ -97,15 +108,32 @@ struct BatchRunner {
             }
             while next < min(limit, total) { launch() }
             for await (account, result) in group {
-                if case .failure(let e) = result, e is CancellationError { cancelled = true; continue }
+                if case .failure(let e) = result, e is CancellationError {
+                    // Sent, perhaps applied: its answer was lost. Read back below.
+                    cancelled = true
+                    inFlight.insert(account)
+                    continue
+                }
                 results[account] = result
                 await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started,
                                                       pace: await client.pace()))
                 if Task.isCancelled { cancelled = true }
-                if next < total && !cancelled { launch() }
+                // An endpoint that cannot be reached fails every later write the same way: stop here.
+                if case .failure(let e as DDMError) = result, e.isUnreachable { unreachable = true }
+                if next < total && !cancelled && !unreachable { launch() }
             }
         }
         await sink.progress(nil)
+        var unknown: [String] = []
+        if !inFlight.isEmpty {
+            let read = await Evaluator.uncancelled { try await client.allAccounts(instance: instance) }
+            for t in changed where inFlight.contains(t.account) {
+                let now = read?.first { $0.name == t.account }.map(BatchPlanner.State.init)
+                if let now, now.sameGrants(as: t.after) { results[t.account] = .success(()); checked.insert(t.account) }
+                else if let now, now.sameGrants(as: t.before) { continue }
+                else { unknown.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)") }
+            }
+        }
         let after = await client.callCounts()
 
         var rows: [[String]] = []
@@ -115,12 +143,13 @@ struct BatchRunner {
             switch results[t.account] {
             case .success:
                 rows.append([t.account, "changed", t.after.privilegeText, t.after.schemaText])
-                applied.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)")
+                applied.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)"
+                    + (checked.contains(t.account) ? " (answer lost; read back: applied)" : ""))
             case .failure(let e):
                 rows.append([t.account, "failed", Evaluator.message(e), ""])
                 failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
             case nil:
-                rows.append([t.account, "not applied", "", ""])
+                rows.append([t.account, inFlight.contains(t.account) && unknown.contains(where: { $0.hasPrefix(t.account + ":") }) ? "unknown" : "not applied", "", ""])
             }
         }
         for t in outcome.targets where !t.changed {
@@ -130,8 +159,14 @@ struct BatchRunner {
         await sink.message("batch: \(applied.count) changed, \(unchanged) unchanged, \(failures.count) failed"
             + " (API calls: \(after.reads - before.reads) read, \(after.writes - before.writes) write)")
         if cancelled {
-            await sink.message("interrupted: \(applied.count) of \(total) changes were applied")
-            throw CancellationError()
+            throw BatchInterrupted(applied: applied, unknown: unknown, total: total)
+        }
+        if unreachable {
+            let notSent = changed.count - results.count
+            if notSent > 0 {
+                failures.append(Diagnostic(.error, "\(notSent) change\(notSent == 1 ? " was" : "s were") not sent: the endpoint cannot be reached",
+                                           at: step.range, file: step.file))
+            }
         }
         if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied) }
         return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"

@@ -25,6 +25,11 @@ public actor Evaluator {
         public init() {}
     }
 
+    public struct BatchCount: Sendable, Equatable {
+        public var applied: Int
+        public var total: Int
+    }
+
     /// What a run did, for the exit status and the final report.
     public struct Report: Sendable {
         public var succeeded = 0
@@ -32,6 +37,10 @@ public actor Evaluator {
         /// One line per statement that changed something.
         public var applied: [String] = []
         public var interrupted = false
+        /// A batch the interruption cut short: how many of its changes were applied.
+        public var interruptedBatch: BatchCount?
+        /// Writes whose answer was lost in the interruption and could not be read back.
+        public var unknown: [String] = []
         public var stoppedEarly = false
         /// In a dry run: the changes the plan would have made (drift, for `--detailed-exitcode`).
         public var wouldChange = 0
@@ -52,6 +61,8 @@ public actor Evaluator {
     var dryRunDropped: Set<String> = []
     /// Changes the current step would have made in a dry run.
     var wouldChange = 0
+    /// The write being made now (its plan text), for the account of an interruption.
+    var inFlight: String?
     /// This run's journal, opened at its first write.
     var journal: Journal?
 
@@ -83,7 +94,21 @@ public actor Evaluator {
                 }
                 if let applied = try await execute(step) { report.applied.append(applied) }
                 report.succeeded += 1
+            } catch let stopped as BatchInterrupted {
+                report.applied += stopped.applied
+                report.unknown += stopped.unknown
+                report.interruptedBatch = BatchCount(applied: stopped.applied.count, total: stopped.total)
+                report.interrupted = true
+                break
             } catch is CancellationError {
+                // A single write may have reached the service before its answer was lost.
+                if let write = inFlight {
+                    switch await settle(step) {
+                    case .applied: report.applied.append(write + " (answer lost; read back: applied)")
+                    case .notApplied: break
+                    case .unknown: report.unknown.append(write)
+                    }
+                }
                 report.interrupted = true
                 break
             } catch let stopped as WaitStopped {
@@ -112,7 +137,7 @@ public actor Evaluator {
             var detail: [String] = []
             if let code = e.code { detail.append(code) }
             if let status = e.status { detail.append("HTTP \(status)") }
-            let prefix = e.kind == .transport ? "network error: " : ""
+            let prefix = e.kind == .transport && !e.isUnreachable ? "network error: " : ""
             return prefix + e.message + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))")
         }
         return "\(error)"
@@ -176,6 +201,8 @@ public actor Evaluator {
             wouldChange += 1
             return nil
         }
+        inFlight = wouldDo
+        defer { inFlight = nil }
         return try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: wouldDo)) {
             try await write()
         }

@@ -80,10 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
                 or use the token: DDMSH_TOKEN=\(service.staticToken ?? "") ddmsh --endpoint \(service.url) --project-id \(projectId)
 
                 """
-            FileHandle.standardError.write(Data(hint.utf8))
+            StandardStreams.err(hint)
         }
         // Last, so that scripts waiting for this line find the service ready and stoppable.
-        FileHandle.standardOutput.write(Data("listening on \(service.url)\n".utf8))
+        StandardStreams.out("listening on \(service.url)\n")
         await termination.wait()
         await service.stop()
     }

@@ -50,7 +50,7 @@ struct UndoCommand: AsyncParsableCommand {
                 renderer.error("ddmsh: undo changes the instance; give --yes to apply it without a terminal")
                 return Runner.exitUsage
             }
-            FileHandle.standardError.write(Data("apply this undo? [y/N] ".utf8))
+            StandardStreams.err("apply this undo? [y/N] ")
             guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
                 renderer.error("not applied")
                 return Runner.exitFailed

@@ -15,8 +15,8 @@ public final class Renderer: OutputSink, Sendable {
     struct State { var format: OutputFormat; var progressShown = false }
 
     public init(format: OutputFormat, color: Bool, showProgress: Bool,
-                out: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
-                err: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                out: @escaping @Sendable (String) -> Void = StandardStreams.out,
+                err: @escaping @Sendable (String) -> Void = StandardStreams.err) {
         self.state = Mutex(State(format: format))
         self.color = color; self.showProgress = showProgress; self.out = out; self.err = err
     }

@@ -66,7 +66,7 @@ struct REPL {
             let prompt = terminal ? (buffer.isEmpty ? "ddm(\(session.label)\(instance.map { ":" + $0 } ?? ""))> " : "    -> ") : ""
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
-                if terminal { print("") }
+                if terminal { StandardStreams.out("\n") }
                 break loop
             case .interrupted:
                 buffer = ""

@@ -5,7 +5,7 @@ import Foundation
 enum SecretPrompt {
     static func read(_ prompt: String) throws -> String {
         guard isatty(0) == 1 else { throw EvaluationError("cannot prompt: stdin is not a terminal") }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        StandardStreams.err(prompt)
         var old = termios()
         tcgetattr(0, &old)
         var quiet = old
@@ -13,7 +13,7 @@ enum SecretPrompt {
         tcsetattr(0, TCSANOW, &quiet)
         defer {
             tcsetattr(0, TCSANOW, &old)
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardStreams.err("\n")
         }
         guard let line = Swift.readLine(strippingNewline: true) else { throw EvaluationError("no secret was entered") }
         return line

@@ -85,22 +85,42 @@ public struct Runner: Sendable {
         if printPlan { await renderer.message(output.plan.description) }
         let sources = output.sources
         await eval.setOnFailure { d in self.printDiagnostics([d], sources: sources) }
-        let report = await Interrupts.cancellingOnSIGINT { await eval.run(output.plan) }
+        let (report, signal) = await Interrupts.cancelling { await eval.run(output.plan) }
         outcome.ranStatements = true
-        if report.interrupted || report.stoppedEarly {
-            if !report.applied.isEmpty {
-                renderer.error((report.interrupted ? "interrupted" : "stopped at the first failure")
-                    + "; already applied:\n" + report.applied.map { "  " + $0 }.joined(separator: "\n"))
-            } else if report.interrupted {
-                renderer.error("interrupted; nothing was applied")
-            }
-        }
-        outcome.exitCode = report.interrupted ? Self.exitInterrupted : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
+        if let account = Self.account(of: report, signal: signal) { renderer.error(account) }
+        outcome.exitCode = report.interrupted ? Interrupts.exitCode(for: signal)
+            : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
         if detailedExitCode, outcome.exitCode == Self.exitOK {
             let drifted = report.wouldChange > 0
             renderer.error(drifted ? "drift: \(report.wouldChange) change\(report.wouldChange == 1 ? "" : "s") would be made" : "in sync: nothing would change")
             if drifted { outcome.exitCode = Self.exitDrift }
         }
         return outcome
+    }
+
+    /// The one account of a run that did not finish: what was applied, and what was in flight when
+    /// it stopped (checked against the service where it could be). Nil when there is nothing to say
+    /// (a reader that closed the pipe on a run that changed nothing wants silence, as `head` does).
+    static func account(of report: Evaluator.Report, signal: Int32?) -> String? {
+        guard report.interrupted || report.stoppedEarly else { return nil }
+        var head = report.interrupted ? "interrupted" : "stopped at the first failure"
+        if let batch = report.interruptedBatch {
+            head += ": \(batch.applied) of \(batch.total) change\(batch.total == 1 ? "" : "s") were applied"
+        }
+        var lines: [String] = []
+        if !report.applied.isEmpty {
+            lines.append(head + "; already applied:")
+            lines += report.applied.map { "  " + $0 }
+        } else if report.interrupted {
+            if signal == SIGPIPE && report.unknown.isEmpty { return nil }
+            lines.append(report.interruptedBatch == nil ? head + "; nothing was applied" : head)
+        } else if report.unknown.isEmpty {
+            return nil
+        }
+        if !report.unknown.isEmpty {
+            lines.append("outcome unknown (the answer was lost and reading it back failed):")
+            lines += report.unknown.map { "  " + $0 }
+        }
+        return lines.joined(separator: "\n")
     }
 }

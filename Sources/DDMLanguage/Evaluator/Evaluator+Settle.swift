@@ -1,0 +1,33 @@
+import DDMKit
+
+/// After an interruption cut off a write's answer: whether the write landed, read back from the
+/// service in a task of its own (the interrupted one is cancelled and could make no call).
+enum Settled: Sendable { case applied, notApplied, unknown }
+
+extension Evaluator {
+    func settle(_ step: PlanStep) async -> Settled {
+        let client = self.client
+        guard let instance = currentInstance?.id else { return .unknown }
+        func exists(_ read: @escaping @Sendable () async throws -> Bool, created: Bool) async -> Settled {
+            guard let found = await Self.uncancelled(read) else { return .unknown }
+            return found == created ? .applied : .notApplied
+        }
+        switch step.action {
+        case .createUser(let u):
+            return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == u.name } }, created: true)
+        case .dropUser(let user, _):
+            return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == user } }, created: false)
+        case .createSchema(let s):
+            return await exists({ try await client.allSchemas(instance: instance).contains { $0.name == s.name } }, created: true)
+        case .dropSchema(let name, _, _):
+            return await exists({ try await client.allSchemas(instance: instance).contains { $0.name == name } }, created: false)
+        default:
+            return .unknown
+        }
+    }
+
+    /// Runs `body` outside the current task, so its cancellation does not reach it.
+    static func uncancelled<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async -> T? {
+        try? await Task { try await body() }.value
+    }
+}

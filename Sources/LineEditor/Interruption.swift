@@ -1,0 +1,74 @@
+import CLibEdit
+import Foundation
+import Synchronization
+
+/// SIGINT and SIGTERM (and a closed stdout, posted as SIGPIPE) for the whole process, every time.
+///
+/// One C handler is installed once and never replaced: while libedit reads, Ctrl-C interrupts the
+/// line; at any other moment the signal is written to a pipe that a watcher thread reads, and the
+/// watcher calls whoever is listening now (a running statement cancels itself). Replacing handlers
+/// per statement is what made Ctrl-C work only once before: a forwarded signal could end up
+/// pending on a thread that blocks it.
+public enum Interruption {
+    public typealias Listener = @Sendable (Int32) -> Void
+
+    private struct State {
+        var installed = false
+        var listeners: [(id: Int, listener: Listener)] = []
+        var nextId = 0
+        /// With no listener: what a signal does (default: end the process, as without ddmsh's handler).
+        var idle: Listener?
+    }
+    private static let state = Mutex(State())
+
+    /// Installs the handler and the watcher (idempotent).
+    public static func install() {
+        let fd: Int32? = state.withLock { s in
+            guard !s.installed else { return nil }
+            s.installed = true
+            return ddm_install_signals()
+        }
+        guard let fd, fd >= 0 else { return }
+        let thread = Thread {
+            while true {
+                let sig = ddm_read_signal(fd)
+                if sig < 0 { return }
+                deliver(Int32(sig))
+            }
+        }
+        thread.name = "ddmsh-signals"
+        thread.start()
+    }
+
+    /// What a signal does while nobody listens; nil restores the default (exit 128+signal).
+    public static func setIdleAction(_ action: Listener?) {
+        state.withLock { $0.idle = action }
+    }
+
+    /// Runs `body` with `listener` called on every signal that arrives meanwhile (the newest
+    /// listener hears it).
+    public static func listening<T: Sendable>(_ listener: @escaping Listener, _ body: () async -> T) async -> T {
+        install()
+        let id = state.withLock { s in
+            s.nextId += 1
+            s.listeners.append((s.nextId, listener))
+            return s.nextId
+        }
+        defer { state.withLock { s in s.listeners.removeAll { $0.id == id } } }
+        return await body()
+    }
+
+    /// Delivers a signal the program raised itself (a closed pipe), like a real one.
+    public static func post(_ signal: Int32) {
+        install()
+        ddm_post_signal(signal)
+    }
+
+    static func deliver(_ signal: Int32) {
+        let (listener, idle) = state.withLock { ($0.listeners.last?.listener, $0.idle) }
+        if let listener { listener(signal); return }
+        if let idle { idle(signal); return }
+        // Nobody is running a statement: behave as the default disposition would.
+        exit(128 + signal)
+    }
+}
