@@ -70,6 +70,48 @@ import Testing
         #expect(rows.allSatisfy { $0.contains("\"INSERT,SELECT\",orders") })
     }
 
+    /// The service dies mid-batch: ddmsh stops within seconds (no silent retrying), says what it
+    /// applied and what it did not send, and a re-run against the service restarted converges.
+    @Test func serviceDeathMidBatchStopsSoonAndTheRerunConverges() throws {
+        let dir = try Binary.temporaryHome()
+        let state = dir + "/state.sqlite"
+        let first = try ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token])
+        let port = Int(first.url.split(separator: ":").last!)!
+        let names = (1...40).map { "d\($0)" }
+        try seed(first, names)
+        let script = dir + "/grant.ddm"
+        try "grant SELECT, INSERT on orders to \(names.joined(separator: ", "));\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let p = try ddmsh(first, ["--rate-limit", "120", script])
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        let output = OutputWatcher(out), errors = OutputWatcher(err)
+        try p.run()
+        try waitUntil("the first account to change") {
+            try run(first, ["--output", "csv", "-c", "show users"]).stdout.contains("INSERT,SELECT")
+        }
+        first.stop()
+        let stopped = Date()
+        p.waitUntilExit()
+        #expect(Date().timeIntervalSince(stopped) < 20, "ddmsh kept retrying a dead endpoint")
+        #expect(p.terminationStatus == 1)
+        try waitUntil("the output to close", timeout: 10) { errors.text.contains("not sent") }
+        #expect(errors.text.contains("cannot connect to 127.0.0.1:\(port)"), "\(errors.text)")
+        #expect(output.text.contains("batch: "), "\(output.text)")
+
+        var restarted: ServeTests.Server?
+        try waitUntil("the port to be free again", timeout: 10) {
+            restarted = try? ServeTests.Server(state: state, environment: ["DDM_LOCAL_TOKEN": Self.token], port: port)
+            return restarted != nil
+        }
+        let second = try #require(restarted)
+        defer { second.stop() }
+        let rerun = try run(second, ["--rate-limit", "0", script])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let rows = try run(second, ["--output", "csv", "-c", "show users"]).stdout.split(separator: "\r\n").dropFirst()
+        #expect(rows.count == 40 && rows.allSatisfy { $0.contains("\"INSERT,SELECT\",orders") })
+    }
+
     @Test func serviceRestartBetweenStatementsLosesNothing() throws {
         let dir = try Binary.temporaryHome()
         let state = dir + "/state.sqlite"

@@ -125,7 +125,7 @@ extension Evaluator {
         let deadline = clock.now + options.waitTimeout
         do {
             while true {
-                let i = try await client.showInstance(id)
+                let i = try await poll { try await self.client.showInstance(id) }
                 // Progress is a nicety: a job that cannot be read does not stop the wait.
                 var j: Job?
                 if let job { j = try? await client.showJob(job) }
@@ -165,7 +165,7 @@ extension Evaluator {
         let deadline = clock.now + options.waitTimeout
         do {
             while true {
-                let j = try await client.showJob(id)
+                let j = try await poll { try await self.client.showJob(id) }
                 switch j.status {
                 case "Completed": await sink.progress(nil); await sink.message("job \(id) completed"); return
                 case "Failed": await sink.progress(nil); throw EvaluationError("job \(id) (\(j.name ?? "")) failed", kind: .failed)
@@ -181,6 +181,28 @@ extension Evaluator {
             await sink.progress(nil)
             await sink.message("stopped waiting; job \(id) goes on in the service ('wait job \(id);' to follow it)")
             throw WaitStopped(applied: "job \(id) (still running)")
+        }
+    }
+}
+
+extension Evaluator {
+    /// One read of a wait's poll. The operation goes on in the service whatever happens to the
+    /// network, so a wait rides out an endpoint that cannot be reached for a while (a restart,
+    /// a dropped link), saying so, and gives up only after `options.pollOutage`.
+    func poll<T: Sendable>(_ read: () async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        var since: ContinuousClock.Instant?
+        while true {
+            do {
+                return try await read()
+            } catch let e as DDMError where e.kind == .transport {
+                let start = since ?? clock.now
+                since = start
+                let down = clock.now - start
+                guard down < options.pollOutage else { throw e }
+                await sink.progress("\(e.message); still trying (\(Int(down.components.seconds)) s)")
+                try await Task.sleep(for: options.pollInterval)
+            }
         }
     }
 }

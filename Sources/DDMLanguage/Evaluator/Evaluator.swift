@@ -14,6 +14,8 @@ public actor Evaluator {
         public var pollInterval: Duration = .seconds(2)
         /// How long `wait` (and every `… wait`) polls before giving up.
         public var waitTimeout: Duration = .seconds(1800)
+        /// How long a wait keeps polling an endpoint it cannot reach.
+        public var pollOutage: Duration = .seconds(60)
         /// The time an export's header gives.
         public var clock: @Sendable () -> Date = Date.init
         /// Where each run that writes keeps its journal (for `undo`); nil keeps none.

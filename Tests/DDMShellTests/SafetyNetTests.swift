@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// "What ddmsh reports is what happened", off the happy path: closed pipes, signals, endpoints
+/// that are not there. Real processes, real pipes, real signals.
+@Suite struct SafetyNetTests {
+    static let local = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+
+    /// Runs ddmsh with stdout a pipe whose reader is already gone.
+    func runWithClosedStdout(_ arguments: [String], state home: String) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = arguments
+        p.environment = Binary.baseEnvironment(home: home)
+        let out = Pipe(), err = Pipe()
+        try out.fileHandleForReading.close()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: errors, as: UTF8.self))
+    }
+
+    @Test func aClosedPipeEndsQuietlyWith141() throws {
+        let home = try Binary.temporaryHome()
+        let r = try runWithClosedStdout(Self.local + ["-c", "show available rds; show instances"], state: home)
+        #expect(r.status == 141)
+        #expect(r.stderr.isEmpty, "a reader that went away wants silence: \(r.stderr)")
+    }
+
+    @Test func aClosedPipeStopsAWritingScriptAndSaysWhatWasApplied() throws {
+        let home = try Binary.temporaryHome()
+        let state = home + "/state.sqlite"
+        let r = try runWithClosedStdout(["--local", "--state", state, "--local-create-delay", "0", "--rate-limit", "0", "-c", """
+            create user app1 password 'App_pass_12!';
+            create user app2 password 'App_pass_12!';
+            """], state: home)
+        #expect(r.status == 141)
+        #expect(!r.stderr.contains("Fatal error"))
+        #expect(r.stderr.contains("already applied:\n  created user app1"), "\(r.stderr)")
+        // The run stopped at the first output it could not deliver: app2 was never created.
+        let users = try Binary.run(["--local", "--state", state, "--output", "csv", "-c", "show users"])
+        #expect(users.stdout.contains("app1") && !users.stdout.contains("app2"), "\(users.stdout)")
+    }
+
+    @Test func aRefusedConnectionFailsInSecondsInPlainWords() throws {
+        // A port nobody listens on: bind one, note it, close it.
+        let port = try Self.freePort()
+        let started = Date()
+        let r = try Binary.run(["--endpoint", "http://127.0.0.1:\(port)", "--project-id", String(repeating: "a", count: 32), "-c", "show instances"],
+                               environment: ["HUAWEICLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot connect to 127.0.0.1:\(port): connection refused"), "\(r.stderr)")
+        #expect(!r.stderr.contains("errno"))
+        #expect(Date().timeIntervalSince(started) < 15, "a dead endpoint must fail in seconds")
+    }
+
+    @Test func anUnresolvableHostSaysSo() throws {
+        let r = try Binary.run(["--endpoint", "https://ddm.invalid", "--project-id", String(repeating: "a", count: 32), "-c", "show instances"],
+                               environment: ["HUAWEICLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("cannot connect to ddm.invalid: the host name cannot be resolved"), "\(r.stderr)")
+    }
+
+    @Test func sigtermStopsARunWithTheSameAccountAsCtrlC() throws {
+        let home = try Binary.temporaryHome()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = ["--local", "--state", ":memory:", "--local-create-delay", "60", "--rate-limit", "0", "-c", """
+            create user app password 'App_pass_12!';
+            create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
+            """]
+        p.environment = Binary.baseEnvironment(home: home)
+        let err = Pipe(), out = Pipe()
+        p.standardError = err
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        let output = OutputWatcher(out), errors = OutputWatcher(err)
+        try p.run()
+        try waitUntil("the script to wait for the instance") { output.text.contains("creating instance ddm-slow") }
+        p.terminate()
+        p.waitUntilExit()
+        try waitUntil("the report on stderr", timeout: 10) { errors.text.contains("interrupted") }
+        #expect(p.terminationStatus == 143)
+        #expect(errors.text.contains("interrupted; already applied:"))
+        #expect(errors.text.contains("created user app"))
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
