@@ -90,6 +90,7 @@ struct Shell {
         var options = Evaluator.Options()
         options.journalDirectory = DataPaths.journalDirectory
         options.pollInterval = session.pollInterval
+        options.journalEndpoint = session.journalEndpoint
         configure(&options)
         let interactive = isatty(0) == 1
         let secrets = DefaultSecretResolver(environment: environment) { purpose in

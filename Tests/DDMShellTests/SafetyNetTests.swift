@@ -100,4 +100,43 @@ import Testing
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         return Int(UInt16(bigEndian: addr.sin_port))
     }
+
+    /// The undo of an administration run that named its instance explicitly: it knows the
+    /// instance, applies, and the service is back where it was. Runs of another endpoint are
+    /// not offered, and a damaged newer journal stops undo instead of being skipped.
+    @Test func undoOfAnAdministrationRunRunsAndStaysOnItsEndpoint() throws {
+        let home = try Binary.temporaryHome()
+        let state = home + "/s.sqlite"
+        let local = ["--local", "--state", state, "--local-create-delay", "0", "--rate-limit", "0"]
+        func run(_ args: [String], _ env: [String: String] = [:]) throws -> Binary.Result {
+            try Binary.run(args, environment: env, home: home)
+        }
+        #expect(try run(local + ["-c", "create user a3 password 'App_pass_12!' with SELECT"]).status == 0)
+        let admin = try run(local + ["-c", "alter instance ddm-demo set ssl off wait; set parameter max_connections=1234; drop user a3"])
+        #expect(admin.status == 0, "\(admin.stderr)")
+
+        // Another endpoint (another local state) has nothing to undo.
+        let elsewhere = try run(["undo", "--local", "--state", home + "/other.sqlite", "--yes"])
+        #expect(elsewhere.status == 2)
+        #expect(elsewhere.stderr.contains("no journaled run on local:\(home)/other.sqlite"), "\(elsewhere.stderr)")
+
+        let undo = try run(["undo"] + local + ["--yes"], ["DDM_PASSWORD_A3": "Xyz_pass_12!"])
+        #expect(undo.status == 0, "\(undo.stdout)\n\(undo.stderr)")
+        #expect(undo.stdout.contains("on instance ddm-demo\nuse instance "))
+        let after = try run(local + ["--output", "csv", "-c", "show parameters like 'max_connections'; show users"])
+        #expect(after.stdout.contains("max_connections,20000"), "\(after.stdout)")
+        #expect(after.stdout.contains("a3,SELECT"), "\(after.stdout)")
+
+        let listed = try run(["undo", "--list"])
+        #expect(listed.stdout.contains("local:\(state)"))
+
+        // A damaged journal newer than every run: reported, and no older run is undone in its place.
+        let journal = home + "/.local/state/ddmsh/journal"
+        try "not json\n".write(toFile: journal + "/29991231T000000.000-0001-1.jsonl", atomically: true, encoding: .utf8)
+        let damaged = try run(["undo"] + local + ["--yes"])
+        #expect(damaged.status == 1)
+        #expect(damaged.stderr.contains("cannot be read"), "\(damaged.stderr)")
+        #expect(!damaged.stdout.contains("undo of run"))
+        #expect(try run(["undo", "--list"]).stdout.contains("(journal cannot be read)"))
+    }
 }

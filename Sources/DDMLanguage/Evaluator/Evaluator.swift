@@ -20,6 +20,9 @@ public actor Evaluator {
         public var clock: @Sendable () -> Date = Date.init
         /// Where each run that writes keeps its journal (for `undo`); nil keeps none.
         public var journalDirectory: String?
+        /// The endpoint as the journal names it (undo offers only runs of the endpoint it is on);
+        /// nil: the client's base URL. The local service gets a name of its own, as its port changes.
+        public var journalEndpoint: String?
         /// The run this one undoes, recorded in its journal.
         public var undoing: String?
         /// Asked before a disruptive step (the REPL asks the user); nil runs them (scripts are intentional).
@@ -223,11 +226,14 @@ public actor Evaluator {
     }
 
     /// The journal writes of this run go to (opened now if needed); nil in a dry run or without one.
-    func journalForWrites() -> Journal? {
+    func journalForWrites() async -> Journal? {
         guard let directory = options.journalDirectory, !options.dryRun else { return nil }
         if let journal { return journal }
+        // The run's instance, even when its first write named one explicitly (`alter instance x …`)
+        // and no statement has used the preselected one yet: undo needs it to know where to go.
+        if currentInstance == nil, pendingInstance != nil { _ = try? await instanceId() }
         let header = Journal.Header(run: Journal.newRunId(now: options.clock()), time: ISO8601DateFormatter().string(from: options.clock()),
-                                    endpoint: client.baseURL, project: client.configuration.projectId,
+                                    endpoint: options.journalEndpoint ?? client.baseURL, project: client.configuration.projectId,
                                     instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing)
         let opened = Journal(directory: directory, header: header)
         journal = opened
@@ -236,7 +242,7 @@ public actor Evaluator {
 
     /// Records a write before it is made, runs it, and marks it done.
     func journaled<T>(_ entry: Journal.Entry?, _ write: () async throws -> T) async throws -> T {
-        let journal = journalForWrites()
+        let journal = await journalForWrites()
         let seq = try entry.flatMap { try journal?.intent($0) }
         do {
             let result = try await write()

@@ -133,9 +133,18 @@ public final class Journal: Sendable {
         }
     }
 
-    public static func runs(in directory: String) -> [Run] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }
-        return files.compactMap { load(directory + "/" + $0) }.sorted { $0.header.run < $1.header.run }
+    public static func runs(in directory: String) -> [Run] { scan(directory).runs }
+
+    /// Every journal in the directory: the runs read, oldest first, and the files that could not be
+    /// read (a damaged journal is reported, never skipped in silence), by run id.
+    public static func scan(_ directory: String) -> (runs: [Run], unreadable: [String]) {
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        var runs: [Run] = []
+        var unreadable: [String] = []
+        for file in files {
+            if let run = load(directory + "/" + file) { runs.append(run) } else { unreadable.append(String(file.dropLast(".jsonl".count))) }
+        }
+        return (runs.sorted { $0.header.run < $1.header.run }, unreadable)
     }
 
     public static func load(_ path: String) -> Run? {

@@ -28,49 +28,95 @@ struct UndoCommand: AsyncParsableCommand {
     func execute() async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let renderer = Renderer(format: .table, color: false, showProgress: isatty(2) == 1)
-        let runs = Self.undoableRuns()
         if list {
-            await renderer.table(ResultTable(columns: ["run", "time", "instance", "writes", "undoes"], rows: runs.map {
-                [$0.header.run, $0.header.time, $0.header.instanceName ?? $0.header.instance ?? "", String($0.writes.count), $0.header.undoes ?? ""]
-            }))
+            let (runs, unreadable) = Journal.scan(DataPaths.journalDirectory)
+            var rows = runs.filter { !$0.writes.isEmpty }.map {
+                [$0.header.run, $0.header.time, $0.header.endpoint, $0.header.project,
+                 $0.header.instanceName ?? $0.header.instance ?? "", String($0.writes.count), $0.header.undoes ?? ""]
+            }
+            rows += unreadable.map { [$0, "", "(journal cannot be read)", "", "", "", ""] }
+            await renderer.table(ResultTable(columns: ["run", "time", "endpoint", "project", "instance", "writes", "undoes"],
+                                             rows: rows.sorted { $0[0] < $1[0] }))
             return Runner.exitOK
         }
-        guard let chosen = run.map({ id in runs.first { $0.header.run == id } }) ?? runs.last else {
-            renderer.error(run.map { "ddmsh: no journaled run '\($0)'; see 'ddmsh undo --list'" } ?? "ddmsh: no journaled run to undo")
-            return Runner.exitUsage
+        let session: Session
+        do {
+            session = try await Session.connect(connection, environment: environment, warn: { renderer.error($0) })
+        } catch let f as ShellFailure {
+            renderer.error("ddmsh: " + f.message)
+            return f.exitCode
+        } catch {
+            renderer.error("ddmsh: \(error)")
+            return Runner.exitFailed
+        }
+        defer { Task { await session.close() } }
+        let chosen: Journal.Run
+        switch Self.choose(run, endpoint: session.journalEndpoint, project: session.client.configuration.projectId) {
+        case .success(let r): chosen = r
+        case .failure(let f):
+            renderer.error("ddmsh: " + f.message)
+            await session.close()
+            return f.exitCode
         }
         let undo = Self.inverse(of: chosen, environment: environment)
         await renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else {
             await renderer.message("nothing to undo in run \(chosen.header.run)")
+            await session.close()
             return Runner.exitOK
         }
         if !yes {
             guard isatty(0) == 1 else {
                 renderer.error("ddmsh: undo changes the instance; give --yes to apply it without a terminal")
+                await session.close()
                 return Runner.exitUsage
             }
             StandardStreams.err("apply this undo? [y/N] ")
-            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            guard let answer = readLine(), ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
                 renderer.error("not applied")
+                await session.close()
                 return Runner.exitFailed
             }
         }
         let runner = Runner(renderer: renderer, color: false)
-        var session: Session?
-        let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: undo.script), options: Compiler.Options()) {
-            let s = try await Session.connect(connection, environment: environment, warn: { renderer.error($0) })
-            session = s
-            return Shell.evaluator(on: s, renderer: renderer, environment: environment, instance: chosen.header.instance,
-                                   promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
+        var options = Compiler.Options()
+        let instance = chosen.header.instance ?? session.instance
+        options.instanceSelected = instance != nil
+        let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: undo.script), options: options) {
+            Shell.evaluator(on: session, renderer: renderer, environment: environment, instance: instance,
+                            promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
         }
-        await session?.close()
+        await session.close()
         return outcome.exitCode
     }
 
-    /// Journaled runs that wrote something, oldest first.
-    static func undoableRuns() -> [Journal.Run] {
-        Journal.runs(in: DataPaths.journalDirectory).filter { !$0.writes.isEmpty }
+    /// The run to undo on this endpoint and project: the one named, or the newest that wrote.
+    /// A journal that cannot be read and is newer than that run stops the choice: undoing an
+    /// older run in its place would leave the newer changes standing without a word.
+    static func choose(_ id: String?, endpoint: String, project: String) -> Result<Journal.Run, ShellFailure> {
+        let (runs, unreadable) = Journal.scan(DataPaths.journalDirectory)
+        let here = runs.filter { !$0.writes.isEmpty && $0.header.endpoint == endpoint && $0.header.project == project }
+        if let id {
+            guard let run = runs.first(where: { $0.header.run == id }) else {
+                let damaged = unreadable.contains(id)
+                return .failure(ShellFailure(message: damaged ? "the journal of run '\(id)' cannot be read (\(DataPaths.journalDirectory)/\(id).jsonl)"
+                                                               : "no journaled run '\(id)'; see 'ddmsh undo --list'", exitCode: damaged ? 1 : 2))
+            }
+            guard run.header.endpoint == endpoint, run.header.project == project else {
+                return .failure(ShellFailure(message: "run '\(id)' was made on \(run.header.endpoint) (project \(run.header.project)), not on \(endpoint); connect there to undo it", exitCode: 2))
+            }
+            return .success(run)
+        }
+        guard let last = here.last else {
+            if let damaged = unreadable.last {
+                return .failure(ShellFailure(message: "the journal of run '\(damaged)' cannot be read (\(DataPaths.journalDirectory)/\(damaged).jsonl), and no other run on \(endpoint) can be undone", exitCode: 1))
+            }
+            return .failure(ShellFailure(message: "no journaled run on \(endpoint) to undo; see 'ddmsh undo --list'", exitCode: 2))
+        }
+        if let damaged = unreadable.last, damaged > last.header.run {
+            return .failure(ShellFailure(message: "the newest journal, of run '\(damaged)', cannot be read (\(DataPaths.journalDirectory)/\(damaged).jsonl); undo does not skip it for an older run. Give --run \(last.header.run) to undo that one", exitCode: 1))
+        }
+        return .success(last)
     }
 
     /// A run's inverse; a recreated account reads its password from `DDM_PASSWORD_<ACCOUNT>` when set.

@@ -11,10 +11,15 @@ public final class Session: Sendable {
     public let label: String
     public let instance: String?
     public let pollInterval: Duration
+    /// The endpoint as journals name it: the base URL, or `local:<state file>` for the local
+    /// service (whose port changes every run), so that undo offers the runs of this endpoint only.
+    public let journalEndpoint: String
 
-    init(client: DDMClient, localService: LocalService?, label: String, instance: String?, pollInterval: Duration) {
+    init(client: DDMClient, localService: LocalService?, label: String, instance: String?, pollInterval: Duration,
+         journalEndpoint: String? = nil) {
         self.client = client; self.localService = localService; self.label = label
         self.instance = instance; self.pollInterval = pollInterval
+        self.journalEndpoint = journalEndpoint ?? client.baseURL
     }
 
     public func close() async { await localService?.stop() }
@@ -54,7 +59,8 @@ public final class Session: Sendable {
                 logger: logger)
             let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
             return Session(client: client, localService: service, label: "local",
-                           instance: o.instance ?? profile?.instance ?? "ddm-demo", pollInterval: poll)
+                           instance: o.instance ?? profile?.instance ?? "ddm-demo", pollInterval: poll,
+                           journalEndpoint: "local:" + config.statePath)
         }
 
         let env = EnvironmentCredentials(environment: environment)

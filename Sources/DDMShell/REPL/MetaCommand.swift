@@ -101,9 +101,10 @@ struct MetaCommands {
     }
 
     static func undo(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
-        guard let last = UndoCommand.undoableRuns().last else {
-            s.renderer.error("no journaled run to undo")
-            return .continue
+        let last: Journal.Run
+        switch UndoCommand.choose(nil, endpoint: s.journalEndpoint, project: s.evaluator.client.configuration.projectId) {
+        case .success(let run): last = run
+        case .failure(let f): s.renderer.error(f.message); return .continue
         }
         let undo = UndoCommand.inverse(of: last, environment: ProcessInfo.processInfo.environment)
         await s.renderer.message(undo.script.trimmingCharacters(in: .newlines))

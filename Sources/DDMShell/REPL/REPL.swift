@@ -19,9 +19,12 @@ struct REPL {
         let completer: Completer
         var compilerOptions: Compiler.Options
         var timing = false
-        init(renderer: Renderer, evaluator: Evaluator, reader: LineReader, completer: Completer, compilerOptions: Compiler.Options) {
+        /// The endpoint as journals name it, for `\\undo`.
+        let journalEndpoint: String
+        init(renderer: Renderer, evaluator: Evaluator, reader: LineReader, completer: Completer, compilerOptions: Compiler.Options,
+             journalEndpoint: String) {
             self.renderer = renderer; self.evaluator = evaluator; self.reader = reader
-            self.completer = completer; self.compilerOptions = compilerOptions
+            self.completer = completer; self.compilerOptions = compilerOptions; self.journalEndpoint = journalEndpoint
         }
     }
 
@@ -50,7 +53,8 @@ struct REPL {
         let reader: LineReader = terminal
             ? EditLineReader(program: "ddmsh", historyFile: DataPaths.historyFile, completion: completer)
             : PlainLineReader()
-        let state = State(renderer: renderer, evaluator: evaluator, reader: reader, completer: completer, compilerOptions: compilerOptions)
+        let state = State(renderer: renderer, evaluator: evaluator, reader: reader, completer: completer, compilerOptions: compilerOptions,
+                          journalEndpoint: session.journalEndpoint)
         if terminal {
             // Disruptive statements ask first at a terminal; piped input runs like a script.
             let asker = Asker(reader: reader)
