@@ -44,16 +44,10 @@ public final class EditLineReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         free(promptBuffer)
         promptBuffer = strdup(prompt)
-        Interruption.install()
-        _ = ddm_take_interrupt()
         var count: Int32 = 0
-        ddm_begin_reading()
-        let wasBlocked = ddm_sigint_unblock()
-        let got = el_gets(el, &count)
-        ddm_sigint_restore(wasBlocked)
-        ddm_end_reading()
+        let (got, interrupted) = Interruption.whileReading { el_gets(el, &count) }
         guard let raw = got else {
-            if count == -1 || ddm_take_interrupt() != 0 {
+            if count == -1 || interrupted {
                 // An interrupted el_gets keeps its half-typed line; reset so the next prompt starts empty.
                 el_reset(el)
                 FileHandle.standardOutput.write(Data("\n".utf8))

@@ -40,6 +40,21 @@ public enum Interruption {
         thread.start()
     }
 
+    /// Runs a blocking read during which Ctrl-C belongs to the reader (el_gets returns EINTR);
+    /// returns its result and whether a Ctrl-C came. The handler's state lives in this file's
+    /// copy of the shim's statics (a debug build gives each Swift file its own), so every call
+    /// that touches them is here.
+    static func whileReading<T>(_ read: () -> T) -> (T, interrupted: Bool) {
+        install()
+        _ = ddm_take_interrupt()
+        ddm_begin_reading()
+        let wasBlocked = ddm_sigint_unblock()
+        let result = read()
+        ddm_sigint_restore(wasBlocked)
+        ddm_end_reading()
+        return (result, ddm_take_interrupt() != 0)
+    }
+
     /// What a signal does while nobody listens; nil restores the default (exit 128+signal).
     public static func setIdleAction(_ action: Listener?) {
         state.withLock { $0.idle = action }

@@ -55,6 +55,9 @@ struct REPL {
             : PlainLineReader()
         let state = State(renderer: renderer, evaluator: evaluator, reader: reader, completer: completer, compilerOptions: compilerOptions,
                           journalEndpoint: session.journalEndpoint)
+        // Between statements a Ctrl-C that misses the prompt (during a completion refresh, say)
+        // is dropped, as at the prompt; SIGTERM and a closed stdout still end the session.
+        Interruption.setIdleAction { sig in if sig != SIGINT { exit(128 + sig) } }
         if terminal {
             // Disruptive statements ask first at a terminal; piped input runs like a script.
             let asker = Asker(reader: reader)
