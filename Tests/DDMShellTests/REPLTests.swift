@@ -186,6 +186,35 @@ import Testing
         try t.quit()
     }
 
+    /// Every statement that cannot be taken back asks at a terminal; "no" leaves the service as it was.
+    @Test(.enabled(if: Terminal.available)) func destructiveStatementsAskFirst() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("create user doomed password 'App_pass_12!';")
+        try t.waitFor("created user doomed")
+        try t.line("drop user doomed;")
+        try t.waitFor("drop user doomed? undo can recreate it, but not its password [y/N]")
+        try t.line("n")
+        try t.waitFor("not done")
+        try t.line("show users;")
+        try t.waitFor("(1 row)")
+        try t.line("restart instance ddm-demo;")
+        try t.waitFor("restart instance ddm-demo? [y/N]")
+        try t.line("")
+        try t.waitFor("not done", occurrences: 2)
+        try t.line("drop instance ddm-demo;")
+        try t.waitFor("drop instance ddm-demo with its schemas and accounts? undo cannot bring it back [y/N]")
+        try t.line("n")
+        try t.waitFor("not done", occurrences: 3)
+        try t.line("show instances;")
+        try t.waitFor("RUNNING")
+        try t.line("drop user doomed;")
+        try t.waitFor("[y/N]", occurrences: 4)
+        try t.line("y")
+        try t.waitFor("dropped user doomed")
+        try t.quit()
+    }
+
     @Test(.enabled(if: Terminal.available)) func tabCompletesParameterAndFlavorNames() throws {
         let t = try Terminal()
         try t.start()

@@ -139,4 +139,24 @@ import Testing
         #expect(!damaged.stdout.contains("undo of run"))
         #expect(try run(["undo", "--list"]).stdout.contains("(journal cannot be read)"))
     }
+
+    /// Instance lifecycle writes are journaled like the rest: a rename and a security group
+    /// change are taken back, a drop is named as what undo cannot bring back.
+    @Test func instanceLifecycleWritesAreJournaled() throws {
+        let home = try Binary.temporaryHome()
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let before = try Binary.run(local + ["--output", "csv", "-c", "show instance ddm-demo"], home: home)
+        let change = try Binary.run(local + ["-c", "rename instance ddm-demo to ddm-renamed; alter instance ddm-renamed set security group sg-new"], home: home)
+        #expect(change.status == 0, "\(change.stderr)")
+        let undo = try Binary.run(["undo"] + local + ["--instance", "ddm-renamed", "--yes"], home: home)
+        #expect(undo.status == 0, "\(undo.stdout)\n\(undo.stderr)")
+        #expect(undo.stdout.contains("rename instance "), "\(undo.stdout)")
+        let after = try Binary.run(local + ["--output", "csv", "-c", "show instance ddm-demo"], home: home)
+        #expect(after.status == 0 && after.stdout == before.stdout, "\(before.stdout)\n---\n\(after.stdout)\n\(after.stderr)")
+
+        let drop = try Binary.run(local + ["-c", "drop instance ddm-demo"], home: home)
+        #expect(drop.status == 0, "\(drop.stderr)")
+        let dropUndo = try Binary.run(["undo"] + local + ["--yes"], home: home)
+        #expect(dropUndo.stdout.contains("not taken back: dropped instance ddm-demo"), "\(dropUndo.stdout)")
+    }
 }

@@ -57,7 +57,7 @@ extension Evaluator {
             dryRunAccounts[user] = nil
             dryRunDropped.insert(user)
         }
-        return try await write("drop user \(user)") {
+        return try await write("drop user \(user)", ask: "drop user \(user)? undo can recreate it, but not its password") {
             let before = try await accountBefore(user, instance: instance)
             return try await drop("user \(user)", ifExists: ifExists) {
                 try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
@@ -93,6 +93,11 @@ extension Evaluator {
         guard dropUndeclared else {
             await sink.message("undeclared account\(undeclared.count == 1 ? "" : "s"): \(names) (not in this script; 'declare users complete drop undeclared;' drops them)")
             if options.dryRun { wouldChange += undeclared.count }
+            return nil
+        }
+        if !options.dryRun, let confirm = options.confirm,
+           !(await confirm("drop \(undeclared.count) undeclared user\(undeclared.count == 1 ? "" : "s") (\(names))? undo can recreate them, but not their passwords")) {
+            await sink.message("not done")
             return nil
         }
         var dropped: [String] = []

@@ -65,8 +65,10 @@ extension Evaluator {
 
     func restartInstance(_ ref: String, hard: Bool, wait: Bool) async throws -> String? {
         let i = try await resolve(ref)
-        return try await write("restart \(i.name)") {
-            let r = try await client.restartInstance(i.id, type: hard ? .hard : .soft)
+        return try await write("restart \(i.name)", ask: "restart instance \(i.name)\(hard ? " (hard)" : "")?") {
+            let r = try await journaled(.instanceChange(instance: i.id, description: "restarted \(i.name)", inverse: nil)) {
+                try await client.restartInstance(i.id, type: hard ? .hard : .soft)
+            }
             await sink.message("restarting \(i.name) (job \(r.jobId ?? "-"))")
             if wait { try await waitRunning(i.id, name: i.name, job: r.jobId, operation: "restart \(i.name)") }
             return "restarted instance \(i.name)"
@@ -79,8 +81,11 @@ extension Evaluator {
             await sink.message("instance \(ref) does not exist; nothing to drop")
             return nil
         }
-        return try await write("drop instance \(i.name)") {
-            _ = try await client.deleteInstance(i.id, deleteRDSData: deleteData)
+        return try await write("drop instance \(i.name)",
+                               ask: "drop instance \(i.name) with its schemas and accounts\(deleteData ? " and the data on its RDS instances" : "")? undo cannot bring it back") {
+            _ = try await journaled(.instanceChange(instance: i.id, description: "dropped instance \(i.name)", inverse: nil)) {
+                try await client.deleteInstance(i.id, deleteRDSData: deleteData)
+            }
             instanceCache = nil
             if currentInstance?.id == i.id { currentInstance = nil }
             await sink.message("dropped instance \(i.name)")
@@ -91,7 +96,10 @@ extension Evaluator {
     func renameInstance(_ ref: String, to: String) async throws -> String? {
         let i = try await resolve(ref)
         return try await write("rename \(i.name) to \(to)") {
-            try await client.modifyInstanceName(i.id, name: to)
+            try await journaled(.instanceChange(instance: i.id, description: "renamed \(i.name) to \(to)",
+                                                inverse: "rename instance \(i.id) to \(i.name);")) {
+                try await client.modifyInstanceName(i.id, name: to)
+            }
             instanceCache = nil
             if currentInstance?.id == i.id { currentInstance = (i.id, to) }
             await sink.message("renamed instance \(i.name) to \(to)")
@@ -102,7 +110,10 @@ extension Evaluator {
     func setSecurityGroup(_ ref: String, group: String) async throws -> String? {
         let i = try await resolve(ref)
         return try await write("set security group \(group) on \(i.name)") {
-            try await client.modifySecurityGroup(i.id, securityGroupId: group)
+            try await journaled(.instanceChange(instance: i.id, description: "set security group \(group) on \(i.name)",
+                                                inverse: i.securityGroupId.map { "alter instance \(i.id) set security group \($0);" })) {
+                try await client.modifySecurityGroup(i.id, securityGroupId: group)
+            }
             await sink.message("security group of \(i.name) is now \(group)")
             return "set security group of \(i.name)"
         }
@@ -111,7 +122,9 @@ extension Evaluator {
     func reloadTableData(_ ref: String) async throws -> String? {
         let i = try await resolve(ref)
         return try await write("reload table data on \(i.name)") {
-            try await client.reloadTableData(i.id)
+            try await journaled(.instanceChange(instance: i.id, description: "reloaded table data on \(i.name)", inverse: nil)) {
+                try await client.reloadTableData(i.id)
+            }
             await sink.message("reloaded table data on \(i.name)")
             return "reloaded table data on \(i.name)"
         }

@@ -24,7 +24,8 @@ extension Evaluator {
 
     func dropSchema(_ name: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
         let instance = try await instanceId()
-        return try await write("drop schema \(name)") {
+        return try await write("drop schema \(name)",
+                               ask: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back") {
             try await drop("schema \(name)", ifExists: ifExists) {
                 _ = try await journaled(.dropSchema(name: name)) {
                     try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)

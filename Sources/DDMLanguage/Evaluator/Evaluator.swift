@@ -200,10 +200,15 @@ public actor Evaluator {
 
     /// The one place a write is skipped in a dry run: says what would happen instead, and runs
     /// `write` otherwise. Returns the applied-changes line.
-    func write(_ wouldDo: String, _ write: () async throws -> String?) async throws -> String? {
+    /// - Parameter ask: the question the REPL asks first, for a step that cannot be taken back.
+    func write(_ wouldDo: String, ask: String? = nil, _ write: () async throws -> String?) async throws -> String? {
         if options.dryRun {
             await sink.message("dry run: would \(wouldDo)")
             wouldChange += 1
+            return nil
+        }
+        if let ask, let confirm = options.confirm, !(await confirm(ask)) {
+            await sink.message("not done")
             return nil
         }
         inFlight = wouldDo
