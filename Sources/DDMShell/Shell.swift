@@ -27,6 +27,9 @@ struct Shell {
             let trimmed = command.trimmingCharacters(in: .whitespacesAndNewlines)
             let text = trimmed.hasSuffix(";") || trimmed.hasSuffix("}") || trimmed.isEmpty ? command : command + ";"
             source = SourceFile(name: "<command>", text: text)
+            if !SecretMask.ranges(in: command).isEmpty {
+                renderer.error("ddmsh: warning: a password written in -c is visible to other users of this machine in the process list (ps); use password env NAME, file 'path' or prompt")
+            }
         } else if let path = options.script ?? options.file {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 renderer.error("ddmsh: cannot read '\(path)'")

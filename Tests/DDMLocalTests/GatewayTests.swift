@@ -85,7 +85,8 @@ import Testing
     }
 
     @Test func iamIssuesTokensThatTheGatewayAccepts() async throws {
-        let r = try await RawClient.start { $0.iamUser = "admin"; $0.iamPassword = "Iam_passw0rd" }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("iam-\(UUID().uuidString).sqlite").path
+        let r = try await RawClient.start { $0.iamUser = "admin"; $0.iamPassword = "Iam_passw0rd"; $0.statePath = state }
         defer { Task { await r.stop() } }
         let login = #"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"Iam_passw0rd","domain":{"name":"d"}}}},"scope":{"project":{"id":"\#(RawClient.project)"}}}}"#
         let answer = try await r.send("POST", "/v3/auth/tokens", body: login, sign: false)
@@ -93,6 +94,9 @@ import Testing
         let token = try #require(answer.headers.first { $0.0.lowercased() == "x-subject-token" }?.1)
         #expect((answer.json["token"] as? [String: Any])?["expires_at"] as? String != nil)
         #expect(try await r.send("GET", r.v1("instances"), sign: false, extraHeaders: [("X-Auth-Token", token)]).status == 200)
+        // The service keeps the token's digest only: a copy of its state presents nothing.
+        let stored = ["", "-wal"].compactMap { FileManager.default.contents(atPath: state + $0) }.reduce(Data(), +)
+        #expect(!stored.isEmpty && stored.range(of: Data(token.utf8)) == nil)
         let wrong = try await r.send("POST", "/v3/auth/tokens", body: login.replacingOccurrences(of: "Iam_passw0rd", with: "nope"), sign: false)
         #expect(wrong.status == 401)
         #expect((wrong.json["error"] as? [String: Any])?["title"] as? String == "Unauthorized")

@@ -159,4 +159,31 @@ import Testing
         let dropUndo = try Binary.run(["undo"] + local + ["--yes"], home: home)
         #expect(dropUndo.stdout.contains("not taken back: dropped instance ddm-demo"), "\(dropUndo.stdout)")
     }
+
+    @Test func noSecretInDiagnosticsAndAWarningForLiteralsInDashC() throws {
+        let r = try Binary.run(Self.local + ["-c", "create user x1 password 'S3cret_lit!' with SELCT"])
+        #expect(r.status == 2)
+        #expect(!r.stderr.contains("S3cret_lit!"), "\(r.stderr)")
+        #expect(r.stderr.contains("password '***********' with SELCT"), "\(r.stderr)")
+        #expect(r.stderr.contains("visible to other users of this machine in the process list"))
+        let typo = try Binary.run(Self.local, stdin: "create user x2 passwrd 'S3cret_typo!';\n")
+        #expect(typo.status == 2)
+        #expect(!typo.stderr.contains("S3cret_typo!"), "\(typo.stderr)")
+        #expect(!typo.stderr.contains("process list"), "stdin is not argv: no warning")
+    }
+
+    @Test func theStateFileIsPrivateAndAForeignFileIsLeftAlone() throws {
+        let home = try Binary.temporaryHome()
+        let state = home + "/state.sqlite"
+        #expect(try Binary.run(["--local", "--state", state, "-c", "show users"], home: home).status == 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: state)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let foreign = home + "/notes.txt"
+        try "my notes\n".write(toFile: foreign, atomically: true, encoding: .utf8)
+        let r = try Binary.run(["--local", "--state", foreign, "-c", "show users"], home: home)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("is not a state file of the local service"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8) == "my notes\n")
+        #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+    }
 }

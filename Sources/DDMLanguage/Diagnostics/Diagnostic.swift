@@ -28,7 +28,8 @@ public struct DiagnosticFormatter: Sendable {
 
     public func format(_ d: Diagnostic, in source: SourceFile) -> String {
         let (line, column) = source.location(d.range.start)
-        let lineText = source.line(line)
+        // Secrets never reach the excerpt: their characters become '*', the columns stay right.
+        let lineText = SecretMask.mask(source.line(line))
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         // Underline within the first line of the range only.

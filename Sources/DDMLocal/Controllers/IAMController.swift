@@ -1,3 +1,4 @@
+import DDMSigning
 import Foundation
 import GRDB
 
@@ -24,7 +25,8 @@ enum IAMController {
         var random = SystemRandomNumberGenerator()
         let token = "MIIT" + (0..<24).map { _ in String(format: "%016llx", random.next() as UInt64) }.joined()
         let expires = call.now + 24 * 3600
-        try db.execute(sql: "INSERT INTO token (token, user, expires) VALUES (?, ?, ?)", arguments: [token, user, expires])
+        // Only the token's digest is kept: the state file then holds nothing a reader could present.
+        try db.execute(sql: "INSERT INTO token (token, user, expires) VALUES (?, ?, ?)", arguments: [Digest.sha256Hex(Array(token.utf8)), user, expires])
         var reply = Reply.json(TokenReplyWire(token: .init(
             expires_at: iso(expires), issued_at: iso(call.now), methods: ["password"],
             project: .init(id: call.settings.projectId, name: "ap-southeast-1"),

@@ -26,7 +26,7 @@ struct Authentication: Sendable {
         if let token = p.header("x-auth-token") {
             if let staticToken, Self.constantTimeEqual(token, staticToken) { return "token" }
             let user = try tokens.read { db in
-                try String.fetchOne(db, sql: "SELECT user FROM token WHERE token = ? AND expires > ?", arguments: [token, now])
+                try String.fetchOne(db, sql: "SELECT user FROM token WHERE token = ? AND expires > ?", arguments: [Digest.sha256Hex(Array(token.utf8)), now])
             }
             guard let user else { throw LocalError.unauthorized("the token is invalid or has expired") }
             return "iam:" + user

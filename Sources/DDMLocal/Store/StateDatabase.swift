@@ -10,13 +10,30 @@ enum StateDatabase {
         if location == ":memory:" {
             writer = try DatabaseQueue(configuration: config)
         } else {
+            try refuseForeign(location)
             let url = URL(fileURLWithPath: location)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // The state holds password digests and token digests: private to its user, like a
+            // credentials file. Created so before SQLite writes to it; its WAL files follow its mode.
+            if !FileManager.default.fileExists(atPath: location) {
+                FileManager.default.createFile(atPath: location, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             // DatabasePool puts the file in WAL mode.
             writer = try DatabasePool(path: location, configuration: config)
+            for suffix in ["", "-wal", "-shm"] { chmod(location + suffix, 0o600) }
         }
         try migrator.migrate(writer)
         return writer
+    }
+
+    /// A file that is there and is not an SQLite database is refused before SQLite touches it:
+    /// a start that fails must leave the user's file as it was.
+    static func refuseForeign(_ location: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: location) else { return }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        guard !head.isEmpty, head != Data("SQLite format 3\0".utf8) else { return }
+        throw StateFileError(description: "\(location) is not a state file of the local service (not an SQLite database); it was left as it is")
     }
 
     static var migrator: DatabaseMigrator {
@@ -81,4 +98,9 @@ extension Database {
         try execute(sql: "UPDATE instance SET status = settle_status, settle_at = NULL, settle_status = NULL, updated = ? WHERE settle_at <= ?", arguments: [now, now])
         try execute(sql: "UPDATE schema SET status = settle_status, settle_at = NULL, settle_status = NULL WHERE settle_at <= ?", arguments: [now])
     }
+}
+
+/// The local service's state file cannot be used.
+public struct StateFileError: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -80,7 +80,7 @@ struct REPL {
                 continue
             case .line(let line):
                 if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix("\\") {
-                    reader.addHistory(line)
+                    if let kept = HistoryRedaction.redactMeta(line) { reader.addHistory(kept) }
                     switch await MetaCommands.handle(line.trimmingCharacters(in: .whitespaces), state: state) {
                     case .quit: break loop
                     case .continue: continue
