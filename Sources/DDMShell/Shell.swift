@@ -20,6 +20,7 @@ struct Shell {
             compilerOptions.variables[String(v[..<eq])] = Value.fromCommandLine(String(v[v.index(after: eq)...]))
         }
         compilerOptions.instanceSelected = Session.instancePreselected(options.connection, environment: environment)
+        compilerOptions.secrets = .init(environment: environment)
 
         let source: SourceFile
         if let command = options.command {

@@ -186,4 +186,57 @@ import Testing
         #expect(try String(contentsOfFile: foreign, encoding: .utf8) == "my notes\n")
         #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
     }
+
+    /// The record is part of the promise: a write that could not be recorded is not sent.
+    @Test func anUnwritableAuditLogOrJournalStopsTheWriteBeforeItIsSent() throws {
+        let home = try Binary.temporaryHome()
+        let state = home + "/s.sqlite"
+        let local = ["--local", "--state", state, "--local-create-delay", "0", "--rate-limit", "0"]
+        let audit = try Binary.run(local + ["-c", "show users; create user a1 password env P"],
+                                   environment: ["DDMSH_AUDIT_LOG": "/proc/nope/audit.log", "P": "Abc_pass_12!"], home: home)
+        #expect(audit.status == 1)
+        #expect(audit.stderr.contains("cannot write the audit log /proc/nope/audit.log"), "\(audit.stderr)")
+        #expect(!audit.stderr.contains("NSCocoaErrorDomain"))
+        let journal = try Binary.run(local + ["-c", "create user a2 password env P"],
+                                     environment: ["DDMSH_JOURNAL_DIR": "/proc/nope", "P": "Abc_pass_12!"], home: home)
+        #expect(journal.status == 1)
+        #expect(journal.stderr.contains("cannot keep this run's journal in /proc/nope"), "\(journal.stderr)")
+        // Neither account was created; with the log turned off on purpose, the write goes ahead.
+        let users = try Binary.run(local + ["--output", "csv", "-c", "show users"], home: home)
+        #expect(!users.stdout.contains("a1") && !users.stdout.contains("a2"), "\(users.stdout)")
+        let off = try Binary.run(local + ["--audit-log", "off", "-c", "create user a3 password env P"],
+                                 environment: ["DDMSH_AUDIT_LOG": "/proc/nope/audit.log", "P": "Abc_pass_12!"], home: home)
+        #expect(off.status == 0, "\(off.stderr)")
+    }
+
+    /// `--check` and the run resolve env and file secrets before anything runs.
+    @Test func missingSecretsFailTheCheckNotTheMiddleOfARun() throws {
+        let script = "create user s1 password 'App_pass_12!'; create user s2 password env NOT_SET_ANYWHERE; create user s3 password file '/nonexistent/pw';"
+        let check = try Binary.run(["--check", "-c", script])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("environment variable NOT_SET_ANYWHERE is not set"))
+        #expect(check.stderr.contains("the secret file '/nonexistent/pw' does not exist"))
+        let empty = try Binary.run(["--check", "-c", "create user s2 password env EMPTY_ONE"], environment: ["EMPTY_ONE": ""])
+        #expect(empty.stderr.contains("environment variable EMPTY_ONE is empty"))
+        let home = try Binary.temporaryHome()
+        let state = home + "/s.sqlite"
+        let run = try Binary.run(["--local", "--state", state, "-c", script], home: home)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("nothing was run"))
+        let users = try Binary.run(["--local", "--state", state, "--output", "csv", "-c", "show users"], home: home)
+        #expect(!users.stdout.contains("s1"), "s1 was created before the run stopped: \(users.stdout)")
+    }
+
+    @Test func binaryInputAndHugeLinesGiveBoundedDiagnostics() throws {
+        var generator = SystemRandomNumberGenerator()
+        let binary = String(decoding: (0..<2048).map { _ in UInt8.random(in: 0...255, using: &generator) }, as: UTF8.self)
+        let r = try Binary.run(["--check"], stdin: binary)
+        #expect(r.status == 2)
+        #expect(r.stderr.utf8.count < 16_000, "\(r.stderr.utf8.count) bytes of diagnostics for 2 KB of input")
+        let long = "grant SELECT on x to " + String(repeating: "a", count: 200_000) + " zzz;\n"
+        let l = try Binary.run(["--check"], stdin: long)
+        #expect(l.status == 2)
+        #expect(l.stderr.utf8.count < 2_000, "a 200 KB line was echoed: \(l.stderr.utf8.count) bytes")
+        #expect(l.stderr.contains("zzz"))
+    }
 }

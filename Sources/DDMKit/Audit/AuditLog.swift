@@ -43,6 +43,13 @@ public struct AuditContext: Sendable {
 /// Where audit records go.
 public protocol AuditSink: Sendable {
     func record(_ record: AuditRecord)
+    /// Throws when records could not be kept: the record is part of what a write promises, so
+    /// the client checks this before it sends one.
+    func ensureWritable() throws
+}
+
+extension AuditSink {
+    public func ensureWritable() throws {}
 }
 
 /// Appends one JSON line per record to a file that only its owner can read (0600), opened for
@@ -51,8 +58,27 @@ public protocol AuditSink: Sendable {
 public final class AuditFile: AuditSink {
     public let path: String
     private let lock = Mutex(())
+    private let checked = Mutex(false)
 
     public init(path: String) { self.path = path }
+
+    /// Opens the log for append once (creating it and its directory, private): a path that cannot
+    /// be written is said before the first write is sent, not found out after it.
+    public func ensureWritable() throws {
+        if checked.withLock({ $0 }) { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            _ = try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                         attributes: [.posixPermissions: 0o700])
+        }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw DDMError.configuration("cannot write the audit log \(path): \(reason); nothing was sent (give --audit-log PATH, or --audit-log off to keep no log)")
+        }
+        close(fd)
+        checked.withLock { $0 = true }
+    }
 
     public func record(_ record: AuditRecord) {
         let encoder = JSONEncoder()

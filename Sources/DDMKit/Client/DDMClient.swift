@@ -82,6 +82,7 @@ public final class DDMClient: Sendable {
 
     /// Runs one operation with retries and decodes its answer; a write is recorded in the audit log.
     public func send<R>(_ operation: DDMOperation<R>) async throws -> R {
+        if operation.method != "GET" { try configuration.audit?.ensureWritable() }
         let started = ContinuousClock.now
         var attempts = 0
         do {

@@ -12,7 +12,17 @@ public struct Compiler {
         public var readFile: @Sendable (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
         /// False for `--check`: statements are checked and forgotten, so memory stays flat.
         public var keepPlan = true
+        /// Where the run will find its secrets: `env` and `file` ones are checked while compiling,
+        /// so a run never stops halfway for a missing one. Nil checks none.
+        public var secrets: SecretAvailability?
         public init() {}
+    }
+
+    /// What the run will read its `env` and `file` secrets from. (`prompt` is not checked: a
+    /// statement that turns out to need no password, `create user … if not exists`, asks nothing.)
+    public struct SecretAvailability: Sendable {
+        public var environment: [String: String]
+        public init(environment: [String: String]) { self.environment = environment }
     }
 
     public struct Output: Sendable {
@@ -110,10 +120,33 @@ public struct Compiler {
             }
             let compiled = compile(statement)
             if options.keepPlan { steps += compiled }
+            let secrets = parser.takeSecretSources()
+            if let available = options.secrets, !secrets.isEmpty { check(secrets, available) }
         }
         diagnostics += pending
         diagnostics += parser.takeDiagnostics()
         return steps
+    }
+
+    private mutating func check(_ secrets: [SecretSource], _ available: SecretAvailability) {
+        for secret in secrets {
+            switch secret {
+            case .env(let name, let range):
+                guard let value = available.environment[name] else { error("environment variable \(name) is not set", range); continue }
+                if value.isEmpty { error("environment variable \(name) is empty", range) }
+            case .file(let path, let range):
+                var directory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: path, isDirectory: &directory) {
+                    error("the secret file '\(path)' does not exist", range)
+                } else if directory.boolValue {
+                    error("the secret file '\(path)' is a directory", range)
+                } else if !FileManager.default.isReadableFile(atPath: path) {
+                    error("the secret file '\(path)' cannot be read (permission denied)", range)
+                }
+            case .prompt, .literal:
+                continue
+            }
+        }
     }
 
     private mutating func error(_ message: String, _ range: SourceRange, kind: Diagnostic.Kind = .other) {

@@ -26,18 +26,35 @@ public struct DiagnosticFormatter: Sendable {
     public var color: Bool
     public init(color: Bool = false) { self.color = color }
 
+    /// Characters of a source line an excerpt shows at most: a 200 KB line (or binary input)
+    /// gives a window around the position, not the whole line.
+    public static let excerptWidth = 120
+
     public func format(_ d: Diagnostic, in source: SourceFile) -> String {
         let (line, column) = source.location(d.range.start)
         // Secrets never reach the excerpt: their characters become '*', the columns stay right.
-        let lineText = SecretMask.mask(source.line(line))
+        let full = Array(SecretMask.mask(source.line(line)))
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         // Underline within the first line of the range only.
         let endLoc = source.location(d.range.end)
-        let width = endLoc.line == line ? max(1, endLoc.column - column) : max(1, lineText.count - column + 1)
+        var width = endLoc.line == line ? max(1, endLoc.column - column) : max(1, full.count - column + 1)
+        var at = column - 1
+        var shown = full[...]
+        var lead = "", trail = ""
+        if full.count > Self.excerptWidth {
+            let start = max(0, min(at - Self.excerptWidth / 3, full.count - Self.excerptWidth))
+            let end = min(full.count, start + Self.excerptWidth)
+            shown = full[start..<end]
+            if start > 0 { lead = "…" }
+            if end < full.count { trail = "…" }
+            at = at - start + lead.count
+            width = max(1, min(width, end - start - (at - lead.count) ))
+        }
+        let lineText = lead + String(shown).map { $0.isASCII && $0.asciiValue! < 32 && $0 != "\t" ? "?" : $0 }.map(String.init).joined() + trail
         let marker = "^" + String(repeating: "~", count: max(0, width - 1))
         let severity = paint(d.severity.rawValue + ":", d.severity == .error ? "31" : d.severity == .warning ? "35" : "36")
-        let indent = String(lineText.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " })
+        let indent = String(Array(lineText).prefix(max(0, at)).map { $0 == "\t" ? "\t" : " " })
         return """
             \(paint("\(d.file):\(line):\(column):", "1")) \(severity) \(d.message)
              \(gutter) | \(lineText)

@@ -34,7 +34,8 @@ public struct DefaultSecretResolver: SecretResolver {
         switch source {
         case .literal(let s, _): return s.value
         case .env(let name, _):
-            guard let v = environment[name], !v.isEmpty else { throw EvaluationError("environment variable \(name) is not set") }
+            guard let v = environment[name] else { throw EvaluationError("environment variable \(name) is not set") }
+            guard !v.isEmpty else { throw EvaluationError("environment variable \(name) is empty") }
             return v
         case .file(let path, _):
             do {

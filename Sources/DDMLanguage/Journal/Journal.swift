@@ -79,10 +79,12 @@ public final class Journal: Sendable {
     public func intent(_ entry: Entry) throws -> Int {
         try state.withLock { s in
             if s.fd < 0 {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                _ = try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                             attributes: [.posixPermissions: 0o700])
                 let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw JournalError("cannot open the journal \(path)") }
+                guard fd >= 0 else {
+                    throw JournalError("cannot keep this run's journal in \(directory): \(String(cString: strerror(errno))); nothing was sent (set DDMSH_JOURNAL_DIR or XDG_STATE_HOME to a directory you can write)")
+                }
                 s.fd = fd
                 try Self.append(fd, Line(header: header))
                 Self.prune(directory, keeping: Self.kept)

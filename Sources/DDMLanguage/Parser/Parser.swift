@@ -25,6 +25,7 @@ public struct Parser {
     /// Tokens consumed so far: tells whether error recovery moved.
     private var index = 0
     private var diagnostics: [Diagnostic] = []
+    private var secretSources: [SecretSource] = []
     private var lexerDiagnostics: [Diagnostic] = []
     private var incomplete = false
     private var depth = 0
@@ -72,6 +73,13 @@ public struct Parser {
     }
 
     /// The diagnostics found since the last call, lexer and parser merged in source order.
+    /// The secrets read from outside the script (env, file, prompt) since the last call, for the
+    /// compiler to check before anything runs.
+    public mutating func takeSecretSources() -> [SecretSource] {
+        defer { secretSources.removeAll() }
+        return secretSources
+    }
+
     public mutating func takeDiagnostics() -> [Diagnostic] {
         var merged: [Diagnostic] = []
         merged.reserveCapacity(lexerDiagnostics.count + diagnostics.count)
@@ -487,14 +495,16 @@ public struct Parser {
     mutating func secret() throws -> SecretSource {
         let t = current
         if case .secret(let s) = t.kind { advance(); return .literal(s, t.range) }
-        if match("prompt") { return .prompt(t.range) }
+        if match("prompt") { secretSources.append(.prompt(t.range)); return .prompt(t.range) }
         if match("env") {
             let n = try identifier("environment variable name")
+            secretSources.append(.env(n, t.range.union(previous.range)))
             return .env(n, t.range.union(previous.range))
         }
         if match("file") {
             guard case .string(let path) = current.kind else { throw failure("expected a quoted file path after 'file', found \(found)") }
             let end = advance().range
+            secretSources.append(.file(path, t.range.union(end)))
             return .file(path, t.range.union(end))
         }
         throw failure("expected a password: 'literal', prompt, env NAME or file 'path'; found \(found)")

@@ -80,6 +80,7 @@ struct UndoCommand: AsyncParsableCommand {
         }
         let runner = Runner(renderer: renderer, color: false)
         var options = Compiler.Options()
+        options.secrets = .init(environment: environment)
         let instance = chosen.header.instance ?? session.instance
         options.instanceSelected = instance != nil
         let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: undo.script), options: options) {

@@ -26,9 +26,17 @@ public struct Runner: Sendable {
     let renderer: Renderer
     let color: Bool
 
+    /// Diagnostics printed for one source at most; the rest are counted (binary input makes thousands).
+    static let diagnosticLimit = 20
+
     func printDiagnostics(_ diagnostics: [Diagnostic], sources: [String: SourceFile]) {
         let formatter = DiagnosticFormatter(color: color)
-        for d in diagnostics {
+        defer {
+            if diagnostics.count > Self.diagnosticLimit {
+                renderer.error("… and \(diagnostics.count - Self.diagnosticLimit) more (only the first \(Self.diagnosticLimit) are shown)")
+            }
+        }
+        for d in diagnostics.prefix(Self.diagnosticLimit) {
             if let source = sources[d.file] {
                 renderer.error(formatter.format(d, in: source))
             } else {
