@@ -239,4 +239,27 @@ import Testing
         #expect(l.stderr.utf8.count < 2_000, "a 200 KB line was echoed: \(l.stderr.utf8.count) bytes")
         #expect(l.stderr.contains("zzz"))
     }
+
+    /// The README's first script passes as written: check, dry run, run, and a second run that
+    /// changes nothing.
+    @Test func theReadmesFirstScriptRunsAsWritten() throws {
+        let readme = try String(contentsOf: Binary.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## A first script"))
+        let rest = readme[section.upperBound...]
+        let open = try #require(rest.range(of: "```sql\n"))
+        let close = try #require(rest[open.upperBound...].range(of: "```"))
+        let script = String(rest[open.upperBound..<close.lowerBound])
+        let exports = try #require(rest.firstMatch(of: /export RDS_PASSWORD='([^']+)' INITIAL_PASSWORD='([^']+)'/))
+        let env = ["RDS_PASSWORD": String(exports.1), "INITIAL_PASSWORD": String(exports.2)]
+        let home = try Binary.temporaryHome()
+        let path = home + "/onboard.ddm"
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        for mode in [["--check"], ["--dry-run"], [], []] {
+            let r = try Binary.run(local + mode + [path], environment: env, home: home)
+            #expect(r.status == 0, "\(mode): \(r.stdout)\n\(r.stderr)")
+        }
+        let again = try Binary.run(local + [path], environment: env, home: home)
+        #expect(again.stdout.contains("batch: 0 changed, 3 unchanged"), "\(again.stdout)")
+    }
 }

@@ -10,6 +10,7 @@ extension Evaluator {
         }
         let rdsIds = try await rdsIds(s.rds, instance: instance)
         let unit = s.mode == .single ? 1 : (s.shards + s.rds.count - 1) / s.rds.count
+        if options.dryRun { dryRunSchemas.insert(s.name) }
         return try await write("create schema \(s.name)") {
             let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
             let request = CreateSchemaRequest(

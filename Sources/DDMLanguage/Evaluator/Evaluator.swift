@@ -64,6 +64,8 @@ public actor Evaluator {
     /// Accounts a dry run would have created (or dropped), so later dry-run statements see them.
     var dryRunAccounts: [String: Account] = [:]
     var dryRunDropped: Set<String> = []
+    /// Schemas a dry run would have created, so a later dry run in the same session sees them.
+    var dryRunSchemas: Set<String> = []
     /// Changes the current step would have made in a dry run.
     var wouldChange = 0
     /// The write being made now (its plan text), for the account of an interruption.
@@ -89,6 +91,15 @@ public actor Evaluator {
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
         journal = nil
+        do {
+            try await preflight(plan)
+        } catch let e as BatchFailure {
+            for d in e.diagnostics { await onFailure?(d) }
+            report.failures = e.diagnostics
+            return report
+        } catch {
+            // The check could not be made (no instance, the network): the statements say why themselves.
+        }
         for step in plan.steps {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled { report.interrupted = true; break }

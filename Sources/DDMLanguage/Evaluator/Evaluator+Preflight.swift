@@ -1,0 +1,57 @@
+import DDMKit
+
+/// What a run needs from the service that the compiler cannot know, checked before its first
+/// write so that a run (and its dry run) fails where it would fail, not halfway: today, that
+/// every schema a grant or a new account names exists, or is created earlier in the same run.
+/// One read of the schema list, and only for runs that name schemas.
+extension Evaluator {
+    func preflight(_ plan: Plan) async throws {
+        var created: Set<String> = []
+        var named: [(schema: String, step: PlanStep)] = []
+        scan: for step in plan.steps {
+            switch step.action {
+            // Another instance from here on: its schemas are its own.
+            case .use, .createInstance, .dropInstance: break scan
+            case .createSchema(let s): created.insert(s.name)
+            case .dropSchema(let name, _, _): created.remove(name)
+            case .createUser(let u):
+                for s in u.schemas where !created.contains(s) { named.append((s, step)) }
+            case .batch(let changes):
+                for c in changes where c.kind != .revoke {
+                    for s in c.schemas ?? [] where !created.contains(s) { named.append((s, step)) }
+                }
+            default: continue
+            }
+        }
+        guard !named.isEmpty, currentInstance != nil || pendingInstance != nil else { return }
+        // Calls are the budget: a run whose only write is one statement has nothing to leave half
+        // done (the service refuses a missing schema for every account alike), so it spends no read
+        // on the check. A dry run always checks: it has no write to be refused.
+        if !options.dryRun, Set(named.map(\.step.range.start)).count == 1, plan.steps.filter({ !Self.onlyReads($0.action) }).count == 1,
+           let only = named.first?.step.action {
+            if case .batch(let changes) = only, changes.count == 1 { return }
+            if case .createUser = only { return }
+        }
+        let live = Set(try await client.allSchemas(instance: try await instanceId()).map { $0.name.lowercased() })
+            .union(dryRunSchemas)
+        var reported: Set<String> = []
+        let missing = named.filter { !live.contains($0.schema) && reported.insert($0.schema).inserted }
+        guard !missing.isEmpty else { return }
+        let instance = currentInstanceName ?? "the instance"
+        throw BatchFailure(diagnostics: missing.map {
+            Diagnostic(.error, "schema \($0.schema) does not exist on \(instance) (see 'show schemas;'); nothing was run",
+                       at: $0.step.range, file: $0.step.file)
+        }, applied: [])
+    }
+
+    /// Steps that change nothing in the service.
+    static func onlyReads(_ action: Action) -> Bool {
+        switch action {
+        case .showInstances, .showInstance, .showEngines, .showFlavors, .showSchemas, .showSchema, .showAvailableRDS,
+             .showUsers, .showGrants, .showJob, .showNodes, .help, .setOnError, .use, .explain, .waitJob, .waitInstance:
+            true
+        default:
+            false
+        }
+    }
+}
