@@ -21,6 +21,9 @@ struct Shell {
         }
         compilerOptions.instanceSelected = Session.instancePreselected(options.connection, environment: environment)
         compilerOptions.secrets = .init(environment: environment)
+        if options.connection.apiVersion == .v3 || (options.connection.apiVersion == nil && environment["DDMSH_API_VERSION"]?.lowercased() == "v3") {
+            compilerOptions.extendedRefused = "extended privileges exist only in DDM's v1 API, and --api-version v3 uses v3 alone (use auto or v1)"
+        }
 
         let source: SourceFile
         if let command = options.command {

@@ -69,12 +69,13 @@ extension DDMClient {
     }
 
     // MARK: accounts
-    /// v3 creates one account per call. Extended privileges exist only in v1, and v3's reads do
-    /// not show them, so `auto` does not quietly write them through v1.
+    /// v3 creates one account per call. Extended privileges exist only in v1: `auto` sends a
+    /// request that carries them to v1 (the call that can do it), and reads that must show them
+    /// (`allAccounts(instance:showingExtended:)`) go there too; `v3` refuses them.
     @discardableResult
     public func createAccounts(instance: String, _ accounts: [CreateAccountRequest]) async throws -> CreateAccountsResult {
         let v3 = accounts.map { api.createAccountV3(instance: instance, $0) }
-        return try await versioned(.createAccounts, gap: DDMAPI.V3Gap.extended, autoMayUseOlder: false,
+        return try await versioned(.createAccounts, gap: DDMAPI.V3Gap.extended,
                                    v3: v3.contains { $0 == nil } ? nil : {
             for case let op? in v3 { _ = try await self.send(op) }
             return CreateAccountsResult(users: accounts.map { NameOnly(name: $0.name) })
@@ -83,15 +84,17 @@ extension DDMClient {
             return try await send(api.createAccounts(instance: instance, accounts))
         })
     }
-    public func listAccounts(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AccountPage {
-        try await versioned(.listAccounts, v3: {
+    /// - Parameter showingExtended: the read must show extended privileges, which only v1's
+    ///   list does: under `auto` it goes there (v3 is used only with `--api-version v3`).
+    public func listAccounts(instance: String, offset: Int? = nil, limit: Int? = nil, showingExtended: Bool = false) async throws -> AccountPage {
+        try await versioned(.listAccounts, gap: DDMAPI.V3Gap.extended, v3: showingExtended && configuration.apiVersion == .auto ? nil : {
             try await self.send(self.api.listAccountsV3(instance: instance, offset: offset, limit: limit)).common
         }, older: { try await send(api.listAccounts(instance: instance, offset: offset, limit: limit)) })
     }
     @discardableResult
     public func modifyAccount(instance: String, name: String, _ change: ModifyAccountRequest) async throws -> NameResult {
         let v3 = try api.modifyAccountV3(instance: instance, name: name, change)
-        return try await versioned(.modifyAccount, gap: DDMAPI.V3Gap.extended, autoMayUseOlder: false, v3: v3.map { op in {
+        return try await versioned(.modifyAccount, gap: DDMAPI.V3Gap.extended, v3: v3.map { op in {
             _ = try await self.send(op)
             return NameResult(name: name)
         } }, older: {
@@ -168,9 +171,15 @@ extension DDMClient {
             return (p.databases, p.total)
         }
     }
-    public func allAccounts(instance: String) async throws -> [Account] {
+    public func allAccounts(instance: String, showingExtended: Bool = false) async throws -> [Account] {
         try await Self.collectPages { offset, limit in
-            let p = try await self.listAccounts(instance: instance, offset: offset, limit: limit)
+            let p: AccountPage
+            do {
+                p = try await self.listAccounts(instance: instance, offset: offset, limit: limit, showingExtended: showingExtended)
+            } catch let e as DDMError where showingExtended && e.isMissingAPI {
+                // An endpoint without v1's list: v3's is all there is, extended privileges unseen.
+                p = try await self.listAccounts(instance: instance, offset: offset, limit: limit)
+            }
             return (p.users, p.totalRecord)
         }
     }

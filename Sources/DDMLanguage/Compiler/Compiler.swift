@@ -15,6 +15,9 @@ public struct Compiler {
         /// Where the run will find its secrets: `env` and `file` ones are checked while compiling,
         /// so a run never stops halfway for a missing one. Nil checks none.
         public var secrets: SecretAvailability?
+        /// Set when extended privileges cannot be sent (`--api-version v3`): the reason, said at
+        /// compile time so that nothing runs, rather than halfway through a script.
+        public var extendedRefused: String?
         public init() {}
     }
 
@@ -428,6 +431,7 @@ public struct Compiler {
         var extended: [ExtendedPermission] = []
         if let p = spec.privileges {
             let parsed = try privileges(p)
+            if parsed.none { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
             base = parsed.base
             extended = parsed.extended
             for e in extended {
@@ -454,13 +458,16 @@ public struct Compiler {
         return names
     }
 
-    struct Privileges { var base: [BasePermission]; var extended: [ExtendedPermission]; var all: Bool }
+    struct Privileges { var base: [BasePermission]; var extended: [ExtendedPermission]; var all: Bool; var none = false }
 
     /// `all`, the eight basic privileges (any case) and the extended ones.
     mutating func privileges(_ e: Expr) throws -> Privileges {
-        var base: [BasePermission] = [], extended: [ExtendedPermission] = [], all = false
+        var base: [BasePermission] = [], extended: [ExtendedPermission] = [], all = false, none: SourceRange?
         func add(_ word: String, _ range: SourceRange) throws {
-            if ASCII.matches(word, "all") {
+            if ASCII.matches(word, "none") {
+                // `grant exactly none`: an account that holds no privilege (as `revoke ALL` leaves it).
+                none = range
+            } else if ASCII.matches(word, "all") {
                 all = true
                 base = BasePermission.allCases
             } else if let b = BasePermission.known(ASCII.uppercased(word)) {
@@ -481,11 +488,20 @@ public struct Compiler {
         } else {
             for word in try strings(e) { try add(word, e.range) }
         }
-        return Privileges(base: base.sorted(), extended: extended.sorted(), all: all)
+        if let refused = options.extendedRefused, !extended.isEmpty {
+            throw Failure(message: "\(extended.map(\.rawValue).joined(separator: ", ")): \(refused)", range: e.range)
+        }
+        if let none, all || !base.isEmpty || !extended.isEmpty {
+            throw Failure(message: "'none' stands alone: it means no privilege at all", range: none)
+        }
+        return Privileges(base: base.sorted(), extended: extended.sorted(), all: all, none: none != nil)
     }
 
     private mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
         let privs = try privileges(p)
+        if privs.none && kind != .set {
+            throw Failure(message: "'none' goes only with 'grant exactly' (an account's whole state)", range: p.range)
+        }
         let userNames = try strings(users)
         for u in userNames where !Names.account(u) {
             throw Failure(message: "invalid account name '\(u)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: users.range)

@@ -44,7 +44,9 @@ struct BatchRunner {
         let instance = try await evaluator.instanceId()
         let instanceName = await evaluator.currentInstanceName
         let before = await client.callCounts()
-        var accounts = try await client.allAccounts(instance: instance)
+        // A change that names an extended privilege needs a read that shows them (v1's, under auto).
+        let extended = changes.contains { !$0.extended.isEmpty }
+        var accounts = try await client.allAccounts(instance: instance, showingExtended: extended)
         if !write {
             // A dry run sees the accounts earlier dry-run statements would have created or dropped.
             let view = await evaluator.dryRunView()

@@ -119,7 +119,8 @@ extension Evaluator {
     func export(_ e: ExportPlan) async throws -> String? {
         let instance = try await instanceId()
         let schemas = e.scope.schemas ? try await client.allSchemas(instance: instance) : []
-        let accounts = e.scope.users ? try await client.allAccounts(instance: instance) : []
+        // An export is the whole state: the read that shows extended privileges (v1's, under auto).
+        let accounts = e.scope.users ? try await client.allAccounts(instance: instance, showingExtended: true) : []
         let header = Exporter.Header(instance: currentInstance?.name ?? instance, time: options.clock(), version: DDMClient.version)
         let text = Exporter.script(header, scope: e.scope, passwords: e.passwords, schemas: schemas, accounts: accounts)
         guard let path = e.path else {

@@ -58,13 +58,11 @@ public enum Exporter {
         let secret = passwords == .env ? "env \(passwordVariable(account: a.name))" : "prompt"
         var lines = ["create user \(a.name) if not exists password \(secret);"]
         let on = state.schemas.sorted().joined(separator: ", ")
-        var exact = "grant exactly \(known.joined(separator: ", "))\(on.isEmpty ? "" : " on " + on) to \(a.name)"
+        // An account with no privilege (as `revoke ALL` leaves it) is `grant exactly none`, so that
+        // recreating it does not give it the SELECT a new account starts with, and keeps its schemas.
+        var exact = "grant exactly \(known.isEmpty ? "none" : known.joined(separator: ", "))\(on.isEmpty ? "" : " on " + on) to \(a.name)"
         if !state.comment.isEmpty { exact += " comment '\(state.comment.replacingOccurrences(of: "'", with: "''"))'" }
-        if known.isEmpty {
-            lines.append("-- \(a.name) has no privilege ddmsh can grant; left as created")
-        } else {
-            lines.append(exact + ";")
-        }
+        lines.append(exact + ";")
         if !unknown.isEmpty { lines.append("-- \(a.name) also has \(unknown.joined(separator: ", ")), which ddmsh keeps but cannot grant") }
         return lines
     }

@@ -77,11 +77,7 @@ public enum Undo {
                     lines.append("create user \(name) if not exists password \(secret);"); statements += 1
                     notes.append("\(name) was dropped: it is recreated, but its password cannot be restored (a new one from \(secret == "prompt" ? "a prompt" : variable))")
                 }
-                if let grant = grantExactly(name, state) {
-                    lines.append(grant); statements += 1
-                } else {
-                    notes.append("\(name) had no privilege ddmsh can grant; its privileges are left as they are")
-                }
+                lines.append(grantExactly(name, state)); statements += 1
             }
         }
         for name in schemaOrder.reversed() {
@@ -108,11 +104,11 @@ public enum Undo {
         return Result(script: lines.joined(separator: "\n") + "\n", notes: notes, statements: statements)
     }
 
-    static func grantExactly(_ name: String, _ s: Journal.AccountState) -> String? {
+    static func grantExactly(_ name: String, _ s: Journal.AccountState) -> String {
         let base = s.privileges.compactMap(BasePermission.known).sorted().map(\.rawValue)
         let extended = ExtendedPermission.allCases.filter { s.privileges.contains($0.rawValue) }.map(\.rawValue)
-        guard !(base + extended).isEmpty else { return nil }
         let on = s.schemas.isEmpty ? "" : " on " + s.schemas.joined(separator: ", ")
-        return "grant exactly \((base + extended).joined(separator: ", "))\(on) to \(name) comment '\(s.comment.replacingOccurrences(of: "'", with: "''"))';"
+        let privileges = (base + extended).isEmpty ? "none" : (base + extended).joined(separator: ", ")
+        return "grant exactly \(privileges)\(on) to \(name) comment '\(s.comment.replacingOccurrences(of: "'", with: "''"))';"
     }
 }
