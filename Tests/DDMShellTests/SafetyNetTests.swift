@@ -291,4 +291,13 @@ import Testing
         let again = try String(contentsOfFile: second, encoding: .utf8)
         #expect(exported.split(separator: "\n").dropFirst() == again.split(separator: "\n").dropFirst())
     }
+
+    /// `--dry-run` prints the routes the client will send, as `explain` does.
+    @Test func dryRunPrintsTheRoutesOfTheChosenAPIVersion() throws {
+        let v1 = try Binary.run(Self.local + ["--api-version", "v1", "--dry-run", "-c", "drop user nobody if exists"])
+        #expect(v1.stdout.contains("DELETE /v1/"), "\(v1.stdout)")
+        #expect(!v1.stdout.contains("/v3/"), "\(v1.stdout)")
+        let auto = try Binary.run(Self.local + ["--dry-run", "-c", "drop user nobody if exists"])
+        #expect(auto.stdout.contains("DELETE /v3/"), "\(auto.stdout)")
+    }
 }

@@ -90,7 +90,11 @@ public struct Runner: Sendable {
             outcome.exitCode = Self.exitFailed
             return outcome
         }
-        if printPlan { await renderer.message(output.plan.description) }
+        if printPlan {
+            // The routes the client will really send (the API version chosen, or learned), as `explain` prints them.
+            let routes = RouteVersions(choice: eval.client.configuration.apiVersion, olderOnly: await eval.client.olderOnlyOperations())
+            await renderer.message(output.plan.description(routes: routes))
+        }
         let sources = output.sources
         await eval.setOnFailure { d in self.printDiagnostics([d], sources: sources) }
         let (report, signal) = await Interrupts.cancelling { await eval.run(output.plan) }
