@@ -15,7 +15,7 @@ enum PacingLog {
         switch c.reason {
         case .learned: why = "throttled at the learned rate; keeping it"
         case .retryAfter(let s): why = "throttled; Retry-After \(s) s"
-        case .guessed: why = "throttled without Retry-After; guessing one call a second and probing up"
+        case .guessed: why = "throttled without Retry-After; starting at DDM's documented 60 calls/min and probing up"
         case .measured(let n, let s): why = "measured \(n) calls in \(String(format: "%.1f", s)) s between throttles"
         case .notTheBudget(let n, let s):
             why = "throttled at a pace no faster than the \(n) calls in \(String(format: "%.1f", s)) s that got through: the rate stands"

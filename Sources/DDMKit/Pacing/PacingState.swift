@@ -3,15 +3,17 @@ import Foundation
 /// The adaptive pacer's decisions, as a value driven by explicit times (seconds on any monotonic
 /// clock), so that every rule is unit-tested without sleeping.
 ///
-/// DDM's API rate limit is not documented. The pacer assumes only that the gateway rejects calls
-/// with 429 when a budget runs out (whose budget, and how large, is not documented), and learns
-/// the rest:
+/// DDM documents a standard policy of 60 calls per minute per user and 8,000 per API (API
+/// reference, "API Calling"); a region or account may differ and other tools of the user share the
+/// budget, so the pacer assumes only that the gateway rejects calls with 429 when a budget runs
+/// out, uses the documented 60/min where it must guess, and learns the rest:
 /// - **Unknown rate**: calls are not paced; the window of calls in flight starts at one and grows
 ///   by `slowStartGain / window` per success (linear slow start), so that the call that meets an
 ///   empty budget has few siblings in flight, each of which would be wasted.
 /// - **First throttle**: `Retry-After` (seconds until the budget has a call again) gives a first
 ///   estimate, `1 / Retry-After`; whole seconds make it exact only when it is 2 s or more, so an
-///   estimate from `Retry-After: 1`, or a guess when there is no header (one call a second), is
+///   estimate from `Retry-After: 1`, or a guess when there is no header (one call a second: the
+///   documented 60/min per user), is
 ///   only a floor and is probed upwards fast.
 /// - **Later throttles**: the budget was empty at both throttles, so the successes between them
 ///   are what it refilled: successes ÷ time is a measured rate. That becomes the base, held and

@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every request, e.g. 20ms.") var latency: DurationArgument?
     @Option(name: .customLong("fault-rate"), help: "Share of requests answered 500, 409 busy or dropped (0-1).") var faultRate = 0.0
     @Option(name: .customLong("throttle-rate"), help: "Share of requests answered 429 (0-1).") var throttleRate = 0.0
-    @Option(name: .customLong("rate-limit"), help: "Calls per minute per user before 429 (DDM's own limit is not documented).") var rateLimit: Double?
+    @Option(name: .customLong("rate-limit"), help: "Calls per minute per user before 429 (default: none; DDM's documented standard is 60 per user).") var rateLimit: Double?
     @Option(name: .customLong("retry-after"), help: "Whether a rate-limit 429 carries Retry-After: on or off.") var retryAfter: Switch = .on
     @Option(name: .customLong("create-delay"), help: "How long new instances stay CREATING, e.g. 5s.") var createDelay: DurationArgument?
     @Option(name: .customLong("max-accounts"), help: "Accounts allowed per instance (DDM: 100).") var maxAccounts = 100
