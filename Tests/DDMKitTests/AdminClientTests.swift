@@ -48,7 +48,7 @@ import Testing
         #expect(try await c.engineVersions(instance: id).previousVersion == "3.0.8")
         _ = try await c.rollbackEngine(instance: id)
         #expect(try await c.engineVersions(instance: id).currentVersion == "3.0.8")
-        let tasks = try await c.listTasks(offset: 0, limit: 100)
+        let tasks = try await c.listTasks(from: Date().addingTimeInterval(-86_400), offset: 0, limit: 100)
         #expect(tasks.jobs.contains { $0.name == "RollbackVersion" && $0.instanceId == id })
     }
 

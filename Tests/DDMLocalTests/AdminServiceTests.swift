@@ -45,6 +45,21 @@ import Testing
         #expect(try await nodes(r, id) == [all[0]])
     }
 
+    /// The task list takes its window always (the SDK sends it), and 30 days back at most.
+    @Test func theTaskListNeedsItsTimeWindow() async throws {
+        let r = try await RawClient.start()
+        defer { Task { await r.stop() } }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let day: Int64 = 86_400_000
+        expectError(try await r.send("GET", v3("jobs")), 400)
+        expectError(try await r.send("GET", v3("jobs"), query: [("start_time", String(now - day))]), 400)
+        expectError(try await r.send("GET", v3("jobs"), query: [("start_time", "yesterday"), ("end_time", String(now))]), 400)
+        expectError(try await r.send("GET", v3("jobs"), query: [("start_time", String(now)), ("end_time", String(now - day))]), 400)
+        expectError(try await r.send("GET", v3("jobs"), query: [("start_time", String(now - 31 * day)), ("end_time", String(now))]), 400)
+        let ok = try await r.send("GET", v3("jobs"), query: [("start_time", String(now - 7 * day)), ("end_time", String(now))])
+        #expect(ok.status == 200 && ok.json["jobs"] is [Any], "\(ok.json)")
+    }
+
     @Test func refusedValuesGetDDMsErrorShape() async throws {
         let r = try await RawClient.start()
         defer { Task { await r.stop() } }

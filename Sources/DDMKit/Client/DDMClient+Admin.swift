@@ -109,8 +109,8 @@ extension DDMClient {
         guard !ids.isEmpty else { throw DDMError.invalid("name at least one process") }
         return try await send(api.killPhysicalProcesses(instance: instance, ids: ids))
     }
-    public func listTasks(offset: Int? = nil, limit: Int? = nil) async throws -> TaskPage {
-        try await send(api.listTasks(offset: offset, limit: limit))
+    public func listTasks(from start: Date, to end: Date = Date(), offset: Int? = nil, limit: Int? = nil) async throws -> TaskPage {
+        try await send(api.listTasks(from: start, to: end, offset: offset, limit: limit))
     }
     public func engineVersions(instance: String) async throws -> EngineVersions { try await send(api.listEngineVersions(instance: instance)) }
     public func upgradeEngine(instance: String, to version: String) async throws -> JobAnswer {

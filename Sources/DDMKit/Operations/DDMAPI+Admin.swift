@@ -1,3 +1,4 @@
+import Foundation
 /// Instance administration: nodes, flavor, parameters, network, observability, engine versions.
 /// Method, path, query and body from the SDK's `_<op>_http_info` and request models
 /// (`huaweicloudsdkddm` 3.1.219); docs/client.md, "Instance administration".
@@ -166,9 +167,15 @@ extension DDMAPI {
                      body: JSONBody.encode(ProcessIdsBody(process_ids: ids)), repeatability: .safe)
     }
 
-    public func listTasks(offset: Int? = nil, limit: Int? = nil) -> DDMOperation<TaskPage> {
-        DDMOperation(name: "list tasks", method: "GET", path: v3("jobs"), query: pageQuery(offset: offset, limit: limit), repeatability: .safe)
+    /// The SDK's `ListTasksRequest` always sends `start_time` and `end_time` (epoch milliseconds;
+    /// OTC's API reference: mandatory, at most 30 days back), so ddmsh does too.
+    public func listTasks(from start: Date, to end: Date, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<TaskPage> {
+        let window = [("start_time", String(Int64(start.timeIntervalSince1970 * 1000))), ("end_time", String(Int64(end.timeIntervalSince1970 * 1000)))]
+        return DDMOperation(name: "list tasks", method: "GET", path: v3("jobs"), query: window + pageQuery(offset: offset, limit: limit),
+                            repeatability: .safe)
     }
+    /// The furthest back a task list may start (OTC API reference, "Querying DDM Tasks").
+    public static let taskWindowLimit: TimeInterval = 30 * 86_400
 
     public func listEngineVersions(instance: String) -> DDMOperation<EngineVersions> {
         DDMOperation(name: "list engine versions", method: "GET",

@@ -1,3 +1,4 @@
+import Foundation
 /// A DDM operation named without calling it: what the statement catalogue lists and `explain`
 /// prints. Each route is taken from the builder the client itself calls, with placeholders for
 /// what is not known yet, so a printed route cannot drift from the one that is sent.
@@ -86,7 +87,7 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .killLogicalProcesses: return make(api.killLogicalProcesses(instance: instance, ids: []))
         case .listPhysicalProcesses: return make(api.listPhysicalProcesses(instance: instance))
         case .killPhysicalProcesses: return make(api.killPhysicalProcesses(instance: instance, ids: []))
-        case .listTasks: return make(api.listTasks())
+        case .listTasks: return make(api.listTasks(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 0)))
         case .listEngineVersions: return make(api.listEngineVersions(instance: instance))
         case .upgradeEngine: return make(api.upgradeEngine(instance: instance, to: ""))
         case .rollbackEngine: return make(api.rollbackEngine(instance: instance))

@@ -82,7 +82,7 @@ extension StatementCatalog {
         StatementEntry(.killProcesses, topic: "processes", path: ["kill"], grammar: "kill [physical] process <id>[, …];  (asks in the REPL)",
                        example: "kill process 1003;", words: ["physical", "process"], followers: ["kill": ["process", "physical"], "physical": ["process"]],
                        needsInstance: true, operations: [.killLogicalProcesses, .killPhysicalProcesses]),
-        StatementEntry(.showTasks, topic: "show", path: ["show", "tasks"], grammar: "show tasks;  (the project's recent jobs)",
+        StatementEntry(.showTasks, topic: "show", path: ["show", "tasks"], grammar: "show tasks [since '<when>'];  (the project's jobs; default the last 7 days, at most 30)",
                        example: "show tasks;", followers: showFollowers, operations: [.listTasks]),
         StatementEntry(.showEngineVersions, topic: "show", path: ["show", "engine", "versions"], grammar: "show engine versions;",
                        example: "show engine versions;", followers: showFollowers.merging(["engine": ["versions"]]) { $1 },

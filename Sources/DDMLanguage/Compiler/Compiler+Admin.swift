@@ -33,7 +33,13 @@ extension Compiler {
                 throw Failure(message: "physical process ids are numbers; '\(bad)' is not", range: e.range)
             }
             return .admin(.killProcesses(ids, physical: physical))
-        case .showTasks: return .admin(.showTasks)
+        case .showTasks(let since):
+            guard let since else { return .admin(.showTasks(since: .days(7))) }
+            let text = try scalar(since, "time")
+            guard let when = TaskWindow.Since(text) else {
+                throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: since.range)
+            }
+            return .admin(.showTasks(since: when))
         case .showEngineVersions: return .admin(.showEngineVersions)
         }
     }

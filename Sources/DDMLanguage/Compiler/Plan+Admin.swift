@@ -14,7 +14,7 @@ public enum AdminAction: Sendable {
     case showSlowQueries(limit: Int)
     case showProcesses(physical: Bool)
     case killProcesses([String], physical: Bool)
-    case showTasks
+    case showTasks(since: TaskWindow.Since)
     case showEngineVersions
     case showFlavorChoices(String)
 }
@@ -118,7 +118,7 @@ extension AdminAction {
             return [physical ? Call(.listPhysicalProcesses, "show physical processes") : Call(.listLogicalProcesses, "show processes")]
         case .killProcesses(_, let physical):
             return [physical ? Call(.killPhysicalProcesses, "kill physical processes") : Call(.killLogicalProcesses, "kill processes")]
-        case .showTasks: return [Call(.listTasks, "list tasks")]
+        case .showTasks: return [Call(.listTasks, "list tasks in the window, by pages of 100")]
         case .showEngineVersions: return [Call(.listEngineVersions, "list engine versions")]
         case .showFlavorChoices: return [resolve, Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors of the instance's engine")]
         }
@@ -139,7 +139,7 @@ extension AdminAction {
         case .showSlowQueries(let n): return "show slow queries limit \(n)"
         case .showProcesses(let physical): return "show \(physical ? "physical " : "")processes"
         case .killProcesses(let ids, let physical): return "kill \(physical ? "physical " : "")process \(ids.joined(separator: ", "))"
-        case .showTasks: return "show tasks"
+        case .showTasks(let since): return "show tasks since \(since)"
         case .showEngineVersions: return "show engine versions"
         case .showFlavorChoices(let i): return "show flavors for instance \(i)"
         }

@@ -59,8 +59,13 @@ extension Evaluator {
                 await sink.message("killed \(what)")
                 return "killed \(what)"
             }
-        case .showTasks:
-            let page = try await client.listTasks(offset: 0, limit: 100)
+        case .showTasks(let since):
+            let now = options.clock()
+            let start = since.start(now: now)
+            guard now.timeIntervalSince(start) <= DDMAPI.taskWindowLimit else {
+                throw EvaluationError("DDM lists tasks of the last 30 days at most; \(since) is further back")
+            }
+            let page = try await client.listTasks(from: start, to: now, offset: 0, limit: 100)
             await sink.table(ShowTables.tasks(page.jobs))
             if let total = page.total, total > page.jobs.count { await sink.message("the \(page.jobs.count) most recent of \(total) tasks") }
         case .showFlavorChoices(let ref):

@@ -20,7 +20,7 @@ extension Parser {
         }
         if match("processes") { return .showProcesses(physical: false) }
         if match("physical") { try expect("processes", "after 'show physical'"); return .showProcesses(physical: true) }
-        if match("tasks") { return .showTasks }
+        if match("tasks") { return .showTasks(since: match("since") ? try value() : nil) }
         if match("engine") { try expect("versions", "after 'show engine'"); return .showEngineVersions }
         return nil
     }

@@ -12,7 +12,7 @@ public enum AdminStatement: Sendable, Equatable {
     case showSlowQueries(limit: Expr?)
     case showProcesses(physical: Bool)
     case killProcesses(Expr, physical: Bool)
-    case showTasks
+    case showTasks(since: Expr?)
     case showEngineVersions
 }
 

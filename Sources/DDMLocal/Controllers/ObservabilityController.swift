@@ -138,13 +138,21 @@ enum ObservabilityController {
 
     // MARK: tasks
 
-    /// The project's jobs, newest first; `start_time`/`end_time` (epoch milliseconds) filter by
-    /// creation when given.
+    /// The project's jobs created in `[start_time, end_time]` (epoch milliseconds), newest first.
+    /// Both are required (the SDK's `ListTasksRequest` always sends them; OTC's API reference marks
+    /// them mandatory), and the window reaches back 30 days at most.
     static func tasks(_ call: Call, _ db: Database) throws -> Reply {
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...100))
-        var rows = try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY created DESC, id")
-        if let from = call.query["start_time"].flatMap(Double.init) { rows = rows.filter { ($0["created"] as Double) * 1000 >= from } }
-        if let to = call.query["end_time"].flatMap(Double.init) { rows = rows.filter { ($0["created"] as Double) * 1000 <= to } }
+        func millis(_ name: String) throws -> Double {
+            guard let text = call.query[name] else { throw LocalError.parameter("\(name) is required (epoch milliseconds)") }
+            guard let value = Double(text), value >= 0 else { throw LocalError.parameter("\(name) must be epoch milliseconds, got '\(text)'") }
+            return value
+        }
+        let from = try millis("start_time"), to = try millis("end_time")
+        guard from <= to else { throw LocalError.parameter("start_time must not be after end_time") }
+        guard call.now * 1000 - from <= 30 * 86_400_000 else { throw LocalError.parameter("start_time must be within the last 30 days") }
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY created DESC, id")
+            .filter { ($0["created"] as Double) * 1000 >= from && ($0["created"] as Double) * 1000 <= to }
         let all: [[String: Any]] = rows.map { row in
             let j = CatalogController.jobState(row, now: call.now)
             return ["id": row["id"] as String, "name": row["name"] as String, "status": j.status, "created_time": j.created,
