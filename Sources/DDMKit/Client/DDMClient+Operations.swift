@@ -30,7 +30,10 @@ extension DDMClient {
     }
     @discardableResult
     public func modifyInstanceName(_ id: String, name: String) async throws -> NameResult {
-        try await send(api.modifyInstanceName(id, name: name))
+        try await versioned(.modifyInstanceName, v3: {
+            _ = try await self.send(self.api.modifyInstanceNameV3(id, name: name))
+            return NameResult(name: name)
+        }, older: { try await send(api.modifyInstanceName(id, name: name)) })
     }
     @discardableResult
     public func modifySecurityGroup(_ id: String, securityGroupId: String) async throws -> SecurityGroupResult {

@@ -68,6 +68,14 @@ extension DDMAPI {
                      body: JSONBody.encode(SecurityGroupV3Body(security_group_id: securityGroupId)), repeatability: .safe)
     }
 
+    private struct InstanceNameV3Body: Encodable { var name: String }
+
+    /// `update_ddm_instance_name` (PUT `/v3/{project_id}/instances/{instance_id}/name`); answers `job_id`.
+    func modifyInstanceNameV3(_ id: String, name: String) -> DDMOperation<JobOnly> {
+        DDMOperation(name: "modify instance name", method: "PUT", path: v3("instances", id, "name"),
+                     body: JSONBody.encode(InstanceNameV3Body(name: name)), repeatability: .safe)
+    }
+
     func reloadTableDataV3(_ id: String) -> DDMOperation<Empty> {
         DDMOperation(name: "reload table data", method: "POST", path: v3("instances", id, "reload-config"), repeatability: .safe)
     }

@@ -131,7 +131,8 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .modifySecurityGroup: return make(api.modifySecurityGroupV3(instance, securityGroupId: ""))
         case .reloadTableData: return make(api.reloadTableDataV3(instance))
         case .modifyParameters: return make(api.modifyParametersV31(instance: instance, values: [:]))
-        case .modifyInstanceName, .listSchemas, .listNodes, .showJob: return nil
+        case .modifyInstanceName: return make(api.modifyInstanceNameV3(instance, name: ""))
+        case .listSchemas, .listNodes, .showJob: return nil
         // Sent in one version only: v3 (v2 for scaling in by count).
         case .addNodes, .removeNodes, .deleteNodes, .restartNode, .resizeFlavor, .showParameters, .listParameterTemplates,
              .showParameterTemplate, .modifyPort, .switchSSL, .setReadOnly, .bindEIP, .unbindEIP, .resetAdministrator,

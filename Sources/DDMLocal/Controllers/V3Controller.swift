@@ -15,6 +15,7 @@ enum V3Controller {
             ["job_id": $0["jobId"] as Any]
         }))
         t.add("DELETE", "\(p)/instances/{instance_id}", adapt(InstancesController.delete, query: deleteData, reply: { $0 }))
+        t.add("PUT", "\(p)/instances/{instance_id}/name", renameInstance)
         t.add("PUT", "\(p)/instances/{instance_id}/security-group", adapt(InstancesController.securityGroup, body: { $0 }, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/reload-config", adapt(InstancesController.reload, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/databases", adapt(SchemasController.create, body: createSchema, reply: {
@@ -38,13 +39,13 @@ enum V3Controller {
     }
 
     /// The v1/v2 calls that have a v3 twin above: what a region that has moved to v3 no longer
-    /// serves (`serve --api v3`). The rest (schema and node lists, rename) have no v3 call in
-    /// the SDK and stay.
+    /// serves (`serve --api v3`). The rest (schema and node lists) have no v3 call in the SDK and stay.
     static let twins: [(method: String, older: String)] = [
         ("POST", "/v1/{project_id}/instances"), ("GET", "/v1/{project_id}/instances"),
         ("GET", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/action"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/databases"),
         ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group"),
+        ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name"),
         ("POST", "/v1/{project_id}/instances/{instance_id}/reload-config"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
@@ -91,6 +92,15 @@ enum V3Controller {
     }
 
     private static func empty(_: [String: Any]) -> [String: Any] { [:] }
+
+    /// `update_ddm_instance_name`: the v1 rename's rules and change, answered with a job
+    /// (`UpdateDdmInstanceNameResponse.job_id`).
+    static func renameInstance(_ call: Call, _ db: Database) throws -> Reply {
+        _ = try InstancesController.rename(call, db)
+        let instance = try InstanceRow.find(db, call.param("instance_id"))
+        let job = try db.recordJob(name: "ModifyInstanceName", instance: instance, now: call.now, delay: 0)
+        return Reply(body: try WireJSON.object(["job_id": job]))
+    }
 
     /// `delete_dn_data` is v3's name for `delete_rds_data`.
     private static func deleteData(_ q: [String: String]) -> [String: String] {
