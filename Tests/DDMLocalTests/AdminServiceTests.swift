@@ -45,6 +45,28 @@ import Testing
         #expect(try await nodes(r, id) == [all[0]])
     }
 
+    /// Creating or dropping a schema makes the instance CREATE_DATABASE / DROP_DATABASE for a while:
+    /// other operations get 409 DBS.200019 meanwhile, and it is RUNNING again after.
+    @Test func schemaOperationsPassTheInstanceThroughItsBusyStatuses() async throws {
+        let clock = Clock(Date().timeIntervalSince1970)
+        let r = try await RawClient.start { $0.createDelay = 4; $0.clock = clock.now }
+        defer { Task { await r.stop() } }
+        let id = try await r.instance(date: clock.now())
+        clock.advance(5)
+        let created = try await r.send("POST", r.v1("instances/\(id)/databases"), body: RawClient.schemaBody("orders"), date: clock.now())
+        #expect(created.status == 200, "\(created.json)")
+        #expect(try await r.send("GET", r.v1("instances/\(id)"), date: clock.now()).json["status"] as? String == "CREATE_DATABASE")
+        let busy = try await r.send("POST", r.v1("instances/\(id)/users"), body: #"{"users":[{"name":"app","password":"App_pass_12!","base_authority":["SELECT"]}]}"#, date: clock.now())
+        #expect(busy.status == 409 && busy.code == "DBS.200019", "\(busy.json)")
+        clock.advance(3)
+        #expect(try await r.send("GET", r.v1("instances/\(id)"), date: clock.now()).json["status"] as? String == "RUNNING")
+        let dropped = try await r.send("DELETE", r.v1("instances/\(id)/databases/orders"), date: clock.now())
+        #expect(dropped.status == 200 || dropped.status == 202, "\(dropped.json)")
+        #expect(try await r.send("GET", r.v1("instances/\(id)"), date: clock.now()).json["status"] as? String == "DROP_DATABASE")
+        clock.advance(3)
+        #expect(try await r.send("GET", r.v1("instances/\(id)"), date: clock.now()).json["status"] as? String == "RUNNING")
+    }
+
     /// The task list takes its window always (the SDK sends it), and 30 days back at most.
     @Test func theTaskListNeedsItsTimeWindow() async throws {
         let r = try await RawClient.start()

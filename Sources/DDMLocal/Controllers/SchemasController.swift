@@ -62,6 +62,9 @@ enum SchemasController {
                                  delay > 0 ? "RUNNING" : nil, JSONColumn.encode(d.used_rds.map(\.id)),
                                  call.nowMillis, call.nowMillis])
         }
+        // The instance is busy while the schema is made, as Terraform's provider waits for it
+        // (CREATE_DATABASE among the statuses it passes through; docs/local-service.md).
+        try instance.transition(db, to: "CREATE_DATABASE", now: call.now, delay: delay)
         let job = try db.recordJob(name: "CreateDatabase", instance: instance, now: call.now, delay: delay)
         return .json(CreateSchemasReplyWire(databases: request.databases.map { NameWire(name: $0.name) }, job_id: job))
     }
@@ -140,6 +143,7 @@ enum SchemasController {
         }
         // Chosen (§11.17): a deleted schema leaves every account's schema list.
         try AccountsController.detachSchema(db, instance: instance.id, schema: s.name)
+        try instance.transition(db, to: "DROP_DATABASE", now: call.now, delay: delay)
         let job = try db.recordJob(name: "DeleteDatabase", instance: instance, now: call.now, delay: delay)
         return .json(JobIdWire(job_id: job))
     }
