@@ -67,6 +67,27 @@ import Testing
         #expect(try await r.send("GET", r.v1("instances/\(id)"), date: clock.now()).json["status"] as? String == "RUNNING")
     }
 
+    /// The SDK's v2 scale-out is served (not under `--api v3`, as a region that moved to v3 would).
+    @Test func theV2ScaleOutIsServed() async throws {
+        let r = try await RawClient.start { $0.createDelay = 0 }
+        defer { Task { await r.stop() } }
+        let id = try await r.instance()
+        let flavor = "8f2e696c-a9c1-30bd-af90-25522bc67606"
+        let path = "/v2/\(RawClient.project)/instances/\(id)/action/enlarge"
+        let grown = try await r.send("POST", path, body: #"{"flavor_id":"\#(flavor)","node_number":2}"#)
+        #expect(grown.status == 200 && grown.json["jobId"] is String && grown.json["instanceId"] as? String == id, "\(grown.json)")
+        #expect(try await nodes(r, id).count == 3)
+        expectError(try await r.send("POST", path, body: #"{"flavor_id":"other","node_number":1}"#), 400)
+        expectError(try await r.send("POST", path, body: #"{"flavor_id":"\#(flavor)","node_number":2,"available_zones":["ap-southeast-1a"]}"#), 400)
+        expectError(try await r.send("POST", path, body: #"{"flavor_id":"\#(flavor)","node_number":0}"#), 400)
+
+        let v3Only = try await RawClient.start { $0.api = .v3 }
+        defer { Task { await v3Only.stop() } }
+        // The route is gone, whatever the instance: the gateway answers before any handler.
+        let refused = try await v3Only.send("POST", "/v2/\(RawClient.project)/instances/\(id)/action/enlarge", body: #"{"flavor_id":"\#(flavor)","node_number":1}"#)
+        #expect(refused.status == 404 && refused.code == "APIGW.0101", "\(refused.json)")
+    }
+
     /// The task list takes its window always (the SDK sends it), and 30 days back at most.
     @Test func theTaskListNeedsItsTimeWindow() async throws {
         let r = try await RawClient.start()

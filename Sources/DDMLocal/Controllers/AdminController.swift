@@ -9,6 +9,7 @@ enum AdminController {
         let p = "/v3/{project_id}/instances/{instance_id}"
         t.add("POST", "\(p)/nodes", addNodes)
         t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/reduce", reduceNodes)
+        t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge", enlargeNodes)
         t.add("POST", "\(p)/nodes/batch-delete", deleteNodes)
         t.add("POST", "\(p)/nodes/{node_id}/restart", restartNode)
         t.add("PUT", "\(p)/flavor", resizeFlavor)
@@ -51,25 +52,55 @@ enum AdminController {
         let body = try WireJSON.decode(ExpandWire.self, call.body)
         guard (1...32).contains(body.nodes.count) else { throw LocalError.parameter("nodes must list 1 to 32 nodes") }
         let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        for n in body.nodes where !Catalog.zones.contains(where: { $0.code == n.available_zone }) {
-            throw LocalError.parameter("available_zone \(n.available_zone) is not a supported AZ: \(Catalog.zones.map(\.code).joined(separator: ", "))")
+        return try job(try grow(db, instance, zones: body.nodes.map(\.available_zone), group: body.group_id, call: call))
+    }
+
+    private struct EnlargeWire: Decodable {
+        var flavor_id: String
+        var node_number: Int
+        var group_id: String?
+        var is_auto_pay: Bool?
+        var available_zones: [String]?
+    }
+
+    /// The SDK's v2 scale-out (`expand_instance_nodes`, `EnlargeRequest`): by count, on the
+    /// instance's own flavor; zones when given (one per node), else the instance's first.
+    static func enlargeNodes(_ call: Call, _ db: Database) throws -> Reply {
+        let body = try WireJSON.decode(EnlargeWire.self, call.body)
+        guard (1...32).contains(body.node_number) else { throw LocalError.parameter("node_number must be from 1 to 32") }
+        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
+        guard body.flavor_id == instance.flavorId else {
+            throw LocalError.parameter("flavor_id must be the instance's own flavor (\(instance.flavorId))")
+        }
+        if let zones = body.available_zones, zones.count != body.node_number {
+            throw LocalError.parameter("available_zones must list one zone per node (\(body.node_number))")
+        }
+        let zones = body.available_zones ?? Array(repeating: instance.availableZones.first ?? Catalog.zones[0].code, count: body.node_number)
+        let id = try grow(db, instance, zones: zones, group: body.group_id, call: call)
+        return Reply(body: try WireJSON.object(["instanceId": instance.id, "instanceName": instance.name, "jobId": id]))
+    }
+
+    /// Adds one node per zone to the instance; returns the job's id.
+    private static func grow(_ db: Database, _ instance: InstanceRow, zones: [String], group given: String?, call: Call) throws -> String {
+        for zone in zones where !Catalog.zones.contains(where: { $0.code == zone }) {
+            throw LocalError.parameter("available_zone \(zone) is not a supported AZ: \(Catalog.zones.map(\.code).joined(separator: ", "))")
         }
         let rows = try CatalogController.nodeRows(db, instance.id)
-        guard rows.count + body.nodes.count <= Catalog.maxNodes else {
+        guard rows.count + zones.count <= Catalog.maxNodes else {
             throw LocalError(status: 400, code: "DBS.280001",
                              message: "An instance can have at most \(Catalog.maxNodes) nodes; it has \(rows.count).")
         }
-        let group = try group(of: rows, body.group_id)
+        let group = try group(of: rows, given)
         let next = (rows.map { $0["position"] as Int }.max() ?? -1) + 1
-        for i in 0..<body.nodes.count {
+        for i in 0..<zones.count {
             let position = next + i
             try db.execute(sql: "INSERT INTO node (node_id, instance_id, group_id, name, ip, position) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [WireID.node(), instance.id, group, "\(instance.name)_node_\(String(format: "%02d", position + 1))",
                                        "192.168.1.\(10 + position)", position])
         }
-        try db.execute(sql: "UPDATE instance SET node_num = ? WHERE id = ?", arguments: [rows.count + body.nodes.count, instance.id])
+        try db.execute(sql: "UPDATE instance SET node_num = ? WHERE id = ?", arguments: [rows.count + zones.count, instance.id])
         try instance.transition(db, to: "GROWING", now: call.now, delay: delay(call))
-        return try job(try db.recordJob(name: "GrowInstance", instance: instance, now: call.now, delay: delay(call)))
+        return try db.recordJob(name: "GrowInstance", instance: instance, now: call.now, delay: delay(call))
     }
 
     private static func group(of rows: [Row], _ given: String?) throws -> String {

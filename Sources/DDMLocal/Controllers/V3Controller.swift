@@ -46,6 +46,7 @@ enum V3Controller {
         ("DELETE", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/databases"),
         ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group"),
         ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name"),
+        ("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge"),
         ("POST", "/v1/{project_id}/instances/{instance_id}/reload-config"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
