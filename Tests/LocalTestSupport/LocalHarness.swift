@@ -14,7 +14,8 @@ public struct LocalHarness: Sendable {
                       pacing: Pacing = .off,
                       apiVersion: APIVersionChoice = .auto,
                       endpointMemory: EndpointMemory? = nil,
-                      authenticator: ((LocalService) -> any Authenticator)? = nil) async throws -> LocalHarness {
+                      authenticator: ((LocalService) -> any Authenticator)? = nil,
+                      transport: (any HTTPTransport)? = nil) async throws -> LocalHarness {
         var config = LocalServiceConfiguration()
         config.accessKey = ak
         config.secretKey = sk
@@ -25,7 +26,7 @@ public struct LocalHarness: Sendable {
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: retry,
                                             pacing: pacing, apiVersion: apiVersion, endpointMemory: endpointMemory),
-            authenticator: auth)
+            authenticator: auth, transport: transport)
         return LocalHarness(service: service, client: client)
     }
 
