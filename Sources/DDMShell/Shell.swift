@@ -21,7 +21,7 @@ struct Shell {
         }
         compilerOptions.instanceSelected = Session.instancePreselected(options.connection, environment: environment)
         compilerOptions.secrets = .init(environment: environment)
-        if options.connection.apiVersion == .v3 || (options.connection.apiVersion == nil && environment["DDMSH_API_VERSION"]?.lowercased() == "v3") {
+        if Self.apiVersionIsV3(options.connection, environment: environment) {
             compilerOptions.extendedRefused = "extended privileges exist only in DDM's v1 API, and --api-version v3 uses v3 alone (use auto or v1)"
         }
 
@@ -80,6 +80,15 @@ struct Shell {
                               compilerOptions: compilerOptions).run()
         await session.close()
         return code
+    }
+
+    /// Whether the run will use v3 alone (flag, environment or profile), known before connecting,
+    /// so that what v3 cannot carry is refused at compile time.
+    static func apiVersionIsV3(_ o: ConnectionOptions, environment: [String: String]) -> Bool {
+        let profile = Session.profileName(o, environment: environment).flatMap { name in
+            (try? String(contentsOfFile: DataPaths.configFile, encoding: .utf8)).flatMap { Profile.parse($0).profiles[name] }
+        }
+        return (try? o.apiVersionChoice(profile: profile, environment: environment)) == .v3
     }
 
     func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {

@@ -30,7 +30,9 @@ extension Evaluator {
         case .showUsers:
             await sink.table(ShowTables.users(try await client.allAccounts(instance: try await instanceId())))
         case .showGrants(let user):
-            let all = try await client.allAccounts(instance: try await instanceId())
+            // An account's whole grant, extended privileges included: the read that shows them
+            // (v1's under auto; v3's with --api-version v3, which cannot).
+            let all = try await client.allAccounts(instance: try await instanceId(), showingExtended: true)
             guard let a = all.first(where: { $0.name == user }) else { throw EvaluationError.notFound("account '\(user)'") }
             await sink.table(ShowTables.grants(a))
         case .showJob(let id):
