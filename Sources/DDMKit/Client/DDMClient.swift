@@ -6,6 +6,8 @@ import Logging
 public final class DDMClient: Sendable {
     public static let version = "0.1"
     public static let userAgent = "ddmsh/\(version)"
+    /// The official SDK release whose request models every request was checked against.
+    public static let checkedSDK = "3.1.219"
 
     public let configuration: DDMConfiguration
     public let api: DDMAPI

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DDMKit
 import DDMLanguage
 import Foundation
 
@@ -8,10 +9,17 @@ struct DDMShCommand: AsyncParsableCommand {
         commandName: "ddmsh",
         abstract: "A shell for Huawei Cloud DDM: instances, schemas, accounts and grants.",
         discussion: """
-            Exit codes: 0 all succeeded; 1 a statement or some batch items failed;
-            2 usage or syntax error, nothing ran; 3 drift (--dry-run --detailed-exitcode); 130 interrupted.
+            Exit codes: 0 all succeeded; 1 a statement or some batch items failed; 2 usage or syntax error, nothing ran; \
+            3 drift (--dry-run --detailed-exitcode); 130 interrupted (SIGINT); 141 stdout closed by its reader; 143 terminated (SIGTERM).
+
+            Subcommands: ddmsh serve (the local DDM service), ddmsh undo (take back a run); ddmsh help [subcommand | topic].
             """,
+        version: DDMShCommand.versionText,
         subcommands: [ServeCommand.self, UndoCommand.self])
+
+    /// `ddmsh --version`: ddmsh's version and the SDK release its wire was checked against
+    /// (the conformance test's spec, Tests/SDKSpec).
+    static let versionText = "ddmsh \(DDMClient.version) (DDM wire checked against huaweicloudsdkddm \(DDMClient.checkedSDK))"
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "A .ddm script to run.") var script: String?

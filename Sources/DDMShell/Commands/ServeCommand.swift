@@ -11,11 +11,13 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the local DDM service (an emulator of the DDM API) until interrupted.",
         discussion: """
-            Prints 'listening on http://HOST:PORT' as its first line on stdout once ready.
-            Secrets can come from the environment instead of flags, to keep them out of argv:
+            Prints 'listening on http://HOST:PORT' as its first line on stdout once ready. \
+            Secrets can come from the environment instead of flags, to keep them out of argv: \
             DDM_LOCAL_SK, DDM_LOCAL_TOKEN, DDM_LOCAL_IAM_PASSWORD.
             """)
 
+    /// `ddmsh --local serve`: the local service is what serve runs anyway.
+    @Flag(name: .customLong("local"), help: .hidden) var local = false
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port; 0 picks a free one.") var port = 0
     @Option(help: "SQLite state file, or :memory:.") var state: String?

@@ -8,10 +8,10 @@ struct UndoCommand: AsyncParsableCommand {
         commandName: "undo",
         abstract: "Show the inverse of the last run that wrote, as a plan, and apply it after confirmation.",
         discussion: """
-            Runs are journaled under ~/.local/state/ddmsh/journal (XDG_STATE_HOME). Undo restores the
-            privileges, schemas and comments of the accounts a run changed, drops the accounts and
-            schemas it created, recreates the accounts it dropped (their passwords cannot be read back:
-            a new one comes from DDM_PASSWORD_<ACCOUNT> or a prompt), and names what it cannot restore
+            Runs are journaled under ~/.local/state/ddmsh/journal (XDG_STATE_HOME). Undo restores the \
+            privileges, schemas and comments of the accounts a run changed, drops the accounts and \
+            schemas it created, recreates the accounts it dropped (their passwords cannot be read back: \
+            a new one comes from DDM_PASSWORD_<ACCOUNT> or a prompt), and names what it cannot restore \
             (a dropped schema's data). An undo is a run like any other, so it can be undone too.
             """)
 
