@@ -70,6 +70,9 @@ final class Completer: CompletionSource, @unchecked Sendable {
             pool = current.parameters
         } else if previous == "node" {
             pool = current.nodes
+        } else if ["grant", "revoke"].contains(previous) && statement.count == 1 {
+            // `grant <Tab>`: a privilege (or `exactly`), never one word inserted for the user.
+            pool = Self.privileges + (previous == "grant" ? ["exactly"] : [])
         } else if let next = Self.followers[previous] {
             pool = next
         } else {
@@ -84,6 +87,10 @@ final class Completer: CompletionSource, @unchecked Sendable {
             case "flavor": pool = current.flavors
             case "template": pool = current.templates
             default:
+                // A statement that is already whole takes no more words: Tab offers nothing rather
+                // than every keyword of the language.
+                let typed = (lastBreak.map { head[head.index(after: $0)...] } ?? head)
+                if Parser.parse(SourceFile(name: "", text: typed + ";")).diagnostics.isEmpty, !isGrant || word.isEmpty { return [] }
                 pool = isGrant ? Self.privileges + current.schemas + current.accounts + ["on", "to", "from"] : Self.keywords
             }
         }

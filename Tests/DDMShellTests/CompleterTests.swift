@@ -1,0 +1,45 @@
+import Testing
+@testable import DDMShell
+
+/// What Tab offers, word by word, with a fixed set of live names (no service needed).
+@Suite struct CompleterTests {
+    func completer() -> Completer {
+        let c = Completer(ttl: .seconds(3600)) { _ in
+            var n = Completer.Names()
+            n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]
+            return n
+        }
+        c.refreshIfStale(force: true)
+        return c
+    }
+
+    func settled(_ c: Completer) async throws {
+        try await waitUntilAsync { !c.complete(prefix: "show grants for ").isEmpty }
+    }
+
+    @Test func grantOffersPrivilegesNotOneWord() async throws {
+        let c = completer()
+        try await settled(c)
+        let afterGrant = c.complete(prefix: "grant ")
+        #expect(afterGrant.contains("SELECT") && afterGrant.contains("exactly"), "\(afterGrant)")
+        #expect(c.complete(prefix: "grant SEL") == ["SELECT"])
+        #expect(c.complete(prefix: "revoke INS") == ["INSERT"])
+        #expect(c.complete(prefix: "grant SELECT, IN").contains("INSERT"))
+        #expect(c.complete(prefix: "grant SELECT on or") == ["orders"])
+        #expect(c.complete(prefix: "grant SELECT on orders to re") == ["reporting"])
+    }
+
+    @Test func aWholeStatementTakesNoMoreWords() async throws {
+        let c = completer()
+        try await settled(c)
+        #expect(c.complete(prefix: "show users ").isEmpty)
+        #expect(c.complete(prefix: "show instances ").isEmpty)
+        #expect(c.complete(prefix: "grant SELECT on orders to app ").isEmpty)
+        // Still a start after the statement ends.
+        #expect(c.complete(prefix: "show users; sh") == ["show"])
+    }
+
+    func waitUntilAsync(_ holds: () -> Bool) async throws {
+        for _ in 0..<200 where !holds() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+}
