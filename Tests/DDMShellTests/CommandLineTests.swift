@@ -59,4 +59,40 @@ import Testing
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("ddmsh ") && r.stdout.contains("huaweicloudsdkddm 3.1.219"), "\(r.stdout)")
     }
+
+    /// `--output json` is ready for jq: numbers as numbers, lists as arrays, nothing as null or [],
+    /// every document of the shape docs/shell.md gives ("JSON output").
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/jq"))) func jsonOutputIsReadyForJq() throws {
+        let script = """
+            create schema orders shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
+            create user app password 'App_pass_12!' with SELECT, INSERT on orders;
+            create user idle password 'App_pass_12!';
+            revoke ALL from idle;
+            show users; show schemas; show instances; show tasks; show grants for app;
+            """
+        let r = try Binary.run(["--local", "--state", ":memory:", "--local-create-delay", "0", "--output", "json", "-c", script])
+        #expect(r.status == 0, "\(r.stderr)")
+        let schema = #"if has("message") then (.message | type) == "string" and (keys == ["message"]) else ((.columns | type) == "array" and (.rows | type) == "array" and all(.rows[]; type == "object" and ((keys - $c) == [] ) and all(.[]; type == "string" or type == "number" or type == "array" or type == "null"))) end"#
+        func jq(_ filter: String, _ input: String, args: [String] = []) throws -> (status: Int32, out: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/jq")
+            p.arguments = args + [filter]
+            let stdin = Pipe(), stdout = Pipe()
+            p.standardInput = stdin; p.standardOutput = stdout; p.standardError = FileHandle.nullDevice
+            try p.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8)); try stdin.fileHandleForWriting.close()
+            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+        }
+        for line in r.stdout.split(separator: "\n") {
+            let ok = try jq("(.columns // []) as $c | " + schema, String(line), args: ["-e"])
+            #expect(ok.status == 0, "not of the documented shape: \(line)")
+        }
+        let users = r.stdout.split(separator: "\n").first { $0.contains("\"privileges\"") && $0.contains("\"comment\"") }.map(String.init) ?? ""
+        #expect(try jq(#".rows[] | select(.name == "app") | .privileges == ["INSERT","SELECT"] and .schemas == ["orders"] and .comment == null"#, users, args: ["-e"]).status == 0, "\(users)")
+        #expect(try jq(#".rows[] | select(.name == "idle") | .privileges == [] and .schemas == []"#, users, args: ["-e"]).status == 0, "\(users)")
+        let schemas = r.stdout.split(separator: "\n").first { $0.contains("\"shards\"") }.map(String.init) ?? ""
+        #expect(try jq(".rows[0].shards == 2 and .rows[0].rds == [\"rds-orders\"]", schemas, args: ["-e"]).status == 0, "\(schemas)")
+    }
 }

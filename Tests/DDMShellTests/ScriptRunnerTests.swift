@@ -125,9 +125,10 @@ import Testing
         }
         #expect(docs.count == 3)
         #expect(docs[0]?["message"] as? String == "created user app with SELECT (no schemas)")
-        let users = docs[1]?["rows"] as? [[String: String]]
-        #expect(users?.first?["comment"] == "a \"b\", c")
-        #expect((docs[2]?["rows"] as? [[String: String]])?.count == 3)
+        let users = docs[1]?["rows"] as? [[String: Any]]
+        #expect(users?.first?["comment"] as? String == "a \"b\", c")
+        #expect(users?.first?["privileges"] as? [String] == ["SELECT"])
+        #expect((docs[2]?["rows"] as? [[String: Any]])?.count == 3)
     }
 
     @Test func csvOutputQuotesAndKeepsStdoutClean() throws {

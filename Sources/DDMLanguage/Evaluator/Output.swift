@@ -1,10 +1,33 @@
 /// Rows and columns a statement produces; the shell renders them as a table, JSON or CSV.
+/// Cells are text as a table shows them; `kinds` says what each column holds, so JSON can give
+/// numbers as numbers, lists as arrays and an empty cell as null (docs/shell.md, "JSON output").
 public struct ResultTable: Sendable, Equatable {
     public var title: String?
     public var columns: [String]
     public var rows: [[String]]
-    public init(title: String? = nil, columns: [String], rows: [[String]]) {
+    public var kinds: [ColumnKind]
+    public init(title: String? = nil, columns: [String], rows: [[String]], kinds: [ColumnKind]? = nil) {
         self.title = title; self.columns = columns; self.rows = rows
+        self.kinds = kinds ?? columns.map(ColumnKind.of)
+    }
+}
+
+/// What a column holds, for JSON.
+public enum ColumnKind: Sendable, Equatable {
+    /// A string; empty is null.
+    case text
+    /// An integer or decimal (a percentage's `%` dropped); empty is null.
+    case number
+    /// Comma-separated names; `(none)` and empty are `[]`.
+    case list
+
+    /// Columns are named alike across every `show`: the kind follows the name.
+    public static func of(_ column: String) -> ColumnKind {
+        switch column {
+        case "privileges", "schemas", "zones", "rds", "available": .list
+        case "nodes", "shards", "shard", "vcpus", "memory_gb", "ms", "rows", "seconds", "port", "progress", "writes": .number
+        default: .text
+        }
     }
 }
 

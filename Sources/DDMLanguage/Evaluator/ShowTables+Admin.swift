@@ -48,7 +48,9 @@ extension ShowTables {
 
     public static func tasks(_ all: [TaskItem]) -> ResultTable {
         ResultTable(columns: ["id", "name", "status", "progress", "instance", "created", "ended"], rows: all.map {
-            [$0.id, $0.name ?? "", $0.status ?? "", $0.process ?? "", $0.instanceName ?? "", $0.createdTime ?? "", $0.endTime ?? ""]
+            // A finished job may come without its process: it is at 100 %.
+            [$0.id, $0.name ?? "", $0.status ?? "", $0.process.flatMap { $0.isEmpty ? nil : $0 } ?? ($0.status == "Completed" ? "100%" : ""), $0.instanceName ?? "",
+             $0.createdTime ?? "", $0.endTime ?? ""]
         })
     }
 

@@ -3,9 +3,12 @@ import DDMKit
 /// The layouts of the `show` statements: pure functions from DDMKit's models to tables, so each
 /// layout is tested without a service and every statement that shows a model shows it alike.
 public enum ShowTables {
+    /// `created` only where the list says it (v1's does, v3's has no such field): no empty column.
     public static func instances(_ all: [Instance]) -> ResultTable {
-        ResultTable(columns: ["name", "id", "status", "nodes", "flavor", "engine", "created"], rows: all.map {
-            [$0.name, $0.id, $0.status, $0.nodeCount.map(String.init) ?? "", $0.flavorRef ?? "", $0.engineVersion ?? "", $0.created ?? ""]
+        let created = all.contains { !($0.created ?? "").isEmpty }
+        return ResultTable(columns: ["name", "id", "status", "nodes", "flavor", "engine"] + (created ? ["created"] : []), rows: all.map {
+            [$0.name, $0.id, $0.status, $0.nodeCount.map(String.init) ?? "", $0.flavorRef ?? "", $0.engineVersion ?? ""]
+                + (created ? [$0.created ?? ""] : [])
         })
     }
 

@@ -89,14 +89,35 @@ public final class Renderer: OutputSink, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Stable JSON: `{"title":…,"columns":[…],"rows":[{column: value}]}` with sorted keys.
+    /// Stable JSON: `{"title":…,"columns":[…],"rows":[{column: value}]}` with sorted keys; each
+    /// value typed by its column's kind (a number, an array of names, a string, or null).
     public static func json(_ t: ResultTable) -> String {
         var doc: [String: Any] = [
             "columns": t.columns,
-            "rows": t.rows.map { row in Dictionary(uniqueKeysWithValues: zip(t.columns, row).map { ($0, $1) }) },
+            "rows": t.rows.map { row in
+                Dictionary(uniqueKeysWithValues: row.indices.filter { $0 < t.columns.count }.map { i in
+                    (t.columns[i], jsonValue(row[i], i < t.kinds.count ? t.kinds[i] : .text))
+                })
+            },
         ]
         if let title = t.title { doc["title"] = title }
         return jsonString(doc)
+    }
+
+    static func jsonValue(_ cell: String, _ kind: ColumnKind) -> Any {
+        switch kind {
+        case .list:
+            guard !cell.isEmpty, cell != "(none)" else { return [String]() }
+            return cell.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .number:
+            let bare = cell.hasSuffix("%") ? String(cell.dropLast()) : cell
+            if bare.isEmpty { return NSNull() }
+            if let n = Int(bare) { return n }
+            if let d = Double(bare) { return d }
+            return cell
+        case .text:
+            return cell.isEmpty ? NSNull() : cell
+        }
     }
 
     static func jsonString(_ object: Any) -> String {
