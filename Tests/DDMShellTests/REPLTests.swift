@@ -138,7 +138,7 @@ import Testing
         let t = try Terminal()
         try t.start()
         try t.line("create schema orders shards 2 on rds rds-orders admin user root password env RDS_PW;")
-        try t.waitFor("created schema orders")
+        try t.waitFor("creating schema orders")
         try t.line("create user app password 'App_pass_12!';")
         try t.waitFor("created user app")
         try t.line("grant SELECT, INSERT")

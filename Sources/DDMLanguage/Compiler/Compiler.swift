@@ -423,7 +423,8 @@ public struct Compiler {
             throw Failure(message: "\(shards) shards on \(rds.count) RDS instance\(rds.count == 1 ? "" : "s"): use \(rds.count) to \(rds.count * 64)", range: spec.shards.range)
         }
         return SchemaPlan(name: try schemaName(spec.name), ifNotExists: spec.ifNotExists, shards: shards, mode: mode, rds: rds,
-                          adminUser: try spec.adminUser.map { try scalar($0, "admin user") }, adminPassword: spec.adminPassword)
+                          adminUser: try spec.adminUser.map { try scalar($0, "admin user") }, adminPassword: spec.adminPassword,
+                          wait: spec.wait)
     }
 
     private mutating func userPlan(_ spec: UserSpec) throws -> UserPlan {

@@ -52,6 +52,8 @@ public struct SchemaPlan: Sendable, Equatable {
     public var rds: [String]
     public var adminUser: String?
     public var adminPassword: SecretSource?
+    /// Wait until DDM has set the schema up (its job done, the instance RUNNING again).
+    public var wait = false
 }
 
 /// `export`: what to write, how the script gets passwords, and where it goes (stdout when nil).
@@ -237,7 +239,7 @@ public enum Action: Sendable {
         case .createSchema(let s):
             return (s.ifNotExists ? [Call(.listSchemas, "list schemas, every page")] : [])
                 + (s.rds.contains { !Evaluator.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
-                + [Call(.createSchemas, "create schema")]
+                + [Call(.createSchemas, "create schema")] + (s.wait ? [Call(.showInstance, "poll until RUNNING"), Call(.showJob, "poll the job until done")] : [])
         case .dropSchema(let n, _, let data): return [Call(.deleteSchema, "delete schema", object: n, deleteData: data)]
         case .createUser(let u):
             return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : []) + [Call(.createAccounts, "create account")]
@@ -290,7 +292,7 @@ public enum Action: Sendable {
         case .waitJob(let j): return "wait job \(j)"
         case .waitInstance(let n): return "wait instance \(n)"
         case .createSchema(let s):
-            return "create schema \(s.name)\(s.ifNotExists ? " if not exists" : "") (\(s.shards) shards, \(s.mode.rawValue), on \(s.rds.joined(separator: ", ")))"
+            return "create schema \(s.name)\(s.ifNotExists ? " if not exists" : "") (\(s.shards) shards, \(s.mode.rawValue), on \(s.rds.joined(separator: ", ")))\(s.wait ? " wait" : "")"
         case .dropSchema(let n, let ifExists, let data): return "drop schema \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .createUser(let u):
             let privs = (u.base.map(\.rawValue) + u.extended.map(\.rawValue)).joined(separator: ", ")

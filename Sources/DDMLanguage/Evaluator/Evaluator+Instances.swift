@@ -133,7 +133,9 @@ extension Evaluator {
     /// Polls the instance until RUNNING and, with the operation's job, until the job is done,
     /// showing its progress. Ctrl-C stops the waiting, not the operation: that says so.
     /// - Parameter operation: what was started, for the report when Ctrl-C stops the wait.
-    func waitRunning(_ id: String, name: String, job: String? = nil, operation: String? = nil) async throws {
+    /// - Parameter announce: say "instance … is RUNNING" at the end (a statement that reports its
+    ///   own result, as `create schema … wait`, does not).
+    func waitRunning(_ id: String, name: String, job: String? = nil, operation: String? = nil, announce: Bool = true) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + options.waitTimeout
         do {
@@ -149,7 +151,7 @@ extension Evaluator {
                 switch i.status {
                 case "RUNNING" where j == nil || j?.status == "Completed":
                     await sink.progress(nil)
-                    await sink.message("instance \(name) is RUNNING")
+                    if announce { await sink.message("instance \(name) is RUNNING") }
                     return
                 case "CREATEFAILED", "ERROR":
                     await sink.progress(nil)

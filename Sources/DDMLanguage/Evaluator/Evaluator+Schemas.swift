@@ -17,8 +17,16 @@ extension Evaluator {
                 name: s.name, shardMode: s.mode, shardNumber: s.shards,
                 shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
                 usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
-            _ = try await journaled(.createSchema(name: s.name)) { try await client.createSchemas(instance: instance, [request]) }
-            await sink.message("created schema \(s.name) (\(s.shards) shard\(s.shards == 1 ? "" : "s"))")
+            let r = try await journaled(.createSchema(name: s.name)) { try await client.createSchemas(instance: instance, [request]) }
+            let shards = "\(s.shards) shard\(s.shards == 1 ? "" : "s")"
+            guard s.wait else {
+                // DDM sets the schema up after answering: say so, rather than "created" while it is CREATING.
+                await sink.message("creating schema \(s.name) (\(shards)\(r.jobId.map { ", job \($0)" } ?? ""))")
+                return "created schema \(s.name)"
+            }
+            try await waitRunning(instance, name: currentInstanceName ?? instance, job: r.jobId, operation: "create schema \(s.name)",
+                                announce: false)
+            await sink.message("created schema \(s.name) (\(shards))")
             return "created schema \(s.name)"
         }
     }

@@ -378,7 +378,7 @@ public struct Parser {
                 adminPassword = try secret()
             }
             return .createSchema(SchemaSpec(name: n, ifNotExists: ifNotExists, shards: shards, mode: mode, rds: rds,
-                                            adminUser: adminUser, adminPassword: adminPassword))
+                                            adminUser: adminUser, adminPassword: adminPassword, wait: match("wait")))
         }
         if match("user") || match("account") {
             let n = try name("account name")

@@ -60,6 +60,7 @@ public struct SchemaSpec: Sendable, Equatable {
     public var rds: Expr
     public var adminUser: Expr?
     public var adminPassword: SecretSource?
+    public var wait = false
 }
 
 public struct UserSpec: Sendable, Equatable {
