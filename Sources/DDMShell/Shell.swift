@@ -14,6 +14,12 @@ struct Shell {
     func run() async -> Int32 {
         let renderer = Renderer(format: options.output, color: color, showProgress: isatty(2) == 1 && options.output == .table)
         let runner = Runner(renderer: renderer, color: color)
+        // What is wrong with the connection options is said first, not as its consequence
+        // (`--profile nosuch` is not "no instance selected").
+        if let problem = Self.connectionProblem(options.connection, environment: environment, warn: { renderer.error($0) }) {
+            renderer.error("ddmsh: " + problem)
+            return Runner.exitUsage
+        }
         var compilerOptions = Compiler.Options()
         for v in options.variables {
             let eq = v.firstIndex(of: "=")!
@@ -35,8 +41,11 @@ struct Shell {
                 renderer.error("ddmsh: warning: a password written in -c is visible to other users of this machine in the process list (ps); use password env NAME, file 'path' or prompt")
             }
         } else if let path = options.script ?? options.file {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                renderer.error("ddmsh: cannot read '\(path)'")
+            let text: String
+            switch ScriptFile.read(path) {
+            case .success(let t): text = t
+            case .failure(let why):
+                renderer.error("ddmsh: cannot read '\(path)': \(why.description)")
                 return Runner.exitUsage
             }
             source = SourceFile(name: path, text: text)
@@ -80,6 +89,18 @@ struct Shell {
                               compilerOptions: compilerOptions).run()
         await session.close()
         return code
+    }
+
+    /// Options that contradict each other, or a profile that is not there.
+    static func connectionProblem(_ o: ConnectionOptions, environment: [String: String], warn: (String) -> Void) -> String? {
+        if o.local, let other = o.endpoint.map({ "--endpoint \($0)" }) ?? o.region.map({ "--region \($0)" }) {
+            return "--local runs the embedded service; \(other) names another endpoint: give one of them"
+        }
+        let explicit = o.profile ?? environment["DDMSH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let name = explicit {
+            do { _ = try Profile.load(name, path: DataPaths.configFile, warn: { _ in }) } catch let f as ShellFailure { return f.message } catch { return "\(error)" }
+        }
+        return nil
     }
 
     /// Whether the run will use v3 alone (flag, environment or profile), known before connecting,

@@ -95,4 +95,46 @@ import Testing
         let schemas = r.stdout.split(separator: "\n").first { $0.contains("\"shards\"") }.map(String.init) ?? ""
         #expect(try jq(".rows[0].shards == 2 and .rows[0].rds == [\"rds-orders\"]", schemas, args: ["-e"]).status == 0, "\(schemas)")
     }
+
+    /// The small things: each mistake is named for what it is, once, where it is.
+    @Test func mistakesAreNamedForWhatTheyAre() throws {
+        let grant = try Binary.run(["--check", "-c", "grant on orders to u1"])
+        #expect(grant.stderr.contains("expected the privileges after 'grant'"), "\(grant.stderr)")
+        let accent = try Binary.run(["--check", "-c", "create user jörg password prompt"])
+        #expect(accent.stderr.components(separatedBy: "error:").count == 2, "one error, not three: \(accent.stderr)")
+        #expect(accent.stderr.contains("invalid account name 'jörg'") && !accent.stderr.contains("secret"))
+
+        let home = try Binary.temporaryHome()
+        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
+        try "[p]\nlocal = true\nstate = :memory:\nendpoit = http://x\n".write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+        let nosuch = try Binary.run(["--profile", "nosuch", "-c", "show users"], home: home)
+        #expect(nosuch.status == 2 && nosuch.stderr.contains("no profile 'nosuch'") && !nosuch.stderr.contains("no instance"), "\(nosuch.stderr)")
+        let typo = try Binary.run(["--profile", "p", "-c", "show instances"], home: home)
+        #expect(typo.status == 0 && typo.stderr.contains("unknown key 'endpoit'; did you mean 'endpoint'?"), "\(typo.stderr)")
+        let both = try Binary.run(["--local", "--endpoint", "http://127.0.0.1:9", "-c", "show users"], home: home)
+        #expect(both.status == 2 && both.stderr.contains("--local runs the embedded service; --endpoint"), "\(both.stderr)")
+
+        for (path, why) in [(home + "/missing.ddm", "no such file"), (home, "it is a directory"), ("/bin/sh", "it is not a text file")] {
+            let r = try Binary.run([path], home: home)
+            #expect(r.status == 2 && r.stderr.contains("cannot read '\(path)': \(why)"), "\(r.stderr)")
+        }
+    }
+
+    /// Tables stay tables; a dry run of an export says nothing about accounts that would not
+    /// change; an export applies as one batch.
+    @Test func tablesDryRunsAndExportsReadWell() throws {
+        let home = try Binary.temporaryHome()
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let setup = try Binary.run(local + ["-c", "create user app password 'App_pass_12!' comment 'two\nlines'; create user bob password 'App_pass_12!'; show users"], home: home)
+        #expect(setup.stdout.contains("app   SELECT      (none)   two\\nlines"), "\(setup.stdout)")
+        let file = home + "/users.ddm"
+        #expect(try Binary.run(local + ["-c", "export users to '\(file)'"], home: home).status == 0)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("--") }
+        let firstGrant = try #require(lines.firstIndex { $0.hasPrefix("grant") })
+        #expect(lines[..<firstGrant].allSatisfy { $0.hasPrefix("create user") } && lines[firstGrant...].allSatisfy { !$0.hasPrefix("create user") },
+                "creates first, then grants: \(lines)")
+        let drift = try Binary.run(local + ["--dry-run", file], home: home)
+        #expect(!drift.stdout.contains("would change\naccount"), "\(drift.stdout)")
+        #expect(drift.stdout.contains("dry run: 0 accounts would change, 2 unchanged"), "one batch for the file: \(drift.stdout)")
+    }
 }

@@ -505,7 +505,7 @@ public struct Compiler {
         }
         let userNames = try strings(users)
         for u in userNames where !Names.account(u) {
-            throw Failure(message: "invalid account name '\(u)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: users.range)
+            throw Failure(message: "invalid account name '\(u)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: users.range)
         }
         guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
         return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,

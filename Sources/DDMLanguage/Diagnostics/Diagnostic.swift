@@ -68,8 +68,8 @@ public struct DiagnosticFormatter: Sendable {
 }
 
 /// "did you mean" for misspelt keywords and privileges.
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let w = word.lowercased()
         var best: (String, Int)?
         for c in candidates {

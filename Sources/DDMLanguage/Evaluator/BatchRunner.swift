@@ -64,9 +64,9 @@ struct BatchRunner {
         let changed = outcome.targets.filter(\.changed)
         let unchanged = outcome.targets.count - changed.count
         guard write else {
-            await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
+            if !changed.isEmpty { await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
                 [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]
-            }))
+            })) }
             await sink.message("dry run: \(changed.count) account\(changed.count == 1 ? "" : "s") would change, \(unchanged) unchanged; no writes")
             await evaluator.countWouldChange(changed.count)
             return nil

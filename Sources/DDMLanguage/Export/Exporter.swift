@@ -38,7 +38,10 @@ public enum Exporter {
             for s in schemas.sorted(by: { $0.name < $1.name }) { lines.append(schemaLine(s, passwords: passwords)) }
         }
         if scope.users {
-            for a in accounts.sorted(by: { $0.name < $1.name }) { lines += accountLines(a, passwords: passwords) }
+            // Every create first, then every grant: consecutive grants are one batch when applied
+            // (one read of the account list, one write per account that differs), not one each.
+            let blocks = accounts.sorted(by: { $0.name < $1.name }).map { accountLines($0, passwords: passwords) }
+            lines += blocks.map { $0[0] } + blocks.flatMap { $0.dropFirst() }
             // Accounts added outside this file show up as drift; add 'drop undeclared' to remove them.
             lines.append("declare users complete;")
         }

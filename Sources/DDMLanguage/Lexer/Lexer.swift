@@ -83,6 +83,12 @@ public struct Lexer {
             pos += 1
             while let b = peek(), b & 0xC0 == 0x80 { pos += 1 }
             let shown = String(decoding: bytes[start..<pos], as: UTF8.self)
+            // A letter of another script starts a word (`jörg`): one word, which the name rules
+            // then judge, rather than an error per character and the rest taken for other words.
+            if c >= 0x80, shown.unicodeScalars.first?.properties.isAlphabetic == true {
+                pos = start
+                return word(start)
+            }
             error("unexpected character '\(shown.unicodeScalars.allSatisfy { $0.properties.isWhitespace == false && $0.value >= 0x20 } ? shown : "\\u{\(String(shown.unicodeScalars.first?.value ?? 0, radix: 16))}")'", start, pos)
             return scan()
         }
@@ -95,7 +101,7 @@ public struct Lexer {
             var i = start, digitsOnly = true
             while i < b.count {
                 let c = b[i]
-                if ASCII.isWordByte(c) {
+                if ASCII.isWordByte(c) || c >= 0x80 {
                     if digitsOnly, !ASCII.isDigit(c) { digitsOnly = false }
                     i += 1
                 } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")), i + 1 < b.count, ASCII.isWordByte(b[i + 1]) {
@@ -112,6 +118,10 @@ public struct Lexer {
             if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
             error("number '\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large", start, pos)
             return Token(.number(Int.max), SourceRange(start, pos))
+        }
+        // Letters of other scripts belong to words; anything else that is not ASCII does not.
+        if !digitsOnly, let odd = text.unicodeScalars.first(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic }) {
+            error("unexpected character '\(odd.properties.isWhitespace || odd.value == 0xFFFD ? "\\u{\(String(odd.value, radix: 16))}" : String(odd))' in '\(text.prefix(24))'", start, pos)
         }
         return Token(.word(text), SourceRange(start, pos))
     }

@@ -232,6 +232,7 @@ public struct Parser {
         case "grant":
             advance()
             if match("exactly") { return try grantExactly() }
+            if check("on") || check("to") { throw failure("expected the privileges after 'grant' (grant SELECT on …), found \(found)") }
             let privileges = try list("privilege")
             try expect("on", "before the schemas")
             let schemas = try list("schema name")
@@ -239,6 +240,7 @@ public struct Parser {
             return .grant(privileges: privileges, schemas: schemas, users: try list("account name"))
         case "revoke":
             advance()
+            if check("on") || check("from") { throw failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(found)") }
             let privileges = try list("privilege")
             var schemas: Expr?
             if match("on") { schemas = try list("schema name") }

@@ -1,3 +1,4 @@
+import DDMLanguage
 import Foundation
 
 /// A named set of connection settings from the config file:
@@ -23,6 +24,10 @@ public struct Profile: Sendable, Equatable {
     public var instance: String? { values["instance"] }
 
     static let secretKeys: Set<String> = ["sk", "token", "password", "iam_password"]
+    /// Every key a profile may hold (docs/shell.md, "Profiles"); another is reported, with the
+    /// nearest known one, rather than ignored.
+    static let knownKeys = ["region", "project_id", "endpoint", "auth", "ak", "sk", "token", "instance", "local", "state",
+                            "insecure", "api_version", "iam_user", "iam_password", "iam_endpoint", "domain"]
 
     /// Parses the INI-style file; returns the profiles and problems (with line numbers).
     public static func parse(_ text: String) -> (profiles: [String: Profile], problems: [String]) {
@@ -44,6 +49,10 @@ public struct Profile: Sendable, Equatable {
                 continue
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            if !knownKeys.contains(key) {
+                let near = Suggestion.closest(to: key, in: knownKeys)
+                problems.append("line \(n + 1): unknown key '\(key)'" + (near.map { "; did you mean '\($0)'?" } ?? "; known: \(knownKeys.joined(separator: ", "))"))
+            }
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces) }
             profiles[section]?.values[key] = value

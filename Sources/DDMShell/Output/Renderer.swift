@@ -69,7 +69,16 @@ public final class Renderer: OutputSink, Sendable {
 
     static func width(_ s: String) -> Int { s.count }
 
+    /// A cell on one line: a comment's newline or tab would break the table's rows and columns.
+    static func oneLine(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return s }
+        return s.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: " ")
+    }
+
     public static func aligned(_ t: ResultTable, color: Bool) -> String {
+        var t = t
+        t.rows = t.rows.map { $0.map(oneLine) }
         var lines: [String] = []
         if let title = t.title { lines.append(color ? "\u{1B}[1m\(title)\u{1B}[0m" : title) }
         var widths = t.columns.map(width)
