@@ -11,9 +11,13 @@ public struct Diagnostic: Error, Sendable, Equatable {
     /// The file the range belongs to (a `source`d file may differ from the main one).
     public var file: String
     public var kind: Kind
+    /// A word within the range that the problem is about (an account name in a grant): the
+    /// marker goes under it when the source spells it, under the whole range otherwise.
+    public var focus: String?
 
-    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, file: String, kind: Kind = .other) {
-        self.severity = severity; self.message = message; self.range = range; self.file = file; self.kind = kind
+    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange, file: String, kind: Kind = .other,
+                focus: String? = nil) {
+        self.severity = severity; self.message = message; self.range = range; self.file = file; self.kind = kind; self.focus = focus
     }
 
     public init(_ severity: Severity = .error, _ message: Message, at range: SourceRange, file: String) {
@@ -31,6 +35,8 @@ public struct DiagnosticFormatter: Sendable {
     public static let excerptWidth = 120
 
     public func format(_ d: Diagnostic, in source: SourceFile) -> String {
+        var d = d
+        if let word = d.focus, let narrowed = Self.find(word, in: d.range, of: source) { d.range = narrowed }
         let (line, column) = source.location(d.range.start)
         // Secrets never reach the excerpt: their characters become '*', the columns stay right.
         let full = Array(SecretMask.mask(source.line(line)))
@@ -60,6 +66,22 @@ public struct DiagnosticFormatter: Sendable {
              \(gutter) | \(lineText)
              \(pad) | \(indent)\(paint(marker, "32"))
             """
+    }
+
+    /// The last place `word` stands as a whole word within `range`.
+    static func find(_ word: String, in range: SourceRange, of source: SourceFile) -> SourceRange? {
+        let w = Array(word.utf8)
+        guard !w.isEmpty, range.end - range.start >= w.count else { return nil }
+        let bytes = source.bytes
+        var i = min(range.end, bytes.count) - w.count
+        while i >= range.start {
+            if bytes[i..<(i + w.count)].elementsEqual(w),
+               i == 0 || !ASCII.isWordByte(bytes[i - 1]), i + w.count >= bytes.count || !ASCII.isWordByte(bytes[i + w.count]) {
+                return SourceRange(i, i + w.count)
+            }
+            i -= 1
+        }
+        return nil
     }
 
     private func paint(_ s: String, _ code: String) -> String {

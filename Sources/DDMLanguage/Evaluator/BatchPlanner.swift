@@ -52,7 +52,7 @@ public struct BatchPlanner: Sendable {
         /// In the order accounts first appear in the batch.
         public var targets: [Target]
         /// Plan-time errors, with the change they come from.
-        public var errors: [(change: Change, message: String)]
+        public var errors: [(change: Change, message: String, account: String)]
         /// Honest notes about account-wide permissions.
         public var notes: [String]
     }
@@ -62,7 +62,7 @@ public struct BatchPlanner: Sendable {
         for a in accounts { byName[a.name] = a }
         var states: [String: State] = [:]
         var order: [String] = []
-        var errors: [(Change, String)] = []
+        var errors: [(Change, String, String)] = []
         var notes: [String] = []
         var failed: Set<String> = []
 
@@ -70,7 +70,7 @@ public struct BatchPlanner: Sendable {
             for user in change.users {
                 guard let account = byName[user] else {
                     if !failed.contains(user) {
-                        errors.append((change, "account '\(user)' does not exist"))
+                        errors.append((change, "account '\(user)' does not exist", user))
                         failed.insert(user)
                     }
                     continue
@@ -79,7 +79,7 @@ public struct BatchPlanner: Sendable {
                 var s = states[user]!
                 switch apply(change, to: &s, user: user) {
                 case .failure(let message):
-                    errors.append((change, message))
+                    errors.append((change, message, user))
                     failed.insert(user)
                 case .success(let note):
                     if let note { notes.append(note) }

@@ -57,7 +57,7 @@ struct BatchRunner {
         if !outcome.errors.isEmpty {
             // Plan-time errors stop the whole batch before any write.
             throw BatchFailure(diagnostics: outcome.errors.map {
-                Diagnostic(.error, $0.message, at: $0.change.range, file: $0.change.file)
+                Diagnostic(.error, $0.message, at: $0.change.range, file: $0.change.file, focus: $0.account)
             }, applied: [])
         }
         for note in outcome.notes { await sink.message("note: " + note) }

@@ -7,7 +7,7 @@ import DDMKit
 extension Evaluator {
     func preflight(_ plan: Plan) async throws {
         var created: Set<String> = []
-        var named: [(schema: String, step: PlanStep)] = []
+        var named: [(schema: String, step: PlanStep, range: SourceRange, file: String)] = []
         scan: for step in plan.steps {
             switch step.action {
             // Another instance from here on: its schemas are its own.
@@ -15,10 +15,10 @@ extension Evaluator {
             case .createSchema(let s): created.insert(s.name)
             case .dropSchema(let name, _, _): created.remove(name)
             case .createUser(let u):
-                for s in u.schemas where !created.contains(s) { named.append((s, step)) }
+                for s in u.schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
             case .batch(let changes):
                 for c in changes where c.kind != .revoke {
-                    for s in c.schemas ?? [] where !created.contains(s) { named.append((s, step)) }
+                    for s in c.schemas ?? [] where !created.contains(s) { named.append((s, step, c.range, c.file)) }
                 }
             default: continue
             }
@@ -40,7 +40,7 @@ extension Evaluator {
         let instance = currentInstanceName ?? "the instance"
         throw BatchFailure(diagnostics: missing.map {
             Diagnostic(.error, "schema \($0.schema) does not exist on \(instance) (see 'show schemas;'); nothing was run",
-                       at: $0.step.range, file: $0.step.file)
+                       at: $0.range, file: $0.file, focus: $0.schema)
         }, applied: [])
     }
 
