@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Prints 'listening on http://HOST:PORT' as its first line on stdout once ready. \
             Secrets can come from the environment instead of flags, to keep them out of argv: \
-            DDM_LOCAL_SK, DDM_LOCAL_TOKEN, DDM_LOCAL_IAM_PASSWORD.
+            DDM_LOCAL_AK, DDM_LOCAL_SK, DDM_LOCAL_TOKEN, DDM_LOCAL_IAM_PASSWORD.
             """)
 
     /// `ddmsh --local serve`: the local service is what serve runs anyway.
@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SQLite state file, or :memory:.") var state: String?
     @Option(name: .customLong("project-id"), help: "The project id the service answers for.")
     var projectId = LocalServiceConfiguration().projectId
-    @Option(help: "Access key accepted for AK/SK signing.") var ak: String?
+    @Option(help: "Access key accepted for AK/SK signing (or DDM_LOCAL_AK).") var ak: String?
     @Option(help: "Secret key (prefer DDM_LOCAL_SK).") var sk: String?
     @Option(help: "Static token accepted as X-Auth-Token (prefer DDM_LOCAL_TOKEN).") var token: String?
     @Option(name: .customLong("iam-user"), help: "User for POST /v3/auth/tokens.") var iamUser: String?
