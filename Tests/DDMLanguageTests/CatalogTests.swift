@@ -67,7 +67,7 @@ import Testing
     @Test func helpCompletionAndRecoveryComeFromTheCatalogue() {
         let topics = Set(Help.entries.map(\.topic))
         for e in StatementCatalog.entries { #expect(topics.contains(e.topic), "\(e.id)") }
-        #expect(Help.text("show").contains("show grants for <account>;"))
+        #expect(Help.text("show").contains("show grants for <account>[, …];"))
         #expect(StatementCatalog.showTargets.contains("nodes"))
         // Words that also appear inside statements are no place to resume after an error.
         #expect(!StatementCatalog.recoveryStarts.contains("for") && !StatementCatalog.recoveryStarts.contains("set")

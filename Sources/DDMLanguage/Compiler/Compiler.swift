@@ -267,8 +267,13 @@ public struct Compiler {
         case .schemas: return .showSchemas
         case .schema(let e): return .showSchema(try schemaName(e))
         case .availableRDS: return .showAvailableRDS
-        case .users: return .showUsers
-        case .grants(let e): return .showGrants(try accountName(e))
+        case .users(let like): return .showUsers(like: try like.map { try scalar($0, "pattern") })
+        case .grants(let e):
+            let names = try strings(e)
+            for n in names where !Names.account(n) {
+                throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: e.range)
+            }
+            return .showGrants(names)
         case .job(let e): return .showJob(try scalar(e, "job id"))
         case .nodes: return .showNodes
         case .flavorChoices(let e): return .admin(.showFlavorChoices(try scalar(e, "instance name")))

@@ -112,7 +112,7 @@ public struct Change: Sendable, Equatable {
 public enum Action: Sendable {
     case use(String)
     case showInstances, showInstance(String), showEngines, showFlavors, showSchemas, showSchema(String)
-    case showAvailableRDS, showUsers, showGrants(String), showJob(String), showNodes
+    case showAvailableRDS, showUsers(like: String?), showGrants([String]), showJob(String), showNodes
     case createInstance(InstanceSpec, wait: Bool)
     case restartInstance(String, hard: Bool, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
@@ -279,8 +279,8 @@ public enum Action: Sendable {
         case .showSchemas: return "show schemas"
         case .showSchema(let n): return "show schema \(n)"
         case .showAvailableRDS: return "show available rds"
-        case .showUsers: return "show users"
-        case .showGrants(let u): return "show grants for \(u)"
+        case .showUsers(let like): return "show users" + (like.map { " like '\($0)'" } ?? "")
+        case .showGrants(let u): return "show grants for \(u.joined(separator: ", "))"
         case .showJob(let j): return "show job \(j)"
         case .showNodes: return "show nodes"
         case .createInstance(let s, _): return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))"

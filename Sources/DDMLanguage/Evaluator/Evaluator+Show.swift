@@ -27,14 +27,18 @@ extension Evaluator {
             await sink.table(ShowTables.schema(try await client.showSchema(instance: try await instanceId(), name: name)))
         case .showAvailableRDS:
             await sink.table(ShowTables.availableRDS(try await client.allAvailableRDS(instance: try await instanceId())))
-        case .showUsers:
-            await sink.table(ShowTables.users(try await client.allAccounts(instance: try await instanceId())))
-        case .showGrants(let user):
+        case .showUsers(let like):
+            let all = try await client.allAccounts(instance: try await instanceId())
+            await sink.table(ShowTables.users(like.map { p in all.filter { SQLLike.matches($0.name, p) } } ?? all))
+        case .showGrants(let users):
             // An account's whole grant, extended privileges included: the read that shows them
             // (v1's under auto; v3's with --api-version v3, which cannot).
             let all = try await client.allAccounts(instance: try await instanceId(), showingExtended: true)
-            guard let a = all.first(where: { $0.name == user }) else { throw EvaluationError.notFound("account '\(user)'") }
-            await sink.table(ShowTables.grants(a))
+            let missing = users.filter { u in !all.contains { $0.name == u } }
+            guard missing.isEmpty else {
+                throw EvaluationError.notFound("account\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+            }
+            await sink.table(ShowTables.grants(users.compactMap { u in all.first { $0.name == u } }))
         case .showJob(let id):
             await sink.table(ShowTables.job(try await client.showJob(id)))
         case .showNodes:

@@ -68,9 +68,11 @@ public enum ShowTables {
         })
     }
 
-    public static func grants(_ a: Account) -> ResultTable {
-        let s = BatchPlanner.State(a)
-        return ResultTable(columns: ["account", "privileges", "schemas"], rows: [[a.name, s.privilegeText, s.schemaText]])
+    public static func grants(_ accounts: [Account]) -> ResultTable {
+        ResultTable(columns: ["account", "privileges", "schemas"], rows: accounts.map {
+            let s = BatchPlanner.State($0)
+            return [$0.name, s.privilegeText, s.schemaText]
+        })
     }
 
     public static func job(_ j: Job) -> ResultTable {

@@ -331,8 +331,8 @@ public struct Parser {
         if match("schemas") || match("databases") { return .schemas }
         if match("schema") || match("database") { return .schema(try name("schema name")) }
         if match("available") { try expect("rds", "after 'show available'"); return .availableRDS }
-        if match("users") || match("accounts") { return .users }
-        if match("grants") { try expect("for", "after 'show grants'"); return .grants(try name("account name")) }
+        if match("users") || match("accounts") { return .users(like: match("like") ? try stringValue("pattern") : nil) }
+        if match("grants") { try expect("for", "after 'show grants'"); return .grants(try list("account name")) }
         if match("job") { return .job(try name("job id")) }
         if match("nodes") { return .nodes }
         let targets = StatementCatalog.showTargets

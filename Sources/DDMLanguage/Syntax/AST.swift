@@ -40,7 +40,11 @@ public struct Statement: Sendable, Equatable {
 }
 
 public enum ShowTarget: Sendable, Equatable {
-    case instances, instance(Expr), engines, flavors, schemas, schema(Expr), availableRDS, users, grants(Expr), job(Expr), nodes
+    case instances, instance(Expr), engines, flavors, schemas, schema(Expr), availableRDS, job(Expr), nodes
+    /// `show users [like '<pattern>']`.
+    case users(like: Expr?)
+    /// `show grants for <a>[, …]`.
+    case grants(Expr)
     /// `show flavors for instance <i>`: what the instance can change to.
     case flavorChoices(Expr)
 }
