@@ -143,9 +143,9 @@ extension Evaluator {
     private func alterInstance(_ i: Instance, _ change: InstanceChangePlan, wait: Bool) async throws -> String? {
         /// Journals the change (with the statement that reverses it, when there is one), makes
         /// it, says so, and waits when asked.
-        func job(_ doing: String, _ done: String, undo inverse: String? = nil,
+        func job(_ doing: String, _ done: String, undo inverse: String? = nil, readOnly: Bool? = nil,
                  _ call: () async throws -> JobAnswer) async throws -> String {
-            let r = try await journaled(.instanceChange(instance: i.id, description: done, inverse: inverse)) { try await call() }
+            let r = try await journaled(.instanceChange(instance: i.id, description: done, inverse: inverse, readOnly: readOnly)) { try await call() }
             // Node count, flavor, port: the cached list no longer tells the truth.
             instanceCache = nil
             await sink.message("\(doing) (job \(r.jobId ?? "-"))")
@@ -207,7 +207,7 @@ extension Evaluator {
         case .readOnly(let on):
             let state = on ? "read-only" : "read-write"
             return try await write("make \(i.name) \(state)") {
-                try await job("making \(i.name) \(state)", "made \(i.name) \(state)") {
+                try await job("making \(i.name) \(state)", "made \(i.name) \(state)", readOnly: on) {
                     try await client.setReadOnly(instance: i.id, on: on)
                 }
             }

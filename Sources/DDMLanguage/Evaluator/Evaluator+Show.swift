@@ -12,7 +12,9 @@ extension Evaluator {
             if detail.nodes?.contains(where: { $0.ip == nil }) == true {
                 detail = detail.withNodeAddresses(try await client.listNodes(instance: listed.id, limit: 128).nodes)
             }
-            for t in ShowTables.instance(detail) { await sink.table(t) }
+            // DDM's API does not report read-only: what ddmsh last set is shown as such.
+            let readOnly = options.journalDirectory.flatMap { Journal.lastReadOnly(instance: listed.id, in: $0) }
+            for t in ShowTables.instance(detail, readOnly: readOnly) { await sink.table(t) }
         case .showEngines:
             await sink.table(ShowTables.engines(try await client.listEngines(limit: 128).engineGroups))
         case .showFlavors:

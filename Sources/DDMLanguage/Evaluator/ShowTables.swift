@@ -13,14 +13,16 @@ public enum ShowTables {
     }
 
     /// An instance's fields, then its nodes.
-    public static func instance(_ i: Instance) -> [ResultTable] {
-        [
+    public static func instance(_ i: Instance, readOnly: (on: Bool, time: String)? = nil) -> [ResultTable] {
+        let ro = readOnly.map { "\($0.on ? "on" : "off") (set by ddmsh at \($0.time); DDM's API does not report it)" }
+            ?? "unknown (DDM's API does not report it)"
+        return [
             ResultTable(title: "instance \(i.name)", columns: ["field", "value"], rows: [
                 ["name", i.name], ["id", i.id], ["status", i.status], ["flavor", i.flavorRef ?? ""],
                 ["engine", i.engineVersion ?? ""], ["nodes", i.nodeCount.map(String.init) ?? ""],
                 ["zones", i.availableZone ?? ""], ["vpc", i.vpcId ?? ""], ["subnet", i.subnetId ?? ""],
                 ["security group", i.securityGroupId ?? ""], ["address", "\(i.accessIp ?? ""):\(i.accessPort ?? "")"],
-                ["ssl", i.enableSsl.map { $0 ? "on" : "off" } ?? ""], ["public ip", i.publicIp ?? ""],
+                ["ssl", i.enableSsl.map { $0 ? "on" : "off" } ?? ""], ["read only", ro], ["public ip", i.publicIp ?? ""],
                 ["admin user", i.adminUserName ?? ""], ["created", i.created ?? ""],
             ]),
             ResultTable(title: "nodes", columns: ["node", "ip", "port", "status"],

@@ -40,7 +40,9 @@ public final class Journal: Sendable {
         case setParameters(instance: String, before: [String: String])
         /// Any other change to an instance (by id): what it was, and the statement that reverses
         /// it when there is one (`alter instance <id> set port 5066;`), nil when there is none.
-        case instanceChange(instance: String, description: String, inverse: String?)
+        /// `readOnly`: the read-only state the change set, which DDM's API does not report back
+        /// (`show instance` shows the last one ddmsh set, from here).
+        case instanceChange(instance: String, description: String, inverse: String?, readOnly: Bool? = nil)
     }
 
     public struct Line: Codable, Sendable, Equatable {
@@ -147,6 +149,16 @@ public final class Journal: Sendable {
             if let run = load(directory + "/" + file) { runs.append(run) } else { unreadable.append(String(file.dropLast(".jsonl".count))) }
         }
         return (runs.sorted { $0.header.run < $1.header.run }, unreadable)
+    }
+
+    /// The read-only state ddmsh last set on an instance, and when: DDM's API reports none.
+    public static func lastReadOnly(instance: String, in directory: String) -> (on: Bool, time: String)? {
+        for run in scan(directory).runs.reversed() {
+            for write in run.writes.reversed() where write.done == true {
+                if case .instanceChange(let id, _, _, let on?) = write.entry, id == instance { return (on, run.header.time) }
+            }
+        }
+        return nil
     }
 
     public static func load(_ path: String) -> Run? {

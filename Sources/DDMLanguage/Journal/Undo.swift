@@ -53,7 +53,7 @@ public enum Undo {
                     known.append((name, value))
                 }
                 parametersBefore[instance] = known
-            case .instanceChange(_, let description, let inverse):
+            case .instanceChange(_, let description, let inverse, _):
                 changes.append((description, inverse))
             }
         }
