@@ -137,4 +137,28 @@ import Testing
         #expect(!drift.stdout.contains("would change\naccount"), "\(drift.stdout)")
         #expect(drift.stdout.contains("dry run: 0 accounts would change, 2 unchanged"), "one batch for the file: \(drift.stdout)")
     }
+
+    /// What an admin reached for: a filter on users, grants of several accounts, the audit log.
+    @Test func showUsersLikeGrantsForSeveralAndTheAuditLog() throws {
+        let home = try Binary.temporaryHome()
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let r = try Binary.run(local + ["--output", "csv", "-c", """
+            set on_error continue;
+            create user app1 password env P; create user app2 password env P; create user bob password env P;
+            drop user ghost;
+            show users like 'app%';
+            show grants for app1, bob;
+            show audit limit 2;
+            """], environment: ["P": "App_pass_12!"], home: home)
+        let tables = r.stdout.components(separatedBy: "name,privileges,schemas,comment").dropFirst().first ?? ""
+        #expect(tables.contains("app1") && tables.contains("app2") && !tables.split(separator: "\r\n").prefix(3).contains { $0.hasPrefix("bob") },
+                "\(r.stdout)")
+        #expect(r.stdout.contains("account,privileges,schemas\r\napp1,SELECT,(none)\r\nbob,SELECT,(none)"), "\(r.stdout)")
+        let audit = r.stdout.components(separatedBy: "time,instance,operation,after,outcome,http,error,request\r\n").last ?? ""
+        let rows = audit.split(separator: "\r\n")
+        #expect(rows.count == 2, "\(audit)")
+        #expect(rows.last?.contains("delete account,drop user ghost,failed,404,DBS.300327") == true, "\(audit)")
+        let off = try Binary.run(local + ["--audit-log", "off", "-c", "show audit"], home: home)
+        #expect(off.status == 1 && off.stderr.contains("the audit log is off"))
+    }
 }

@@ -80,6 +80,30 @@ public final class AuditFile: AuditSink {
         checked.withLock { $0 = true }
     }
 
+    /// The newest `limit` records of the log at `path`, oldest first; none when there is no log yet.
+    /// Reads only the file's end, however long the log has grown.
+    public static func newest(_ limit: Int, at path: String) throws -> [AuditRecord] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw DDMError.configuration("cannot read the audit log \(path)") }
+            return []
+        }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        var chunk = UInt64(64 << 10)
+        var lines: [Substring] = []
+        while true {
+            let start = size > chunk ? size - chunk : 0
+            try handle.seek(toOffset: start)
+            let text = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+            lines = text.split(separator: "\n")
+            if start > 0 { lines.removeFirst() }   // a line cut at the window's start
+            if lines.count >= limit || start == 0 { break }
+            chunk *= 4
+        }
+        let decoder = JSONDecoder()
+        return lines.suffix(limit).compactMap { try? decoder.decode(AuditRecord.self, from: Data($0.utf8)) }
+    }
+
     public func record(_ record: AuditRecord) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

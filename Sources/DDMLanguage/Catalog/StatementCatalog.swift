@@ -8,7 +8,7 @@ import DDMKit
 public enum StatementID: Int, CaseIterable, Sendable {
     case use
     case showInstances, showInstance, showEngines, showFlavors, showSchemas, showSchema, showAvailableRDS
-    case showUsers, showGrants, showJob, showNodes
+    case showUsers, showGrants, showJob, showNodes, showAudit
     case createInstance, restartInstance, dropInstance, renameInstance, setSecurityGroup, reloadTableData
     case waitJob, waitInstance
     case createSchema, dropSchema
@@ -73,6 +73,8 @@ public enum StatementCatalog {
                        example: "show job 0a1b2c3d;", followers: showFollowers, operations: [.showJob]),
         StatementEntry(.showNodes, topic: "show", path: ["show", "nodes"], grammar: "show nodes;",
                        example: "show nodes;", followers: showFollowers, needsInstance: true, operations: [.listNodes]),
+        StatementEntry(.showAudit, topic: "show", path: ["show", "audit"], grammar: "show audit [limit <n>];  (the newest writes in this machine's audit log; default 20)",
+                       example: "show audit limit 50;", words: ["limit"], followers: showFollowers),
 
         StatementEntry(.createInstance, topic: "create instance", path: ["create", "instance"],
                        grammar: "create instance <name> with flavor=<code-or-id>, nodes=<n>, vpc=<id>, subnet=<id>, security_group=<id>, az=[<az>, …] [, engine=<version-or-id>] [, time_zone=<tz>] [, admin_user=<name>] [wait];",

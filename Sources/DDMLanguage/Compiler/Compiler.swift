@@ -275,6 +275,10 @@ public struct Compiler {
             }
             return .showGrants(names)
         case .job(let e): return .showJob(try scalar(e, "job id"))
+        case .audit(let limit):
+            let n = try limit.map { try int($0, "limit") } ?? 20
+            guard (1...10_000).contains(n) else { throw Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit?.range ?? SourceRange(0, 0)) }
+            return .showAudit(limit: n)
         case .nodes: return .showNodes
         case .flavorChoices(let e): return .admin(.showFlavorChoices(try scalar(e, "instance name")))
         }

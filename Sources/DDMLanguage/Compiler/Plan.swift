@@ -113,6 +113,8 @@ public enum Action: Sendable {
     case use(String)
     case showInstances, showInstance(String), showEngines, showFlavors, showSchemas, showSchema(String)
     case showAvailableRDS, showUsers(like: String?), showGrants([String]), showJob(String), showNodes
+    /// Reads the local audit log: no call.
+    case showAudit(limit: Int)
     case createInstance(InstanceSpec, wait: Bool)
     case restartInstance(String, hard: Bool, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
@@ -184,6 +186,7 @@ public enum Action: Sendable {
         case .showGrants: .showGrants
         case .showJob: .showJob
         case .showNodes: .showNodes
+        case .showAudit: .showAudit
         case .createInstance: .createInstance
         case .restartInstance: .restartInstance
         case .dropInstance: .dropInstance
@@ -225,6 +228,7 @@ public enum Action: Sendable {
         case .showAvailableRDS: return [Call(.listAvailableRDS, "list available rds, every page")]
         case .showUsers, .showGrants: return [Call(.listAccounts, "list accounts, every page")]
         case .showJob(let j): return [Call(.showJob, "show job", object: j)]
+        case .showAudit: return []
         case .showNodes: return [Call(.listNodes, "list nodes")]
         case .createInstance(_, let wait):
             return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
@@ -282,6 +286,7 @@ public enum Action: Sendable {
         case .showUsers(let like): return "show users" + (like.map { " like '\($0)'" } ?? "")
         case .showGrants(let u): return "show grants for \(u.joined(separator: ", "))"
         case .showJob(let j): return "show job \(j)"
+        case .showAudit(let n): return "show audit limit \(n) (the local audit log)"
         case .showNodes: return "show nodes"
         case .createInstance(let s, _): return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))"
         case .restartInstance(let n, let hard, _): return "restart instance \(n) (\(hard ? "hard" : "soft"))"

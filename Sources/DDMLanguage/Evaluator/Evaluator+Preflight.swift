@@ -48,7 +48,7 @@ extension Evaluator {
     static func onlyReads(_ action: Action) -> Bool {
         switch action {
         case .showInstances, .showInstance, .showEngines, .showFlavors, .showSchemas, .showSchema, .showAvailableRDS,
-             .showUsers, .showGrants, .showJob, .showNodes, .help, .setOnError, .use, .explain, .waitJob, .waitInstance:
+             .showUsers, .showGrants, .showJob, .showNodes, .showAudit, .help, .setOnError, .use, .explain, .waitJob, .waitInstance:
             true
         default:
             false

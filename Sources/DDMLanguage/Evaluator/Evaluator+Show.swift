@@ -43,6 +43,11 @@ extension Evaluator {
             await sink.table(ShowTables.grants(users.compactMap { u in all.first { $0.name == u } }))
         case .showJob(let id):
             await sink.table(ShowTables.job(try await client.showJob(id)))
+        case .showAudit(let limit):
+            guard let path = (client.configuration.audit as? AuditFile)?.path else {
+                throw EvaluationError("the audit log is off (--audit-log off)")
+            }
+            await sink.table(ShowTables.audit(try AuditFile.newest(limit, at: path)))
         case .showNodes:
             await sink.table(ShowTables.nodes(try await client.listNodes(instance: try await instanceId(), limit: 128).nodes))
         default:

@@ -164,7 +164,7 @@ public actor Evaluator {
         switch step.action {
         case .use(let ref): return try await use(ref)
         case .showInstances, .showInstance, .showEngines, .showFlavors, .showSchemas, .showSchema, .showAvailableRDS,
-             .showUsers, .showGrants, .showJob, .showNodes:
+             .showUsers, .showGrants, .showJob, .showNodes, .showAudit:
             try await show(step.action)
             return nil
         case .createInstance(let spec, let wait): return try await createInstance(spec, wait: wait)

@@ -83,6 +83,14 @@ public enum ShowTables {
         ])
     }
 
+    /// The audit log, newest last (as `tail` shows a log).
+    public static func audit(_ records: [AuditRecord]) -> ResultTable {
+        ResultTable(columns: ["time", "instance", "operation", "after", "outcome", "http", "error", "request"], rows: records.map {
+            [$0.time, $0.instance ?? "", $0.operation, $0.after ?? "", $0.outcome, $0.httpStatus.map(String.init) ?? "",
+             $0.errorCode ?? "", $0.requestId ?? ""]
+        })
+    }
+
     public static func nodes(_ nodes: [Node]) -> ResultTable {
         ResultTable(columns: ["node", "ip", "port", "status"], rows: nodes.map { [$0.nodeId, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] })
     }

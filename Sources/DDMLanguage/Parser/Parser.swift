@@ -334,6 +334,7 @@ public struct Parser {
         if match("users") || match("accounts") { return .users(like: match("like") ? try stringValue("pattern") : nil) }
         if match("grants") { try expect("for", "after 'show grants'"); return .grants(try list("account name")) }
         if match("job") { return .job(try name("job id")) }
+        if match("audit") { return .audit(limit: match("limit") ? try value() : nil) }
         if match("nodes") { return .nodes }
         let targets = StatementCatalog.showTargets
         let shown = targets.map { $0 == "available" ? "available rds" : $0 }

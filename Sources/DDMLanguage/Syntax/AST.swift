@@ -45,6 +45,8 @@ public enum ShowTarget: Sendable, Equatable {
     case users(like: Expr?)
     /// `show grants for <a>[, …]`.
     case grants(Expr)
+    /// `show audit [limit <n>]`: the newest lines of this machine's audit log.
+    case audit(limit: Expr?)
     /// `show flavors for instance <i>`: what the instance can change to.
     case flavorChoices(Expr)
 }
