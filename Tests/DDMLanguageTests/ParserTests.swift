@@ -43,7 +43,7 @@ import Testing
         guard case .admin(.killProcesses(.list(let ids, _), physical: true)) = kinds[2] else { Issue.record("\(kinds[2])"); return }
         #expect(ids.count == 2)
         guard case .admin(.alterInstance(_, .readOnly(true), wait: false)) = kinds[3] else { Issue.record("\(kinds[3])"); return }
-        guard case .admin(.showSlowQueries(limit: .number(5, _)?)) = kinds[4] else { Issue.record("\(kinds[4])"); return }
+        guard case .admin(.showSlowQueries(let f)) = kinds[4], case .number(5, _)? = f.limit else { Issue.record("\(kinds[4])"); return }
         guard case .admin(.restartNode(.name("n1", _), wait: true)) = kinds[5] else { Issue.record("\(kinds[5])"); return }
     }
 

@@ -161,4 +161,16 @@ import Testing
         let off = try Binary.run(local + ["--audit-log", "off", "-c", "show audit"], home: home)
         #expect(off.status == 1 && off.stderr.contains("the audit log is off"))
     }
+
+    @Test func slowQueriesByWindowUserAndSchema() throws {
+        let local = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0", "--output", "csv"]
+        let all = try Binary.run(local + ["-c", "show slow queries limit 1000"])
+        let some = try Binary.run(local + ["-c", "show slow queries since '3d' user app schema orders limit 1000"])
+        #expect(some.status == 0, "\(some.stderr)")
+        let rows = some.stdout.split(separator: "\r\n").dropFirst()
+        #expect(!rows.isEmpty && rows.count < all.stdout.split(separator: "\r\n").count - 1, "\(some.stdout)")
+        #expect(rows.allSatisfy { $0.split(separator: ",")[2] == "app" && $0.split(separator: ",")[3] == "orders" }, "\(some.stdout)")
+        let far = try Binary.run(local + ["-c", "show slow queries since '9d'"])
+        #expect(far.status == 1 && far.stderr.contains("7 days at most"), "\(far.stderr)")
+    }
 }

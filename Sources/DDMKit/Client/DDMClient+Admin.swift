@@ -75,17 +75,22 @@ extension DDMClient {
     // MARK: observability and engine versions
     /// Slow queries between two times (at most 7 days apart), newest pages first as the service
     /// orders them, up to `max`.
-    public func slowQueries(instance: String, from: Date, to: Date, max: Int) async throws -> (queries: [SlowQuery], total: Int?) {
+    /// Up to `max` slow queries in the window that `keep` accepts (the API filters only by time),
+    /// reading pages of 100 until there are enough or none are left.
+    public func slowQueries(instance: String, from: Date, to: Date, max: Int,
+                            keep: (SlowQuery) -> Bool = { _ in true }) async throws -> (queries: [SlowQuery], total: Int?) {
         let start = Int64(from.timeIntervalSince1970 * 1000), end = Int64(to.timeIntervalSince1970 * 1000)
-        var all: [SlowQuery] = []
+        var kept: [SlowQuery] = []
+        var read = 0
         var total: Int?
-        while all.count < max {
-            let page = try await send(api.listSlowQueries(instance: instance, from: start, to: end, offset: all.count, limit: min(100, max - all.count)))
+        while kept.count < max {
+            let page = try await send(api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100))
             total = page.totalRecord
-            all += page.slowLogList
-            if page.slowLogList.isEmpty || all.count >= (page.totalRecord ?? 0) { break }
+            read += page.slowLogList.count
+            kept += page.slowLogList.filter(keep)
+            if page.slowLogList.isEmpty || read >= (page.totalRecord ?? 0) { break }
         }
-        return (Array(all.prefix(max)), total)
+        return (Array(kept.prefix(max)), total)
     }
     public func allLogicalProcesses(instance: String) async throws -> [LogicalProcess] {
         try await Self.collectPages { offset, limit in

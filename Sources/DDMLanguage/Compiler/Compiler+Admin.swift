@@ -22,10 +22,19 @@ extension Compiler {
         case .showParameterTemplate(let e): return .admin(.showParameterTemplate(try scalar(e, "template")))
         case .applyParameterTemplate(let e, let instance):
             return .admin(.applyParameterTemplate(try scalar(e, "template"), instance: try instance.map { try scalar($0, "instance name") }))
-        case .showSlowQueries(let limit):
-            let n = try limit.map { try int($0, "limit") } ?? 20
-            guard (1...1000).contains(n) else { throw Failure(message: "limit must be from 1 to 1000 (got \(n))", range: limit?.range ?? range) }
-            return .admin(.showSlowQueries(limit: n))
+        case .showSlowQueries(let f):
+            let n = try f.limit.map { try int($0, "limit") } ?? 20
+            guard (1...1000).contains(n) else { throw Failure(message: "limit must be from 1 to 1000 (got \(n))", range: f.limit?.range ?? range) }
+            var since = TaskWindow.Since.days(7)
+            if let e = f.since {
+                let text = try scalar(e, "time")
+                guard let s = TaskWindow.Since(text) else {
+                    throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: e.range)
+                }
+                since = s
+            }
+            return .admin(.showSlowQueries(SlowQueryPlan(limit: n, since: since, user: try f.user.map { try scalar($0, "account name") },
+                                                         schema: try f.schema.map { try schemaName($0) })))
         case .showProcesses(let physical): return .admin(.showProcesses(physical: physical))
         case .killProcesses(let e, let physical):
             let ids = try strings(e)

@@ -11,7 +11,7 @@ public enum AdminAction: Sendable {
     case showParameterTemplates
     case showParameterTemplate(String)
     case applyParameterTemplate(String, instance: String?)
-    case showSlowQueries(limit: Int)
+    case showSlowQueries(SlowQueryPlan)
     case showProcesses(physical: Bool)
     case killProcesses([String], physical: Bool)
     case showTasks(since: TaskWindow.Since)
@@ -113,7 +113,7 @@ extension AdminAction {
         case .applyParameterTemplate(_, let i):
             return (i == nil ? [] : [resolve]) + [Call(.listParameterTemplates, "find the template"), Call(.showParameterTemplate, "its values"),
                                                   Call(.showParameters, "current values"), Call(.modifyParameters, "set the values that differ, once")]
-        case .showSlowQueries: return [Call(.listSlowQueries, "list slow queries of the last 7 days, by pages of 100")]
+        case .showSlowQueries: return [Call(.listSlowQueries, "list slow queries in the window (7 days at most), by pages of 100")]
         case .showProcesses(let physical):
             return [physical ? Call(.listPhysicalProcesses, "show physical processes") : Call(.listLogicalProcesses, "show processes")]
         case .killProcesses(_, let physical):
@@ -136,7 +136,8 @@ extension AdminAction {
         case .showParameterTemplates: return "show parameter templates"
         case .showParameterTemplate(let t): return "show parameter template \(t)"
         case .applyParameterTemplate(let t, let i): return "apply parameter template \(t)" + (i.map { " on instance \($0)" } ?? "")
-        case .showSlowQueries(let n): return "show slow queries limit \(n)"
+        case .showSlowQueries(let q):
+            return "show slow queries since \(q.since)" + (q.user.map { " user \($0)" } ?? "") + (q.schema.map { " schema \($0)" } ?? "") + " limit \(q.limit)"
         case .showProcesses(let physical): return "show \(physical ? "physical " : "")processes"
         case .killProcesses(let ids, let physical): return "kill \(physical ? "physical " : "")process \(ids.joined(separator: ", "))"
         case .showTasks(let since): return "show tasks since \(since)"
@@ -187,4 +188,13 @@ extension InstanceChangePlan {
         case .rollback: "rollback upgrade"
         }
     }
+}
+
+/// Which slow queries to show: a window back from now (DDM's list takes 7 days at most), and
+/// the account and schema, filtered here (the API filters neither).
+public struct SlowQueryPlan: Sendable, Equatable {
+    public var limit: Int
+    public var since: TaskWindow.Since
+    public var user: String?
+    public var schema: String?
 }

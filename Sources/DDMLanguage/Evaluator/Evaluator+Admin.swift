@@ -38,12 +38,20 @@ extension Evaluator {
             let t = try await client.showParameterTemplate(try await template(ref).id)
             let settings = (t.configurationParameters ?? []).compactMap { p in p.value.map { ParameterSetting(name: p.name, value: $0) } }
             return try await setParameters(settings, instance: id, name: name, from: t.name)
-        case .showSlowQueries(let limit):
+        case .showSlowQueries(let q):
             let to = options.clock()
-            let from = to.addingTimeInterval(-7 * 86400)
-            let (queries, total) = try await client.slowQueries(instance: try await instanceId(), from: from, to: to, max: limit)
+            let from = q.since.start(now: to)
+            guard to.timeIntervalSince(from) <= 7 * 86400 + 1 else {
+                throw EvaluationError("DDM lists slow queries over 7 days at most; \(q.since) is further back")
+            }
+            let filtered = q.user != nil || q.schema != nil
+            let (queries, total) = try await client.slowQueries(instance: try await instanceId(), from: from, to: to, max: q.limit) { query in
+                (q.user.map { query.users == $0 } ?? true) && (q.schema.map { query.database?.lowercased() == $0 } ?? true)
+            }
             await sink.table(ShowTables.slowQueries(queries))
-            if let total, total > queries.count { await sink.message("\(queries.count) of \(total) slow queries of the last 7 days; 'show slow queries limit <n>' shows more") }
+            if !filtered, let total, total > queries.count {
+                await sink.message("\(queries.count) of \(total) slow queries since \(q.since); 'show slow queries limit <n>' shows more")
+            }
         case .showProcesses(let physical):
             let instance = try await instanceId()
             await sink.table(physical ? ShowTables.physicalProcesses(try await client.allPhysicalProcesses(instance: instance))

@@ -15,8 +15,15 @@ extension Parser {
         }
         if match("slow") {
             try expect("queries", "after 'show slow'")
-            if match("limit") { return .showSlowQueries(limit: try value()) }
-            return .showSlowQueries(limit: nil)
+            var f = SlowQueryFilter()
+            while true {
+                if match("since") { f.since = try value() }
+                else if match("user") { f.user = try name("account name") }
+                else if match("schema") { f.schema = try name("schema name") }
+                else if match("limit") { f.limit = try value() }
+                else { break }
+            }
+            return .showSlowQueries(f)
         }
         if match("processes") { return .showProcesses(physical: false) }
         if match("physical") { try expect("processes", "after 'show physical'"); return .showProcesses(physical: true) }

@@ -9,7 +9,7 @@ public enum AdminStatement: Sendable, Equatable {
     case showParameterTemplates
     case showParameterTemplate(Expr)
     case applyParameterTemplate(Expr, instance: Expr?)
-    case showSlowQueries(limit: Expr?)
+    case showSlowQueries(SlowQueryFilter)
     case showProcesses(physical: Bool)
     case killProcesses(Expr, physical: Bool)
     case showTasks(since: Expr?)
@@ -37,4 +37,12 @@ public struct ParameterAssignment: Sendable, Equatable {
     public var name: String
     public var value: Expr
     public var range: SourceRange
+}
+
+/// `show slow queries [since '<when>'] [user <u>] [schema <s>] [limit <n>]`, in any order.
+public struct SlowQueryFilter: Sendable, Equatable {
+    public var since: Expr?
+    public var user: Expr?
+    public var schema: Expr?
+    public var limit: Expr?
 }
