@@ -152,6 +152,8 @@ import Testing
         grant exactly none on billing to wide;
         alter user app comment 'renamed app';
         alter user app password 'New_pass_12!';
+        alter user app lifetime 90;
+        create user aging password 'App_pass_12!' lifetime 30;
         show users; show grants for app; show grants for reader;
         export all;
         declare users complete;

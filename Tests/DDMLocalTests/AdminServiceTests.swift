@@ -88,6 +88,23 @@ import Testing
         #expect(refused.status == 404 && refused.code == "APIGW.0101", "\(refused.json)")
     }
 
+    /// v3's password_lifetime: whole days 0 to 65535; a JSON boolean is not a number (on Linux
+    /// Foundation gives 0 and 1 as NSNumbers that `is Bool`, so the check must look closer).
+    @Test func passwordLifetimeTakesWholeDays() async throws {
+        let r = try await RawClient.start { $0.createDelay = 0 }
+        defer { Task { await r.stop() } }
+        let id = try await r.instance()
+        let users = v3("instances/\(id)/users")
+        func create(_ name: String, _ lifetime: String) async throws -> RawClient.Answer {
+            try await r.send("POST", users, body: #"{"name":"\#(name)","password":"App_pass_12!","base_authority":["SELECT"],"password_lifetime":\#(lifetime)}"#)
+        }
+        #expect(try await create("zero", "0").status == 200)
+        #expect(try await create("one", "1").status == 200)
+        expectError(try await create("flag", "true"), 400)
+        expectError(try await create("huge", "70000"), 400)
+        expectError(try await create("text", "\"90\""), 400)
+    }
+
     /// The task list takes its window always (the SDK sends it), and 30 days back at most.
     @Test func theTaskListNeedsItsTimeWindow() async throws {
         let r = try await RawClient.start()

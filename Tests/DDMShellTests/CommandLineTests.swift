@@ -173,4 +173,17 @@ import Testing
         let far = try Binary.run(local + ["-c", "show slow queries since '9d'"])
         #expect(far.status == 1 && far.stderr.contains("7 days at most"), "\(far.stderr)")
     }
+
+    /// Password lifetime (v3's password_lifetime): set at create and alter, shown, refused where only v1 is used.
+    @Test func passwordLifetime() throws {
+        let local = ["--local", "--state", ":memory:", "--local-create-delay", "0", "--rate-limit", "0"]
+        let r = try Binary.run(local + ["--output", "csv", "-c", "create user a1 password env P lifetime 90; create user a2 password env P; alter user a2 lifetime 0; show users"],
+                               environment: ["P": "App_pass_12!"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("name,privileges,schemas,comment,lifetime\r\na1,SELECT,(none),,90\r\na2,SELECT,(none),,0"), "\(r.stdout)")
+        let bad = try Binary.run(local + ["-c", "alter user a2 lifetime 70000"])
+        #expect(bad.status == 2 && bad.stderr.contains("lifetime is 0 to 65535 days"), "\(bad.stderr)")
+        let v1 = try Binary.run(local + ["--api-version", "v1", "-c", "create user a1 password env P lifetime 90"], environment: ["P": "App_pass_12!"])
+        #expect(v1.status == 1 && v1.stderr.contains("needs DDM's v3 API"), "\(v1.stderr)")
+    }
 }

@@ -12,7 +12,7 @@ public enum StatementID: Int, CaseIterable, Sendable {
     case createInstance, restartInstance, dropInstance, renameInstance, setSecurityGroup, reloadTableData
     case waitJob, waitInstance
     case createSchema, dropSchema
-    case createUser, alterUserComment, alterUserPassword, dropUser, grant, revoke, grantExactly
+    case createUser, alterUserComment, alterUserPassword, alterUserLifetime, dropUser, grant, revoke, grantExactly
     case export, declareUsersComplete
     case letBinding, forLoop, source, explain, setOnError, help
     case addNodes, removeNodes, restartNode, showNode, setFlavor
@@ -121,9 +121,9 @@ public enum StatementCatalog {
                        needsInstance: true, operations: [.deleteSchema]),
 
         StatementEntry(.createUser, topic: "create user", path: ["create", "user"],
-                       grammar: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'];",
+                       grammar: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'] [lifetime <days>];",
                        example: "create user ddmtest password env DDMTEST_PASSWORD with SELECT, INSERT on orders comment 'app';",
-                       words: ["if", "not", "exists", "password", "prompt", "env", "file", "with", "on", "comment"],
+                       words: ["if", "not", "exists", "password", "prompt", "env", "file", "with", "on", "comment", "lifetime"],
                        followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"],
                                    "password": ["prompt", "env", "file"]],
                        needsInstance: true, operations: [.listAccounts, .createAccounts]),
@@ -134,6 +134,9 @@ public enum StatementCatalog {
                        example: "alter user ddmtest password prompt;", words: ["password", "prompt", "env", "file"],
                        followers: ["alter": ["instance", "user"], "password": ["prompt", "env", "file"]],
                        needsInstance: true, operations: [.resetPassword]),
+        StatementEntry(.alterUserLifetime, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> lifetime <days>;  (password validity, 0 = never; DDM's v3 API)",
+                       example: "alter user ddmtest lifetime 90;", words: ["lifetime"],
+                       followers: ["alter": ["instance", "user"]], needsInstance: true, operations: [.modifyAccount]),
         StatementEntry(.dropUser, topic: "drop user", path: ["drop", "user"], grammar: "drop user <u> [if exists];",
                        example: "drop user ddmtest if exists;", words: ["if", "exists"],
                        followers: ["drop": ["instance", "schema", "user"], "if": ["exists"]],

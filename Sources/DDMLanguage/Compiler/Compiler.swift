@@ -207,6 +207,7 @@ public struct Compiler {
             guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
             action = .alterUserComment(try accountName(u), comment)
         case .alterUserPassword(let u, let secret): action = .alterUserPassword(try accountName(u), secret)
+        case .alterUserLifetime(let u, let days): action = .alterUserLifetime(try accountName(u), days: try lifetime(days))
         case .dropUser(let u, let ifExists): action = .dropUser(try accountName(u), ifExists: ifExists)
         case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
         case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
@@ -457,7 +458,14 @@ public struct Compiler {
         }
         return UserPlan(name: try accountName(spec.name), ifNotExists: spec.ifNotExists, password: spec.password,
                         base: base, extended: extended, schemas: try spec.schemas.map { try schemaList($0) } ?? [],
-                        comment: comment)
+                        comment: comment, passwordLifetime: try spec.lifetime.map { try lifetime($0) })
+    }
+
+    /// Days a password stays valid: 0 to 65535, 0 for never (the SDK's `password_lifetime`).
+    private mutating func lifetime(_ e: Expr) throws -> Int {
+        let days = try int(e, "lifetime")
+        guard (0...65535).contains(days) else { throw Failure(message: "lifetime is 0 to 65535 days, 0 for never (got \(days))", range: e.range) }
+        return days
     }
 
     private mutating func schemaList(_ e: Expr) throws -> [String] {

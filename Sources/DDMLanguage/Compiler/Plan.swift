@@ -76,6 +76,7 @@ public struct UserPlan: Sendable, Equatable {
     public var extended: [ExtendedPermission]
     public var schemas: [String]
     public var comment: String?
+    public var passwordLifetime: Int? = nil
 }
 
 /// One grant or revoke statement, after expansion of lists and variables.
@@ -128,6 +129,7 @@ public enum Action: Sendable {
     case createUser(UserPlan)
     case alterUserComment(String, String)
     case alterUserPassword(String, SecretSource)
+    case alterUserLifetime(String, days: Int)
     case dropUser(String, ifExists: Bool)
     /// Consecutive grant/revoke statements: one read of the accounts, one write per changed account.
     case batch([Change])
@@ -200,6 +202,7 @@ public enum Action: Sendable {
         case .createUser: .createUser
         case .alterUserComment: .alterUserComment
         case .alterUserPassword: .alterUserPassword
+        case .alterUserLifetime: .alterUserLifetime
         case .dropUser: .dropUser
         case .batch: .grant
         case .export: .export
@@ -249,6 +252,7 @@ public enum Action: Sendable {
             return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : []) + [Call(.createAccounts, "create account")]
         case .alterUserComment(let u, _): return [Call(.modifyAccount, "modify account (description)", object: u)]
         case .alterUserPassword(let u, _): return [Call(.resetPassword, "reset account password", object: u)]
+        case .alterUserLifetime(let u, _): return [Call(.modifyAccount, "modify account (password_lifetime, v3 only)", object: u)]
         case .dropUser(let u, _): return [Call(.deleteAccount, "delete account", object: u)]
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
@@ -304,6 +308,7 @@ public enum Action: Sendable {
             return "create user \(u.name)\(u.ifNotExists ? " if not exists" : "") with \(privs)\(u.schemas.isEmpty ? "" : " on " + u.schemas.joined(separator: ", "))"
         case .alterUserComment(let u, _): return "alter user \(u) comment"
         case .alterUserPassword(let u, _): return "alter user \(u) password"
+        case .alterUserLifetime(let u, let d): return "alter user \(u) lifetime \(d)"
         case .dropUser(let u, let ifExists): return "drop user \(u)\(ifExists ? " if exists" : "")"
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))

@@ -22,7 +22,7 @@ extension Evaluator {
             try await journaled(.createAccount(name: u.name)) {
                 try await client.createAccounts(instance: instance, [CreateAccountRequest(
                     name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
-                    description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas)])
+                    description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas, passwordLifetime: u.passwordLifetime)])
             }
             await sink.message("created user \(what)")
             return "created user \(u.name)"
@@ -38,6 +38,15 @@ extension Evaluator {
             }
             await sink.message("comment of \(user) updated")
             return "updated the comment of \(user)"
+        }
+    }
+
+    func alterUserLifetime(_ user: String, _ days: Int) async throws -> String? {
+        let instance = try await instanceId()
+        return try await write("set the password lifetime of \(user) to \(days == 0 ? "never expire" : "\(days) days")") {
+            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(passwordLifetime: days))
+            await sink.message("password lifetime of \(user): \(days == 0 ? "never expires" : "\(days) days")")
+            return "set the password lifetime of \(user)"
         }
     }
 

@@ -183,6 +183,7 @@ public actor Evaluator {
         case .createUser(let u): return try await createUser(u)
         case .alterUserComment(let user, let comment): return try await alterUserComment(user, comment)
         case .alterUserPassword(let user, let source): return try await alterUserPassword(user, source)
+        case .alterUserLifetime(let user, let days): return try await alterUserLifetime(user, days)
         case .dropUser(let user, let ifExists): return try await dropUser(user, ifExists: ifExists)
         case .batch(let changes):
             return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)

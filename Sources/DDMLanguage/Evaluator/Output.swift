@@ -25,7 +25,7 @@ public enum ColumnKind: Sendable, Equatable {
     public static func of(_ column: String) -> ColumnKind {
         switch column {
         case "privileges", "schemas", "zones", "rds", "available": .list
-        case "nodes", "shards", "shard", "vcpus", "memory_gb", "ms", "rows", "seconds", "port", "progress", "writes", "http": .number
+        case "nodes", "shards", "shard", "vcpus", "memory_gb", "ms", "rows", "seconds", "port", "progress", "writes", "http", "lifetime": .number
         default: .text
         }
     }

@@ -63,10 +63,12 @@ public enum ShowTables {
     }
 
     /// Privileges as read, unknown ones included (see `BasePermission`).
+    /// Password lifetimes (days, 0 for never) where the list gives them: v3's does, v1's does not.
     public static func users(_ all: [Account]) -> ResultTable {
-        ResultTable(columns: ["name", "privileges", "schemas", "comment"], rows: all.map {
+        let lifetimes = all.contains { $0.passwordLifetime != nil }
+        return ResultTable(columns: ["name", "privileges", "schemas", "comment"] + (lifetimes ? ["lifetime"] : []), rows: all.map {
             let s = BatchPlanner.State($0)
-            return [$0.name, s.privilegeText, s.schemaText, $0.description ?? ""]
+            return [$0.name, s.privilegeText, s.schemaText, $0.description ?? ""] + (lifetimes ? [$0.passwordLifetime.map(String.init) ?? ""] : [])
         })
     }
 

@@ -393,6 +393,7 @@ public struct Parser {
                 if match("with") { spec.privileges = try list("privilege") }
                 else if match("on") { spec.schemas = try list("schema name") }
                 else if match("comment") { spec.comment = try stringValue("comment") }
+                else if match("lifetime") { spec.lifetime = try value() }
                 else { break }
             }
             return .createUser(spec)
@@ -461,6 +462,7 @@ public struct Parser {
             let n = try name("account name")
             if match("comment") { return .alterUserComment(n, try stringValue("comment")) }
             if match("password") { return .alterUserPassword(n, try secret()) }
+            if match("lifetime") { return .alterUserLifetime(n, try value()) }
             throw failure("expected 'comment' or 'password' after the account name, found \(found)")
         }
         throw failure("expected 'instance' or 'user' after 'alter', found \(found)")

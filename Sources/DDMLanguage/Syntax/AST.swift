@@ -19,6 +19,7 @@ public struct Statement: Sendable, Equatable {
         case createUser(UserSpec)
         case alterUserComment(Expr, Expr)
         case alterUserPassword(Expr, SecretSource)
+        case alterUserLifetime(Expr, Expr)
         case dropUser(Expr, ifExists: Bool)
         case grant(privileges: Expr, schemas: Expr, users: Expr)
         case revoke(privileges: Expr, schemas: Expr?, users: Expr)
@@ -76,6 +77,8 @@ public struct UserSpec: Sendable, Equatable {
     public var privileges: Expr?
     public var schemas: Expr?
     public var comment: Expr?
+    /// `lifetime <days>`: how long the password stays valid (v3's `password_lifetime`).
+    public var lifetime: Expr?
 }
 
 /// Where a secret comes from. Only `literal` holds the value itself.

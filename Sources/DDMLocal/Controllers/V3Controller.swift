@@ -225,7 +225,9 @@ enum V3Controller {
             let body = call.body.isEmpty ? [:] : try json(call.body)
             let days = body["password_lifetime"]
             if let days, !(days is NSNull) {
-                guard let n = days as? Int, n >= 0, !(days is Bool) else { throw LocalError.parameter("password_lifetime must be a number of days, 0 or more") }
+                guard let n = days as? Int, (0...65535).contains(n), !WireJSON.isBoolean(days) else {
+                    throw LocalError.parameter("password_lifetime must be a whole number of days from 0 to 65535")
+                }
             }
             let reply: Reply
             if call.method == "PUT", days is Int, body.keys.allSatisfy({ $0 == "password_lifetime" }) {

@@ -4,6 +4,12 @@ import Foundation
 /// `[String: Any]`-free typed structs so that a wrong type becomes a clean
 /// `DBS.280001` naming the field, never a crash.
 enum WireJSON {
+    /// Whether a value from JSONSerialization was a JSON `true`/`false`. Not `is Bool`: on Linux
+    /// every NSNumber holding 0 or 1 `is Bool`; only a JSON boolean is a `__NSCFBoolean`.
+    static func isBoolean(_ value: Any) -> Bool {
+        value is Bool && (type(of: value) == Bool.self || String(describing: type(of: value)) == "__NSCFBoolean")
+    }
+
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
