@@ -186,4 +186,23 @@ import Testing
         let v1 = try Binary.run(local + ["--api-version", "v1", "-c", "create user a1 password env P lifetime 90"], environment: ["P": "App_pass_12!"])
         #expect(v1.status == 1 && v1.stderr.contains("needs DDM's v3 API"), "\(v1.stderr)")
     }
+
+    /// The committed man page names every option ddmsh has, and completion scripts are generated
+    /// for the three shells the README installs them for.
+    @Test func manPageAndCompletionScriptsCoverEveryOption() throws {
+        let dump = try Binary.run(["--experimental-dump-help"])
+        let json = try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any]
+        let arguments = ((json?["command"] as? [String: Any])?["arguments"] as? [[String: Any]]) ?? []
+        let longNames = arguments.filter { $0["shouldDisplay"] as? Bool != false }
+            .compactMap { ($0["names"] as? [[String: Any]])?.first { $0["kind"] as? String == "long" }?["name"] as? String }
+        #expect(longNames.count > 15, "\(dump.stdout.prefix(300))")
+        let page = try String(contentsOf: Binary.packageRoot.appendingPathComponent("docs/ddmsh.1"), encoding: .utf8)
+        for name in longNames where name != "experimental-dump-help" {
+            #expect(page.contains("Fl -\(name)"), "docs/ddmsh.1 lacks --\(name); run scripts/man")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try Binary.run(["--generate-completion-script", shell])
+            #expect(script.status == 0 && script.stdout.contains("connect-timeout") && script.stdout.contains("undo"), "\(shell)")
+        }
+    }
 }

@@ -27,6 +27,10 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
             help: "How long one call is retried while the service throttles it or is busy (default 5m).")
     public var callDeadline: DurationArgument?
 
+    @Option(name: .customLong("connect-timeout"),
+            help: "How long to wait for a connection to the endpoint, e.g. 2s (default 10s); with the three quick tries a dead endpoint costs, for scripts in CI that should fail fast.")
+    public var connectTimeout: DurationArgument?
+
     @Option(name: .customLong("audit-log"),
             help: "Where every write call is recorded, one JSON line each (default ~/.local/state/ddmsh/audit.log; off to stop).")
     public var auditLog: String?

@@ -82,8 +82,9 @@ public final class Session: Sendable {
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
                                             apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                            endpointMemory: memory, audit: audit, profile: profileName, verifyTLS: !insecure,
-                                            environment: environment),
+                                            endpointMemory: memory, audit: audit, profile: profileName,
+                                            connectTimeout: o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10),
+                                            verifyTLS: !insecure, environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2))
