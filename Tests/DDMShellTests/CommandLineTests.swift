@@ -205,4 +205,23 @@ import Testing
             #expect(script.status == 0 && script.stdout.contains("connect-timeout") && script.stdout.contains("undo"), "\(shell)")
         }
     }
+
+    /// Parameters are part of the export and of the drift check; the file says what it leaves out.
+    @Test func parametersInExportAndDrift() throws {
+        let home = try Binary.temporaryHome()
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let file = home + "/params.ddm"
+        #expect(try Binary.run(local + ["-c", "export parameters to '\(file)'"], home: home).status == 0)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("set parameter ") && text.contains("max_connections = '20000'"), "\(text)")
+        #expect(text.contains("-- Not exported: passwords, the instance's own settings"))
+        let inSync = try Binary.run(local + ["--dry-run", "--detailed-exitcode", file], home: home)
+        #expect(inSync.status == 0, "\(inSync.stdout)\n\(inSync.stderr)")
+        #expect(try Binary.run(local + ["-c", "set parameter max_connections = 1234"], home: home).status == 0)
+        let drift = try Binary.run(local + ["--dry-run", "--detailed-exitcode", file], home: home)
+        #expect(drift.status == 3, "\(drift.stdout)\n\(drift.stderr)")
+        #expect(drift.stdout.contains("max_connections"), "\(drift.stdout)")
+        #expect(try Binary.run(local + [file], home: home).status == 0)
+        #expect(try Binary.run(local + ["--dry-run", "--detailed-exitcode", file], home: home).status == 0)
+    }
 }

@@ -154,7 +154,7 @@ public enum StatementCatalog {
                        example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
                        followers: ["grant": ["exactly"]], needsInstance: true, operations: [.listAccounts, .modifyAccount]),
         StatementEntry(.export, topic: "export", path: ["export"],
-                       grammar: "export [users | schemas | all] [passwords prompt | env] [to '<file.ddm>'];",
+                       grammar: "export [users | schemas | parameters | all] [passwords prompt | env] [to '<file.ddm>'];",
                        example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
                        followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
                        needsInstance: true, operations: [.listSchemas, .listAccounts]),

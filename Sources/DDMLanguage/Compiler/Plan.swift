@@ -58,9 +58,10 @@ public struct SchemaPlan: Sendable, Equatable {
 
 /// `export`: what to write, how the script gets passwords, and where it goes (stdout when nil).
 public struct ExportPlan: Sendable, Equatable {
-    public enum Scope: String, Sendable { case users, schemas, all
-        var users: Bool { self != .schemas }
-        var schemas: Bool { self != .users }
+    public enum Scope: String, Sendable { case users, schemas, parameters, all
+        var users: Bool { self == .users || self == .all }
+        var schemas: Bool { self == .schemas || self == .all }
+        var parameters: Bool { self == .parameters || self == .all }
     }
     public enum Passwords: String, Sendable { case prompt, env }
     public var scope: Scope

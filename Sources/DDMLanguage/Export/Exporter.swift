@@ -23,7 +23,7 @@ public enum Exporter {
     public static let rdsPasswordVariable = "DDM_RDS_PASSWORD"
 
     public static func script(_ header: Header, scope: ExportPlan.Scope, passwords: ExportPlan.Passwords,
-                              schemas: [Schema], accounts: [Account]) -> String {
+                              schemas: [Schema], accounts: [Account], parameters: [Parameter] = []) -> String {
         let time = ISO8601DateFormatter().string(from: header.time)
         var lines = [
             "-- ddmsh export of instance \(header.instance) (\(scope.rawValue)) at \(time) by ddmsh \(header.version)",
@@ -34,6 +34,9 @@ public enum Exporter {
         } else {
             lines.append("-- Passwords cannot be read back from DDM: ddmsh asks for each one it needs.")
         }
+        // What an export is not, said where the reader of the file will see it.
+        lines.append("-- Not exported: passwords, the instance's own settings (flavor, nodes, port, SSL, read-only, EIP, security group), schemas' shard layout once they exist, and their data.")
+        if scope.parameters, let line = parameterLine(parameters) { lines.append(line) }
         if scope.schemas {
             for s in schemas.sorted(by: { $0.name < $1.name }) { lines.append(schemaLine(s, passwords: passwords)) }
         }
@@ -46,6 +49,15 @@ public enum Exporter {
             lines.append("declare users complete;")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every parameter the instance lets one set, at its current value, in one statement: applied,
+    /// it changes only those that differ (and says which need a restart).
+    static func parameterLine(_ all: [Parameter]) -> String? {
+        let settable = all.filter { !$0.isReadOnly && $0.value != nil }.sorted { $0.name < $1.name }
+        guard !settable.isEmpty else { return nil }
+        return "set parameter " + settable.map { "\($0.name) = '\(($0.value ?? "").replacingOccurrences(of: "'", with: "''"))'" }
+            .joined(separator: ", ") + ";"
     }
 
     static func schemaLine(_ s: Schema, passwords: ExportPlan.Passwords) -> String {
@@ -72,5 +84,12 @@ public enum Exporter {
 
     static func quoteIfNeeded(_ name: String) -> String {
         name.utf8.allSatisfy { ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") } ? name : "'\(name.replacingOccurrences(of: "'", with: "''"))'"
+    }
+}
+
+/// "a, b and c".
+enum ListFormat {
+    static func and(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 }

@@ -299,7 +299,7 @@ public struct Parser {
     /// export [users | schemas | all] [passwords prompt | env] [to '<file>']
     private mutating func export() throws -> Statement.Kind {
         var scope = "all"
-        for word in ["users", "schemas", "all"] where match(word) { scope = word; break }
+        for word in ["users", "schemas", "parameters", "all"] where match(word) { scope = word; break }
         var passwords = "prompt"
         if match("passwords") {
             if match("prompt") { passwords = "prompt" } else if match("env") { passwords = "env" } else {
