@@ -77,7 +77,7 @@ let package = Package(
         // Starts a fresh local service for tests in any target.
         .target(name: "LocalTestSupport", dependencies: ["DDMKit", "DDMLocal"], path: "Tests/LocalTestSupport"),
         .testTarget(name: "DDMKitTests", dependencies: ["DDMKit", "DDMLocal", "DDMSigning", "LocalTestSupport"]),
-        .testTarget(name: "DDMLocalTests", dependencies: ["DDMLocal", "DDMSigning", "DDMKit"]),
+        .testTarget(name: "DDMLocalTests", dependencies: ["DDMLocal", "DDMSigning", "DDMKit", "LocalTestSupport"]),
         .testTarget(name: "DDMLanguageTests", dependencies: ["DDMLanguage", "DDMKit", "DDMLocal", "LocalTestSupport"]),
         .testTarget(name: "DDMShellTests", dependencies: ["DDMShell", "DDMLocal", "DDMKit", "LocalTestSupport"], exclude: ["Golden"]),
     ]

@@ -5,7 +5,7 @@ import Testing
 @testable import DDMKit
 
 /// The v3 calls, the choice between v3 and the older calls, and the fallback.
-@Suite struct APIVersionTests {
+@Suite(.stopsWhatItStarts) struct APIVersionTests {
     let api = DDMAPI(projectId: "0123456789abcdef0123456789abcdef")
     let p = "/v3/0123456789abcdef0123456789abcdef"
     let inst = "1f5c9fd6cd984056ba89c8c87cc03278in09"
@@ -83,7 +83,7 @@ import Testing
     /// touches v1 or v2 (the one v1 call here, the node list, has no v3 form).
     @Test func autoAgainstBothUsesV3Only() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance()
         try await h.makeSchema(id, "orders")
@@ -114,7 +114,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let memory = EndpointMemory(path: dir + "/pacing.json")
         let h = try await LocalHarness.start(configure: { $0.api = .v1 }, endpointMemory: memory)
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance()       // list engines, list flavors, create instance
         let names = (0..<12).map { "u\($0)" }
@@ -147,13 +147,13 @@ import Testing
 
     @Test func aChosenVersionIsNeverLeft() async throws {
         let v3 = try await LocalHarness.start(configure: { $0.api = .v1 }, apiVersion: .v3)
-        defer { Task { await v3.stop() } }
+        defer { stopAfterTest { await v3.stop() } }
         let error = await #expect(throws: DDMError.self) { _ = try await v3.client.listEngines() }
         #expect(error?.isMissingAPI == true)
         #expect(v3.service.traffic.byVersion["v2"] == nil)
 
         let v1 = try await LocalHarness.start(apiVersion: .v1)
-        defer { Task { await v1.stop() } }
+        defer { stopAfterTest { await v1.stop() } }
         let id = try await v1.makeInstance()
         _ = try await v1.client.allAccounts(instance: id)
         #expect(v1.service.traffic.byVersion["v3"] == nil)
@@ -162,7 +162,7 @@ import Testing
     /// `password_lifetime` is v3's alone: written and read through v3, refused before sending in v1.
     @Test func passwordLifetimeIsV3s() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let id = try await h.makeInstance()
         try await h.client.createAccounts(instance: id, [CreateAccountRequest(name: "app", password: "Str0ng_pass", baseAuthority: [.select],
                                                                               passwordLifetime: 90)])
@@ -211,7 +211,7 @@ final class LearnedSet: Sendable {
 
 import Synchronization
 
-@Suite struct EndpointMemoryPruningTests {
+@Suite(.stopsWhatItStarts) struct EndpointMemoryPruningTests {
     @Test func factsPastTheirAgeLeaveTheFileWhenItIsWritten() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mem-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -6,7 +6,7 @@ import Testing
 
 /// Adaptive pacing against the local service's per-user rate limit, counted at its gateway.
 /// Small buckets keep these fast; what they assert is convergence and wasted calls, never time.
-@Suite struct AdaptivePacingTests {
+@Suite(.stopsWhatItStarts) struct AdaptivePacingTests {
     struct Fixture {
         let harness: LocalHarness
         let instance: String
@@ -64,7 +64,7 @@ import Testing
 
     @Test func aThrottledBatchConvergesLearnsTheRateAndTheNextRunStartsAtIt() async throws {
         let f = try await Fixture.make(accounts: 60)
-        defer { Task { await f.harness.stop() } }
+        defer { stopAfterTest { await f.harness.stop() } }
         f.limit(perMinute: 600, burst: 10)
         try await f.writeAll(try f.client(), [.select, .insert])
         #expect(try await f.allHave(["INSERT", "SELECT"]))
@@ -86,7 +86,7 @@ import Testing
 
     @Test func withoutRetryAfterItStillConverges() async throws {
         let f = try await Fixture.make(accounts: 24)
-        defer { Task { await f.harness.stop() } }
+        defer { stopAfterTest { await f.harness.stop() } }
         f.limit(perMinute: 600, burst: 5, retryAfter: false)
         try await f.writeAll(try f.client(), [.select, .update])
         #expect(try await f.allHave(["SELECT", "UPDATE"]))
@@ -97,7 +97,7 @@ import Testing
 
     @Test func aThrottleFailsOnlyAtTheDeadlineAndSaysHowLongItTried() async throws {
         let f = try await Fixture.make(accounts: 1)
-        defer { Task { await f.harness.stop() } }
+        defer { stopAfterTest { await f.harness.stop() } }
         f.harness.service.faultSettings = FaultSettings(throttleRate: 1)
         let client = try f.client(pacing: .off, retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5),
                                                                    maxDelay: .milliseconds(20), throttleDeadline: .seconds(1)))

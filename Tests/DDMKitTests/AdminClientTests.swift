@@ -5,10 +5,10 @@ import Testing
 @testable import DDMKit
 
 /// Every instance administration call through DDMKit, over loopback HTTP against the local service.
-@Suite struct AdminClientTests {
+@Suite(.stopsWhatItStarts) struct AdminClientTests {
     @Test func nodesFlavorNetworkAndVersions() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance()
         #expect(try await c.addNodes(instance: id, zones: ["ap-southeast-1a"]).jobId != nil)
@@ -54,7 +54,7 @@ import Testing
 
     @Test func parametersTemplatesSlowQueriesAndProcesses() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance()
         let params = try await c.allParameters(instance: id)
@@ -89,7 +89,7 @@ import Testing
         let h = try await LocalHarness.start(configure: {
             $0.withdrawn = ["PUT /v3.1/{project_id}/instances/{instance_id}/configurations"]
         })
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let id = try await h.makeInstance()
         h.service.resetTraffic()
         try await h.client.modifyParameters(instance: id, values: ["max_connections": "30000"])

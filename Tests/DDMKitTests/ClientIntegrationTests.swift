@@ -5,12 +5,12 @@ import Foundation
 import Testing
 
 /// Every operation, through DDMKit, over loopback HTTP against the local service.
-@Suite struct ClientIntegrationTests {
+@Suite(.stopsWhatItStarts) struct ClientIntegrationTests {
     /// Each version on its own (`auto` is what every other test uses).
     @Test(arguments: [APIVersionChoice.v1, .v3])
     func instanceLifecycle(_ version: APIVersionChoice) async throws {
         let h = try await LocalHarness.start(apiVersion: version)
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance("ddm-alpha")
         #expect(id.hasSuffix("in09") && id.count == 36)
@@ -63,7 +63,7 @@ import Testing
     @Test(arguments: [APIVersionChoice.v1, .v3])
     func schemasAndAccounts(_ version: APIVersionChoice) async throws {
         let h = try await LocalHarness.start(apiVersion: version)
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let c = h.client
         let id = try await h.makeInstance()
         try await h.makeSchema(id, "orders")
@@ -108,7 +108,7 @@ import Testing
 
     @Test func catalog() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let engines = try await h.client.listEngines()
         #expect(engines.engineGroups.first?.version == "3.0.8")
         let flavors = try await h.client.listFlavors(engineId: engines.engineGroups[0].id)
@@ -119,7 +119,7 @@ import Testing
 
     @Test func serviceErrorsAreTyped() async throws {
         let h = try await LocalHarness.start()
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let id = try await h.makeInstance()
         do {
             try await h.client.createAccounts(instance: id, [CreateAccountRequest(name: "9bad", password: "Str0ng_pass", baseAuthority: [.select])])
@@ -141,7 +141,7 @@ import Testing
 
     @Test func paginationCollectsEveryPage() async throws {
         let h = try await LocalHarness.start(configure: { $0.maxAccounts = 300 })
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let id = try await h.makeInstance()
         let accounts = (0..<300).map { CreateAccountRequest(name: "user_\($0)", password: "Str0ng_pass", baseAuthority: [.select]) }
         try await h.client.createAccounts(instance: id, accounts)
@@ -156,7 +156,7 @@ import Testing
     @Test func tokenAuthentication() async throws {
         let h = try await LocalHarness.start(configure: { $0.staticToken = "static-token-for-tests" },
                                              authenticator: { _ in TokenAuthenticator(token: "static-token-for-tests") })
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         #expect(try await h.client.listInstances().instances.isEmpty)
     }
 
@@ -171,7 +171,7 @@ import Testing
             box.auth = auth
             return auth
         })
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         for _ in 0..<3 { _ = try await h.client.listInstances() }
         #expect(await box.auth!.fetchCount == 1)
     }
@@ -180,7 +180,7 @@ import Testing
         let h = try await LocalHarness.start(authenticator: { service in
             AKSKAuthenticator(accessKey: LocalHarness.ak, secretKey: "wrong-secret", projectId: service.configuration.projectId)
         })
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         do {
             _ = try await h.client.listInstances()
             Issue.record("expected 401")
@@ -195,7 +195,7 @@ import Testing
         let h = try await LocalHarness.start(configure: {
             $0.faults = FaultSettings(faultRate: 0.3, throttleRate: 0.1, seed: 42)
         }, retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(2), maxDelay: .milliseconds(20)))
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let id = try await h.makeInstance()
         for i in 0..<20 {
             try await h.client.createAccounts(instance: id, [CreateAccountRequest(name: "u\(i)", password: "Str0ng_pass", baseAuthority: [.select])])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import DDMKit
 
@@ -17,9 +18,23 @@ import Testing
         #expect(rejected(ModifyAccountRequest(baseAuthority: [.select, .delete], extendAuthority: [.fulltableSelect, .fulltableDelete])) == nil)
     }
 
-    @Test func rejectedModifyIsNeverSent() throws {
-        let api = DDMAPI(projectId: "0123456789abcdef0123456789abcdef")
-        #expect(throws: DDMError.self) { _ = try api.modifyAccount(instance: "i", name: "u", ModifyAccountRequest()) }
+    /// A modify that changes nothing is refused before anything reaches the wire, in every API setting.
+    @Test(arguments: [APIVersionChoice.auto, .v3, .v1])
+    func rejectedModifyIsNeverSent(_ version: APIVersionChoice) async throws {
+        final class Wire: HTTPTransport, @unchecked Sendable {
+            let sent = Mutex(0)
+            func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+                sent.withLock { $0 += 1 }
+                return HTTPResponseData(status: 200, headers: [], body: Array("{}".utf8))
+            }
+        }
+        let wire = Wire()
+        let project = "0123456789abcdef0123456789abcdef"
+        let client = try DDMClient(configuration: DDMConfiguration(endpoint: .url("http://127.0.0.1:9"), projectId: project, pacing: .off,
+                                                                   apiVersion: version),
+                                   authenticator: AKSKAuthenticator(accessKey: "AK", secretKey: "SK", projectId: project), transport: wire)
+        await #expect(throws: DDMError.self) { try await client.modifyAccount(instance: "i", name: "u", ModifyAccountRequest()) }
+        #expect(wire.sent.withLock { $0 } == 0)
     }
 }
 

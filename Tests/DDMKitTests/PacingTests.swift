@@ -184,13 +184,24 @@ final class ManualClock: PacingClock {
         #expect(await pacer.callsPerMinute != nil)
     }
 
+    /// The window starts at one call in flight: a second acquire waits until the first finishes.
     @Test func aFullWindowWaitsForACallToFinish() async throws {
         let pacer = Pacer(settings: .init(), clock: ManualClock())
         let first = try await pacer.acquire()
-        let waiting = Task { try await pacer.acquire() }
-        try await Task.sleep(for: .milliseconds(20))
+        let admitted = Atomic<Bool>(false)
+        let waiting = Task {
+            let ticket = try await pacer.acquire()
+            admitted.store(true, ordering: .sequentiallyConsistent)
+            return ticket
+        }
+        // Give the waiter every chance to run (no clock is involved: the window alone holds it).
+        for _ in 0..<200 { await Task.yield() }
+        let early = admitted.load(ordering: .sequentiallyConsistent)
+        #expect(!early, "admitted while the window was full")
         await pacer.finish(first, .success)
         _ = try await waiting.value
+        let late = admitted.load(ordering: .sequentiallyConsistent)
+        #expect(late)
     }
 
     @Test func aCancelledWaiterLeaves() async throws {

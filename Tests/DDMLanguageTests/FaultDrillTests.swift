@@ -8,7 +8,7 @@ import Testing
 /// Drill: a batch over 200 accounts while the service answers 10% of requests with 500, 409 busy
 /// or a dropped connection, and 5% with 429. It must finish, reach exactly the intended state for
 /// every account, and report what happened.
-@Suite struct FaultDrillTests {
+@Suite(.stopsWhatItStarts) struct FaultDrillTests {
     @Test func batchOver200AccountsSurvivesFaults() async throws {
         try await drill(accounts: 200, pacing: .off)
     }
@@ -24,7 +24,7 @@ import Testing
             configure: { $0.maxAccounts = 250 },
             retry: RetryPolicy(maxAttempts: 12, baseDelay: .milliseconds(5), maxDelay: .milliseconds(100)),
             pacing: pacing)
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         let instance = try await h.makeInstance()
         try await h.makeSchema(instance, "orders")
         try await h.makeSchema(instance, "billing")

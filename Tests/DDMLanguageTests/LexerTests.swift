@@ -48,8 +48,14 @@ import Testing
         let r = Lexer.tokenize(SourceFile(name: "t", text: "show @ users; 'open"))
         #expect(r.diagnostics.map(\.message) == ["unexpected character '@'", "unterminated string"])
         #expect(r.diagnostics[0].range == SourceRange(5, 6))
+        // A digit string too large for a number is a word: a parameter value may be one; where a
+        // count is needed the compiler says it is too large.
         let huge = Lexer.tokenize(SourceFile(name: "t", text: String(repeating: "9", count: 40)))
-        #expect(huge.diagnostics.first?.message.contains("too large") == true)
+        #expect(huge.diagnostics.isEmpty && huge.tokens.first?.kind == .word(String(repeating: "9", count: 40)))
+        var options = Compiler.Options()
+        options.instanceSelected = true
+        let shards = Compiler.compile(SourceFile(name: "t", text: "create schema s1 shards 99999999999999999999999 on rds r;"), options: options)
+        #expect(shards.diagnostics.first?.message.contains("is too large for shards") == true, "\(shards.diagnostics.map(\.message))")
         let invalid = String(decoding: [0x73, 0xFF, 0xFE, 0x3B], as: UTF8.self)
         #expect(!Lexer.tokenize(SourceFile(name: "t", text: invalid)).diagnostics.isEmpty)
     }
@@ -63,5 +69,18 @@ import Testing
         #expect(f.location(10) == (2, 6))  // 'ö' is two bytes, one column
         #expect(f.line(2) == "twö three")
         #expect(f.line(9) == "")
+    }
+}
+
+/// A parameter's value reaches the API as written: the API takes it as a string.
+@Suite struct ParameterValueTests {
+    @Test func valuesKeepTheirSourceText() throws {
+        var options = Compiler.Options()
+        options.instanceSelected = true
+        let out = Compiler.compile(SourceFile(name: "t", text: "set parameter long_query_time = 05, max_allowed_packet = 99999999999999999999, sql_audit = ON;"),
+                                   options: options)
+        #expect(out.diagnostics.isEmpty, "\(out.diagnostics.map(\.message))")
+        guard case .admin(.setParameters(let settings, _))? = out.plan.steps.first?.action else { Issue.record("\(out.plan.steps)"); return }
+        #expect(settings.map(\.value) == ["05", "99999999999999999999", "ON"])
     }
 }

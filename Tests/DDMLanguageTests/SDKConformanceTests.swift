@@ -11,7 +11,7 @@ import Testing
 /// body has only the fields of the operation's body model, with their JSON types and the
 /// required ones present. The reference is `Tests/SDKSpec/huaweicloudsdkddm-<version>.json`,
 /// written by `scripts/sdk-spec` from the pinned SDK, not by hand.
-@Suite(.serialized) struct SDKConformanceTests {
+@Suite(.serialized, .stopsWhatItStarts) struct SDKConformanceTests {
     static let specURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SDKSpec/huaweicloudsdkddm-3.1.219.json")
 
@@ -200,7 +200,7 @@ import Testing
         let spec = try Self.loadSpec()
         let recorder = Recorder()
         let h = try await LocalHarness.start(configure: { $0.createDelay = 0.2 }, apiVersion: version, transport: recorder)
-        defer { Task { await h.stop() } }
+        defer { stopAfterTest { await h.stop() } }
         var options = Compiler.Options()
         options.instanceSelected = true
         let compiled = Compiler.compile(SourceFile(name: "conformance.ddm", text: Self.scenario), options: options)

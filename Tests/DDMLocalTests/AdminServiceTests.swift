@@ -1,9 +1,10 @@
 import Foundation
+import LocalTestSupport
 import Testing
 
 /// The instance administration calls on the wire: state changes, transient statuses and DDM's
 /// error shape for each refused value.
-@Suite struct AdminServiceTests {
+@Suite(.stopsWhatItStarts) struct AdminServiceTests {
     func v3(_ rest: String) -> String { "/v3/\(RawClient.project)/\(rest)" }
 
     func expectError(_ a: RawClient.Answer, _ status: Int, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -20,7 +21,7 @@ import Testing
     @Test func nodesGrowAndShrinkThroughTheirStatuses() async throws {
         let clock = Clock(Date().timeIntervalSince1970)
         let r = try await RawClient.start { $0.createDelay = 4; $0.clock = clock.now }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance(date: clock.now())
         clock.advance(5)
         let add = try await r.send("POST", v3("instances/\(id)/nodes"), body: #"{"nodes":[{"available_zone":"ap-southeast-1a"},{"available_zone":"ap-southeast-1b"}]}"#, date: clock.now())
@@ -50,7 +51,7 @@ import Testing
     @Test func schemaOperationsPassTheInstanceThroughItsBusyStatuses() async throws {
         let clock = Clock(Date().timeIntervalSince1970)
         let r = try await RawClient.start { $0.createDelay = 4; $0.clock = clock.now }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance(date: clock.now())
         clock.advance(5)
         let created = try await r.send("POST", r.v1("instances/\(id)/databases"), body: RawClient.schemaBody("orders"), date: clock.now())
@@ -70,7 +71,7 @@ import Testing
     /// The SDK's v2 scale-out is served (not under `--api v3`, as a region that moved to v3 would).
     @Test func theV2ScaleOutIsServed() async throws {
         let r = try await RawClient.start { $0.createDelay = 0 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let flavor = "8f2e696c-a9c1-30bd-af90-25522bc67606"
         let path = "/v2/\(RawClient.project)/instances/\(id)/action/enlarge"
@@ -82,7 +83,7 @@ import Testing
         expectError(try await r.send("POST", path, body: #"{"flavor_id":"\#(flavor)","node_number":0}"#), 400)
 
         let v3Only = try await RawClient.start { $0.api = .v3 }
-        defer { Task { await v3Only.stop() } }
+        defer { stopAfterTest { await v3Only.stop() } }
         // The route is gone, whatever the instance: the gateway answers before any handler.
         let refused = try await v3Only.send("POST", "/v2/\(RawClient.project)/instances/\(id)/action/enlarge", body: #"{"flavor_id":"\#(flavor)","node_number":1}"#)
         #expect(refused.status == 404 && refused.code == "APIGW.0101", "\(refused.json)")
@@ -92,7 +93,7 @@ import Testing
     /// Foundation gives 0 and 1 as NSNumbers that `is Bool`, so the check must look closer).
     @Test func passwordLifetimeTakesWholeDays() async throws {
         let r = try await RawClient.start { $0.createDelay = 0 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let users = v3("instances/\(id)/users")
         func create(_ name: String, _ lifetime: String) async throws -> RawClient.Answer {
@@ -108,7 +109,7 @@ import Testing
     /// The task list takes its window always (the SDK sends it), and 30 days back at most.
     @Test func theTaskListNeedsItsTimeWindow() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let day: Int64 = 86_400_000
         expectError(try await r.send("GET", v3("jobs")), 400)
@@ -122,7 +123,7 @@ import Testing
 
     @Test func refusedValuesGetDDMsErrorShape() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let only = try await nodes(r, id)
         // Scaling in below one node, by count or by id; more than 32 nodes; unknown zone.
@@ -158,7 +159,7 @@ import Testing
 
     @Test func parametersChangeInBothVersionsAndSayWhenARestartIsNeeded() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         func value(_ name: String) async throws -> String? {
             let a = try await r.send("GET", v3("instances/\(id)/configurations"))
@@ -174,7 +175,7 @@ import Testing
 
     @Test func slowLogsPageWithinTheirWindow() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         func page(_ from: Int64, _ offset: Int, _ limit: Int) async throws -> (Int, [[String: Any]]) {

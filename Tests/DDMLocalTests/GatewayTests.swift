@@ -2,10 +2,11 @@ import DDMKit
 import DDMLocal
 import DDMSigning
 import Foundation
+import LocalTestSupport
 import Testing
 
 /// Authentication, project scoping, rate limits and faults, as the gateway does them.
-@Suite struct GatewayTests {
+@Suite(.stopsWhatItStarts) struct GatewayTests {
     static let vectorProject = "0123456789abcdef0123456789abcdef"
 
     /// A service that knows the reference's AK/SK and whose clock reads 2024-01-01 00:05 UTC.
@@ -28,7 +29,7 @@ import Testing
 
     @Test func referenceVectorIsAcceptedAndOneChangedByteIsNot() async throws {
         let r = try await vectorService()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let ok = try await vectorV1(r)
         #expect(ok.status == 200, "\(ok.json)")
         let changedQuery = try await vectorV1(r, query: "limit=11&offset=0")
@@ -57,7 +58,7 @@ import Testing
 
     @Test func clockSkewBeyondFifteenMinutesIsRejected() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         #expect(try await r.send("GET", r.v1("instances"), date: Date().addingTimeInterval(-14 * 60)).status == 200)
         let old = try await r.send("GET", r.v1("instances"), date: Date().addingTimeInterval(-16 * 60))
         #expect(old.status == 401)
@@ -66,7 +67,7 @@ import Testing
 
     @Test func missingOrUnknownCredentialsAreRejected() async throws {
         let r = try await RawClient.start { $0.staticToken = "tok-123" }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let none = try await r.send("GET", r.v1("instances"), sign: false)
         #expect(none.status == 401)
         #expect(none.code == "APIGW.0301")
@@ -78,7 +79,7 @@ import Testing
 
     @Test func otherProjectIsForbidden() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let other = try await r.send("GET", "/v1/ffffffffffffffffffffffffffffffff/instances")
         #expect(other.status == 403)
         #expect(other.code == "APIGW.0302")
@@ -87,7 +88,7 @@ import Testing
     @Test func iamIssuesTokensThatTheGatewayAccepts() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("iam-\(UUID().uuidString).sqlite").path
         let r = try await RawClient.start { $0.iamUser = "admin"; $0.iamPassword = "Iam_passw0rd"; $0.statePath = state }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let login = #"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"Iam_passw0rd","domain":{"name":"d"}}}},"scope":{"project":{"id":"\#(RawClient.project)"}}}}"#
         let answer = try await r.send("POST", "/v3/auth/tokens", body: login, sign: false)
         #expect(answer.status == 201)
@@ -105,7 +106,7 @@ import Testing
     @Test func perUserRateLimitAnswers429() async throws {
         // 6/min refills one call per 10 s, so a slow, loaded machine still sees the burst run out.
         let r = try await RawClient.start { $0.faults.rateLimit = 6 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         var statuses: [Int] = []
         for _ in 0..<12 { statuses.append(try await r.send("GET", r.v1("instances")).status) }
         #expect(statuses.prefix(10).allSatisfy { $0 == 200 })
@@ -117,7 +118,7 @@ import Testing
 
     @Test func injectedFaultsTakeEveryForm() async throws {
         let r = try await RawClient.start { $0.faults = FaultSettings(faultRate: 0.5, throttleRate: 0.1, seed: 7) }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         var seen: Set<String> = []
         for _ in 0..<80 {
             do {
@@ -134,7 +135,7 @@ import Testing
 
     @Test func latencyIsAdded() async throws {
         let r = try await RawClient.start { $0.faults.latency = 0.1 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let start = ContinuousClock.now
         _ = try await r.send("GET", r.v1("instances"))
         #expect(ContinuousClock.now - start >= .milliseconds(100))

@@ -1,10 +1,11 @@
 import DDMKit
 import DDMLocal
 import Foundation
+import LocalTestSupport
 import Testing
 
 /// Persistence, lifecycle timing and concurrency of the service's state.
-@Suite struct StateTests {
+@Suite(.stopsWhatItStarts) struct StateTests {
     @Test func stateSurvivesARestart() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddm-state-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -17,7 +18,7 @@ import Testing
         await first.stop()
 
         let second = try await RawClient.start { $0.statePath = path }
-        defer { Task { await second.stop() } }
+        defer { stopAfterTest { await second.stop() } }
         let users = try await second.send("GET", second.v1("instances/\(id)/users"))
         let list = try #require(users.json["users"] as? [[String: Any]])
         #expect(list.map { $0["name"] as? String } == ["bob"])
@@ -31,7 +32,7 @@ import Testing
         // The service's clock is the test's: time moves when the test says, not with the machine.
         let clock = TestClock()
         let r = try await RawClient.start { $0.createDelay = 4; $0.clock = { clock.now } }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance(date: clock.now)
         func status() async throws -> String? {
             try await r.send("GET", r.v1("instances/\(id)"), date: clock.now).json["status"] as? String
@@ -49,7 +50,7 @@ import Testing
 
     @Test func deletingAnInstanceRemovesItsSchemasAndAccounts() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         try await r.schema(id, "orders")
         _ = try await r.send("POST", r.v1("instances/\(id)/users"),
@@ -62,7 +63,7 @@ import Testing
 
     @Test func concurrentModificationsNeverMix() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         try await r.schema(id, "aaa")
         try await r.schema(id, "bbb")

@@ -1,8 +1,9 @@
 import Foundation
+import LocalTestSupport
 import Testing
 
 /// Every documented validation error, answered with DDM's error body and code.
-@Suite struct ValidationTests {
+@Suite(.stopsWhatItStarts) struct ValidationTests {
     func expectError(_ a: RawClient.Answer, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(a.status == status, "\(a.json)", sourceLocation: sourceLocation)
         #expect(a.code == code, "\(a.json)", sourceLocation: sourceLocation)
@@ -11,7 +12,7 @@ import Testing
 
     @Test func instanceCreateRules() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         func create(_ fields: String) async throws -> RawClient.Answer {
             try await r.send("POST", r.v1("instances"), body: #"{"instance":{\#(fields)}}"#)
         }
@@ -29,7 +30,7 @@ import Testing
 
     @Test func schemaRules() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let path = r.v1("instances/\(id)/databases")
         expectError(try await r.send("POST", path, body: RawClient.schemaBody("Orders")), 400, "DBS.300407")
@@ -52,7 +53,7 @@ import Testing
 
     @Test func accountRules() async throws {
         let r = try await RawClient.start { $0.maxAccounts = 3 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         try await r.schema(id, "orders")
         let users = r.v1("instances/\(id)/users")
@@ -94,7 +95,7 @@ import Testing
 
     @Test func badRequestsGetCleanAnswers() async throws {
         let r = try await RawClient.start()
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let users = r.v1("instances/\(id)/users")
         expectError(try await r.send("POST", users, body: "{not json"), 400, "DBS.280001")
@@ -116,7 +117,7 @@ import Testing
 
     @Test func busyInstanceAnswers409() async throws {
         let r = try await RawClient.start { $0.createDelay = 30 }
-        defer { Task { await r.stop() } }
+        defer { stopAfterTest { await r.stop() } }
         let id = try await r.instance()
         let shown = try await r.send("GET", r.v1("instances/\(id)"))
         #expect(shown.json["status"] as? String == "CREATING")

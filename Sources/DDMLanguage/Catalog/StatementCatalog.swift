@@ -192,14 +192,16 @@ public enum StatementCatalog {
     ]
 
     public static func entry(_ id: StatementID) -> StatementEntry {
-        byID[id.rawValue]
+        guard let entry = byID[id.rawValue] else { preconditionFailure("statement \(id) has no catalogue entry") }
+        return entry
     }
     // Indexed by the id's raw value: the compiler asks once per statement, on `--check`'s hot path.
-    private static let byID: [StatementEntry] = StatementID.allCases.map { id in entries.first { $0.id == id }! }
+    // Optional, so that an id without an entry is found by the catalogue test, not a crash at start.
+    private static let byID: [StatementEntry?] = StatementID.allCases.map { id in entries.first { $0.id == id } }
 
     /// Whether the statement needs a current instance.
     public static func needsInstance(_ id: StatementID) -> Bool { needsInstanceByID[id.rawValue] }
-    private static let needsInstanceByID: [Bool] = byID.map(\.needsInstance)
+    private static let needsInstanceByID: [Bool] = byID.map { $0?.needsInstance ?? false }
 
     /// The words a statement can start with, in catalogue order.
     public static let starts: [String] = unique(entries.map(\.path[0]))

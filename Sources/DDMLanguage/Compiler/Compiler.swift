@@ -370,6 +370,9 @@ public struct Compiler {
         let v = try value(e)
         if case .number(let n) = v { return n }
         if case .string(let s) = v, let n = Int(s) { return n }
+        if case .string(let s) = v, !s.isEmpty, s.utf8.allSatisfy(ASCII.isDigit) {
+            throw Failure(message: "number '\(s.prefix(24))\(s.count > 24 ? "…" : "")' is too large for \(what)", range: e.range)
+        }
         throw Failure(message: "expected a number for \(what)", range: e.range)
     }
 

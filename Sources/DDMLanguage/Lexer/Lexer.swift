@@ -116,8 +116,9 @@ public struct Lexer {
         pos = end
         if digitsOnly {
             if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
-            error("number '\(text.prefix(24))\(text.count > 24 ? "…" : "")' is too large", start, pos)
-            return Token(.number(Int.max), SourceRange(start, pos))
+            // Too large for a count, but a parameter's value is text (`max_allowed_packet`): a word,
+            // which the compiler refuses where it needs a number.
+            return Token(.word(text), SourceRange(start, pos))
         }
         // Letters of other scripts belong to words; anything else that is not ASCII does not.
         if !digitsOnly, let odd = text.unicodeScalars.first(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic }) {

@@ -101,7 +101,8 @@ extension Parser {
     private mutating func parameterValue() throws -> Expr {
         let t = current
         switch t.kind {
-        case .number(let n): advance(); return .number(n, t.range)
+        // The value as written (`05` stays `05`): the API takes parameter values as strings.
+        case .number: advance(); return .name(source.text(t.range), t.range)
         case .string(let s): advance(); return .string(s, t.range)
         default: return try name("parameter value")
         }

@@ -16,7 +16,7 @@ public struct Parser {
     static let allStatementKeywords = StatementCatalog.starts.sorted()
     static let maxDepth = 64
 
-    private let source: SourceFile
+    let source: SourceFile
     // Tokens are pulled from the lexer one at a time, so a script's memory is one
     // statement's tokens, not the whole file's (`--check` of 1M statements).
     private var lexer: Lexer
