@@ -97,12 +97,16 @@ public struct Lexer {
     /// Words may hold `-` and `.` inside (`ddm-prod`, `ddm.c6.large.2`, job ids).
     private mutating func word(_ start: Int) -> Token {
         // Over the raw buffer: a script is mostly words, and this loop is most of lexing.
-        let (end, digitsOnly, text) = bytes.withUnsafeBufferPointer { b -> (Int, Bool, String) in
-            var i = start, digitsOnly = true
+        let (end, digitsOnly, nonASCII, text) = bytes.withUnsafeBufferPointer { b -> (Int, Bool, Bool, String) in
+            var i = start, digitsOnly = true, nonASCII = false
             while i < b.count {
                 let c = b[i]
-                if ASCII.isWordByte(c) || c >= 0x80 {
+                if ASCII.isWordByte(c) {
                     if digitsOnly, !ASCII.isDigit(c) { digitsOnly = false }
+                    i += 1
+                } else if c >= 0x80 {
+                    digitsOnly = false
+                    nonASCII = true
                     i += 1
                 } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")), i + 1 < b.count, ASCII.isWordByte(b[i + 1]) {
                     digitsOnly = false
@@ -111,7 +115,7 @@ public struct Lexer {
                     break
                 }
             }
-            return (i, digitsOnly, String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+            return (i, digitsOnly, nonASCII, String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
         }
         pos = end
         if digitsOnly {
@@ -121,7 +125,7 @@ public struct Lexer {
             return Token(.word(text), SourceRange(start, pos))
         }
         // Letters of other scripts belong to words; anything else that is not ASCII does not.
-        if !digitsOnly, let odd = text.unicodeScalars.first(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic }) {
+        if nonASCII, let odd = text.unicodeScalars.first(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic }) {
             error("unexpected character '\(odd.properties.isWhitespace || odd.value == 0xFFFD ? "\\u{\(String(odd.value, radix: 16))}" : String(odd))' in '\(text.prefix(24))'", start, pos)
         }
         return Token(.word(text), SourceRange(start, pos))
