@@ -76,14 +76,9 @@ struct Shell {
     /// The REPL, on a session connected first (a failure to connect is reported before any prompt).
     private func interactive(renderer: Renderer, compilerOptions: Compiler.Options) async -> Int32 {
         let session: Session
-        do {
-            session = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
-        } catch let f as ShellFailure {
-            renderer.error("ddmsh: " + f.message)
-            return f.exitCode
-        } catch {
-            renderer.error("ddmsh: \(error)")
-            return Runner.exitFailed
+        switch await Session.connect(options.connection, environment: environment, reportingTo: renderer) {
+        case .success(let s): session = s
+        case .failure(let exit): return exit.code
         }
         let code = await REPL(renderer: renderer, session: session, evaluator: makeEvaluator(session, renderer: renderer),
                               compilerOptions: compilerOptions).run()

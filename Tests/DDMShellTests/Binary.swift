@@ -102,3 +102,34 @@ final class OutputWatcher: @unchecked Sendable {
 
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
+
+extension Binary {
+    /// Runs ddmsh until its stdout shows `marker`, then does `act` to the process (a signal) and
+    /// waits for it to end; returns its status and what it wrote, stderr read to its end.
+    static func runUntil(_ arguments: [String], shows marker: String, then act: (Process) -> Void,
+                         stderrShows done: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        p.environment = baseEnvironment(home: try temporaryHome())
+        let err = Pipe(), out = Pipe()
+        p.standardError = err
+        p.standardOutput = out
+        p.standardInput = FileHandle.nullDevice
+        let output = OutputWatcher(out), errors = OutputWatcher(err)
+        try p.run()
+        try waitUntil("«\(marker)» on stdout") { output.text.contains(marker) }
+        act(p)
+        p.waitUntilExit()
+        try waitUntil("«\(done)» on stderr", timeout: 10) { errors.text.contains(done) }
+        return (p.terminationStatus, output.text, errors.text)
+    }
+
+    /// A script that creates an account, then waits for a slow instance: interrupted in the wait,
+    /// it has applied exactly one thing.
+    static let slowScript = ["--local", "--state", ":memory:", "--local-create-delay", "60", "--rate-limit", "0", "-c", """
+        create user app password 'App_pass_12!';
+        create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
+        """]
+}
+

@@ -65,27 +65,10 @@ import Testing
     }
 
     @Test func sigtermStopsARunWithTheSameAccountAsCtrlC() throws {
-        let home = try Binary.temporaryHome()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = ["--local", "--state", ":memory:", "--local-create-delay", "60", "--rate-limit", "0", "-c", """
-            create user app password 'App_pass_12!';
-            create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
-            """]
-        p.environment = Binary.baseEnvironment(home: home)
-        let err = Pipe(), out = Pipe()
-        p.standardError = err
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        let output = OutputWatcher(out), errors = OutputWatcher(err)
-        try p.run()
-        try waitUntil("the script to wait for the instance") { output.text.contains("creating instance ddm-slow") }
-        p.terminate()
-        p.waitUntilExit()
-        try waitUntil("the report on stderr", timeout: 10) { errors.text.contains("interrupted") }
-        #expect(p.terminationStatus == 143)
-        #expect(errors.text.contains("interrupted; already applied:"))
-        #expect(errors.text.contains("created user app"))
+        let r = try Binary.runUntil(Binary.slowScript, shows: "creating instance ddm-slow", then: { $0.terminate() }, stderrShows: "interrupted")
+        #expect(r.status == 143)
+        #expect(r.stderr.contains("interrupted; already applied:"))
+        #expect(r.stderr.contains("created user app"))
     }
 
     static func freePort() throws -> Int {

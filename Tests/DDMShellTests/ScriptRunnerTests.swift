@@ -83,29 +83,11 @@ import Testing
     }
 
     @Test func interruptedRunExits130AndSaysWhatWasApplied() throws {
-        let home = try Binary.temporaryHome()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = ["--local", "--state", ":memory:", "--local-create-delay", "60", "--rate-limit", "0", "-c", """
-            create user app password 'App_pass_12!';
-            create instance ddm-slow with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;
-            """]
-        p.environment = Binary.baseEnvironment(home: home)
-        let err = Pipe(), out = Pipe()
-        p.standardError = err
-        p.standardOutput = out
-        p.standardInput = FileHandle.nullDevice
-        let output = OutputWatcher(out), errors = OutputWatcher(err)
-        try p.run()
         // Interrupt once the script is waiting for the instance (and the user was created).
-        try waitUntil("the script to wait for the instance") { output.text.contains("creating instance ddm-slow") }
-        p.interrupt()
-        p.waitUntilExit()
-        try waitUntil("the report on stderr", timeout: 10) { errors.text.contains("interrupted") }
-        let stderr = errors.text
-        #expect(p.terminationStatus == 130)
-        #expect(stderr.contains("interrupted; already applied:"))
-        #expect(stderr.contains("created user app"))
+        let r = try Binary.runUntil(Binary.slowScript, shows: "creating instance ddm-slow", then: { $0.interrupt() }, stderrShows: "interrupted")
+        #expect(r.status == 130)
+        #expect(r.stderr.contains("interrupted; already applied:"))
+        #expect(r.stderr.contains("created user app"))
     }
 
     @Test func onErrorFlag() throws {

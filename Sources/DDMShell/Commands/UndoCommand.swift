@@ -40,16 +40,10 @@ struct UndoCommand: AsyncParsableCommand {
             return Runner.exitOK
         }
         let session: Session
-        do {
-            session = try await Session.connect(connection, environment: environment, warn: { renderer.error($0) })
-        } catch let f as ShellFailure {
-            renderer.error("ddmsh: " + f.message)
-            return f.exitCode
-        } catch {
-            renderer.error("ddmsh: \(error)")
-            return Runner.exitFailed
+        switch await Session.connect(connection, environment: environment, reportingTo: renderer) {
+        case .success(let s): session = s
+        case .failure(let exit): return exit.code
         }
-        defer { Task { await session.close() } }
         let chosen: Journal.Run
         switch Self.choose(run, endpoint: session.journalEndpoint, project: session.client.configuration.projectId) {
         case .success(let r): chosen = r

@@ -90,6 +90,22 @@ public final class Session: Sendable {
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2))
     }
 
+    /// Why a connection could not be made, as the exit status to end with (said already).
+    struct ConnectFailed: Error { var code: Int32 }
+
+    /// Connects, or says why not on stderr (`ddmsh: …`) and gives the exit code to end with.
+    static func connect(_ o: ConnectionOptions, environment: [String: String], reportingTo renderer: Renderer) async -> Result<Session, ConnectFailed> {
+        do {
+            return .success(try await connect(o, environment: environment, warn: { renderer.error($0) }))
+        } catch let f as ShellFailure {
+            renderer.error("ddmsh: " + f.message)
+            return .failure(ConnectFailed(code: f.exitCode))
+        } catch {
+            renderer.error("ddmsh: \(error)")
+            return .failure(ConnectFailed(code: Runner.exitFailed))
+        }
+    }
+
     static func profileName(_ o: ConnectionOptions, environment: [String: String]) -> String? {
         let explicit = o.local || o.endpoint != nil || o.region != nil
         return o.profile ?? environment["DDMSH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
