@@ -44,7 +44,9 @@ extension Evaluator {
     func alterUserLifetime(_ user: String, _ days: Int) async throws -> String? {
         let instance = try await instanceId()
         return try await write("set the password lifetime of \(user) to \(days == 0 ? "never expire" : "\(days) days")") {
-            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(passwordLifetime: days))
+            try await journaled(.instanceChange(instance: instance, description: "set the password lifetime of \(user) to \(days) days", inverse: nil)) {
+                try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(passwordLifetime: days))
+            }
             await sink.message("password lifetime of \(user): \(days == 0 ? "never expires" : "\(days) days")")
             return "set the password lifetime of \(user)"
         }
@@ -54,7 +56,9 @@ extension Evaluator {
         let instance = try await instanceId()
         return try await write("reset the password of \(user)") {
             let password = try secrets.resolve(source, purpose: "new password for \(user)")
-            try await client.resetPassword(instance: instance, account: user, password: password)
+            try await journaled(.instanceChange(instance: instance, description: "reset the password of \(user)", inverse: nil)) {
+                try await client.resetPassword(instance: instance, account: user, password: password)
+            }
             await sink.message("password of \(user) reset")
             return "reset the password of \(user)"
         }

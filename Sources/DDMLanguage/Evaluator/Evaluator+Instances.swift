@@ -52,10 +52,14 @@ extension Evaluator {
             throw EvaluationError("flavor '\(spec.flavor)' does not exist; see 'show flavors;'", kind: .notFound)
         }
         return try await write("create instance \(spec.name)") {
-            let r = try await client.createInstance(CreateInstanceRequest(
-                name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
-                vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
-                adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
+            // Not taken back by undo: dropping a whole instance is for the user to decide.
+            let r = try await journaled(.instanceChange(instance: spec.name, description: "created instance \(spec.name) (drop instance \(spec.name); removes it)",
+                                                        inverse: nil)) {
+                try await client.createInstance(CreateInstanceRequest(
+                    name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
+                    vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
+                    adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
+            }
             instanceCache = nil
             await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
             if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId, operation: "create instance \(spec.name)") }
