@@ -251,6 +251,14 @@ import Testing
         #expect(t.screen.contains("already applied:") && t.screen.contains("added 1 node to ddm-demo (job "))
         try t.line("show nodes;")
         try t.waitFor("(3 rows)")
+        // Not only the first statement of a session: a later wait stops the same way.
+        try t.line("wait instance ddm-demo;")
+        try t.waitFor("instance ddm-demo;\nwaiting for ddm-demo: GROWING")
+        try t.key("C-c")
+        try t.waitFor("stopped waiting for ddm-demo", occurrences: 2)
+        try t.line("show instances;")
+        try t.waitFor("(1 row)")
+        #expect(t.screen.contains("GROWING"), "the operation goes on: \(t.screen)")
         try t.quit()
     }
 
