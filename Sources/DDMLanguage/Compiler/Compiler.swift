@@ -548,6 +548,11 @@ enum Names {
 
     static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]
 
+    /// RDS ids are 32 hex digits and a suffix such as "in01": one so written needs no lookup by name.
+    static func looksLikeRDSId(_ s: String) -> Bool {
+        s.count == 36 && s.prefix(32).allSatisfy(\.isHexDigit) && s.dropFirst(32).hasPrefix("in")
+    }
+
     /// `lower` is already folded to lower case, as schema names always are.
     static func schemaProblem(_ lower: String) -> String? {
         if reserved.contains(lower) { return "it is reserved" }

@@ -246,7 +246,7 @@ public enum Action: Sendable {
         case .waitInstance: return [resolve, poll]
         case .createSchema(let s):
             return (s.ifNotExists ? [Call(.listSchemas, "list schemas, every page")] : [])
-                + (s.rds.contains { !Evaluator.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
+                + (s.rds.contains { !Names.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
                 + [Call(.createSchemas, "create schema")] + (s.wait ? [Call(.showInstance, "poll until RUNNING"), Call(.showJob, "poll the job until done")] : [])
         case .dropSchema(let n, _, let data): return [Call(.deleteSchema, "delete schema", object: n, deleteData: data)]
         case .createUser(let u):

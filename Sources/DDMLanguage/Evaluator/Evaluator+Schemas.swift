@@ -45,10 +45,10 @@ extension Evaluator {
 
     /// RDS instances may be named by id or by name; names cost one read of the available list.
     func rdsIds(_ refs: [String], instance: String) async throws -> [String] {
-        guard refs.contains(where: { !Self.looksLikeRDSId($0) }) else { return refs }
+        guard refs.contains(where: { !Names.looksLikeRDSId($0) }) else { return refs }
         let available = try await client.allAvailableRDS(instance: instance)
         return try refs.map { ref in
-            if available.contains(where: { $0.id == ref }) || Self.looksLikeRDSId(ref) { return ref }
+            if available.contains(where: { $0.id == ref }) || Names.looksLikeRDSId(ref) { return ref }
             let named = available.filter { $0.name == ref }
             if named.count == 1 { return named[0].id }
             if named.count > 1 {
@@ -56,10 +56,5 @@ extension Evaluator {
             }
             throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
         }
-    }
-
-    static func looksLikeRDSId(_ s: String) -> Bool {
-        // RDS ids are 32 hex digits and a suffix such as "in01".
-        s.count == 36 && s.prefix(32).allSatisfy(\.isHexDigit) && s.dropFirst(32).hasPrefix("in")
     }
 }
