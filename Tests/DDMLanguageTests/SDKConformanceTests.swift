@@ -162,6 +162,13 @@ import Testing
         set parameter max_connections = 30000, long_query_time = 2;
         wait instance ddm-conf;
         show parameter templates;
+        show parameter template high-concurrency;
+        apply parameter template high-concurrency;
+        wait instance ddm-conf;
+        export parameters;
+        show slow queries since '1d' user app schema orders limit 5;
+        kill physical process 3102;
+        declare users complete drop undeclared;
         alter instance ddm-conf add nodes 1 wait;
         alter instance ddm-conf remove nodes 1 wait;
         alter instance ddm-conf set port 5067;
