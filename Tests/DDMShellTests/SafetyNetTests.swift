@@ -282,5 +282,10 @@ import Testing
         #expect(!v1.stdout.contains("/v3/"), "\(v1.stdout)")
         let auto = try Binary.run(Self.local + ["--dry-run", "-c", "drop user nobody if exists"])
         #expect(auto.stdout.contains("DELETE /v3/"), "\(auto.stdout)")
+        // Under auto, what carries or shows extended privileges goes to v1, and the plan says so.
+        let export = try Binary.run(Self.local + ["--dry-run", "-c", "export users to '/dev/null'"])
+        #expect(export.stdout.contains("GET    /v1/{project_id}/instances/{instance_id}/users"), "\(export.stdout)")
+        let grant = try Binary.run(Self.local + ["--dry-run", "-c", "create user wide password 'App_pass_12!' with SELECT, fulltableSelect"])
+        #expect(grant.stdout.contains("POST   /v1/{project_id}/instances/{instance_id}/users"), "\(grant.stdout)")
     }
 }

@@ -157,7 +157,7 @@ public enum StatementCatalog {
                        grammar: "export [users | schemas | parameters | all] [passwords prompt | env] [to '<file.ddm>'];",
                        example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
                        followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
-                       needsInstance: true, operations: [.listSchemas, .listAccounts]),
+                       needsInstance: true, operations: [.listSchemas, .listAccounts, .showParameters]),
 
         StatementEntry(.declareUsersComplete, topic: "declare", path: ["declare", "users", "complete"],
                        grammar: "declare users complete [drop undeclared];  (accounts the script did not declare with create user or grant exactly are drift; dropped only with 'drop undeclared')",

@@ -152,14 +152,18 @@ public enum Action: Sendable {
         /// The schema, account or job it is about, when the plan knows it.
         public var object: String?
         public var deleteData = false
+        /// Extended privileges are in it: under `auto` the client sends the older call, the only
+        /// one that carries (or shows) them.
+        public var extended = false
 
-        init(_ operation: DDMOperationID, _ note: String, object: String? = nil, deleteData: Bool = false) {
-            self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData
+        init(_ operation: DDMOperationID, _ note: String, object: String? = nil, deleteData: Bool = false, extended: Bool = false) {
+            self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData; self.extended = extended
         }
 
         /// `  GET    /v3/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
         public func text(routes: RouteVersions = .init()) -> String {
-            let r = operation.route(object: object, deleteData: deleteData, v3: routes.v3(operation))
+            let v3 = routes.v3(operation) && !(extended && routes.choice == .auto)
+            let r = operation.route(object: object, deleteData: deleteData, v3: v3)
             return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
         }
     }
@@ -230,7 +234,8 @@ public enum Action: Sendable {
         case .showSchemas: return [Call(.listSchemas, "list schemas, every page")]
         case .showSchema(let n): return [Call(.showSchema, "show schema", object: n)]
         case .showAvailableRDS: return [Call(.listAvailableRDS, "list available rds, every page")]
-        case .showUsers, .showGrants: return [Call(.listAccounts, "list accounts, every page")]
+        case .showUsers: return [Call(.listAccounts, "list accounts, every page")]
+        case .showGrants: return [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)]
         case .showJob(let j): return [Call(.showJob, "show job", object: j)]
         case .showAudit: return []
         case .showNodes: return [Call(.listNodes, "list nodes")]
@@ -250,18 +255,21 @@ public enum Action: Sendable {
                 + [Call(.createSchemas, "create schema")] + (s.wait ? [Call(.showInstance, "poll until RUNNING"), Call(.showJob, "poll the job until done")] : [])
         case .dropSchema(let n, _, let data): return [Call(.deleteSchema, "delete schema", object: n, deleteData: data)]
         case .createUser(let u):
-            return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : []) + [Call(.createAccounts, "create account")]
+            return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : [])
+                + [Call(.createAccounts, "create account", extended: !u.extended.isEmpty)]
         case .alterUserComment(let u, _): return [Call(.modifyAccount, "modify account (description)", object: u)]
         case .alterUserPassword(let u, _): return [Call(.resetPassword, "reset account password", object: u)]
         case .alterUserLifetime(let u, _): return [Call(.modifyAccount, "modify account (password_lifetime, v3 only)", object: u)]
         case .dropUser(let u, _): return [Call(.deleteAccount, "delete account", object: u)]
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
-            return [Call(.listAccounts, "list accounts, every page, once"),
-                    Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))")]
+            let extended = changes.contains { !$0.extended.isEmpty }
+            return [Call(.listAccounts, "list accounts, every page, once", extended: extended),
+                    Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
         case .export(let e):
             return (e.scope.schemas ? [Call(.listSchemas, "list schemas, every page")] : [])
-                + (e.scope.users ? [Call(.listAccounts, "list accounts, every page")] : [])
+                + (e.scope.users ? [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] : [])
+                + (e.scope.parameters ? [Call(.showParameters, "list parameters")] : [])
         case .declareUsersComplete(_, let drop):
             return [Call(.listAccounts, "list accounts, every page")]
                 + (drop ? [Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
