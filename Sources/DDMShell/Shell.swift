@@ -102,7 +102,7 @@ struct Shell {
     /// so that what v3 cannot carry is refused at compile time.
     static func apiVersionIsV3(_ o: ConnectionOptions, environment: [String: String]) -> Bool {
         let profile = Session.profileName(o, environment: environment).flatMap { name in
-            (try? String(contentsOfFile: DataPaths.configFile, encoding: .utf8)).flatMap { Profile.parse($0).profiles[name] }
+            Profile.file(at: DataPaths.configFile)?.profiles[name]
         }
         return (try? o.apiVersionChoice(profile: profile, environment: environment)) == .v3
     }

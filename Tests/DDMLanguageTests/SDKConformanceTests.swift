@@ -107,7 +107,7 @@ import Testing
 
     /// Fields ddmsh sends that the pinned SDK's models no longer have, each with its source.
     /// `extend_authority` (extended privileges, fulltableSelect/Delete/Update) is documented for
-    /// v1 create and modify account in ../shared/ddm-api.md (seed 004, §10.1); the SDK's v1 account
+    /// v1 create and modify account in ../shared/ddm-api.md (§10.1, from the old API docs); the SDK's v1 account
     /// models dropped it (withdrawn since 2021). ddmsh sends it only for a statement that names an
     /// extended privilege (language.md, "Privileges"), never otherwise.
     static let beyondTheSDK: [String: Set<String>] = [

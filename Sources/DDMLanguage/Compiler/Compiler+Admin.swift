@@ -25,15 +25,7 @@ extension Compiler {
         case .showSlowQueries(let f):
             let n = try f.limit.map { try int($0, "limit") } ?? 20
             guard (1...1000).contains(n) else { throw Failure(message: "limit must be from 1 to 1000 (got \(n))", range: f.limit?.range ?? range) }
-            var since = TaskWindow.Since.days(7)
-            if let e = f.since {
-                let text = try scalar(e, "time")
-                guard let s = TaskWindow.Since(text) else {
-                    throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: e.range)
-                }
-                since = s
-            }
-            return .admin(.showSlowQueries(SlowQueryPlan(limit: n, since: since, user: try f.user.map { try scalar($0, "account name") },
+            return .admin(.showSlowQueries(SlowQueryPlan(limit: n, since: try f.since.map { try since($0) } ?? .days(7), user: try f.user.map { try scalar($0, "account name") },
                                                          schema: try f.schema.map { try schemaName($0) })))
         case .showProcesses(let physical): return .admin(.showProcesses(physical: physical))
         case .killProcesses(let e, let physical):
@@ -42,13 +34,7 @@ extension Compiler {
                 throw Failure(message: "physical process ids are numbers; '\(bad)' is not", range: e.range)
             }
             return .admin(.killProcesses(ids, physical: physical))
-        case .showTasks(let since):
-            guard let since else { return .admin(.showTasks(since: .days(7))) }
-            let text = try scalar(since, "time")
-            guard let when = TaskWindow.Since(text) else {
-                throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: since.range)
-            }
-            return .admin(.showTasks(since: when))
+        case .showTasks(let when): return .admin(.showTasks(since: try when.map { try since($0) } ?? .days(7)))
         case .showEngineVersions: return .admin(.showEngineVersions)
         }
     }

@@ -269,16 +269,12 @@ public struct Compiler {
         case .schema(let e): return .showSchema(try schemaName(e))
         case .availableRDS: return .showAvailableRDS
         case .users(let like): return .showUsers(like: try like.map { try scalar($0, "pattern") })
-        case .grants(let e):
-            let names = try strings(e)
-            for n in names where !Names.account(n) {
-                throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: e.range)
-            }
-            return .showGrants(names)
+        case .grants(let e): return .showGrants(try accountNames(e))
         case .job(let e): return .showJob(try scalar(e, "job id"))
         case .audit(let limit):
-            let n = try limit.map { try int($0, "limit") } ?? 20
-            guard (1...10_000).contains(n) else { throw Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit?.range ?? SourceRange(0, 0)) }
+            guard let limit else { return .showAudit(limit: 20) }
+            let n = try int(limit, "limit")
+            guard (1...10_000).contains(n) else { throw Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit.range) }
             return .showAudit(limit: n)
         case .nodes: return .showNodes
         case .flavorChoices(let e): return .admin(.showFlavorChoices(try scalar(e, "instance name")))
@@ -384,6 +380,24 @@ public struct Compiler {
             throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: e.range)
         }
         return n
+    }
+
+    /// A list of account names (a grant's, `show grants for`'s), each checked.
+    mutating func accountNames(_ e: Expr) throws -> [String] {
+        let names = try strings(e)
+        for n in names where !Names.account(n) {
+            throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: e.range)
+        }
+        return names
+    }
+
+    /// `since '<when>'` (`show tasks`, `show slow queries`): a moment or a span back from now.
+    mutating func since(_ e: Expr) throws -> TaskWindow.Since {
+        let text = try scalar(e, "time")
+        guard let when = TaskWindow.Since(text) else {
+            throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: e.range)
+        }
+        return when
     }
 
     mutating func schemaName(_ e: Expr) throws -> String {
@@ -523,10 +537,7 @@ public struct Compiler {
         if privs.none && kind != .set {
             throw Failure(message: "'none' goes only with 'grant exactly' (an account's whole state)", range: p.range)
         }
-        let userNames = try strings(users)
-        for u in userNames where !Names.account(u) {
-            throw Failure(message: "invalid account name '\(u)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: users.range)
-        }
+        let userNames = try accountNames(users)
         guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
         return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,
                       schemas: try schemas.map { try schemaList($0) }, users: userNames, range: range, file: file)

@@ -29,6 +29,16 @@ public enum TaskWindow {
             }
         }
 
+        /// The window from here to `now`, refused before sending when the service lists less far
+        /// back than it reaches (`what` names the list, as in "tasks of the last").
+        public func window(now: Date, atMost seconds: TimeInterval, of what: String) throws -> (from: Date, to: Date) {
+            let from = start(now: now)
+            guard now.timeIntervalSince(from) <= seconds + 1 else {
+                throw EvaluationError("DDM lists \(what) \(Int(seconds / 86_400)) days at most; \(self) is further back")
+            }
+            return (from, now)
+        }
+
         public var description: String {
             switch self {
             case .moment(let d): "'\(ISO8601DateFormatter().string(from: d))'"

@@ -46,6 +46,10 @@ public struct BatchPlanner: Sendable {
         public var before: State
         public var after: State
         public var changed: Bool { before != after }
+        /// `app: SELECT on orders -> INSERT,SELECT on orders`, as reports list a change.
+        public var changeText: String {
+            "\(account): \(before.privilegeText) on \(before.schemaText) -> \(after.privilegeText) on \(after.schemaText)"
+        }
     }
 
     public struct Outcome: Sendable {

@@ -126,14 +126,14 @@ struct BatchRunner {
             }
         }
         await sink.progress(nil)
-        var unknown: [String] = []
+        var unknown: Set<String> = []
         if !inFlight.isEmpty {
             let read = await Evaluator.uncancelled { try await client.allAccounts(instance: instance) }
             for t in changed where inFlight.contains(t.account) {
                 let now = read?.first { $0.name == t.account }.map(BatchPlanner.State.init)
                 if let now, now.sameGrants(as: t.after) { results[t.account] = .success(()); checked.insert(t.account) }
                 else if let now, now.sameGrants(as: t.before) { continue }
-                else { unknown.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)") }
+                else { unknown.insert(t.account) }
             }
         }
         let after = await client.callCounts()
@@ -145,13 +145,12 @@ struct BatchRunner {
             switch results[t.account] {
             case .success:
                 rows.append([t.account, "changed", t.after.privilegeText, t.after.schemaText])
-                applied.append("\(t.account): \(t.before.privilegeText) on \(t.before.schemaText) -> \(t.after.privilegeText) on \(t.after.schemaText)"
-                    + (checked.contains(t.account) ? " (answer lost; read back: applied)" : ""))
+                applied.append(t.changeText + (checked.contains(t.account) ? " (answer lost; read back: applied)" : ""))
             case .failure(let e):
                 rows.append([t.account, "failed", Evaluator.message(e), ""])
                 failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
             case nil:
-                rows.append([t.account, inFlight.contains(t.account) && unknown.contains(where: { $0.hasPrefix(t.account + ":") }) ? "unknown" : "not applied", "", ""])
+                rows.append([t.account, unknown.contains(t.account) ? "unknown" : "not applied", "", ""])
             }
         }
         for t in outcome.targets where !t.changed {
@@ -161,7 +160,7 @@ struct BatchRunner {
         await sink.message("batch: \(applied.count) changed, \(unchanged) unchanged, \(failures.count) failed"
             + " (API calls: \(after.reads - before.reads) read, \(after.writes - before.writes) write)")
         if cancelled {
-            throw BatchInterrupted(applied: applied, unknown: unknown, total: total)
+            throw BatchInterrupted(applied: applied, unknown: changed.filter { unknown.contains($0.account) }.map(\.changeText), total: total)
         }
         if unreachable {
             let notSent = changed.count - results.count

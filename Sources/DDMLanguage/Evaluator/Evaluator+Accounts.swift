@@ -108,9 +108,7 @@ extension Evaluator {
             if options.dryRun { wouldChange += undeclared.count }
             return nil
         }
-        if !options.dryRun, let confirm = options.confirm,
-           !(await confirm("drop \(undeclared.count) undeclared user\(undeclared.count == 1 ? "" : "s") (\(names))? undo can recreate them, but not their passwords")) {
-            await sink.message("not done")
+        if await declined("drop \(undeclared.count) undeclared user\(undeclared.count == 1 ? "" : "s") (\(names))? undo can recreate them, but not their passwords") {
             return nil
         }
         var dropped: [String] = []

@@ -5,10 +5,7 @@ import Foundation
 /// processes, tasks, engine versions. What the client can know is checked before sending.
 extension Evaluator {
     func admin(_ a: AdminAction) async throws -> String? {
-        if !options.dryRun, let question = a.confirmation, let confirm = options.confirm, !(await confirm(question)) {
-            await sink.message("not done")
-            return nil
-        }
+        if await declined(a.confirmation) { return nil }
         switch a {
         case .alterInstance(let ref, let change, let wait): return try await alterInstance(try await resolve(ref), change, wait: wait)
         case .restartNode(let node, let wait):
@@ -39,11 +36,7 @@ extension Evaluator {
             let settings = (t.configurationParameters ?? []).compactMap { p in p.value.map { ParameterSetting(name: p.name, value: $0) } }
             return try await setParameters(settings, instance: id, name: name, from: t.name)
         case .showSlowQueries(let q):
-            let to = options.clock()
-            let from = q.since.start(now: to)
-            guard to.timeIntervalSince(from) <= 7 * 86400 + 1 else {
-                throw EvaluationError("DDM lists slow queries over 7 days at most; \(q.since) is further back")
-            }
+            let (from, to) = try q.since.window(now: options.clock(), atMost: 7 * 86_400, of: "slow queries over")
             let filtered = q.user != nil || q.schema != nil
             let (queries, total) = try await client.slowQueries(instance: try await instanceId(), from: from, to: to, max: q.limit) { query in
                 (q.user.map { query.users == $0 } ?? true) && (q.schema.map { query.database?.lowercased() == $0 } ?? true)
@@ -68,11 +61,7 @@ extension Evaluator {
                 return "killed \(what)"
             }
         case .showTasks(let since):
-            let now = options.clock()
-            let start = since.start(now: now)
-            guard now.timeIntervalSince(start) <= DDMAPI.taskWindowLimit else {
-                throw EvaluationError("DDM lists tasks of the last 30 days at most; \(since) is further back")
-            }
+            let (start, now) = try since.window(now: options.clock(), atMost: DDMAPI.taskWindowLimit, of: "tasks of the last")
             let page = try await client.listTasks(from: start, to: now, offset: 0, limit: 100)
             await sink.table(ShowTables.tasks(page.jobs))
             if let total = page.total, total > page.jobs.count { await sink.message("the \(page.jobs.count) most recent of \(total) tasks") }

@@ -27,10 +27,10 @@ extension Evaluator {
         // Calls are the budget: a run whose only write is one statement has nothing to leave half
         // done (the service refuses a missing schema for every account alike), so it spends no read
         // on the check. A dry run always checks: it has no write to be refused.
-        if !options.dryRun, Set(named.map(\.step.range.start)).count == 1, plan.steps.filter({ !Self.onlyReads($0.action) }).count == 1,
-           let only = named.first?.step.action {
-            if case .batch(let changes) = only, changes.count == 1 { return }
-            if case .createUser = only { return }
+        if !options.dryRun, let only = named.first?.step, named.allSatisfy({ $0.step.range == only.range }),
+           plan.steps.filter({ !$0.action.onlyReads }).count == 1 {
+            if case .batch(let changes) = only.action, changes.count == 1 { return }
+            if case .createUser = only.action { return }
         }
         let live = Set(try await client.allSchemas(instance: try await instanceId()).map { $0.name.lowercased() })
             .union(dryRunSchemas)
@@ -42,16 +42,5 @@ extension Evaluator {
             Diagnostic(.error, "schema \($0.schema) does not exist on \(instance) (see 'show schemas;'); nothing was run",
                        at: $0.range, file: $0.file, focus: $0.schema)
         }, applied: [])
-    }
-
-    /// Steps that change nothing in the service.
-    static func onlyReads(_ action: Action) -> Bool {
-        switch action {
-        case .showInstances, .showInstance, .showEngines, .showFlavors, .showSchemas, .showSchema, .showAvailableRDS,
-             .showUsers, .showGrants, .showJob, .showNodes, .showAudit, .help, .setOnError, .use, .explain, .waitJob, .waitInstance:
-            true
-        default:
-            false
-        }
     }
 }

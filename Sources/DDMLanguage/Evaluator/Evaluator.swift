@@ -219,15 +219,20 @@ public actor Evaluator {
             wouldChange += 1
             return nil
         }
-        if let ask, let confirm = options.confirm, !(await confirm(ask)) {
-            await sink.message("not done")
-            return nil
-        }
+        if await declined(ask) { return nil }
         inFlight = wouldDo
         defer { inFlight = nil }
         return try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: wouldDo)) {
             try await write()
         }
+    }
+
+    /// Asks `question` where someone can answer (the REPL), never in a dry run; true when the
+    /// answer is no, said as "not done". The one place a disruptive step is confirmed.
+    func declined(_ question: String?) async -> Bool {
+        guard !options.dryRun, let question, let confirm = options.confirm, !(await confirm(question)) else { return false }
+        await sink.message("not done")
+        return true
     }
 
     /// Deletes; with `if exists`, the service's 404 means there was nothing to drop.

@@ -13,6 +13,8 @@ public enum ShowTables {
     }
 
     /// An instance's fields, then its nodes.
+    /// `readOnly`: none of the SDK's instance models (`ShowInstanceResponse`, v3 `InstanceDetail`)
+    /// has a read-only field, so the state ddmsh last set is shown as such.
     public static func instance(_ i: Instance, readOnly: (on: Bool, time: String)? = nil) -> [ResultTable] {
         let ro = readOnly.map { "\($0.on ? "on" : "off") (set by ddmsh at \($0.time); DDM's API does not report it)" }
             ?? "unknown (DDM's API does not report it)"

@@ -120,8 +120,13 @@ public final class Journal: Sendable {
     /// Runs kept for undo; older journals are removed when a new one starts.
     public static let kept = 200
 
+    /// The journal files of a directory, oldest first (their names sort as their runs started).
+    static func journalFiles(_ directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+    }
+
     static func prune(_ directory: String, keeping: Int) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let files = journalFiles(directory)
         for old in files.dropLast(keeping) { try? FileManager.default.removeItem(atPath: directory + "/" + old) }
     }
 
@@ -142,7 +147,7 @@ public final class Journal: Sendable {
     /// Every journal in the directory: the runs read, oldest first, and the files that could not be
     /// read (a damaged journal is reported, never skipped in silence), by run id.
     public static func scan(_ directory: String) -> (runs: [Run], unreadable: [String]) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        let files = journalFiles(directory)
         var runs: [Run] = []
         var unreadable: [String] = []
         for file in files {
@@ -152,8 +157,11 @@ public final class Journal: Sendable {
     }
 
     /// The read-only state ddmsh last set on an instance, and when: DDM's API reports none.
+    /// Reads journals newest first and stops at the first answer: `show instance` should not
+    /// parse every journal kept.
     public static func lastReadOnly(instance: String, in directory: String) -> (on: Bool, time: String)? {
-        for run in scan(directory).runs.reversed() {
+        for file in journalFiles(directory).reversed() {
+            guard let run = load(directory + "/" + file) else { continue }
             for write in run.writes.reversed() where write.done == true {
                 if case .instanceChange(let id, _, _, let on?) = write.entry, id == instance { return (on, run.header.time) }
             }

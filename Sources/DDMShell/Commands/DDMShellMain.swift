@@ -12,12 +12,9 @@ public enum DDMShellMain {
         if arguments.first == "help" { return help(Array(arguments.dropFirst())) }
         // The root takes a script path as its positional argument, which ArgumentParser would
         // match before a subcommand's name: the subcommand is parsed on its own.
-        let sub: ParsableCommand.Type = switch arguments.first {
-        case "serve": ServeCommand.self
-        case "undo": UndoCommand.self
-        default: DDMShCommand.self
-        }
-        let rest = sub == DDMShCommand.self ? arguments : Array(arguments.dropFirst())
+        let named = arguments.first.flatMap { subcommands[$0] }
+        let sub: ParsableCommand.Type = named ?? DDMShCommand.self
+        let rest = named == nil ? arguments : Array(arguments.dropFirst())
         do {
             var command = try sub.parseAsRoot(rest)
             if var async = command as? AsyncParsableCommand {
@@ -50,14 +47,15 @@ public enum DDMShellMain {
         }
     }
 
-    static let subcommands = ["serve", "undo", "help"]
+    /// The subcommands by name; `help` is answered here, with no command of its own.
+    static let subcommands: [String: ParsableCommand.Type] = ["serve": ServeCommand.self, "undo": UndoCommand.self]
 
     /// The arguments with the subcommand first, as ArgumentParser reads them, when one is given
     /// anywhere (`ddmsh --instance x undo --yes`, `ddmsh --local serve --port 0`): a word that is
     /// a subcommand's name is taken as the subcommand when the arguments parse that way, and as
     /// what it is otherwise (`ddmsh -c undo`, `--instance serve`).
     static func route(_ arguments: [String]) -> [String] {
-        for (i, word) in arguments.enumerated() where subcommands.contains(word) {
+        for (i, word) in arguments.enumerated() where word == "help" || subcommands[word] != nil {
             if i > 0, arguments[i - 1] == "--" { break }
             let moved = [word] + arguments[..<i] + arguments[(i + 1)...]
             if i == 0 { return moved }
@@ -66,8 +64,7 @@ public enum DDMShellMain {
                 guard let root = (try? DDMShCommand.parseAsRoot(arguments)) as? DDMShCommand, root.script != "help" else { return moved }
                 continue
             }
-            let sub: ParsableCommand.Type = word == "serve" ? ServeCommand.self : UndoCommand.self
-            if (try? sub.parseAsRoot(Array(moved.dropFirst()))) != nil { return moved }
+            if let sub = subcommands[word], (try? sub.parseAsRoot(Array(moved.dropFirst()))) != nil { return moved }
         }
         return arguments
     }
@@ -80,10 +77,9 @@ public enum DDMShellMain {
             StandardStreams.out(DDMShCommand.helpMessage(columns: columns) + "\n")
             return 0
         }
-        switch word {
-        case "serve": StandardStreams.out(DDMShCommand.helpMessage(for: ServeCommand.self, columns: columns) + "\n")
-        case "undo": StandardStreams.out(DDMShCommand.helpMessage(for: UndoCommand.self, columns: columns) + "\n")
-        default:
+        if let sub = subcommands[word] {
+            StandardStreams.out(DDMShCommand.helpMessage(for: sub, columns: columns) + "\n")
+        } else {
             // A statement topic, as `help grant;` in the language.
             let text = Help.text(words.joined(separator: " "))
             StandardStreams.out(text + (text.hasSuffix("\n") ? "" : "\n"))

@@ -44,31 +44,34 @@ struct UndoCommand: AsyncParsableCommand {
         case .success(let s): session = s
         case .failure(let exit): return exit.code
         }
+        let code = await undo(on: session, renderer: renderer, environment: environment)
+        await session.close()
+        return code
+    }
+
+    /// Chooses the run, shows its inverse, asks, and applies it; the caller closes the session.
+    private func undo(on session: Session, renderer: Renderer, environment: [String: String]) async -> Int32 {
         let chosen: Journal.Run
         switch Self.choose(run, endpoint: session.journalEndpoint, project: session.client.configuration.projectId) {
         case .success(let r): chosen = r
         case .failure(let f):
             renderer.error("ddmsh: " + f.message)
-            await session.close()
             return f.exitCode
         }
         let undo = Self.inverse(of: chosen, environment: environment)
         await renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else {
             await renderer.message("nothing to undo in run \(chosen.header.run)")
-            await session.close()
             return Runner.exitOK
         }
         if !yes {
             guard isatty(0) == 1 else {
                 renderer.error("ddmsh: undo changes the instance; give --yes to apply it without a terminal")
-                await session.close()
                 return Runner.exitUsage
             }
             StandardStreams.err("apply this undo? [y/N] ")
             guard let answer = readLine(), ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
                 renderer.error("not applied")
-                await session.close()
                 return Runner.exitFailed
             }
         }
@@ -81,7 +84,6 @@ struct UndoCommand: AsyncParsableCommand {
             Shell.evaluator(on: session, renderer: renderer, environment: environment, instance: instance,
                             promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
         }
-        await session.close()
         return outcome.exitCode
     }
 

@@ -1,5 +1,6 @@
 import DDMLanguage
 import Foundation
+import Synchronization
 
 /// A named set of connection settings from the config file:
 ///
@@ -62,18 +63,27 @@ public struct Profile: Sendable, Equatable {
 
     public var holdsSecrets: Bool { !Set(values.keys).isDisjoint(with: Self.secretKeys) }
 
+    /// The config file at `path`, parsed once per process: start-up asks it several questions
+    /// (which profile, is an instance chosen, which API version) before it connects. Nil when
+    /// there is no readable file.
+    static func file(at path: String) -> (profiles: [String: Profile], problems: [String])? {
+        if let known = parsedFiles.withLock({ $0[path] }) { return known }
+        let parsed = (try? String(contentsOfFile: path, encoding: .utf8)).map(parse)
+        parsedFiles.withLock { $0[path] = .some(parsed) }
+        return parsed
+    }
+    private static let parsedFiles = Mutex<[String: (profiles: [String: Profile], problems: [String])?]>([:])
+
     /// "default" when the config file has a `[default]` section.
     static func defaultProfileName(path: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return parse(text).profiles["default"] == nil ? nil : "default"
+        file(at: path)?.profiles["default"] == nil ? nil : "default"
     }
 
     /// Loads a profile; warns on stderr when the file holds secrets and others can read it.
     public static func load(_ name: String, path: String, warn: (String) -> Void) throws -> Profile {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let (profiles, problems) = file(at: path) else {
             throw ShellFailure(message: "cannot read the config file \(path) (looking for profile '\(name)')", exitCode: 2)
         }
-        let (profiles, problems) = parse(text)
         for p in problems { warn("\(path): \(p)") }
         guard let profile = profiles[name] else {
             throw ShellFailure(message: "no profile '\(name)' in \(path); profiles: \(profiles.keys.sorted().joined(separator: ", "))", exitCode: 2)

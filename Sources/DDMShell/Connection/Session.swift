@@ -116,8 +116,7 @@ public final class Session: Sendable {
     static func instancePreselected(_ o: ConnectionOptions, environment: [String: String]) -> Bool {
         if o.instance != nil || o.local { return true }
         guard let name = profileName(o, environment: environment),
-              let text = try? String(contentsOfFile: DataPaths.configFile, encoding: .utf8),
-              let p = Profile.parse(text).profiles[name] else { return false }
+              let p = Profile.file(at: DataPaths.configFile)?.profiles[name] else { return false }
         return p.instance != nil || (o.endpoint == nil && o.region == nil && p.values["local"] == "true")
     }
 
