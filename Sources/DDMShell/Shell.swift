@@ -123,6 +123,7 @@ struct Shell {
         options.journalDirectory = DataPaths.journalDirectory
         options.pollInterval = session.pollInterval
         options.journalEndpoint = session.journalEndpoint
+        options.stopRequested = { StandardStreams.stdoutClosed }
         configure(&options)
         let interactive = isatty(0) == 1
         let secrets = DefaultSecretResolver(environment: environment) { purpose in

@@ -38,7 +38,7 @@ import Testing
         let o = compile("let n = 3; alter instance ddm-a remove nodes $n wait; kill process 7, 8; alter instance ddm-a add nodes 1;")
         #expect(o.diagnostics.isEmpty)
         let questions = o.plan.steps.compactMap { step -> String? in
-            if case .admin(let a) = step.action { return a.confirmation ?? "-" }
+            if case .step(let s) = step.action { return s.question ?? "-" }
             return nil
         }
         #expect(questions == ["remove 3 nodes from ddm-a?", "kill processes 7, 8?", "-"])

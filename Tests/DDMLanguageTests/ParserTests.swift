@@ -32,19 +32,20 @@ import Testing
             restart node n1 wait;
             """)
         #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.message))")
-        let kinds = r.statements.map(\.kind)
-        guard case .admin(.alterInstance(.name("ddm-a", _), .addNodes(.number(2, _), zone: .name("ap-southeast-1b", _)?), wait: true)) = kinds[0] else {
-            Issue.record("\(kinds[0])"); return
+        let nodes = r.statements.map { s -> (any StatementSyntax)? in if case .node(let n) = s.kind { n.value } else { nil } }
+        guard let alter = nodes[0] as? AlterInstance<Parsed>, case .name("ddm-a", _) = alter.instance,
+              case .addNodes(.number(2, _), zone: .name("ap-southeast-1b", _)?) = alter.change, alter.wait else {
+            Issue.record("\(r.statements[0])"); return
         }
-        guard case .admin(.setParameters(let settings, instance: .name("ddm-b", _)?)) = kinds[1] else { Issue.record("\(kinds[1])"); return }
-        #expect(settings.map(\.name) == ["max_connections", "long_query_time", "sql_audit"])
-        #expect(settings[1].value == .name("0.5", settings[1].value.range))
-        #expect(settings[2].value == .string("ON", settings[2].value.range))
-        guard case .admin(.killProcesses(.list(let ids, _), physical: true)) = kinds[2] else { Issue.record("\(kinds[2])"); return }
+        guard let set = nodes[1] as? SetParameters<Parsed>, case .name("ddm-b", _)? = set.instance else { Issue.record("\(r.statements[1])"); return }
+        #expect(set.settings.map(\.name) == ["max_connections", "long_query_time", "sql_audit"])
+        #expect(set.settings[1].value == .name("0.5", set.settings[1].value.range))
+        #expect(set.settings[2].value == .string("ON", set.settings[2].value.range))
+        guard let kill = nodes[2] as? KillProcesses<Parsed>, case .list(let ids, _) = kill.ids, kill.physical else { Issue.record("\(r.statements[2])"); return }
         #expect(ids.count == 2)
-        guard case .admin(.alterInstance(_, .readOnly(true), wait: false)) = kinds[3] else { Issue.record("\(kinds[3])"); return }
-        guard case .admin(.showSlowQueries(let f)) = kinds[4], case .number(5, _)? = f.limit else { Issue.record("\(kinds[4])"); return }
-        guard case .admin(.restartNode(.name("n1", _), wait: true)) = kinds[5] else { Issue.record("\(kinds[5])"); return }
+        guard let readOnly = nodes[3] as? AlterInstance<Parsed>, readOnly.change == .readOnly(true), !readOnly.wait else { Issue.record("\(r.statements[3])"); return }
+        guard let slow = nodes[4] as? ShowSlowQueries<Parsed>, case .number(5, _)? = slow.limit else { Issue.record("\(r.statements[4])"); return }
+        guard let restart = nodes[5] as? RestartNode<Parsed>, case .name("n1", _) = restart.node, restart.wait else { Issue.record("\(r.statements[5])"); return }
     }
 
     @Test func adminStatementErrorsPointAtTheWord() {

@@ -5,20 +5,27 @@ import DDMKit
 /// it may call. Help, completion, the parser's statement starts and suggestions, and the API
 /// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
 /// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
-public enum StatementID: Int, CaseIterable, Sendable {
-    case use
-    case showInstances, showInstance, showEngines, showFlavors, showSchemas, showSchema, showAvailableRDS
-    case showUsers, showGrants, showJob, showNodes, showAudit
-    case createInstance, restartInstance, dropInstance, renameInstance, setSecurityGroup, reloadTableData
-    case waitJob, waitInstance
-    case createSchema, dropSchema
-    case createUser, alterUserComment, alterUserPassword, alterUserLifetime, dropUser, grant, revoke, grantExactly
-    case export, declareUsersComplete
-    case letBinding, forLoop, source, explain, setOnError, help
-    case addNodes, removeNodes, restartNode, showNode, setFlavor
-    case showParameters, setParameters, showParameterTemplates, showParameterTemplate, applyParameterTemplate
-    case setPort, setSSL, setReadOnly, bindEIP, unbindEIP, setAdminPassword
-    case showSlowQueries, showProcesses, killProcesses, showTasks, showEngineVersions, upgradeEngine, rollbackEngine, showFlavorChoices
+/// A statement of the catalogue. The core statements' ids are below; a family declares its own
+/// next to its statements.
+public struct StatementID: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
+    public init(_ name: String) { self.name = name }
+    public var description: String { name }
+
+    public static let use = Self("use")
+    public static let showInstances = Self("showInstances"), showInstance = Self("showInstance"), showEngines = Self("showEngines")
+    public static let showFlavors = Self("showFlavors"), showSchemas = Self("showSchemas"), showSchema = Self("showSchema")
+    public static let showAvailableRDS = Self("showAvailableRDS"), showUsers = Self("showUsers"), showGrants = Self("showGrants")
+    public static let showJob = Self("showJob"), showNodes = Self("showNodes"), showAudit = Self("showAudit")
+    public static let createInstance = Self("createInstance"), restartInstance = Self("restartInstance"), dropInstance = Self("dropInstance")
+    public static let renameInstance = Self("renameInstance"), reloadTableData = Self("reloadTableData")
+    public static let waitJob = Self("waitJob"), waitInstance = Self("waitInstance")
+    public static let createSchema = Self("createSchema"), dropSchema = Self("dropSchema")
+    public static let createUser = Self("createUser"), alterUserComment = Self("alterUserComment"), alterUserPassword = Self("alterUserPassword")
+    public static let alterUserLifetime = Self("alterUserLifetime"), dropUser = Self("dropUser"), grant = Self("grant"), revoke = Self("revoke")
+    public static let grantExactly = Self("grantExactly"), export = Self("export"), declareUsersComplete = Self("declareUsersComplete")
+    public static let letBinding = Self("letBinding"), forLoop = Self("forLoop"), source = Self("source"), explain = Self("explain")
+    public static let setOnError = Self("setOnError"), help = Self("help")
 }
 
 public struct StatementEntry: Sendable {
@@ -45,7 +52,8 @@ public struct StatementEntry: Sendable {
 }
 
 public enum StatementCatalog {
-    public static let entries: [StatementEntry] = [
+    /// The core statements, which the generic stages parse, compile and run.
+    static let coreEntries: [StatementEntry] = [
         StatementEntry(.use, topic: "use", path: ["use", "instance"], grammar: "use instance <name-or-id>;",
                        example: "use instance ddm-prod;", followers: ["use": ["instance"]], operations: [.listInstances]),
 
@@ -92,11 +100,6 @@ public enum StatementCatalog {
         StatementEntry(.renameInstance, topic: "rename", path: ["rename", "instance"], grammar: "rename instance <i> to <new-name>;",
                        example: "rename instance ddm-prod to ddm-main;", words: ["to"], followers: ["rename": ["instance"]],
                        operations: [.listInstances, .modifyInstanceName]),
-        StatementEntry(.setSecurityGroup, topic: "alter instance", path: ["alter", "instance"],
-                       grammar: "alter instance <i> set security group <sg>;", example: "alter instance ddm-prod set security group sg-2;",
-                       words: ["set", "security", "group"],
-                       followers: ["alter": ["instance", "user"], "set": ["security"], "security": ["group"]],
-                       operations: [.listInstances, .modifySecurityGroup]),
         StatementEntry(.reloadTableData, topic: "reload", path: ["reload", "table", "data"], grammar: "reload table data on instance <i>;",
                        example: "reload table data on instance ddm-dr;", words: ["on", "instance"],
                        followers: ["reload": ["table"], "table": ["data"]],
@@ -176,7 +179,19 @@ public enum StatementCatalog {
                        example: "set on_error continue;", words: ["stop", "continue"],
                        followers: ["set": ["on_error"], "on_error": ["stop", "continue"]]),
         StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
-    ] + adminEntries
+    ]
+
+    public static let entries: [StatementEntry] = coreEntries + families.flatMap { $0.entries }
+
+    /// Every family of statements with a file of its own (the core statements above are parsed,
+    /// compiled and run by the generic stages).
+    static let families: [FamilyParts] = [
+        AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
+        ProcessStatements.parts, HistoryStatements.parts,
+    ]
+
+    /// The rules of every family, by their leading keywords: how the parser finds a family's statement.
+    static let rules = RuleTrie(families.flatMap { $0.rules })
 
     static let showFollowers: [String: [String]] = [
         "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes",
@@ -191,17 +206,11 @@ public enum StatementCatalog {
          "grant ALL on orders to admin1;"),
     ]
 
-    public static func entry(_ id: StatementID) -> StatementEntry {
-        guard let entry = byID[id.rawValue] else { preconditionFailure("statement \(id) has no catalogue entry") }
-        return entry
-    }
-    // Indexed by the id's raw value: the compiler asks once per statement, on `--check`'s hot path.
-    // Optional, so that an id without an entry is found by the catalogue test, not a crash at start.
-    private static let byID: [StatementEntry?] = StatementID.allCases.map { id in entries.first { $0.id == id } }
+    public static func entry(_ id: StatementID) -> StatementEntry? { byID[id] }
+    private static let byID: [StatementID: StatementEntry] = Dictionary(entries.map { ($0.id, $0) }) { first, _ in first }
 
     /// Whether the statement needs a current instance.
-    public static func needsInstance(_ id: StatementID) -> Bool { needsInstanceByID[id.rawValue] }
-    private static let needsInstanceByID: [Bool] = byID.map { $0?.needsInstance ?? false }
+    public static func needsInstance(_ id: StatementID) -> Bool { byID[id]?.needsInstance ?? false }
 
     /// The words a statement can start with, in catalogue order.
     public static let starts: [String] = unique(entries.map(\.path[0]))

@@ -192,7 +192,6 @@ public struct Compiler {
             let newName = try scalar(to, "instance name")
             guard Names.instance(newName) else { throw Failure(message: "invalid instance name '\(newName)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: to.range) }
             action = .renameInstance(try scalar(e, "instance name"), to: newName)
-        case .setSecurityGroup(let e, let g): action = .setSecurityGroup(try scalar(e, "instance name"), group: try scalar(g, "security group"))
         case .reloadTableData(let e): action = .reloadTableData(try scalar(e, "instance name"))
         case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
         case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
@@ -251,7 +250,7 @@ public struct Compiler {
         case .declareUsersComplete(let drop): action = .declareUsersComplete(declared: declaredUsers, dropUndeclared: drop)
         case .setOnError(let c): action = .setOnError(continueOnError: c)
         case .help(let topic): action = .help(topic)
-        case .admin(let a): action = try admin(a, s.range)
+        case .node(let n): action = .step(try n.value.compile(&self, s.range))
         }
         if action.needsInstance && !instanceSelected {
             throw Failure(.noInstanceSelected, range: s.range)
@@ -277,7 +276,6 @@ public struct Compiler {
             guard (1...10_000).contains(n) else { throw Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit.range) }
             return .showAudit(limit: n)
         case .nodes: return .showNodes
-        case .flavorChoices(let e): return .admin(.showFlavorChoices(try scalar(e, "instance name")))
         }
     }
 

@@ -121,7 +121,6 @@ public enum Action: Sendable {
     case restartInstance(String, hard: Bool, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
     case renameInstance(String, to: String)
-    case setSecurityGroup(String, group: String)
     case reloadTableData(String)
     case waitJob(String)
     case waitInstance(String)
@@ -141,8 +140,8 @@ public enum Action: Sendable {
     case declareUsersComplete(declared: [String], dropUndeclared: Bool)
     case setOnError(continueOnError: Bool)
     case help(String?)
-    /// Instance administration (`Plan+Admin.swift`).
-    case admin(AdminAction)
+    /// A statement of a family (`Statements/`), compiled.
+    case step(any Step)
 
     /// One API call a step makes, as `explain` prints it.
     public struct Call: Sendable, Equatable {
@@ -173,7 +172,7 @@ public enum Action: Sendable {
         guard case .batch(let changes) = self else { return [primaryStatementID] }
         return Array(Set(changes.map { c -> StatementID in
             switch c.kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
-        })).sorted { $0.rawValue < $1.rawValue }
+        })).sorted { $0.name < $1.name }
     }
 
     /// The statement the step stands for; a batch's grants, revokes and exact grants all need
@@ -198,7 +197,6 @@ public enum Action: Sendable {
         case .restartInstance: .restartInstance
         case .dropInstance: .dropInstance
         case .renameInstance: .renameInstance
-        case .setSecurityGroup: .setSecurityGroup
         case .reloadTableData: .reloadTableData
         case .waitJob: .waitJob
         case .waitInstance: .waitInstance
@@ -215,7 +213,7 @@ public enum Action: Sendable {
         case .explain: .explain
         case .setOnError: .setOnError
         case .help: .help
-        case .admin(let a): a.statementID
+        case .step(let s): s.id
         }
     }
 
@@ -249,7 +247,6 @@ public enum Action: Sendable {
         case .restartInstance(_, _, let wait): return [resolve, Call(.restartInstance, "restart instance")] + (wait ? [poll, progress] : [])
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
         case .renameInstance: return [resolve, Call(.modifyInstanceName, "modify instance name")]
-        case .setSecurityGroup: return [resolve, Call(.modifySecurityGroup, "modify security group")]
         case .reloadTableData: return [resolve, Call(.reloadTableData, "reload table data")]
         case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
         case .waitInstance: return [resolve, poll]
@@ -278,7 +275,7 @@ public enum Action: Sendable {
             return [Call(.listAccounts, "list accounts, every page")]
                 + (drop ? [Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
         case .explain, .setOnError, .help: return []
-        case .admin(let a): return a.calls
+        case .step(let s): return s.calls
         }
     }
 
@@ -309,7 +306,6 @@ public enum Action: Sendable {
         case .restartInstance(let n, let hard, _): return "restart instance \(n) (\(hard ? "hard" : "soft"))"
         case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .renameInstance(let n, let to): return "rename instance \(n) to \(to)"
-        case .setSecurityGroup(let n, let g): return "alter instance \(n) set security group \(g)"
         case .reloadTableData(let n): return "reload table data on instance \(n)"
         case .waitJob(let j): return "wait job \(j)"
         case .waitInstance(let n): return "wait instance \(n)"
@@ -333,13 +329,13 @@ public enum Action: Sendable {
         case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
-        case .admin(let a): return a.headline
+        case .step(let s): return s.headline
         }
     }
 
     /// Whether the step needs a current instance (from the catalogue).
     var needsInstance: Bool {
-        if case .admin(let a) = self { return a.needsInstance }
+        if case .step(let s) = self { return s.needsInstance }
         return StatementCatalog.needsInstance(primaryStatementID)
     }
 }

@@ -111,18 +111,6 @@ extension Evaluator {
         }
     }
 
-    func setSecurityGroup(_ ref: String, group: String) async throws -> String? {
-        let i = try await resolve(ref)
-        return try await write("set security group \(group) on \(i.name)") {
-            try await journaled(.instanceChange(instance: i.id, description: "set security group \(group) on \(i.name)",
-                                                inverse: i.securityGroupId.map { "alter instance \(i.id) set security group \($0);" })) {
-                try await client.modifySecurityGroup(i.id, securityGroupId: group)
-            }
-            await sink.message("security group of \(i.name) is now \(group)")
-            return "set security group of \(i.name)"
-        }
-    }
-
     func reloadTableData(_ ref: String) async throws -> String? {
         let i = try await resolve(ref)
         return try await write("reload table data on \(i.name)") {

@@ -27,6 +27,10 @@ public actor Evaluator {
         public var undoing: String?
         /// Asked before a disruptive step (the REPL asks the user); nil runs them (scripts are intentional).
         public var confirm: (@Sendable (String) async -> Bool)?
+        /// True once the run must stop before its next step although no cancellation has reached
+        /// it yet: output that could not be delivered (a closed pipe) stops at the next statement,
+        /// not at whichever one the signal's watcher reaches first.
+        public var stopRequested: @Sendable () -> Bool = { false }
         public init() {}
     }
 
@@ -102,7 +106,7 @@ public actor Evaluator {
         }
         for step in plan.steps {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
-            if Task.isCancelled { report.interrupted = true; break }
+            if Task.isCancelled || options.stopRequested() { report.interrupted = true; break }
             do {
                 if case .setOnError(let c) = step.action {
                     options.continueOnError = c
@@ -171,7 +175,6 @@ public actor Evaluator {
         case .restartInstance(let ref, let hard, let wait): return try await restartInstance(ref, hard: hard, wait: wait)
         case .dropInstance(let ref, let ifExists, let data): return try await dropInstance(ref, ifExists: ifExists, deleteData: data)
         case .renameInstance(let ref, let to): return try await renameInstance(ref, to: to)
-        case .setSecurityGroup(let ref, let group): return try await setSecurityGroup(ref, group: group)
         case .reloadTableData(let ref): return try await reloadTableData(ref)
         case .waitJob(let id): try await waitJob(id); return nil
         case .waitInstance(let ref):
@@ -205,8 +208,8 @@ public actor Evaluator {
         case .help(let topic):
             await sink.message(Help.text(topic))
             return nil
-        case .admin(let a):
-            return try await admin(a)
+        case .step(let s):
+            return try await s.run(in: self)
         }
     }
 

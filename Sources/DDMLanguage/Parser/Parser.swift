@@ -205,12 +205,10 @@ public struct Parser {
         guard let k = current.keyword else {
             throw failure("expected a statement, found \(found)")
         }
+        if let node = try familyStatement(k) { return .node(SyntaxNode(node)) }
         switch k {
         case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
-        case "show":
-            advance()
-            if let admin = try adminShow() { return .admin(admin) }
-            return .show(try showTarget())
+        case "show": advance(); return .show(try showTarget())
         case "create": advance(); return try create()
         case "restart": return try restart()
         case "drop": advance(); return try drop()
@@ -259,15 +257,12 @@ public struct Parser {
             return .explain(try nested { try $0.statement() })
         case "set":
             advance()
-            if match("parameter") || match("parameters") { return try setParameters() }
             try expect("on_error", "after 'set'")
             _ = match(punct: "=")
             if match("stop") { return .setOnError(continueOnError: false) }
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
         case "export": advance(); return try export()
-        case "apply": advance(); return try applyTemplate()
-        case "kill": advance(); return try kill()
         case "declare":
             // declare users complete [drop undeclared]
             advance(); try expect("users", "after 'declare'"); try expect("complete", "after 'declare users'")
@@ -283,6 +278,29 @@ public struct Parser {
             throw failure(message)
         }
     }
+
+    /// A family's statement, found by walking the rules' keywords (`StatementCatalog.rules`),
+    /// longest match first; nil, with nothing consumed, for a core statement.
+    private mutating func familyStatement(_ first: String) throws -> (any StatementSyntax)? {
+        guard var node = StatementCatalog.rules.next[first] else { return nil }
+        let saved = self
+        advance()
+        var path = [first]
+        while let k = current.keyword, let next = node.next[k] { advance(); path.append(k); node = next }
+        if let rule = node.rule { return try rule.parse(&self) }
+        if path.count == 1 || Self.corePrefixes.contains(path) {
+            self = saved
+            return nil
+        }
+        let expected = node.next.keys.sorted().map { "'\($0)'" }
+        let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
+        throw failure("expected \(list) after '\(path.joined(separator: " "))', found \(found)")
+    }
+
+    /// Every leading run of keywords of a core statement: where the walk hands back to the core parser.
+    private static let corePrefixes: Set<[String]> = Set(StatementCatalog.coreEntries.flatMap { e in
+        (1...e.path.count).map { Array(e.path.prefix($0)) }
+    })
 
     /// grant exactly <privs> [on <schemas>] to <accounts> [comment '…']
     private mutating func grantExactly() throws -> Statement.Kind {
@@ -323,11 +341,7 @@ public struct Parser {
         if match("instances") { return .instances }
         if match("instance") { return .instance(try name("instance name")) }
         if match("engines") { return .engines }
-        if match("flavors") {
-            guard match("for") else { return .flavors }
-            try expect("instance", "after 'show flavors for'")
-            return .flavorChoices(try name("instance name"))
-        }
+        if match("flavors") { return .flavors }
         if match("schemas") || match("databases") { return .schemas }
         if match("schema") || match("database") { return .schema(try name("schema name")) }
         if match("available") { try expect("rds", "after 'show available'"); return .availableRDS }
@@ -413,10 +427,9 @@ public struct Parser {
         return true
     }
 
-    /// restart instance N [hard] [wait] | restart node ID [wait]
+    /// restart instance N [hard] [wait]   (restart node: `Statements/Instance/Nodes`)
     private mutating func restart() throws -> Statement.Kind {
         advance()
-        if match("node") { let n = try name("node id"); return .admin(.restartNode(n, wait: match("wait"))) }
         try expect("instance", "after 'restart'")
         let n = try name("instance name")
         let hard = match("hard")
@@ -449,15 +462,9 @@ public struct Parser {
         return true
     }
 
-    /// alter instance N set security group G | alter instance N <change> (Parser+Admin) | alter user U comment '…' | alter user U password S
+    /// alter user U comment '…' | alter user U password S | alter user U lifetime N
+    /// (alter instance: `Statements/Instance/AlterInstance`)
     private mutating func alter() throws -> Statement.Kind {
-        if match("instance") {
-            let n = try name("instance name")
-            guard match("set") else { return try alterInstance(n) }
-            guard match("security") else { return try alterInstanceSet(n) }
-            try expect("group", "after 'security'")
-            return .setSecurityGroup(n, group: try name("security group id"))
-        }
         if match("user") || match("account") {
             let n = try name("account name")
             if match("comment") { return .alterUserComment(n, try stringValue("comment")) }
@@ -596,5 +603,31 @@ public struct Parser {
             return .number(n, t.range)
         }
         return try list("value")
+    }
+
+    // MARK: grammar the families share
+
+    mutating func onOff(_ what: String) throws -> Bool {
+        if match("on") { return true }
+        if match("off") { return false }
+        throw failure("expected 'on' or 'off' after '\(what)', found \(found)")
+    }
+
+    /// `on instance <i>`, when written.
+    mutating func onInstance() throws -> Expr? {
+        guard match("on") else { return nil }
+        try expect("instance", "after 'on'")
+        return try name("instance name")
+    }
+
+    /// A parameter's value: a number, a word (`ON`, `0.5`, `utf8mb4`), a quoted string or a variable.
+    mutating func parameterValue() throws -> Expr {
+        let t = current
+        switch t.kind {
+        // The value as written (`05` stays `05`): the API takes parameter values as strings.
+        case .number: advance(); return .name(source.text(t.range), t.range)
+        case .string(let s): advance(); return .string(s, t.range)
+        default: return try name("parameter value")
+        }
     }
 }

@@ -10,7 +10,6 @@ public struct Statement: Sendable, Equatable {
         case restartInstance(Expr, hard: Bool, wait: Bool)
         case dropInstance(Expr, ifExists: Bool, deleteData: Bool)
         case renameInstance(Expr, to: Expr)
-        case setSecurityGroup(Expr, group: Expr)
         case reloadTableData(Expr)
         case waitJob(Expr)
         case waitInstance(Expr)
@@ -35,8 +34,8 @@ public struct Statement: Sendable, Equatable {
         case explain(Statement)
         case setOnError(continueOnError: Bool)
         case help(String?)
-        /// Instance administration (`Syntax/AdminStatement.swift`).
-        case admin(AdminStatement)
+        /// A statement of a family (`Statements/`): one type from parse to run.
+        case node(SyntaxNode)
     }
 }
 
@@ -48,8 +47,6 @@ public enum ShowTarget: Sendable, Equatable {
     case grants(Expr)
     /// `show audit [limit <n>]`: the newest lines of this machine's audit log.
     case audit(limit: Expr?)
-    /// `show flavors for instance <i>`: what the instance can change to.
-    case flavorChoices(Expr)
 }
 
 /// `key = value` in `create instance … with …`.

@@ -1,0 +1,45 @@
+import DDMKit
+
+/// One change to the service, as a statement hands it to the executor: what it does, what to
+/// ask first, what the journal keeps, and the call.
+struct Write<Answer: Sendable> {
+    /// What it does, as the dry run ("dry run: would …") and an interruption's report say it.
+    var summary: String
+    /// Asked in the REPL before the call; nil asks nothing.
+    var question: String?
+    /// What the journal keeps (with the statement that reverses it); nil keeps nothing.
+    var journal: Journal.Entry?
+    /// The call changes what the cached instance list says (name, flavor, nodes, port).
+    var staleInstances = false
+    var call: () async throws -> Answer
+}
+
+extension Journal.Entry {
+    /// A change to an instance, reversed by `inverse` (printed by its statement's printer) when
+    /// there is one.
+    static func change(_ instance: String, _ description: String, undo inverse: (any Step)? = nil, readOnly: Bool? = nil) -> Self {
+        .instanceChange(instance: instance, description: description, inverse: inverse.map { $0.text + ";" }, readOnly: readOnly)
+    }
+}
+
+extension Evaluator {
+    /// The one way a statement writes, the same for every statement: in a dry run says what it
+    /// would do and stops; asks in the REPL; journals the intent before the call and its end
+    /// after; audits the call under the summary; marks it in flight for an interruption's
+    /// account; and forgets what the call made stale. Nil when nothing was sent.
+    func perform<Answer>(_ w: Write<Answer>) async throws -> Answer? {
+        if options.dryRun {
+            await sink.message("dry run: would \(w.summary)")
+            wouldChange += 1
+            return nil
+        }
+        if await declined(w.question) { return nil }
+        inFlight = w.summary
+        defer { inFlight = nil }
+        let answer = try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: w.summary)) {
+            try await journaled(w.journal) { try await w.call() }
+        }
+        if w.staleInstances { instanceCache = nil }
+        return answer
+    }
+}

@@ -1,0 +1,75 @@
+import DDMKit
+
+extension StatementID {
+    static let showFlavorChoices = StatementID("showFlavorChoices"), showEngineVersions = StatementID("showEngineVersions")
+}
+
+/// What an instance can change to: the flavors of its engine and the engine versions it can
+/// upgrade to.
+enum CapabilityStatements: StatementFamily {
+    static let entries: [StatementEntry] = [
+        StatementEntry(.showFlavorChoices, topic: "show", path: ["show", "flavors", "for", "instance"],
+                       grammar: "show flavors for instance <i>;  (what its flavor can change to)", example: "show flavors for instance ddm-prod;",
+                       followers: StatementCatalog.showFollowers.merging(["flavors": ["for"]]) { $1 }, operations: [.listInstances, .listEngines, .listFlavors]),
+        StatementEntry(.showEngineVersions, topic: "show", path: ["show", "engine", "versions"], grammar: "show engine versions;",
+                       example: "show engine versions;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions"]]) { $1 },
+                       needsInstance: true, operations: [.listEngineVersions]),
+    ]
+    static let rules = [ParseRule("show flavors for instance", ShowFlavorChoices<Parsed>.parse),
+                        ParseRule("show engine versions", ShowEngineVersions<Parsed>.parse)]
+}
+
+struct ShowFlavorChoices<P: Phase>: Sendable, Equatable {
+    var instance: P.Text
+}
+
+extension ShowFlavorChoices: StatementSyntax where P == Parsed {
+    /// show flavors for instance <i>
+    static func parse(_ p: inout Parser) throws -> Self { Self(instance: try p.name("instance name")) }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        ShowFlavorChoices<Resolved>(instance: try c.scalar(instance, "instance name"))
+    }
+}
+
+extension ShowFlavorChoices: Step where P == Resolved {
+    var id: StatementID { .showFlavorChoices }
+    var text: String { "show flavors for instance \(SourceText.name(instance))" }
+    var calls: [Action.Call] { [.resolve, Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors of the instance's engine")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let i = try await e.resolve(instance)
+        await e.sink.table(ShowTables.flavorChoices(try await e.flavors(of: i), current: i.flavorRef))
+        return nil
+    }
+}
+
+struct ShowEngineVersions<P: Phase>: Sendable, Equatable {}
+
+extension ShowEngineVersions: StatementSyntax where P == Parsed {
+    /// show engine versions
+    static func parse(_ p: inout Parser) throws -> Self { Self() }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowEngineVersions<Resolved>() }
+}
+
+extension ShowEngineVersions: Step where P == Resolved {
+    var id: StatementID { .showEngineVersions }
+    var text: String { "show engine versions" }
+    var calls: [Action.Call] { [Action.Call(.listEngineVersions, "list engine versions")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId())))
+        return nil
+    }
+}
+
+extension Evaluator {
+    /// The flavors of the instance's engine: what its flavor can change to.
+    func flavors(of i: Instance) async throws -> [Flavor] {
+        let engines = try await client.listEngines(limit: 128).engineGroups
+        guard let engine = engines.first(where: { $0.version == i.engineVersion }) ?? engines.first else {
+            throw EvaluationError("no engine is offered for \(i.name)", kind: .notFound)
+        }
+        return try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
+    }
+}

@@ -1,0 +1,89 @@
+import DDMKit
+
+extension StatementID {
+    static let showProcesses = StatementID("showProcesses"), killProcesses = StatementID("killProcesses")
+}
+
+/// The sessions on the current instance: DDM's own (logical) and the data nodes' (physical).
+enum ProcessStatements: StatementFamily {
+    static let entries: [StatementEntry] = [
+        StatementEntry(.showProcesses, topic: "processes", path: ["show", "processes"], grammar: "show [physical] processes;",
+                       example: "show processes;", followers: StatementCatalog.showFollowers.merging(["physical": ["processes"]]) { $1 },
+                       needsInstance: true, operations: [.listLogicalProcesses, .listPhysicalProcesses]),
+        StatementEntry(.killProcesses, topic: "processes", path: ["kill"], grammar: "kill [physical] process <id>[, …];  (asks in the REPL)",
+                       example: "kill process 1003;", words: ["physical", "process"], followers: ["kill": ["process", "physical"], "physical": ["process"]],
+                       needsInstance: true, operations: [.killLogicalProcesses, .killPhysicalProcesses]),
+    ]
+    static let rules = [
+        ParseRule("show processes", { _ in ShowProcesses<Parsed>(physical: false) }),
+        ParseRule("show physical", { p in try p.expect("processes", "after 'show physical'"); return ShowProcesses<Parsed>(physical: true) }),
+        ParseRule("kill", KillProcesses<Parsed>.parse),
+    ]
+}
+
+struct ShowProcesses<P: Phase>: Sendable, Equatable {
+    var physical: Bool
+}
+
+extension ShowProcesses: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowProcesses<Resolved>(physical: physical) }
+}
+
+extension ShowProcesses: Step where P == Resolved {
+    var id: StatementID { .showProcesses }
+    var text: String { "show \(physical ? "physical " : "")processes" }
+    var calls: [Action.Call] {
+        [physical ? Action.Call(.listPhysicalProcesses, "show physical processes") : Action.Call(.listLogicalProcesses, "show processes")]
+    }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        await e.sink.table(physical ? ShowTables.physicalProcesses(try await e.client.allPhysicalProcesses(instance: instance))
+                                    : ShowTables.processes(try await e.client.allLogicalProcesses(instance: instance)))
+        return nil
+    }
+}
+
+struct KillProcesses<P: Phase>: Sendable, Equatable {
+    var ids: P.Texts
+    var physical: Bool
+}
+
+extension KillProcesses: StatementSyntax where P == Parsed {
+    /// kill [physical] process <id>[, …]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let physical = p.match("physical")
+        try p.expect("process", physical ? "after 'kill physical'" : "after 'kill'")
+        return Self(ids: try p.list("process id"), physical: physical)
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        let list = try c.strings(ids)
+        if physical, let bad = list.first(where: { Int($0) == nil }) {
+            throw Compiler.Failure(message: "physical process ids are numbers; '\(bad)' is not", range: ids.range)
+        }
+        return KillProcesses<Resolved>(ids: list, physical: physical)
+    }
+}
+
+extension KillProcesses: Step where P == Resolved {
+    var id: StatementID { .killProcesses }
+    var text: String { "kill \(physical ? "physical " : "")process \(SourceText.names(ids))" }
+    var calls: [Action.Call] {
+        [physical ? Action.Call(.killPhysicalProcesses, "kill physical processes") : Action.Call(.killLogicalProcesses, "kill processes")]
+    }
+    var question: String? { "kill \(physical ? "physical " : "")process\(ids.count == 1 ? "" : "es") \(ids.joined(separator: ", "))?" }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let what = "\(physical ? "physical " : "")process\(ids.count == 1 ? "" : "es") \(ids.joined(separator: ", "))"
+        let client = e.client, ids = ids, physical = physical
+        let write = Write(summary: "kill \(what)", question: question, journal: .change(instance, "killed \(what)")) {
+            physical ? try await client.killPhysicalProcesses(instance: instance, ids: ids)
+                     : try await client.killLogicalProcesses(instance: instance, ids: ids)
+        }
+        guard try await e.perform(write) != nil else { return nil }
+        await e.sink.message("killed \(what)")
+        return "killed \(what)"
+    }
+}

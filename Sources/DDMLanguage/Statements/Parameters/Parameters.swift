@@ -1,0 +1,201 @@
+import DDMKit
+
+extension StatementID {
+    static let showParameters = StatementID("showParameters"), setParameters = StatementID("setParameters")
+    static let showParameterTemplates = StatementID("showParameterTemplates"), showParameterTemplate = StatementID("showParameterTemplate")
+    static let applyParameterTemplate = StatementID("applyParameterTemplate")
+}
+
+/// An instance's parameters and the parameter templates (docs/language.md, "Parameters").
+enum ParameterStatements: StatementFamily {
+    private static let templateFollowers = StatementCatalog.showFollowers.merging(["parameter": ["templates", "template"]]) { $1 }
+
+    static let entries: [StatementEntry] = [
+        StatementEntry(.showParameters, topic: "parameters", path: ["show", "parameters"], grammar: "show parameters [like '<pattern>'];  (% and _ as in SQL LIKE)",
+                       example: "show parameters like '%connections%';", words: ["like"], followers: StatementCatalog.showFollowers,
+                       needsInstance: true, operations: [.showParameters]),
+        StatementEntry(.setParameters, topic: "parameters", path: ["set", "parameter"],
+                       grammar: "set parameter <name> = <value> [, <name> = <value>]… [on instance <i>];",
+                       example: "set parameter max_connections = 30000, long_query_time = 2;", words: ["on", "instance"],
+                       followers: ["set": ["parameter", "on_error"]], needsInstance: true,
+                       operations: [.listInstances, .showParameters, .modifyParameters]),
+        StatementEntry(.showParameterTemplates, topic: "parameters", path: ["show", "parameter", "templates"], grammar: "show parameter templates;",
+                       example: "show parameter templates;", followers: templateFollowers, operations: [.listParameterTemplates]),
+        StatementEntry(.showParameterTemplate, topic: "parameters", path: ["show", "parameter", "template"], grammar: "show parameter template <name-or-id>;",
+                       example: "show parameter template high-concurrency;", followers: templateFollowers,
+                       operations: [.listParameterTemplates, .showParameterTemplate]),
+        StatementEntry(.applyParameterTemplate, topic: "parameters", path: ["apply", "parameter", "template"],
+                       grammar: "apply parameter template <name-or-id> [on instance <i>];  (sets the instance's parameters that differ from it)",
+                       example: "apply parameter template high-concurrency;", words: ["on", "instance"],
+                       followers: ["apply": ["parameter"], "parameter": ["template"]], needsInstance: true,
+                       operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .modifyParameters]),
+    ]
+
+    static let rules = [
+        ParseRule("show parameters", ShowParameters<Parsed>.parse),
+        ParseRule("set parameter|parameters", SetParameters<Parsed>.parse),
+        ParseRule("show parameter templates", { _ in ShowParameterTemplates<Parsed>() }),
+        ParseRule("show parameter template", ShowParameterTemplate<Parsed>.parse),
+        ParseRule("apply", ApplyParameterTemplate<Parsed>.parse),
+    ]
+}
+
+struct ShowParameters<P: Phase>: Sendable, Equatable {
+    var like: P.Text?
+}
+
+extension ShowParameters: StatementSyntax where P == Parsed {
+    /// show parameters [like '<pattern>']
+    static func parse(_ p: inout Parser) throws -> Self { Self(like: p.match("like") ? try p.stringValue("pattern") : nil) }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        ShowParameters<Resolved>(like: try like.map { try c.scalar($0, "pattern") })
+    }
+}
+
+extension ShowParameters: Step where P == Resolved {
+    var id: StatementID { .showParameters }
+    var text: String { "show parameters" + (like.map { " like \(SourceText.string($0))" } ?? "") }
+    var calls: [Action.Call] { [Action.Call(.showParameters, "show parameters, every page")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let all = try await e.client.allParameters(instance: try await e.instanceId())
+        await e.sink.table(ShowTables.parameters(like.map { p in all.filter { SQLLike.matches($0.name, p) } } ?? all))
+        return nil
+    }
+}
+
+/// `name = value` in `set parameter`: the value keeps its source text (`05` stays `05`), as the
+/// API takes parameter values as strings.
+struct ParameterSetting<P: Phase>: Sendable, Equatable {
+    var name: String
+    var value: P.Text
+    var range: SourceRange
+}
+
+struct SetParameters<P: Phase>: Sendable, Equatable {
+    var settings: [ParameterSetting<P>]
+    var instance: P.Text?
+}
+
+extension SetParameters: StatementSyntax where P == Parsed {
+    /// set parameter <name> = <value> [, <name> = <value>]… [on instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self {
+        var settings: [ParameterSetting<Parsed>] = []
+        repeat {
+            let start = p.current.range.start
+            let n = try p.identifier("parameter name")
+            try p.expect(punct: "=", "after '\(n)'")
+            let v = try p.parameterValue()
+            settings.append(ParameterSetting(name: n, value: v, range: SourceRange(start, v.range.end)))
+        } while p.match(punct: ",")
+        return Self(settings: settings, instance: try p.onInstance())
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        var seen: Set<String> = []
+        var out: [ParameterSetting<Resolved>] = []
+        for s in settings {
+            guard seen.insert(s.name.lowercased()).inserted else {
+                throw Compiler.Failure(message: "parameter \(s.name) is set twice", range: s.range)
+            }
+            out.append(ParameterSetting(name: s.name, value: try c.scalar(s.value, "value"), range: s.range))
+        }
+        return SetParameters<Resolved>(settings: out, instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension SetParameters: Step where P == Resolved {
+    var id: StatementID { .setParameters }
+    var text: String {
+        "set parameter " + settings.map { "\($0.name) = \(SourceText.string($0.value))" }.joined(separator: ", ")
+            + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
+    }
+    var headline: String {
+        "set parameter " + settings.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + (instance.map { " on instance \($0)" } ?? "")
+    }
+    var calls: [Action.Call] {
+        (instance == nil ? [] : [.resolve]) + [Action.Call(.showParameters, "current values and allowed ranges"),
+                                               Action.Call(.modifyParameters, "set the changed parameters, once")]
+    }
+    var needsInstance: Bool { instance == nil }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, name) = try await e.target(instance)
+        return try await e.setParameters(settings.map { ($0.name, $0.value) }, instance: id, name: name)
+    }
+}
+
+struct ShowParameterTemplates<P: Phase>: Sendable, Equatable {}
+
+extension ShowParameterTemplates: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowParameterTemplates<Resolved>() }
+}
+
+extension ShowParameterTemplates: Step where P == Resolved {
+    var id: StatementID { .showParameterTemplates }
+    var text: String { "show parameter templates" }
+    var calls: [Action.Call] { [Action.Call(.listParameterTemplates, "list parameter templates")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.templates(try await e.client.allParameterTemplates()))
+        return nil
+    }
+}
+
+struct ShowParameterTemplate<P: Phase>: Sendable, Equatable {
+    var template: P.Text
+}
+
+extension ShowParameterTemplate: StatementSyntax where P == Parsed {
+    /// show parameter template <name-or-id>
+    static func parse(_ p: inout Parser) throws -> Self { Self(template: try p.name("template name or id")) }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        ShowParameterTemplate<Resolved>(template: try c.scalar(template, "template"))
+    }
+}
+
+extension ShowParameterTemplate: Step where P == Resolved {
+    var id: StatementID { .showParameterTemplate }
+    var text: String { "show parameter template \(SourceText.name(template))" }
+    var calls: [Action.Call] { [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "show parameter template")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.template(try await e.client.showParameterTemplate(try await e.template(template).id)))
+        return nil
+    }
+}
+
+struct ApplyParameterTemplate<P: Phase>: Sendable, Equatable {
+    var template: P.Text
+    var instance: P.Text?
+}
+
+extension ApplyParameterTemplate: StatementSyntax where P == Parsed {
+    /// apply parameter template <name-or-id> [on instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self {
+        try p.expect("parameter", "after 'apply'"); try p.expect("template", "after 'apply parameter'")
+        let t = try p.name("template name or id")
+        return Self(template: t, instance: try p.onInstance())
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        ApplyParameterTemplate<Resolved>(template: try c.scalar(template, "template"), instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension ApplyParameterTemplate: Step where P == Resolved {
+    var id: StatementID { .applyParameterTemplate }
+    var text: String { "apply parameter template \(SourceText.name(template))" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") }
+    var calls: [Action.Call] {
+        (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
+                                               Action.Call(.showParameters, "current values"), Action.Call(.modifyParameters, "set the values that differ, once")]
+    }
+    var needsInstance: Bool { instance == nil }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, name) = try await e.target(instance)
+        let t = try await e.client.showParameterTemplate(try await e.template(template).id)
+        let settings = (t.configurationParameters ?? []).compactMap { p in p.value.map { (p.name, $0) } }
+        return try await e.setParameters(settings, instance: id, name: name, from: t.name)
+    }
+}

@@ -1,0 +1,23 @@
+/// How values print back as source: the one printer behind every statement's `text` (plans,
+/// journal inverses, undo scripts, export), so what is printed lexes back to the same value.
+enum SourceText {
+    /// A name as a word when it lexes as one (`ddm-prod`, `ddm.c6.large.2`), otherwise quoted.
+    static func name(_ n: String) -> String {
+        isWord(n) ? n : "\"" + n.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A string literal: single quotes, a quote doubled.
+    static func string(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    static func names(_ ns: [String]) -> String { ns.map(name).joined(separator: ", ") }
+
+    /// Letters, digits and `_`, with `-` or `.` only between them: the lexer's word.
+    private static func isWord(_ n: String) -> Bool {
+        let b = Array(n.utf8)
+        guard let first = b.first, ASCII.isWordByte(first) || first >= 0x80, let last = b.last, ASCII.isWordByte(last) || last >= 0x80 else { return false }
+        for (i, c) in b.enumerated() where !(ASCII.isWordByte(c) || c >= 0x80) {
+            guard c == UInt8(ascii: "-") || c == UInt8(ascii: "."), i + 1 < b.count, ASCII.isWordByte(b[i + 1]) else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,51 @@
+import DDMKit
+
+/// A statement as parsed. Each statement is one generic type (see `Phase`): its `Parsed` form
+/// conforms to this, its `Resolved` form to `Step`, and its family file holds both.
+public protocol StatementSyntax: Sendable {
+    /// Resolves the statement's expressions; `range` is the whole statement's, for errors that
+    /// belong to no one value.
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step
+    func isEqual(to other: any StatementSyntax) -> Bool
+}
+
+extension StatementSyntax where Self: Equatable {
+    public func isEqual(to other: any StatementSyntax) -> Bool { (other as? Self) == self }
+}
+
+/// A parsed statement in the syntax tree (equatable, for the parser's tests).
+public struct SyntaxNode: Sendable, Equatable {
+    public var value: any StatementSyntax
+    public init(_ value: any StatementSyntax) { self.value = value }
+    public static func == (a: SyntaxNode, b: SyntaxNode) -> Bool { a.value.isEqual(to: b.value) }
+}
+
+/// A compiled statement: what it is in the catalogue, the calls it may make, how it prints and
+/// how it runs. `explain`, `--dry-run`, the journal's inverses and undo all print a step with
+/// `text`, the one printer of statements.
+public protocol Step: Sendable {
+    var id: StatementID { get }
+    /// The statement as source text that parses back to it.
+    var text: String { get }
+    /// The plan's line for it: `text` unless it says more.
+    var headline: String { get }
+    /// The calls it may make, in order, as `explain` prints them.
+    var calls: [Action.Call] { get }
+    /// Asked in the REPL before its write (scripts are intentional and do not ask); nil for none.
+    var question: String? { get }
+    var needsInstance: Bool { get }
+    /// Runs it; returns a line for the applied-changes report when it changed something.
+    func run(in e: isolated Evaluator) async throws -> String?
+}
+
+extension Step {
+    public var headline: String { text }
+    public var question: String? { nil }
+    public var needsInstance: Bool { StatementCatalog.needsInstance(id) }
+}
+
+/// The calls every instance-level statement shares, as `explain` prints them.
+extension Action.Call {
+    static let resolve = Action.Call(.listInstances, "resolve the instance name, once per session")
+    static let pollUntilRunning = [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "the job's progress, while polling")]
+}
