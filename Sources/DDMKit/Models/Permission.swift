@@ -26,7 +26,14 @@ public struct BasePermission: RawRepresentable, Codable, Hashable, Sendable, Com
 
     /// The documented permission spelled `word` (upper case), if any.
     public static func known(_ word: String) -> Self? {
-        documented.firstIndex(of: word).map { Self(rawValue: word, rank: $0) }
+        // Bytes, lengths first: `==` on unequal strings is slow, and every grant asks this.
+        let u = word.utf8
+        return u.withContiguousStorageIfAvailable { w in
+            for (rank, d) in documented.enumerated() where d.utf8.count == w.count {
+                if d.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(w) }) == true { return Self(rawValue: d, rank: rank) }
+            }
+            return nil
+        } ?? documented.firstIndex(of: word).map { Self(rawValue: word, rank: $0) }
     }
 
     public var isKnown: Bool { rank < Self.documented.count }

@@ -112,17 +112,24 @@ public struct Compiler {
         // Parse errors are merged in source order with the compile errors of the statements around them.
         var pending: [Diagnostic] = []
         var steps: [PlanStep] = []
+        // `--check` keeps no plan: each statement's steps land here and are dropped, in place.
+        var scratch: [PlanStep] = []
         while let statement = parser.nextStatement() {
-            pending += parser.takeDiagnostics()
-            if let k = pending.firstIndex(where: { $0.range.start >= statement.range.start }) {
+            let fresh = parser.takeDiagnostics()
+            if !fresh.isEmpty { pending += fresh }
+            if pending.isEmpty {
+                // The usual case: nothing to place before this statement.
+            } else if let k = pending.firstIndex(where: { $0.range.start >= statement.range.start }) {
                 diagnostics += pending[..<k]
                 pending.removeFirst(k)
             } else {
                 diagnostics += pending
                 pending = []
             }
-            let compiled = compile(statement)
-            if options.keepPlan { steps += compiled }
+            if options.keepPlan { compile(statement, into: &steps) } else {
+                compile(statement, into: &scratch)
+                scratch.removeAll(keepingCapacity: true)
+            }
             let secrets = parser.takeSecretSources()
             if let available = options.secrets, !secrets.isEmpty { check(secrets, available) }
         }
@@ -157,14 +164,22 @@ public struct Compiler {
     }
 
     mutating func compile(_ s: Statement) -> [PlanStep] {
+        var out: [PlanStep] = []
+        compile(s, into: &out)
+        return out
+    }
+
+    /// Appends the statement's steps to `out` (nothing when it has an error, which is reported).
+    mutating func compile(_ s: Statement, into out: inout [PlanStep]) {
+        let count = out.count
         do {
-            return try steps(s)
+            try steps(s, into: &out)
         } catch let f as Failure {
+            out.removeSubrange(count...)
             error(f.message, f.range, kind: f.kind)
-            return []
         } catch {
+            out.removeSubrange(count...)
             self.error("\(error)", s.range)
-            return []
         }
     }
 
@@ -176,7 +191,7 @@ public struct Compiler {
         PlanStep(action: action, range: s.range, file: file)
     }
 
-    private mutating func steps(_ s: Statement) throws -> [PlanStep] {
+    private mutating func steps(_ s: Statement, into out: inout [PlanStep]) throws {
         let action: Action
         switch s.kind {
         case .use(let e):
@@ -230,22 +245,23 @@ public struct Compiler {
                                         path: try to.map { resolvePath(try scalar($0, "file name")) }))
         case .letBinding(let name, let e):
             variables[name] = try value(e)
-            return []
+            return
         case .forLoop(let variable, let listExpr, let body):
             let items = try value(listExpr)
             let values: [Value] = if case .list(let l) = items { l } else { [items] }
             let saved = variables[variable]
             defer { variables[variable] = saved }
-            var out: [PlanStep] = []
             for item in values {
                 variables[variable] = item
-                for inner in body { out += compile(inner) }
+                for inner in body { compile(inner, into: &out) }
             }
-            return out
+            return
         case .source(let e):
-            return try sourceFile(e)
+            out += try sourceFile(e)
+            return
         case .explain(let inner):
-            let innerSteps = try steps(inner)
+            var innerSteps: [PlanStep] = []
+            try steps(inner, into: &innerSteps)
             action = .explain(innerSteps)
         case .declareUsersComplete(let drop): action = .declareUsersComplete(declared: declaredUsers, dropUndeclared: drop)
         case .setOnError(let c): action = .setOnError(continueOnError: c)
@@ -255,7 +271,7 @@ public struct Compiler {
         if action.needsInstance && !instanceSelected {
             throw Failure(.noInstanceSelected, range: s.range)
         }
-        return [step(action, s)]
+        out.append(step(action, s))
     }
 
     private mutating func show(_ t: ShowTarget) throws -> Action {
@@ -484,9 +500,11 @@ public struct Compiler {
     }
 
     private mutating func schemaList(_ e: Expr) throws -> [String] {
-        let names = try strings(e).map(ASCII.lowercased)
-        for n in names {
+        var names = try strings(e)
+        for i in names.indices {
+            let n = ASCII.lowercased(names[i])
             if let problem = Names.schemaProblem(n) { throw Failure(.invalidSchemaName(n, problem: problem), range: e.range) }
+            names[i] = n
         }
         return names
     }
@@ -517,7 +535,10 @@ public struct Compiler {
         }
         // Each word of a list is blamed on its own item.
         if case .list(let list, _) = e {
-            for item in list { for word in try strings(item) { try add(word, item.range) } }
+            for item in list {
+                if case .name(let word, let range) = item { try add(word, range); continue }
+                for word in try strings(item) { try add(word, item.range) }
+            }
         } else {
             for word in try strings(e) { try add(word, e.range) }
         }
@@ -527,7 +548,9 @@ public struct Compiler {
         if let none, all || !base.isEmpty || !extended.isEmpty {
             throw Failure(message: "'none' stands alone: it means no privilege at all", range: none)
         }
-        return Privileges(base: base.sorted(), extended: extended.sorted(), all: all, none: none != nil)
+        base.sort()
+        extended.sort()
+        return Privileges(base: base, extended: extended, all: all, none: none != nil)
     }
 
     private mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
@@ -546,7 +569,8 @@ public struct Compiler {
 enum Names {
     static func account(_ s: String) -> Bool {
         let u = s.utf8
-        return (1...32).contains(u.count) && u.first.map(ASCII.isLetter) == true && u.allSatisfy(ASCII.isWordByte)
+        return (1...32).contains(u.count) && u.first.map(ASCII.isLetter) == true
+            && (u.withContiguousStorageIfAvailable { $0.allSatisfy(ASCII.isWordByte) } ?? u.allSatisfy(ASCII.isWordByte))
     }
 
     static func instance(_ s: String) -> Bool {
@@ -556,6 +580,7 @@ enum Names {
     }
 
     static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]
+    private static let reservedLengths = Set(reserved.map(\.utf8.count))
 
     /// RDS ids are 32 hex digits and a suffix such as "in01": one so written needs no lookup by name.
     static func looksLikeRDSId(_ s: String) -> Bool {
@@ -564,8 +589,14 @@ enum Names {
 
     /// `lower` is already folded to lower case, as schema names always are.
     static func schemaProblem(_ lower: String) -> String? {
-        if reserved.contains(lower) { return "it is reserved" }
         let u = lower.utf8
+        // Lengths first: comparing unequal strings is the slow path, on every schema of every grant.
+        if reservedLengths.contains(u.count), reserved.contains(lower) { return "it is reserved" }
+        // The common case in one pass over the bytes in place: a letter, then letters, digits and '_'.
+        let plain = u.withContiguousStorageIfAvailable { b in
+            (2...48).contains(b.count) && ASCII.isLetter(b[0]) && b.allSatisfy(ASCII.isWordByte)
+        }
+        if plain == true { return nil }
         // Anything outside the byte rules is non-ASCII or malformed; count characters for the message.
         if !(2...48).contains(u.allSatisfy { $0 < 0x80 } ? u.count : lower.count) { return "2 to 48 characters" }
         guard u.first.map(ASCII.isLetter) == true, u.allSatisfy(ASCII.isWordByte) else {

@@ -333,9 +333,15 @@ public enum Action: Sendable {
         }
     }
 
+    private static let batchNeedsInstance = StatementCatalog.needsInstance(.grant)
+
     /// Whether the step needs a current instance (from the catalogue).
     var needsInstance: Bool {
-        if case .step(let s) = self { return s.needsInstance }
-        return StatementCatalog.needsInstance(primaryStatementID)
+        switch self {
+        case .step(let s): return s.needsInstance
+        // Every grant, on `--check`'s hot path: looked up once.
+        case .batch: return Self.batchNeedsInstance
+        default: return StatementCatalog.needsInstance(primaryStatementID)
+        }
     }
 }

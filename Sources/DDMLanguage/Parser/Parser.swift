@@ -81,6 +81,8 @@ public struct Parser {
     }
 
     public mutating func takeDiagnostics() -> [Diagnostic] {
+        // Asked after every statement; nearly always there is nothing to merge.
+        if lexerDiagnostics.isEmpty && diagnostics.isEmpty { return [] }
         var merged: [Diagnostic] = []
         merged.reserveCapacity(lexerDiagnostics.count + diagnostics.count)
         var l = lexerDiagnostics[...], p = diagnostics[...]
@@ -205,8 +207,33 @@ public struct Parser {
         guard let k = current.keyword else {
             throw failure("expected a statement, found \(found)")
         }
+        // Grants and revokes first: they are most of a batch script, and each case of a switch on
+        // strings is a comparison.
+        if ASCII.same(k, "grant") || ASCII.same(k, "revoke") { return try coreStatement(k) }
         if let node = try familyStatement(k) { return .node(SyntaxNode(node)) }
+        return try coreStatement(k)
+    }
+
+    /// The statements the generic stages parse (the catalogue's `coreEntries`).
+    private mutating func coreStatement(_ k: String) throws -> Statement.Kind {
         switch k {
+        case "grant":
+            advance()
+            if match("exactly") { return try grantExactly() }
+            if check("on") || check("to") { throw failure("expected the privileges after 'grant' (grant SELECT on …), found \(found)") }
+            let privileges = try list("privilege")
+            try expect("on", "before the schemas")
+            let schemas = try list("schema name")
+            try expect("to", "before the account names")
+            return .grant(privileges: privileges, schemas: schemas, users: try list("account name"))
+        case "revoke":
+            advance()
+            if check("on") || check("from") { throw failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(found)") }
+            let privileges = try list("privilege")
+            var schemas: Expr?
+            if match("on") { schemas = try list("schema name") }
+            try expect("from", "before the account names")
+            return .revoke(privileges: privileges, schemas: schemas, users: try list("account name"))
         case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
         case "show": advance(); return .show(try showTarget())
         case "create": advance(); return try create()
@@ -227,23 +254,6 @@ public struct Parser {
             if match("job") { return .waitJob(try name("job id")) }
             if match("instance") { return .waitInstance(try name("instance name")) }
             throw failure("expected 'job' or 'instance' after 'wait', found \(found)")
-        case "grant":
-            advance()
-            if match("exactly") { return try grantExactly() }
-            if check("on") || check("to") { throw failure("expected the privileges after 'grant' (grant SELECT on …), found \(found)") }
-            let privileges = try list("privilege")
-            try expect("on", "before the schemas")
-            let schemas = try list("schema name")
-            try expect("to", "before the account names")
-            return .grant(privileges: privileges, schemas: schemas, users: try list("account name"))
-        case "revoke":
-            advance()
-            if check("on") || check("from") { throw failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(found)") }
-            let privileges = try list("privilege")
-            var schemas: Expr?
-            if match("on") { schemas = try list("schema name") }
-            try expect("from", "before the account names")
-            return .revoke(privileges: privileges, schemas: schemas, users: try list("account name"))
         case "let":
             advance()
             let variable = try identifier("variable name")

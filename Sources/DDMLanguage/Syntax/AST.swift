@@ -3,7 +3,8 @@ public struct Statement: Sendable, Equatable {
     public var kind: Kind
     public var range: SourceRange
 
-    public indirect enum Kind: Sendable, Equatable {
+    /// Unboxed but for `explain`: a boxed case is an allocation per statement.
+    public enum Kind: Sendable, Equatable {
         case use(Expr)
         case show(ShowTarget)
         case createInstance(name: Expr, options: [InstanceOption], wait: Bool)
@@ -31,7 +32,7 @@ public struct Statement: Sendable, Equatable {
         case letBinding(String, Expr)
         case forLoop(variable: String, list: Expr, body: [Statement])
         case source(Expr)
-        case explain(Statement)
+        indirect case explain(Statement)
         case setOnError(continueOnError: Bool)
         case help(String?)
         /// A statement of a family (`Statements/`): one type from parse to run.
@@ -93,13 +94,14 @@ public enum SecretSource: Sendable, Equatable {
 }
 
 /// Values: names, strings, numbers, variables, lists and `lines('file')`.
-public indirect enum Expr: Sendable, Equatable {
+/// Only `lines` is boxed: a boxed case is an allocation per name, and a script is mostly names.
+public enum Expr: Sendable, Equatable {
     case name(String, SourceRange)
     case string(String, SourceRange)
     case number(Int, SourceRange)
     case variable(String, SourceRange)
     case list([Expr], SourceRange)
-    case lines(Expr, SourceRange)
+    indirect case lines(Expr, SourceRange)
 
     public var range: SourceRange {
         switch self {
