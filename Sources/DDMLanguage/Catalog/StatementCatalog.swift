@@ -89,21 +89,11 @@ public enum StatementCatalog {
                        example: "create instance ddm-prod with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;",
                        words: ["with", "wait"], followers: ["create": ["instance", "schema", "user"]],
                        operations: [.listEngines, .listFlavors, .createInstance, .showInstance, .showJob]),
-        StatementEntry(.restartInstance, topic: "restart", path: ["restart", "instance"], grammar: "restart instance <i> [hard] [wait];",
-                       example: "restart instance ddm-prod wait;", words: ["hard", "wait"], followers: ["restart": ["instance"]],
-                       operations: [.listInstances, .restartInstance, .showInstance, .showJob]),
         StatementEntry(.dropInstance, topic: "drop instance", path: ["drop", "instance"],
                        grammar: "drop instance <i> [if exists] [delete rds data];", example: "drop instance ddm-old if exists;",
                        words: ["if", "exists", "delete", "rds", "data"],
                        followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
                        operations: [.listInstances, .deleteInstance]),
-        StatementEntry(.renameInstance, topic: "rename", path: ["rename", "instance"], grammar: "rename instance <i> to <new-name>;",
-                       example: "rename instance ddm-prod to ddm-main;", words: ["to"], followers: ["rename": ["instance"]],
-                       operations: [.listInstances, .modifyInstanceName]),
-        StatementEntry(.reloadTableData, topic: "reload", path: ["reload", "table", "data"], grammar: "reload table data on instance <i>;",
-                       example: "reload table data on instance ddm-dr;", words: ["on", "instance"],
-                       followers: ["reload": ["table"], "table": ["data"]],
-                       operations: [.listInstances, .reloadTableData]),
         StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;", example: "wait job 0a1b2c3d;",
                        followers: ["wait": ["job", "instance"]], operations: [.showJob]),
         StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
@@ -186,7 +176,7 @@ public enum StatementCatalog {
     /// Every family of statements with a file of its own (the core statements above are parsed,
     /// compiled and run by the generic stages).
     static let families: [FamilyParts] = [
-        AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
+        LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
         ProcessStatements.parts, HistoryStatements.parts,
     ]
 

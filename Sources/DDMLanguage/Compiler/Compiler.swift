@@ -201,13 +201,7 @@ public struct Compiler {
             action = try show(target)
         case .createInstance(let name, let options, let wait):
             action = .createInstance(try instanceSpec(name, options, s.range), wait: wait)
-        case .restartInstance(let e, let hard, let wait): action = .restartInstance(try scalar(e, "instance name"), hard: hard, wait: wait)
         case .dropInstance(let e, let ifExists, let data): action = .dropInstance(try scalar(e, "instance name"), ifExists: ifExists, deleteData: data)
-        case .renameInstance(let e, let to):
-            let newName = try scalar(to, "instance name")
-            guard Names.instance(newName) else { throw Failure(message: "invalid instance name '\(newName)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: to.range) }
-            action = .renameInstance(try scalar(e, "instance name"), to: newName)
-        case .reloadTableData(let e): action = .reloadTableData(try scalar(e, "instance name"))
         case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
         case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
         case .createSchema(let spec): action = .createSchema(try schemaPlan(spec))

@@ -118,10 +118,7 @@ public enum Action: Sendable {
     /// Reads the local audit log: no call.
     case showAudit(limit: Int)
     case createInstance(InstanceSpec, wait: Bool)
-    case restartInstance(String, hard: Bool, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
-    case renameInstance(String, to: String)
-    case reloadTableData(String)
     case waitJob(String)
     case waitInstance(String)
     case createSchema(SchemaPlan)
@@ -194,10 +191,7 @@ public enum Action: Sendable {
         case .showNodes: .showNodes
         case .showAudit: .showAudit
         case .createInstance: .createInstance
-        case .restartInstance: .restartInstance
         case .dropInstance: .dropInstance
-        case .renameInstance: .renameInstance
-        case .reloadTableData: .reloadTableData
         case .waitJob: .waitJob
         case .waitInstance: .waitInstance
         case .createSchema: .createSchema
@@ -244,10 +238,7 @@ public enum Action: Sendable {
         case .createInstance(_, let wait):
             return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
                 + (wait ? [poll, progress] : [])
-        case .restartInstance(_, _, let wait): return [resolve, Call(.restartInstance, "restart instance")] + (wait ? [poll, progress] : [])
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
-        case .renameInstance: return [resolve, Call(.modifyInstanceName, "modify instance name")]
-        case .reloadTableData: return [resolve, Call(.reloadTableData, "reload table data")]
         case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
         case .waitInstance: return [resolve, poll]
         case .createSchema(let s):
@@ -303,10 +294,7 @@ public enum Action: Sendable {
         case .showAudit(let n): return "show audit limit \(n) (the local audit log)"
         case .showNodes: return "show nodes"
         case .createInstance(let s, _): return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))"
-        case .restartInstance(let n, let hard, _): return "restart instance \(n) (\(hard ? "hard" : "soft"))"
         case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
-        case .renameInstance(let n, let to): return "rename instance \(n) to \(to)"
-        case .reloadTableData(let n): return "reload table data on instance \(n)"
         case .waitJob(let j): return "wait job \(j)"
         case .waitInstance(let n): return "wait instance \(n)"
         case .createSchema(let s):

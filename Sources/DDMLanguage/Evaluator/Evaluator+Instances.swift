@@ -67,18 +67,6 @@ extension Evaluator {
         }
     }
 
-    func restartInstance(_ ref: String, hard: Bool, wait: Bool) async throws -> String? {
-        let i = try await resolve(ref)
-        return try await write("restart \(i.name)", ask: "restart instance \(i.name)\(hard ? " (hard)" : "")?") {
-            let r = try await journaled(.instanceChange(instance: i.id, description: "restarted \(i.name)", inverse: nil)) {
-                try await client.restartInstance(i.id, type: hard ? .hard : .soft)
-            }
-            await sink.message("restarting \(i.name) (job \(r.jobId ?? "-"))")
-            if wait { try await waitRunning(i.id, name: i.name, job: r.jobId, operation: "restart \(i.name)") }
-            return "restarted instance \(i.name)"
-        }
-    }
-
     func dropInstance(_ ref: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
         let i: Instance
         do { i = try await resolve(ref) } catch let e as EvaluationError where ifExists && e.kind == .notFound {
@@ -94,31 +82,6 @@ extension Evaluator {
             if currentInstance?.id == i.id { currentInstance = nil }
             await sink.message("dropped instance \(i.name)")
             return "dropped instance \(i.name)"
-        }
-    }
-
-    func renameInstance(_ ref: String, to: String) async throws -> String? {
-        let i = try await resolve(ref)
-        return try await write("rename \(i.name) to \(to)") {
-            try await journaled(.instanceChange(instance: i.id, description: "renamed \(i.name) to \(to)",
-                                                inverse: "rename instance \(i.id) to \(i.name);")) {
-                try await client.modifyInstanceName(i.id, name: to)
-            }
-            instanceCache = nil
-            if currentInstance?.id == i.id { currentInstance = (i.id, to) }
-            await sink.message("renamed instance \(i.name) to \(to)")
-            return "renamed instance \(i.name) to \(to)"
-        }
-    }
-
-    func reloadTableData(_ ref: String) async throws -> String? {
-        let i = try await resolve(ref)
-        return try await write("reload table data on \(i.name)") {
-            try await journaled(.instanceChange(instance: i.id, description: "reloaded table data on \(i.name)", inverse: nil)) {
-                try await client.reloadTableData(i.id)
-            }
-            await sink.message("reloaded table data on \(i.name)")
-            return "reloaded table data on \(i.name)"
         }
     }
 

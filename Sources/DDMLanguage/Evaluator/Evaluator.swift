@@ -172,10 +172,7 @@ public actor Evaluator {
             try await show(step.action)
             return nil
         case .createInstance(let spec, let wait): return try await createInstance(spec, wait: wait)
-        case .restartInstance(let ref, let hard, let wait): return try await restartInstance(ref, hard: hard, wait: wait)
         case .dropInstance(let ref, let ifExists, let data): return try await dropInstance(ref, ifExists: ifExists, deleteData: data)
-        case .renameInstance(let ref, let to): return try await renameInstance(ref, to: to)
-        case .reloadTableData(let ref): return try await reloadTableData(ref)
         case .waitJob(let id): try await waitJob(id); return nil
         case .waitInstance(let ref):
             let i = try await resolve(ref)

@@ -237,18 +237,8 @@ public struct Parser {
         case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
         case "show": advance(); return .show(try showTarget())
         case "create": advance(); return try create()
-        case "restart": return try restart()
         case "drop": advance(); return try drop()
-        case "rename":
-            advance(); try expect("instance", "after 'rename'")
-            let i = try name("instance name")
-            try expect("to", "before the new name")
-            return .renameInstance(i, to: try name("new instance name"))
         case "alter": advance(); return try alter()
-        case "reload":
-            advance(); try expect("table", "after 'reload'"); try expect("data", "after 'reload table'")
-            try expect("on", "before the instance"); try expect("instance", "after 'on'")
-            return .reloadTableData(try name("instance name"))
         case "wait":
             advance()
             if match("job") { return .waitJob(try name("job id")) }
@@ -298,7 +288,7 @@ public struct Parser {
         var path = [first]
         while let k = current.keyword, let next = node.next[k] { advance(); path.append(k); node = next }
         if let rule = node.rule { return try rule.parse(&self) }
-        if path.count == 1 || Self.corePrefixes.contains(path) {
+        if Self.corePrefixes.contains(path) {
             self = saved
             return nil
         }
@@ -435,16 +425,6 @@ public struct Parser {
         guard match("if") else { return false }
         try expect("exists", "after 'if'")
         return true
-    }
-
-    /// restart instance N [hard] [wait]   (restart node: `Statements/Instance/Nodes`)
-    private mutating func restart() throws -> Statement.Kind {
-        advance()
-        try expect("instance", "after 'restart'")
-        let n = try name("instance name")
-        let hard = match("hard")
-        if !hard { _ = match("soft") }
-        return .restartInstance(n, hard: hard, wait: match("wait"))
     }
 
     /// drop instance N [if exists] [delete rds data] | drop schema … | drop user …

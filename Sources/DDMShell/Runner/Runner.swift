@@ -97,7 +97,9 @@ public struct Runner: Sendable {
         }
         let sources = output.sources
         await eval.setOnFailure { d in self.printDiagnostics([d], sources: sources) }
-        let (report, signal) = await Interrupts.cancelling { await eval.run(output.plan) }
+        let (report, caught) = await Interrupts.cancelling { await eval.run(output.plan) }
+        // A closed stdout may stop the run (before its next step) ahead of the signal it posts.
+        let signal = caught ?? (report.interrupted && StandardStreams.stdoutClosed ? SIGPIPE : nil)
         outcome.ranStatements = true
         if let account = Self.account(of: report, signal: signal) { renderer.error(account) }
         outcome.exitCode = report.interrupted ? Interrupts.exitCode(for: signal)
