@@ -163,12 +163,6 @@ public struct Compiler {
         diagnostics.append(Diagnostic(.error, message, at: range, file: file, kind: kind))
     }
 
-    mutating func compile(_ s: Statement) -> [PlanStep] {
-        var out: [PlanStep] = []
-        compile(s, into: &out)
-        return out
-    }
-
     /// Appends the statement's steps to `out` (nothing when it has an error, which is reported).
     mutating func compile(_ s: Statement, into out: inout [PlanStep]) {
         let count = out.count

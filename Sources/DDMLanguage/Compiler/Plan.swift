@@ -217,9 +217,7 @@ public enum Action: Sendable {
     public var onlyReads: Bool { calls.allSatisfy { $0.operation.route().method == "GET" } }
 
     public var calls: [Call] {
-        let resolve = Call(.listInstances, "resolve the instance name, once per session")
-        let poll = Call(.showInstance, "poll until RUNNING")
-        let progress = Call(.showJob, "the job's progress, while polling")
+        let resolve = Call.resolve, poll = Call.pollUntilRunning
         switch self {
         case .use: return [resolve]
         case .showInstances: return [Call(.listInstances, "list instances, every page")]
@@ -237,10 +235,10 @@ public enum Action: Sendable {
         case .showNodes: return [Call(.listNodes, "list nodes")]
         case .createInstance(_, let wait):
             return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
-                + (wait ? [poll, progress] : [])
+                + (wait ? poll : [])
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
         case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
-        case .waitInstance: return [resolve, poll]
+        case .waitInstance: return [resolve, poll[0]]
         case .createSchema(let s):
             return (s.ifNotExists ? [Call(.listSchemas, "list schemas, every page")] : [])
                 + (s.rds.contains { !Names.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
@@ -332,4 +330,10 @@ public enum Action: Sendable {
         default: return StatementCatalog.needsInstance(primaryStatementID)
         }
     }
+}
+
+/// The calls every instance-level statement shares, as `explain` prints them.
+extension Action.Call {
+    static let resolve = Action.Call(.listInstances, "resolve the instance name, once per session")
+    static let pollUntilRunning = [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "the job's progress, while polling")]
 }

@@ -42,4 +42,12 @@ extension Evaluator {
         if w.staleInstances { instanceCache = nil }
         return answer
     }
+
+    /// `perform`, then says `done` and gives it as the applied-changes line: the whole run of a
+    /// write that has nothing else to report. Nil when nothing was sent.
+    func perform<Answer>(_ w: Write<Answer>, done: String) async throws -> String? {
+        guard try await perform(w) != nil else { return nil }
+        await sink.message(done)
+        return done
+    }
 }

@@ -43,9 +43,3 @@ extension Step {
     public var question: String? { nil }
     public var needsInstance: Bool { StatementCatalog.needsInstance(id) }
 }
-
-/// The calls every instance-level statement shares, as `explain` prints them.
-extension Action.Call {
-    static let resolve = Action.Call(.listInstances, "resolve the instance name, once per session")
-    static let pollUntilRunning = [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "the job's progress, while polling")]
-}

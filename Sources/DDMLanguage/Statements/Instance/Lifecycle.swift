@@ -92,10 +92,9 @@ extension RenameInstance: Step where P == Resolved {
                           staleInstances: true) {
             try await client.modifyInstanceName(i.id, name: to)
         }
-        guard try await e.perform(write) != nil else { return nil }
-        if e.currentInstance?.id == i.id { e.currentInstance = (i.id, to) }
-        await e.sink.message("renamed instance \(i.name) to \(to)")
-        return "renamed instance \(i.name) to \(to)"
+        let done = try await e.perform(write, done: "renamed instance \(i.name) to \(to)")
+        if done != nil, e.currentInstance?.id == i.id { e.currentInstance = (i.id, to) }
+        return done
     }
 }
 
@@ -126,8 +125,6 @@ extension ReloadTableData: Step where P == Resolved {
         let write = Write(summary: "reload table data on \(i.name)", journal: .change(i.id, "reloaded table data on \(i.name)")) {
             try await client.reloadTableData(i.id)
         }
-        guard try await e.perform(write) != nil else { return nil }
-        await e.sink.message("reloaded table data on \(i.name)")
-        return "reloaded table data on \(i.name)"
+        return try await e.perform(write, done: "reloaded table data on \(i.name)")
     }
 }

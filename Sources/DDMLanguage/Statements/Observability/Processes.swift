@@ -82,8 +82,6 @@ extension KillProcesses: Step where P == Resolved {
             physical ? try await client.killPhysicalProcesses(instance: instance, ids: ids)
                      : try await client.killLogicalProcesses(instance: instance, ids: ids)
         }
-        guard try await e.perform(write) != nil else { return nil }
-        await e.sink.message("killed \(what)")
-        return "killed \(what)"
+        return try await e.perform(write, done: "killed \(what)")
     }
 }
