@@ -4,6 +4,7 @@ extension StatementID {
     static let showParameters = StatementID("showParameters"), setParameters = StatementID("setParameters")
     static let showParameterTemplates = StatementID("showParameterTemplates"), showParameterTemplate = StatementID("showParameterTemplate")
     static let applyParameterTemplate = StatementID("applyParameterTemplate")
+    static let compareParameterTemplate = StatementID("compareParameterTemplate")
 }
 
 /// An instance's parameters and the parameter templates (docs/language.md, "Parameters").
@@ -29,6 +30,11 @@ enum ParameterStatements: StatementFamily {
                        example: "apply parameter template high-concurrency;", words: ["on", "instance"],
                        followers: ["apply": ["parameter"], "parameter": ["template"]], needsInstance: true,
                        operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .modifyParameters]),
+        StatementEntry(.compareParameterTemplate, topic: "parameters", path: ["compare", "parameter", "template"],
+                       grammar: "compare parameter template <name-or-id> [with instance <i>];  (the template's values that the instance does not have; reads only)",
+                       example: "compare parameter template high-concurrency with instance ddm-prod;", words: ["with", "instance"],
+                       followers: ["compare": ["parameter"], "parameter": ["template"], "with": ["instance"]], needsInstance: true,
+                       operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters]),
     ]
 
     static let rules = [
@@ -37,6 +43,7 @@ enum ParameterStatements: StatementFamily {
         ParseRule("show parameter templates", { _ in ShowParameterTemplates<Parsed>() }),
         ParseRule("show parameter template", ShowParameterTemplate<Parsed>.parse),
         ParseRule("apply", ApplyParameterTemplate<Parsed>.parse),
+        ParseRule("compare parameter template", CompareParameterTemplate<Parsed>.parse),
     ]
 }
 
@@ -197,5 +204,50 @@ extension ApplyParameterTemplate: Step where P == Resolved {
         let t = try await e.client.showParameterTemplate(try await e.template(template).id)
         let settings = (t.configurationParameters ?? []).compactMap { p in p.value.map { (p.name, $0) } }
         return try await e.setParameters(settings, instance: id, name: name, from: t.name)
+    }
+}
+
+struct CompareParameterTemplate<P: Phase>: Sendable, Equatable {
+    var template: P.Text
+    var instance: P.Text?
+}
+
+extension CompareParameterTemplate: StatementSyntax where P == Parsed {
+    /// compare parameter template <name-or-id> [with instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let t = try p.name("template name or id")
+        guard p.match("with") else { return Self(template: t, instance: nil) }
+        try p.expect("instance", "after 'with'")
+        return Self(template: t, instance: try p.name("instance name"))
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        CompareParameterTemplate<Resolved>(template: try c.scalar(template, "template"), instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension CompareParameterTemplate: Step where P == Resolved {
+    var id: StatementID { .compareParameterTemplate }
+    var text: String { "compare parameter template \(SourceText.name(template))" + (instance.map { " with instance \(SourceText.name($0))" } ?? "") }
+    var calls: [Action.Call] {
+        (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
+                                               Action.Call(.showParameters, "the instance's values")]
+    }
+    var needsInstance: Bool { instance == nil }
+
+    /// Compared here, as DDM's own comparison (`compare_parameter_groups`) takes two templates.
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, name) = try await e.target(instance)
+        let t = try await e.client.showParameterTemplate(try await e.template(template).id)
+        let current = Dictionary(try await e.client.allParameters(instance: id).map { ($0.name.lowercased(), $0.value ?? "") }) { a, _ in a }
+        let values = (t.configurationParameters ?? []).compactMap { p in p.value.map { (p.name, $0) } }
+        let differing = values.filter { current[$0.0.lowercased()] != $0.1 }
+        if !differing.isEmpty {
+            await e.sink.table(ResultTable(title: "parameter template \(t.name) against \(name)", columns: ["parameter", "template", "instance"],
+                                           rows: differing.map { [$0.0, $0.1, current[$0.0.lowercased()] ?? "(none)"] }))
+        }
+        await e.sink.message(differing.isEmpty ? "\(name) has the values of parameter template \(t.name)"
+                             : "\(differing.count) of \(values.count) values differ; 'apply parameter template \(t.name)\(instance == nil ? "" : " on instance \(name)");' sets them")
+        return nil
     }
 }
