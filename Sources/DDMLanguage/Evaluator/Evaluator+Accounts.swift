@@ -16,52 +16,52 @@ extension Evaluator {
                                              description: u.comment, databases: u.schemas.map { AccountSchema(name: $0) })
             dryRunDropped.remove(u.name)
         }
-        // The password is asked for only when the account is really created (a dry run needs none).
-        return try await write("create user \(what)") {
-            let password = try secrets.resolve(u.password, purpose: "password for \(u.name)")
-            try await journaled(.createAccount(name: u.name)) {
-                try await client.createAccounts(instance: instance, [CreateAccountRequest(
-                    name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
-                    description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas, passwordLifetime: u.passwordLifetime)])
-            }
-            await sink.message("created user \(what)")
-            return "created user \(u.name)"
+        let password = try secretForWrite(u.password, purpose: "password for \(u.name)")
+        let client = self.client
+        let write = Write(summary: "create user \(what)", journal: .createAccount(name: u.name)) {
+            try await client.createAccounts(instance: instance, [CreateAccountRequest(
+                name: u.name, password: password, baseAuthority: u.base, extendAuthority: u.extended.isEmpty ? nil : u.extended,
+                description: u.comment, databases: u.schemas.isEmpty ? nil : u.schemas, passwordLifetime: u.passwordLifetime)])
         }
+        guard try await perform(write) != nil else { return nil }
+        await sink.message("created user \(what)")
+        return "created user \(u.name)"
     }
 
     func alterUserComment(_ user: String, _ comment: String) async throws -> String? {
         let instance = try await instanceId()
-        return try await write("set the comment of \(user)") {
-            let before = try await accountBefore(user, instance: instance)
-            try await journaled(before.map { .modifyAccount(name: user, before: $0) }) {
-                try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(description: comment))
-            }
-            await sink.message("comment of \(user) updated")
-            return "updated the comment of \(user)"
+        let before = try await accountBefore(user, instance: instance)
+        let client = self.client
+        let write = Write(summary: "set the comment of \(user)", journal: before.map { .modifyAccount(name: user, before: $0) }) {
+            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(description: comment))
         }
+        guard try await perform(write) != nil else { return nil }
+        await sink.message("comment of \(user) updated")
+        return "updated the comment of \(user)"
     }
 
     func alterUserLifetime(_ user: String, _ days: Int) async throws -> String? {
         let instance = try await instanceId()
-        return try await write("set the password lifetime of \(user) to \(days == 0 ? "never expire" : "\(days) days")") {
-            try await journaled(.instanceChange(instance: instance, description: "set the password lifetime of \(user) to \(days) days", inverse: nil)) {
-                try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(passwordLifetime: days))
-            }
-            await sink.message("password lifetime of \(user): \(days == 0 ? "never expires" : "\(days) days")")
-            return "set the password lifetime of \(user)"
+        let client = self.client
+        let write = Write(summary: "set the password lifetime of \(user) to \(days == 0 ? "never expire" : "\(days) days")",
+                          journal: .change(instance, "set the password lifetime of \(user) to \(days) days")) {
+            try await client.modifyAccount(instance: instance, name: user, ModifyAccountRequest(passwordLifetime: days))
         }
+        guard try await perform(write) != nil else { return nil }
+        await sink.message("password lifetime of \(user): \(days == 0 ? "never expires" : "\(days) days")")
+        return "set the password lifetime of \(user)"
     }
 
     func alterUserPassword(_ user: String, _ source: SecretSource) async throws -> String? {
         let instance = try await instanceId()
-        return try await write("reset the password of \(user)") {
-            let password = try secrets.resolve(source, purpose: "new password for \(user)")
-            try await journaled(.instanceChange(instance: instance, description: "reset the password of \(user)", inverse: nil)) {
-                try await client.resetPassword(instance: instance, account: user, password: password)
-            }
-            await sink.message("password of \(user) reset")
-            return "reset the password of \(user)"
+        let password = try secretForWrite(source, purpose: "new password for \(user)")
+        let client = self.client
+        let write = Write(summary: "reset the password of \(user)", journal: .change(instance, "reset the password of \(user)")) {
+            try await client.resetPassword(instance: instance, account: user, password: password)
         }
+        guard try await perform(write) != nil else { return nil }
+        await sink.message("password of \(user) reset")
+        return "reset the password of \(user)"
     }
 
     func dropUser(_ user: String, ifExists: Bool) async throws -> String? {
@@ -70,14 +70,13 @@ extension Evaluator {
             dryRunAccounts[user] = nil
             dryRunDropped.insert(user)
         }
-        return try await write("drop user \(user)", ask: "drop user \(user)? undo can recreate it, but not its password") {
-            let before = try await accountBefore(user, instance: instance)
-            return try await drop("user \(user)", ifExists: ifExists) {
-                try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
-                    _ = try await client.deleteAccount(instance: instance, name: user)
-                }
-            }
-        }
+        let before = try await accountBefore(user, instance: instance)
+        let client = self.client
+        return try await drop("user \(user)", ifExists: ifExists, Write(
+            summary: "drop user \(user)", question: "drop user \(user)? undo can recreate it, but not its password",
+            journal: before.map { .dropAccount(name: user, before: $0) }) {
+            _ = try await client.deleteAccount(instance: instance, name: user)
+        })
     }
 
     /// An account's state before a write that changes it outside a batch, when a journal is kept.
@@ -112,16 +111,14 @@ extension Evaluator {
             return nil
         }
         var dropped: [String] = []
+        let client = self.client
         for user in undeclared {
             if options.dryRun { dryRunDropped.insert(user); dryRunAccounts[user] = nil }
-            if try await write("drop undeclared user \(user)", {
-                // The list read above is the before-state: no read per account.
-                let before = accounts.first { $0.name == user }.map { BatchPlanner.State($0).journaled }
-                return try await drop("user \(user)", ifExists: true) {
-                    try await journaled(before.map { .dropAccount(name: user, before: $0) }) {
-                        _ = try await client.deleteAccount(instance: instance, name: user)
-                    }
-                }
+            // The list read above is the before-state: no read per account.
+            let before = accounts.first { $0.name == user }.map { BatchPlanner.State($0).journaled }
+            if try await drop("user \(user)", ifExists: true, Write(summary: "drop undeclared user \(user)",
+                                                                     journal: before.map { .dropAccount(name: user, before: $0) }) {
+                _ = try await client.deleteAccount(instance: instance, name: user)
             }) != nil { dropped.append(user) }
         }
         return dropped.isEmpty ? nil : "dropped undeclared user\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", "))"

@@ -51,20 +51,19 @@ extension Evaluator {
         guard let flavor = flavors.first(where: { $0.id == spec.flavor || $0.code == spec.flavor }) else {
             throw EvaluationError("flavor '\(spec.flavor)' does not exist; see 'show flavors;'", kind: .notFound)
         }
-        return try await write("create instance \(spec.name)") {
-            // Not taken back by undo: dropping a whole instance is for the user to decide.
-            let r = try await journaled(.instanceChange(instance: spec.name, description: "created instance \(spec.name) (drop instance \(spec.name); removes it)",
-                                                        inverse: nil)) {
-                try await client.createInstance(CreateInstanceRequest(
-                    name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
-                    vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
-                    adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
-            }
-            instanceCache = nil
-            await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
-            if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId, operation: "create instance \(spec.name)") }
-            return "created instance \(spec.name)"
+        let client = self.client
+        // Not taken back by undo: dropping a whole instance is for the user to decide.
+        let write = Write(summary: "create instance \(spec.name)",
+                          journal: .change(spec.name, "created instance \(spec.name) (drop instance \(spec.name); removes it)"), staleInstances: true) {
+            try await client.createInstance(CreateInstanceRequest(
+                name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
+                vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
+                adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
         }
+        guard let r = try await perform(write) else { return nil }
+        await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
+        if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId, operation: "create instance \(spec.name)") }
+        return "created instance \(spec.name)"
     }
 
     func dropInstance(_ ref: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
@@ -73,16 +72,16 @@ extension Evaluator {
             await sink.message("instance \(ref) does not exist; nothing to drop")
             return nil
         }
-        return try await write("drop instance \(i.name)",
-                               ask: "drop instance \(i.name) with its schemas and accounts\(deleteData ? " and the data on its RDS instances" : "")? undo cannot bring it back") {
-            _ = try await journaled(.instanceChange(instance: i.id, description: "dropped instance \(i.name)", inverse: nil)) {
-                try await client.deleteInstance(i.id, deleteRDSData: deleteData)
-            }
-            instanceCache = nil
-            if currentInstance?.id == i.id { currentInstance = nil }
-            await sink.message("dropped instance \(i.name)")
-            return "dropped instance \(i.name)"
+        let client = self.client
+        let write = Write(summary: "drop instance \(i.name)",
+                          question: "drop instance \(i.name) with its schemas and accounts\(deleteData ? " and the data on its RDS instances" : "")? undo cannot bring it back",
+                          journal: .change(i.id, "dropped instance \(i.name)"), staleInstances: true) {
+            _ = try await client.deleteInstance(i.id, deleteRDSData: deleteData)
         }
+        guard try await perform(write) != nil else { return nil }
+        if currentInstance?.id == i.id { currentInstance = nil }
+        await sink.message("dropped instance \(i.name)")
+        return "dropped instance \(i.name)"
     }
 
     /// Polls the instance until RUNNING and, with the operation's job, until the job is done,

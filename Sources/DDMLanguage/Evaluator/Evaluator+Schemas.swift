@@ -11,36 +11,36 @@ extension Evaluator {
         let rdsIds = try await rdsIds(s.rds, instance: instance)
         let unit = s.mode == .single ? 1 : (s.shards + s.rds.count - 1) / s.rds.count
         if options.dryRun { dryRunSchemas.insert(s.name) }
-        return try await write("create schema \(s.name)") {
-            let adminPassword = try s.adminPassword.map { try secrets.resolve($0, purpose: "RDS admin password") } ?? ""
-            let request = CreateSchemaRequest(
-                name: s.name, shardMode: s.mode, shardNumber: s.shards,
-                shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
-                usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
-            let r = try await journaled(.createSchema(name: s.name)) { try await client.createSchemas(instance: instance, [request]) }
-            let shards = "\(s.shards) shard\(s.shards == 1 ? "" : "s")"
-            guard s.wait else {
-                // DDM sets the schema up after answering: say so, rather than "created" while it is CREATING.
-                await sink.message("creating schema \(s.name) (\(shards)\(r.jobId.map { ", job \($0)" } ?? ""))")
-                return "created schema \(s.name)"
-            }
-            try await waitRunning(instance, name: currentInstanceName ?? instance, job: r.jobId, operation: "create schema \(s.name)",
-                                announce: false)
-            await sink.message("created schema \(s.name) (\(shards))")
+        let adminPassword = try s.adminPassword.map { try secretForWrite($0, purpose: "RDS admin password") } ?? ""
+        let request = CreateSchemaRequest(
+            name: s.name, shardMode: s.mode, shardNumber: s.shards,
+            shardUnit: s.shards % s.rds.count == 0 ? unit : nil,
+            usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: s.adminUser ?? "root", adminPassword: adminPassword) })
+        let client = self.client
+        let write = Write(summary: "create schema \(s.name)", journal: .createSchema(name: s.name)) {
+            try await client.createSchemas(instance: instance, [request])
+        }
+        guard let r = try await perform(write) else { return nil }
+        let shards = "\(s.shards) shard\(s.shards == 1 ? "" : "s")"
+        guard s.wait else {
+            // DDM sets the schema up after answering: say so, rather than "created" while it is CREATING.
+            await sink.message("creating schema \(s.name) (\(shards)\(r.jobId.map { ", job \($0)" } ?? ""))")
             return "created schema \(s.name)"
         }
+        try await waitRunning(instance, name: currentInstanceName ?? instance, job: r.jobId, operation: "create schema \(s.name)",
+                              announce: false)
+        await sink.message("created schema \(s.name) (\(shards))")
+        return "created schema \(s.name)"
     }
 
     func dropSchema(_ name: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
         let instance = try await instanceId()
-        return try await write("drop schema \(name)",
-                               ask: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back") {
-            try await drop("schema \(name)", ifExists: ifExists) {
-                _ = try await journaled(.dropSchema(name: name)) {
-                    try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
-                }
-            }
-        }
+        let client = self.client
+        return try await drop("schema \(name)", ifExists: ifExists, Write(
+            summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
+            journal: .dropSchema(name: name)) {
+            _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+        })
     }
 
     /// RDS instances may be named by id or by name; names cost one read of the available list.

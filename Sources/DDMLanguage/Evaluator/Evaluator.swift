@@ -210,23 +210,6 @@ public actor Evaluator {
         }
     }
 
-    /// The one place a write is skipped in a dry run: says what would happen instead, and runs
-    /// `write` otherwise. Returns the applied-changes line.
-    /// - Parameter ask: the question the REPL asks first, for a step that cannot be taken back.
-    func write(_ wouldDo: String, ask: String? = nil, _ write: () async throws -> String?) async throws -> String? {
-        if options.dryRun {
-            await sink.message("dry run: would \(wouldDo)")
-            wouldChange += 1
-            return nil
-        }
-        if await declined(ask) { return nil }
-        inFlight = wouldDo
-        defer { inFlight = nil }
-        return try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: wouldDo)) {
-            try await write()
-        }
-    }
-
     /// Asks `question` where someone can answer (the REPL), never in a dry run; true when the
     /// answer is no, said as "not done". The one place a disruptive step is confirmed.
     func declined(_ question: String?) async -> Bool {
@@ -235,16 +218,23 @@ public actor Evaluator {
         return true
     }
 
-    /// Deletes; with `if exists`, the service's 404 means there was nothing to drop.
-    func drop(_ what: String, ifExists: Bool, _ delete: () async throws -> Void) async throws -> String? {
+    /// A delete through the executor; with `if exists`, the service's 404 means there was
+    /// nothing to drop.
+    func drop<Answer>(_ what: String, ifExists: Bool, _ delete: Write<Answer>) async throws -> String? {
         do {
-            try await delete()
+            guard try await perform(delete) != nil else { return nil }
         } catch let e as DDMError where ifExists && e.isNotFound {
             await sink.message("\(what) does not exist; nothing to drop")
             return nil
         }
         await sink.message("dropped \(what)")
         return "dropped \(what)"
+    }
+
+    /// A secret the write needs, asked for only when the write is really made (a dry run needs
+    /// none), and before the journal records it, so a prompt given up on leaves no intent.
+    func secretForWrite(_ source: SecretSource, purpose: String) throws -> String {
+        options.dryRun ? "" : try secrets.resolve(source, purpose: purpose)
     }
 
     /// The journal writes of this run go to (opened now if needed); nil in a dry run or without one.

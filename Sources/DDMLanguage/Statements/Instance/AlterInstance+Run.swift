@@ -87,10 +87,9 @@ extension AlterInstance where P == Resolved {
             }
         case .adminPassword(let secret):
             let admin = try await client.showInstance(id).adminUserName ?? "root"
-            let secrets = e.secrets
+            let password = try e.secretForWrite(secret, purpose: "new password for \(admin) on \(i.name)")
             let write = Write(summary: "reset the password of \(i.name)'s administrator \(admin)", question: question,
                               journal: .change(id, "reset the administrator password of \(i.name)")) {
-                let password = try secrets.resolve(secret, purpose: "new password for \(admin) on \(i.name)")
                 try await client.resetAdministrator(instance: id, name: admin, password: password)
             }
             guard try await e.perform(write) != nil else { return nil }
