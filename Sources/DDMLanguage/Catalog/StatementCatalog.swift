@@ -65,13 +65,6 @@ public enum StatementCatalog {
                        example: "show engines;", followers: showFollowers, operations: [.listEngines]),
         StatementEntry(.showFlavors, topic: "show", path: ["show", "flavors"], grammar: "show flavors;",
                        example: "show flavors;", followers: showFollowers, operations: [.listEngines, .listFlavors]),
-        StatementEntry(.showSchemas, topic: "show", path: ["show", "schemas"], grammar: "show schemas;",
-                       example: "show schemas;", followers: showFollowers, needsInstance: true, operations: [.listSchemas]),
-        StatementEntry(.showSchema, topic: "show", path: ["show", "schema"], grammar: "show schema <schema>;",
-                       example: "show schema orders;", followers: showFollowers, needsInstance: true, operations: [.showSchema]),
-        StatementEntry(.showAvailableRDS, topic: "show", path: ["show", "available", "rds"], grammar: "show available rds;",
-                       example: "show available rds;", followers: showFollowers.merging(["available": ["rds"]]) { $1 },
-                       needsInstance: true, operations: [.listAvailableRDS]),
         StatementEntry(.showUsers, topic: "show", path: ["show", "users"], grammar: "show users [like '<pattern>'];  (% and _ as in SQL)",
                        example: "show users like 'app%';", words: ["like"], followers: showFollowers, needsInstance: true, operations: [.listAccounts]),
         StatementEntry(.showGrants, topic: "show", path: ["show", "grants", "for"], grammar: "show grants for <account>[, …];",
@@ -99,19 +92,6 @@ public enum StatementCatalog {
         StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
                        example: "wait instance ddm-prod;", followers: ["wait": ["job", "instance"]],
                        operations: [.listInstances, .showInstance]),
-
-        StatementEntry(.createSchema, topic: "create schema", path: ["create", "schema"],
-                       grammar: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id-or-name>[, …] [admin user <u> password <secret>] [wait];",
-                       example: "create schema orders shards 8 on rds rds-orders admin user root password prompt wait;",
-                       words: ["if", "not", "exists", "shards", "mode", "cluster", "single", "on", "rds", "admin", "user", "password",
-                               "prompt", "env", "file", "wait"],
-                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"], "mode": ["cluster", "single"],
-                                   "admin": ["user"], "password": ["prompt", "env", "file"]],
-                       needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas, .showInstance, .showJob]),
-        StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data];",
-                       example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data"],
-                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
-                       needsInstance: true, operations: [.deleteSchema]),
 
         StatementEntry(.createUser, topic: "create user", path: ["create", "user"],
                        grammar: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'] [lifetime <days>];",
@@ -176,7 +156,7 @@ public enum StatementCatalog {
     /// Every family of statements with a file of its own (the core statements above are parsed,
     /// compiled and run by the generic stages).
     static let families: [FamilyParts] = [
-        LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
+        SchemaStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
         ProcessStatements.parts, HistoryStatements.parts,
     ]
 

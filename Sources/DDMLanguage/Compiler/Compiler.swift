@@ -198,8 +198,6 @@ public struct Compiler {
         case .dropInstance(let e, let ifExists, let data): action = .dropInstance(try scalar(e, "instance name"), ifExists: ifExists, deleteData: data)
         case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
         case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
-        case .createSchema(let spec): action = .createSchema(try schemaPlan(spec))
-        case .dropSchema(let e, let ifExists, let data): action = .dropSchema(try schemaName(e), ifExists: ifExists, deleteData: data)
         case .createUser(let spec):
             let plan = try userPlan(spec)
             declare([plan.name])
@@ -268,9 +266,6 @@ public struct Compiler {
         case .instance(let e): return .showInstance(try scalar(e, "instance name"))
         case .engines: return .showEngines
         case .flavors: return .showFlavors
-        case .schemas: return .showSchemas
-        case .schema(let e): return .showSchema(try schemaName(e))
-        case .availableRDS: return .showAvailableRDS
         case .users(let like): return .showUsers(like: try like.map { try scalar($0, "pattern") })
         case .grants(let e): return .showGrants(try accountNames(e))
         case .job(let e): return .showJob(try scalar(e, "job id"))
@@ -438,22 +433,6 @@ public struct Compiler {
             securityGroup: try scalar(values["security_group"]!, "security group"), zones: try strings(values["az"]!),
             timeZone: try values["time_zone"].map { try scalar($0, "time zone") },
             adminUser: try values["admin_user"].map { try scalar($0, "admin user") }, adminPassword: nil)
-    }
-
-    private mutating func schemaPlan(_ spec: SchemaSpec) throws -> SchemaPlan {
-        let shards = try int(spec.shards, "shards")
-        let rds = try strings(spec.rds)
-        guard !rds.isEmpty else { throw Failure(message: "name at least one RDS instance", range: spec.rds.range) }
-        let mode: ShardMode = spec.mode == "single" ? .single : .cluster
-        if mode == .single, shards != 1 || rds.count != 1 {
-            throw Failure(message: "a single-mode schema has 1 shard on 1 RDS instance", range: spec.shards.range)
-        }
-        if mode == .cluster, shards < rds.count || shards > rds.count * 64 {
-            throw Failure(message: "\(shards) shards on \(rds.count) RDS instance\(rds.count == 1 ? "" : "s"): use \(rds.count) to \(rds.count * 64)", range: spec.shards.range)
-        }
-        return SchemaPlan(name: try schemaName(spec.name), ifNotExists: spec.ifNotExists, shards: shards, mode: mode, rds: rds,
-                          adminUser: try spec.adminUser.map { try scalar($0, "admin user") }, adminPassword: spec.adminPassword,
-                          wait: spec.wait)
     }
 
     private mutating func userPlan(_ spec: UserSpec) throws -> UserPlan {

@@ -44,18 +44,6 @@ public struct InstanceSpec: Sendable, Equatable {
     public var adminPassword: SecretSource?
 }
 
-public struct SchemaPlan: Sendable, Equatable {
-    public var name: String
-    public var ifNotExists: Bool
-    public var shards: Int
-    public var mode: ShardMode
-    public var rds: [String]
-    public var adminUser: String?
-    public var adminPassword: SecretSource?
-    /// Wait until DDM has set the schema up (its job done, the instance RUNNING again).
-    public var wait = false
-}
-
 /// `export`: what to write, how the script gets passwords, and where it goes (stdout when nil).
 public struct ExportPlan: Sendable, Equatable {
     public enum Scope: String, Sendable { case users, schemas, parameters, all
@@ -113,16 +101,14 @@ public struct Change: Sendable, Equatable {
 
 public enum Action: Sendable {
     case use(String)
-    case showInstances, showInstance(String), showEngines, showFlavors, showSchemas, showSchema(String)
-    case showAvailableRDS, showUsers(like: String?), showGrants([String]), showJob(String), showNodes
+    case showInstances, showInstance(String), showEngines, showFlavors
+    case showUsers(like: String?), showGrants([String]), showJob(String), showNodes
     /// Reads the local audit log: no call.
     case showAudit(limit: Int)
     case createInstance(InstanceSpec, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
     case waitJob(String)
     case waitInstance(String)
-    case createSchema(SchemaPlan)
-    case dropSchema(String, ifExists: Bool, deleteData: Bool)
     case createUser(UserPlan)
     case alterUserComment(String, String)
     case alterUserPassword(String, SecretSource)
@@ -182,9 +168,6 @@ public enum Action: Sendable {
         case .showInstance: .showInstance
         case .showEngines: .showEngines
         case .showFlavors: .showFlavors
-        case .showSchemas: .showSchemas
-        case .showSchema: .showSchema
-        case .showAvailableRDS: .showAvailableRDS
         case .showUsers: .showUsers
         case .showGrants: .showGrants
         case .showJob: .showJob
@@ -194,8 +177,6 @@ public enum Action: Sendable {
         case .dropInstance: .dropInstance
         case .waitJob: .waitJob
         case .waitInstance: .waitInstance
-        case .createSchema: .createSchema
-        case .dropSchema: .dropSchema
         case .createUser: .createUser
         case .alterUserComment: .alterUserComment
         case .alterUserPassword: .alterUserPassword
@@ -225,9 +206,6 @@ public enum Action: Sendable {
             return [resolve, Call(.showInstance, "show instance"), Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
         case .showEngines: return [Call(.listEngines, "list engines")]
         case .showFlavors: return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, per engine")]
-        case .showSchemas: return [Call(.listSchemas, "list schemas, every page")]
-        case .showSchema(let n): return [Call(.showSchema, "show schema", object: n)]
-        case .showAvailableRDS: return [Call(.listAvailableRDS, "list available rds, every page")]
         case .showUsers: return [Call(.listAccounts, "list accounts, every page")]
         case .showGrants: return [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)]
         case .showJob(let j): return [Call(.showJob, "show job", object: j)]
@@ -239,11 +217,6 @@ public enum Action: Sendable {
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
         case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
         case .waitInstance: return [resolve, poll[0]]
-        case .createSchema(let s):
-            return (s.ifNotExists ? [Call(.listSchemas, "list schemas, every page")] : [])
-                + (s.rds.contains { !Names.looksLikeRDSId($0) } ? [Call(.listAvailableRDS, "find the RDS instances by name")] : [])
-                + [Call(.createSchemas, "create schema")] + (s.wait ? [Call(.showInstance, "poll until RUNNING"), Call(.showJob, "poll the job until done")] : [])
-        case .dropSchema(let n, _, let data): return [Call(.deleteSchema, "delete schema", object: n, deleteData: data)]
         case .createUser(let u):
             return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : [])
                 + [Call(.createAccounts, "create account", extended: !u.extended.isEmpty)]
@@ -283,9 +256,6 @@ public enum Action: Sendable {
         case .showInstance(let n): return "show instance \(n)"
         case .showEngines: return "show engines"
         case .showFlavors: return "show flavors"
-        case .showSchemas: return "show schemas"
-        case .showSchema(let n): return "show schema \(n)"
-        case .showAvailableRDS: return "show available rds"
         case .showUsers(let like): return "show users" + (like.map { " like '\($0)'" } ?? "")
         case .showGrants(let u): return "show grants for \(u.joined(separator: ", "))"
         case .showJob(let j): return "show job \(j)"
@@ -295,9 +265,6 @@ public enum Action: Sendable {
         case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .waitJob(let j): return "wait job \(j)"
         case .waitInstance(let n): return "wait instance \(n)"
-        case .createSchema(let s):
-            return "create schema \(s.name)\(s.ifNotExists ? " if not exists" : "") (\(s.shards) shards, \(s.mode.rawValue), on \(s.rds.joined(separator: ", ")))\(s.wait ? " wait" : "")"
-        case .dropSchema(let n, let ifExists, let data): return "drop schema \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .createUser(let u):
             let privs = (u.base.map(\.rawValue) + u.extended.map(\.rawValue)).joined(separator: ", ")
             return "create user \(u.name)\(u.ifNotExists ? " if not exists" : "") with \(privs)\(u.schemas.isEmpty ? "" : " on " + u.schemas.joined(separator: ", "))"

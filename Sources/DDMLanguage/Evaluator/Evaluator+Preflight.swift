@@ -12,8 +12,12 @@ extension Evaluator {
             switch step.action {
             // Another instance from here on: its schemas are its own.
             case .use, .createInstance, .dropInstance: break scan
-            case .createSchema(let s): created.insert(s.name)
-            case .dropSchema(let name, _, _): created.remove(name)
+            case .step(let s):
+                switch s.schemaEffect {
+                case .creates(let name): created.insert(name)
+                case .drops(let name): created.remove(name)
+                case .none: continue
+                }
             case .createUser(let u):
                 for s in u.schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
             case .batch(let changes):

@@ -17,10 +17,9 @@ extension Evaluator {
             return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == u.name } }, created: true)
         case .dropUser(let user, _):
             return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == user } }, created: false)
-        case .createSchema(let s):
-            return await exists({ try await client.allSchemas(instance: instance).contains { $0.name == s.name } }, created: true)
-        case .dropSchema(let name, _, _):
-            return await exists({ try await client.allSchemas(instance: instance).contains { $0.name == name } }, created: false)
+        case .step(let s):
+            guard let r = s.readBack else { return .unknown }
+            return await exists({ try await r.present(client, instance) }, created: r.created)
         default:
             return .unknown
         }

@@ -23,12 +23,6 @@ extension Evaluator {
                 byEngine.append((e, try await client.listFlavors(engineId: e.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
             }
             await sink.table(ShowTables.flavors(byEngine))
-        case .showSchemas:
-            await sink.table(ShowTables.schemas(try await client.allSchemas(instance: try await instanceId())))
-        case .showSchema(let name):
-            await sink.table(ShowTables.schema(try await client.showSchema(instance: try await instanceId(), name: name)))
-        case .showAvailableRDS:
-            await sink.table(ShowTables.availableRDS(try await client.allAvailableRDS(instance: try await instanceId())))
         case .showUsers(let like):
             let all = try await client.allAccounts(instance: try await instanceId())
             await sink.table(ShowTables.users(like.map { p in all.filter { SQLLike.matches($0.name, p) } } ?? all))

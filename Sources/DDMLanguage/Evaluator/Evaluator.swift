@@ -167,7 +167,7 @@ public actor Evaluator {
     func execute(_ step: PlanStep) async throws -> String? {
         switch step.action {
         case .use(let ref): return try await use(ref)
-        case .showInstances, .showInstance, .showEngines, .showFlavors, .showSchemas, .showSchema, .showAvailableRDS,
+        case .showInstances, .showInstance, .showEngines, .showFlavors,
              .showUsers, .showGrants, .showJob, .showNodes, .showAudit:
             try await show(step.action)
             return nil
@@ -178,8 +178,6 @@ public actor Evaluator {
             let i = try await resolve(ref)
             try await waitRunning(i.id, name: i.name)
             return nil
-        case .createSchema(let s): return try await createSchema(s)
-        case .dropSchema(let name, let ifExists, let data): return try await dropSchema(name, ifExists: ifExists, deleteData: data)
         case .createUser(let u): return try await createUser(u)
         case .alterUserComment(let user, let comment): return try await alterUserComment(user, comment)
         case .alterUserPassword(let user, let source): return try await alterUserPassword(user, source)

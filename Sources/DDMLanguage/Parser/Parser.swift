@@ -342,9 +342,6 @@ public struct Parser {
         if match("instance") { return .instance(try name("instance name")) }
         if match("engines") { return .engines }
         if match("flavors") { return .flavors }
-        if match("schemas") || match("databases") { return .schemas }
-        if match("schema") || match("database") { return .schema(try name("schema name")) }
-        if match("available") { try expect("rds", "after 'show available'"); return .availableRDS }
         if match("users") || match("accounts") { return .users(like: match("like") ? try stringValue("pattern") : nil) }
         if match("grants") { try expect("for", "after 'show grants'"); return .grants(try list("account name")) }
         if match("job") { return .job(try name("job id")) }
@@ -374,29 +371,6 @@ public struct Parser {
             } while match(punct: ",")
             return .createInstance(name: n, options: options, wait: match("wait"))
         }
-        if match("schema") || match("database") {
-            let n = try name("schema name")
-            let ifNotExists = try ifNot()
-            try expect("shards", "after the schema name")
-            let shards = try value()
-            var mode: String?
-            if match("mode") {
-                if match("cluster") { mode = "cluster" } else if match("single") { mode = "single" } else {
-                    throw failure("expected 'cluster' or 'single' after 'mode', found \(found)")
-                }
-            }
-            try expect("on", "before the RDS instances"); try expect("rds", "after 'on'")
-            let rds = try list("RDS instance id")
-            var adminUser: Expr?, adminPassword: SecretSource?
-            if match("admin") {
-                try expect("user", "after 'admin'")
-                adminUser = try name("RDS admin user")
-                try expect("password", "after the admin user")
-                adminPassword = try secret()
-            }
-            return .createSchema(SchemaSpec(name: n, ifNotExists: ifNotExists, shards: shards, mode: mode, rds: rds,
-                                            adminUser: adminUser, adminPassword: adminPassword, wait: match("wait")))
-        }
         if match("user") || match("account") {
             let n = try name("account name")
             let ifNotExists = try ifNot()
@@ -415,13 +389,13 @@ public struct Parser {
         throw failure("expected 'instance', 'schema' or 'user' after 'create', found \(found)")
     }
 
-    private mutating func ifNot() throws -> Bool {
+    mutating func ifNot() throws -> Bool {
         guard match("if") else { return false }
         try expect("not", "after 'if'"); try expect("exists", "after 'if not'")
         return true
     }
 
-    private mutating func ifExists() throws -> Bool {
+    mutating func ifExists() throws -> Bool {
         guard match("if") else { return false }
         try expect("exists", "after 'if'")
         return true
@@ -434,11 +408,6 @@ public struct Parser {
             let e = try ifExists()
             return .dropInstance(n, ifExists: e, deleteData: try deleteData())
         }
-        if match("schema") || match("database") {
-            let n = try name("schema name")
-            let e = try ifExists()
-            return .dropSchema(n, ifExists: e, deleteData: try deleteData())
-        }
         if match("user") || match("account") {
             let n = try name("account name")
             return .dropUser(n, ifExists: try ifExists())
@@ -446,7 +415,7 @@ public struct Parser {
         throw failure("expected 'instance', 'schema' or 'user' after 'drop', found \(found)")
     }
 
-    private mutating func deleteData() throws -> Bool {
+    mutating func deleteData() throws -> Bool {
         guard match("delete") else { return false }
         try expect("rds", "after 'delete'"); try expect("data", "after 'delete rds'")
         return true

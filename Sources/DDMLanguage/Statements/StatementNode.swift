@@ -34,6 +34,11 @@ public protocol Step: Sendable {
     /// Asked in the REPL before its write (scripts are intentional and do not ask); nil for none.
     var question: String? { get }
     var needsInstance: Bool { get }
+    /// What it does to the current instance's schemas, for the preflight (`Evaluator+Preflight`).
+    var schemaEffect: SchemaEffect { get }
+    /// How its write is read back when an interruption cut off the answer (`Evaluator+Settle`);
+    /// nil: it cannot be told.
+    var readBack: ReadBack? { get }
     /// Runs it; returns a line for the applied-changes report when it changed something.
     func run(in e: isolated Evaluator) async throws -> String?
 }
@@ -42,4 +47,16 @@ extension Step {
     public var headline: String { text }
     public var question: String? { nil }
     public var needsInstance: Bool { StatementCatalog.needsInstance(id) }
+    public var schemaEffect: SchemaEffect { .none }
+    public var readBack: ReadBack? { nil }
+}
+
+/// What a step does to the current instance's schemas.
+public enum SchemaEffect: Sendable { case none, creates(String), drops(String) }
+
+/// How a write is read back: whether `present` holds on the instance, and whether the write made
+/// it hold (a create) or not (a drop).
+public struct ReadBack: Sendable {
+    var created: Bool
+    var present: @Sendable (DDMClient, String) async throws -> Bool
 }

@@ -11,8 +11,6 @@ public struct Statement: Sendable, Equatable {
         case dropInstance(Expr, ifExists: Bool, deleteData: Bool)
         case waitJob(Expr)
         case waitInstance(Expr)
-        case createSchema(SchemaSpec)
-        case dropSchema(Expr, ifExists: Bool, deleteData: Bool)
         case createUser(UserSpec)
         case alterUserComment(Expr, Expr)
         case alterUserPassword(Expr, SecretSource)
@@ -38,7 +36,7 @@ public struct Statement: Sendable, Equatable {
 }
 
 public enum ShowTarget: Sendable, Equatable {
-    case instances, instance(Expr), engines, flavors, schemas, schema(Expr), availableRDS, job(Expr), nodes
+    case instances, instance(Expr), engines, flavors, job(Expr), nodes
     /// `show users [like '<pattern>']`.
     case users(like: Expr?)
     /// `show grants for <a>[, …]`.
@@ -52,17 +50,6 @@ public struct InstanceOption: Sendable, Equatable {
     public var key: String
     public var value: Expr
     public var range: SourceRange
-}
-
-public struct SchemaSpec: Sendable, Equatable {
-    public var name: Expr
-    public var ifNotExists: Bool
-    public var shards: Expr
-    public var mode: String?
-    public var rds: Expr
-    public var adminUser: Expr?
-    public var adminPassword: SecretSource?
-    public var wait = false
 }
 
 public struct UserSpec: Sendable, Equatable {

@@ -1,0 +1,253 @@
+import DDMKit
+
+/// The current instance's schemas (DDM's logical databases) and the RDS instances they can use
+/// (docs/language.md, "Schemas").
+enum SchemaStatements: StatementFamily {
+    static let entries: [StatementEntry] = [
+        StatementEntry(.showSchemas, topic: "show", path: ["show", "schemas"], grammar: "show schemas;",
+                       example: "show schemas;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.listSchemas]),
+        StatementEntry(.showSchema, topic: "show", path: ["show", "schema"], grammar: "show schema <schema>;",
+                       example: "show schema orders;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.showSchema]),
+        StatementEntry(.showAvailableRDS, topic: "show", path: ["show", "available", "rds"], grammar: "show available rds;",
+                       example: "show available rds;", followers: StatementCatalog.showFollowers.merging(["available": ["rds"]]) { $1 },
+                       needsInstance: true, operations: [.listAvailableRDS]),
+        StatementEntry(.createSchema, topic: "create schema", path: ["create", "schema"],
+                       grammar: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id-or-name>[, …] [admin user <u> password <secret>] [wait];",
+                       example: "create schema orders shards 8 on rds rds-orders admin user root password prompt wait;",
+                       words: ["if", "not", "exists", "shards", "mode", "cluster", "single", "on", "rds", "admin", "user", "password",
+                               "prompt", "env", "file", "wait"],
+                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"], "mode": ["cluster", "single"],
+                                   "admin": ["user"], "password": ["prompt", "env", "file"]],
+                       needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas, .showInstance, .showJob]),
+        StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data];",
+                       example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data"],
+                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
+                       needsInstance: true, operations: [.deleteSchema]),
+    ]
+    static let rules = [
+        ParseRule("show schemas|databases", { _ in ShowSchemas<Parsed>() }),
+        ParseRule("show schema|database", ShowSchema<Parsed>.parse),
+        ParseRule("show available", { p in try p.expect("rds", "after 'show available'"); return ShowAvailableRDS<Parsed>() }),
+        ParseRule("create schema|database", CreateSchema<Parsed>.parse),
+        ParseRule("drop schema|database", DropSchema<Parsed>.parse),
+    ]
+}
+
+struct ShowSchemas<P: Phase>: Sendable, Equatable {}
+
+extension ShowSchemas: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowSchemas<Resolved>() }
+}
+
+extension ShowSchemas: Step where P == Resolved {
+    var id: StatementID { .showSchemas }
+    var text: String { "show schemas" }
+    var calls: [Action.Call] { [Action.Call(.listSchemas, "list schemas, every page")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.schemas(try await e.client.allSchemas(instance: try await e.instanceId())))
+        return nil
+    }
+}
+
+struct ShowSchema<P: Phase>: Sendable, Equatable {
+    var name: P.Text
+}
+
+extension ShowSchema: StatementSyntax where P == Parsed {
+    /// show schema <schema>
+    static func parse(_ p: inout Parser) throws -> Self { Self(name: try p.name("schema name")) }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowSchema<Resolved>(name: try c.schemaName(name)) }
+}
+
+extension ShowSchema: Step where P == Resolved {
+    var id: StatementID { .showSchema }
+    var text: String { "show schema \(SourceText.name(name))" }
+    var calls: [Action.Call] { [Action.Call(.showSchema, "show schema", object: name)] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.schema(try await e.client.showSchema(instance: try await e.instanceId(), name: name)))
+        return nil
+    }
+}
+
+struct ShowAvailableRDS<P: Phase>: Sendable, Equatable {}
+
+extension ShowAvailableRDS: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowAvailableRDS<Resolved>() }
+}
+
+extension ShowAvailableRDS: Step where P == Resolved {
+    var id: StatementID { .showAvailableRDS }
+    var text: String { "show available rds" }
+    var calls: [Action.Call] { [Action.Call(.listAvailableRDS, "list available rds, every page")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.availableRDS(try await e.client.allAvailableRDS(instance: try await e.instanceId())))
+        return nil
+    }
+}
+
+struct CreateSchema<P: Phase>: Sendable, Equatable {
+    var name: P.Text
+    var ifNotExists: Bool
+    var shards: P.Number
+    var mode: ShardMode
+    var rds: P.Texts
+    var adminUser: P.Text?
+    var adminPassword: SecretSource?
+    /// Wait until DDM has set the schema up (its job done, the instance RUNNING again).
+    var wait: Bool
+}
+
+extension CreateSchema: StatementSyntax where P == Parsed {
+    /// create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds>[, …]
+    /// [admin user <u> password <secret>] [wait]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let n = try p.name("schema name")
+        let ifNotExists = try p.ifNot()
+        try p.expect("shards", "after the schema name")
+        let shards = try p.value()
+        var mode = ShardMode.cluster
+        if p.match("mode") {
+            if p.match("cluster") { mode = .cluster } else if p.match("single") { mode = .single } else {
+                throw p.failure("expected 'cluster' or 'single' after 'mode', found \(p.found)")
+            }
+        }
+        try p.expect("on", "before the RDS instances"); try p.expect("rds", "after 'on'")
+        let rds = try p.list("RDS instance id")
+        var adminUser: Expr?, adminPassword: SecretSource?
+        if p.match("admin") {
+            try p.expect("user", "after 'admin'")
+            adminUser = try p.name("RDS admin user")
+            try p.expect("password", "after the admin user")
+            adminPassword = try p.secret()
+        }
+        return Self(name: n, ifNotExists: ifNotExists, shards: shards, mode: mode, rds: rds, adminUser: adminUser,
+                    adminPassword: adminPassword, wait: p.match("wait"))
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        let n = try c.int(shards, "shards")
+        let list = try c.strings(rds)
+        guard !list.isEmpty else { throw Compiler.Failure(message: "name at least one RDS instance", range: rds.range) }
+        if mode == .single, n != 1 || list.count != 1 {
+            throw Compiler.Failure(message: "a single-mode schema has 1 shard on 1 RDS instance", range: shards.range)
+        }
+        if mode == .cluster, n < list.count || n > list.count * 64 {
+            throw Compiler.Failure(message: "\(n) shards on \(list.count) RDS instance\(list.count == 1 ? "" : "s"): use \(list.count) to \(list.count * 64)", range: shards.range)
+        }
+        return CreateSchema<Resolved>(name: try c.schemaName(name), ifNotExists: ifNotExists, shards: n, mode: mode, rds: list,
+                                      adminUser: try adminUser.map { try c.scalar($0, "admin user") }, adminPassword: adminPassword, wait: wait)
+    }
+}
+
+extension CreateSchema: Step where P == Resolved {
+    var id: StatementID { .createSchema }
+    var text: String {
+        "create schema \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") shards \(shards)\(mode == .single ? " mode single" : "") on rds \(SourceText.names(rds))"
+            + (adminUser.map { " admin user \(SourceText.name($0)) password prompt" } ?? "") + (wait ? " wait" : "")
+    }
+    var headline: String {
+        "create schema \(name)\(ifNotExists ? " if not exists" : "") (\(shards) shards, \(mode.rawValue), on \(rds.joined(separator: ", ")))\(wait ? " wait" : "")"
+    }
+    var calls: [Action.Call] {
+        (ifNotExists ? [Action.Call(.listSchemas, "list schemas, every page")] : [])
+            + (rds.contains { !Names.looksLikeRDSId($0) } ? [Action.Call(.listAvailableRDS, "find the RDS instances by name")] : [])
+            + [Action.Call(.createSchemas, "create schema")]
+            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job until done")] : [])
+    }
+    var schemaEffect: SchemaEffect { .creates(name) }
+    var readBack: ReadBack? {
+        let name = name
+        return ReadBack(created: true) { client, instance in try await client.allSchemas(instance: instance).contains { $0.name == name } }
+    }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let client = e.client
+        if ifNotExists, try await client.allSchemas(instance: instance).contains(where: { $0.name == name }) {
+            await e.sink.message("schema \(name) already exists")
+            return nil
+        }
+        let rdsIds = try await e.rdsIds(rds, instance: instance)
+        let unit = mode == .single ? 1 : (shards + rds.count - 1) / rds.count
+        if e.options.dryRun { e.dryRunSchemas.insert(name) }
+        let adminPassword = try self.adminPassword.map { try e.secretForWrite($0, purpose: "RDS admin password") } ?? ""
+        let request = CreateSchemaRequest(
+            name: name, shardMode: mode, shardNumber: shards,
+            shardUnit: shards % rds.count == 0 ? unit : nil,
+            usedRds: rdsIds.map { RDSCredential(id: $0, adminUser: adminUser ?? "root", adminPassword: adminPassword) })
+        let write = Write(summary: "create schema \(name)", journal: .createSchema(name: name)) {
+            try await client.createSchemas(instance: instance, [request])
+        }
+        guard let r = try await e.perform(write) else { return nil }
+        let count = "\(shards) shard\(shards == 1 ? "" : "s")"
+        guard wait else {
+            // DDM sets the schema up after answering: say so, rather than "created" while it is CREATING.
+            await e.sink.message("creating schema \(name) (\(count)\(r.jobId.map { ", job \($0)" } ?? ""))")
+            return "created schema \(name)"
+        }
+        try await e.waitRunning(instance, name: e.currentInstanceName ?? instance, job: r.jobId, operation: "create schema \(name)",
+                                announce: false)
+        await e.sink.message("created schema \(name) (\(count))")
+        return "created schema \(name)"
+    }
+}
+
+struct DropSchema<P: Phase>: Sendable, Equatable {
+    var name: P.Text
+    var ifExists: Bool
+    var deleteData: Bool
+}
+
+extension DropSchema: StatementSyntax where P == Parsed {
+    /// drop schema <s> [if exists] [delete rds data]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let n = try p.name("schema name")
+        let e = try p.ifExists()
+        return Self(name: n, ifExists: e, deleteData: try p.deleteData())
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        DropSchema<Resolved>(name: try c.schemaName(name), ifExists: ifExists, deleteData: deleteData)
+    }
+}
+
+extension DropSchema: Step where P == Resolved {
+    var id: StatementID { .dropSchema }
+    var text: String { "drop schema \(SourceText.name(name))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")" }
+    var calls: [Action.Call] { [Action.Call(.deleteSchema, "delete schema", object: name, deleteData: deleteData)] }
+    var schemaEffect: SchemaEffect { .drops(name) }
+    var readBack: ReadBack? {
+        let name = name
+        return ReadBack(created: false) { client, instance in try await client.allSchemas(instance: instance).contains { $0.name == name } }
+    }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let client = e.client, name = name, deleteData = deleteData
+        return try await e.drop("schema \(name)", ifExists: ifExists, Write(
+            summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
+            journal: .dropSchema(name: name)) {
+            _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+        })
+    }
+}
+
+extension Evaluator {
+    /// RDS instances may be named by id or by name; names cost one read of the available list.
+    func rdsIds(_ refs: [String], instance: String) async throws -> [String] {
+        guard refs.contains(where: { !Names.looksLikeRDSId($0) }) else { return refs }
+        let available = try await client.allAvailableRDS(instance: instance)
+        return try refs.map { ref in
+            if available.contains(where: { $0.id == ref }) || Names.looksLikeRDSId(ref) { return ref }
+            let named = available.filter { $0.name == ref }
+            if named.count == 1 { return named[0].id }
+            if named.count > 1 {
+                throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id", kind: .ambiguous)
+            }
+            throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
+        }
+    }
+}
