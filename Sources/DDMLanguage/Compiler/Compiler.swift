@@ -55,7 +55,7 @@ public struct Compiler {
     private var fileStack: [String] = []
     /// Accounts the script declares (`create user`, `grant exactly`), in order: what
     /// `declare users complete` compares the live accounts with.
-    private var declaredUsers: [String] = []
+    private(set) var declaredUsers: [String] = []
     /// The same names, for membership: a script of 250,000 `create user` made the array scan quadratic.
     private var declaredSet: Set<String> = []
     private var file = ""
@@ -177,7 +177,7 @@ public struct Compiler {
         }
     }
 
-    private mutating func declare(_ names: [String]) {
+    mutating func declare(_ names: [String]) {
         for n in names where declaredSet.insert(n).inserted { declaredUsers.append(n) }
     }
 
@@ -198,26 +198,11 @@ public struct Compiler {
         case .dropInstance(let e, let ifExists, let data): action = .dropInstance(try scalar(e, "instance name"), ifExists: ifExists, deleteData: data)
         case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
         case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
-        case .createUser(let spec):
-            let plan = try userPlan(spec)
-            declare([plan.name])
-            action = .createUser(plan)
-        case .alterUserComment(let u, let c):
-            let comment = try scalar(c, "comment")
-            guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
-            action = .alterUserComment(try accountName(u), comment)
-        case .alterUserPassword(let u, let secret): action = .alterUserPassword(try accountName(u), secret)
-        case .alterUserLifetime(let u, let days): action = .alterUserLifetime(try accountName(u), days: try lifetime(days))
-        case .dropUser(let u, let ifExists): action = .dropUser(try accountName(u), ifExists: ifExists)
         case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
         case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
         case .grantExactly(let p, let schemas, let users, let c):
             var exact = try change(.set, p, schemas ?? .list([], s.range), users, s.range)
-            if let c {
-                let comment = try scalar(c, "comment")
-                guard comment.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: comment.count), range: c.range) }
-                exact.comment = comment
-            }
+            if let c { exact.comment = try comment(c) }
             for e in exact.extended {
                 if let needed = e.requiredBase, !exact.base.contains(needed) {
                     throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: p.range)
@@ -249,7 +234,6 @@ public struct Compiler {
             var innerSteps: [PlanStep] = []
             try steps(inner, into: &innerSteps)
             action = .explain(innerSteps)
-        case .declareUsersComplete(let drop): action = .declareUsersComplete(declared: declaredUsers, dropUndeclared: drop)
         case .setOnError(let c): action = .setOnError(continueOnError: c)
         case .help(let topic): action = .help(topic)
         case .node(let n): action = .step(try n.value.compile(&self, s.range))
@@ -266,8 +250,6 @@ public struct Compiler {
         case .instance(let e): return .showInstance(try scalar(e, "instance name"))
         case .engines: return .showEngines
         case .flavors: return .showFlavors
-        case .users(let like): return .showUsers(like: try like.map { try scalar($0, "pattern") })
-        case .grants(let e): return .showGrants(try accountNames(e))
         case .job(let e): return .showJob(try scalar(e, "job id"))
         case .audit(let limit):
             guard let limit else { return .showAudit(limit: 20) }
@@ -435,38 +417,21 @@ public struct Compiler {
             adminUser: try values["admin_user"].map { try scalar($0, "admin user") }, adminPassword: nil)
     }
 
-    private mutating func userPlan(_ spec: UserSpec) throws -> UserPlan {
-        var base: [BasePermission] = [.select]
-        var extended: [ExtendedPermission] = []
-        if let p = spec.privileges {
-            let parsed = try privileges(p)
-            if parsed.none { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
-            base = parsed.base
-            extended = parsed.extended
-            for e in extended {
-                if let needed = e.requiredBase, !base.contains(needed) {
-                    throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) as well", range: p.range)
-                }
-            }
-            guard !base.isEmpty else { throw Failure(message: "an account needs at least one basic privilege", range: p.range) }
-        }
-        let comment = try spec.comment.map { try scalar($0, "comment") }
-        if let comment, comment.count > ModifyAccountRules.maxDescriptionLength, let r = spec.comment?.range {
-            throw Failure(.commentTooLong(count: comment.count), range: r)
-        }
-        return UserPlan(name: try accountName(spec.name), ifNotExists: spec.ifNotExists, password: spec.password,
-                        base: base, extended: extended, schemas: try spec.schemas.map { try schemaList($0) } ?? [],
-                        comment: comment, passwordLifetime: try spec.lifetime.map { try lifetime($0) })
+    /// An account's comment: DDM takes so many characters at most.
+    mutating func comment(_ e: Expr) throws -> String {
+        let text = try scalar(e, "comment")
+        guard text.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: text.count), range: e.range) }
+        return text
     }
 
     /// Days a password stays valid: 0 to 65535, 0 for never (the SDK's `password_lifetime`).
-    private mutating func lifetime(_ e: Expr) throws -> Int {
+    mutating func lifetime(_ e: Expr) throws -> Int {
         let days = try int(e, "lifetime")
         guard (0...65535).contains(days) else { throw Failure(message: "lifetime is 0 to 65535 days, 0 for never (got \(days))", range: e.range) }
         return days
     }
 
-    private mutating func schemaList(_ e: Expr) throws -> [String] {
+    mutating func schemaList(_ e: Expr) throws -> [String] {
         var names = try strings(e)
         for i in names.indices {
             let n = ASCII.lowercased(names[i])

@@ -57,17 +57,6 @@ public struct ExportPlan: Sendable, Equatable {
     public var path: String?
 }
 
-public struct UserPlan: Sendable, Equatable {
-    public var name: String
-    public var ifNotExists: Bool
-    public var password: SecretSource
-    public var base: [BasePermission]
-    public var extended: [ExtendedPermission]
-    public var schemas: [String]
-    public var comment: String?
-    public var passwordLifetime: Int? = nil
-}
-
 /// One grant or revoke statement, after expansion of lists and variables.
 public struct Change: Sendable, Equatable {
     /// `set` is `grant exactly`: the accounts' whole state, not a difference.
@@ -102,25 +91,17 @@ public struct Change: Sendable, Equatable {
 public enum Action: Sendable {
     case use(String)
     case showInstances, showInstance(String), showEngines, showFlavors
-    case showUsers(like: String?), showGrants([String]), showJob(String), showNodes
+    case showJob(String), showNodes
     /// Reads the local audit log: no call.
     case showAudit(limit: Int)
     case createInstance(InstanceSpec, wait: Bool)
     case dropInstance(String, ifExists: Bool, deleteData: Bool)
     case waitJob(String)
     case waitInstance(String)
-    case createUser(UserPlan)
-    case alterUserComment(String, String)
-    case alterUserPassword(String, SecretSource)
-    case alterUserLifetime(String, days: Int)
-    case dropUser(String, ifExists: Bool)
     /// Consecutive grant/revoke statements: one read of the accounts, one write per changed account.
     case batch([Change])
     case explain([PlanStep])
     case export(ExportPlan)
-    /// `declare users complete`: the accounts the script declared before it, and whether the
-    /// others are dropped.
-    case declareUsersComplete(declared: [String], dropUndeclared: Bool)
     case setOnError(continueOnError: Bool)
     case help(String?)
     /// A statement of a family (`Statements/`), compiled.
@@ -168,8 +149,6 @@ public enum Action: Sendable {
         case .showInstance: .showInstance
         case .showEngines: .showEngines
         case .showFlavors: .showFlavors
-        case .showUsers: .showUsers
-        case .showGrants: .showGrants
         case .showJob: .showJob
         case .showNodes: .showNodes
         case .showAudit: .showAudit
@@ -177,14 +156,8 @@ public enum Action: Sendable {
         case .dropInstance: .dropInstance
         case .waitJob: .waitJob
         case .waitInstance: .waitInstance
-        case .createUser: .createUser
-        case .alterUserComment: .alterUserComment
-        case .alterUserPassword: .alterUserPassword
-        case .alterUserLifetime: .alterUserLifetime
-        case .dropUser: .dropUser
         case .batch: .grant
         case .export: .export
-        case .declareUsersComplete: .declareUsersComplete
         case .explain: .explain
         case .setOnError: .setOnError
         case .help: .help
@@ -206,8 +179,6 @@ public enum Action: Sendable {
             return [resolve, Call(.showInstance, "show instance"), Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
         case .showEngines: return [Call(.listEngines, "list engines")]
         case .showFlavors: return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, per engine")]
-        case .showUsers: return [Call(.listAccounts, "list accounts, every page")]
-        case .showGrants: return [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)]
         case .showJob(let j): return [Call(.showJob, "show job", object: j)]
         case .showAudit: return []
         case .showNodes: return [Call(.listNodes, "list nodes")]
@@ -217,13 +188,6 @@ public enum Action: Sendable {
         case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
         case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
         case .waitInstance: return [resolve, poll[0]]
-        case .createUser(let u):
-            return (u.ifNotExists ? [Call(.listAccounts, "list accounts, every page")] : [])
-                + [Call(.createAccounts, "create account", extended: !u.extended.isEmpty)]
-        case .alterUserComment(let u, _): return [Call(.modifyAccount, "modify account (description)", object: u)]
-        case .alterUserPassword(let u, _): return [Call(.resetPassword, "reset account password", object: u)]
-        case .alterUserLifetime(let u, _): return [Call(.modifyAccount, "modify account (password_lifetime, v3 only)", object: u)]
-        case .dropUser(let u, _): return [Call(.deleteAccount, "delete account", object: u)]
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
             let extended = changes.contains { !$0.extended.isEmpty }
@@ -233,9 +197,6 @@ public enum Action: Sendable {
             return (e.scope.schemas ? [Call(.listSchemas, "list schemas, every page")] : [])
                 + (e.scope.users ? [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] : [])
                 + (e.scope.parameters ? [Call(.showParameters, "list parameters")] : [])
-        case .declareUsersComplete(_, let drop):
-            return [Call(.listAccounts, "list accounts, every page")]
-                + (drop ? [Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
         case .explain, .setOnError, .help: return []
         case .step(let s): return s.calls
         }
@@ -256,8 +217,6 @@ public enum Action: Sendable {
         case .showInstance(let n): return "show instance \(n)"
         case .showEngines: return "show engines"
         case .showFlavors: return "show flavors"
-        case .showUsers(let like): return "show users" + (like.map { " like '\($0)'" } ?? "")
-        case .showGrants(let u): return "show grants for \(u.joined(separator: ", "))"
         case .showJob(let j): return "show job \(j)"
         case .showAudit(let n): return "show audit limit \(n) (the local audit log)"
         case .showNodes: return "show nodes"
@@ -265,20 +224,11 @@ public enum Action: Sendable {
         case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
         case .waitJob(let j): return "wait job \(j)"
         case .waitInstance(let n): return "wait instance \(n)"
-        case .createUser(let u):
-            let privs = (u.base.map(\.rawValue) + u.extended.map(\.rawValue)).joined(separator: ", ")
-            return "create user \(u.name)\(u.ifNotExists ? " if not exists" : "") with \(privs)\(u.schemas.isEmpty ? "" : " on " + u.schemas.joined(separator: ", "))"
-        case .alterUserComment(let u, _): return "alter user \(u) comment"
-        case .alterUserPassword(let u, _): return "alter user \(u) password"
-        case .alterUserLifetime(let u, let d): return "alter user \(u) lifetime \(d)"
-        case .dropUser(let u, let ifExists): return "drop user \(u)\(ifExists ? " if exists" : "")"
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
                 + changes.map { "  " + $0.description }.joined(separator: "\n")
         case .explain(let steps): return "explain:\n" + steps.map { $0.action.description(routes: .init()) }.joined(separator: "\n")
-        case .declareUsersComplete(let declared, let drop):
-            return "declare users complete (\(declared.count) declared)\(drop ? " drop undeclared" : "")"
         case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"

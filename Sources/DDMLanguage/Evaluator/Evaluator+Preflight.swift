@@ -16,10 +16,10 @@ extension Evaluator {
                 switch s.schemaEffect {
                 case .creates(let name): created.insert(name)
                 case .drops(let name): created.remove(name)
+                case .needs(let schemas):
+                    for s in schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
                 case .none: continue
                 }
-            case .createUser(let u):
-                for s in u.schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
             case .batch(let changes):
                 for c in changes where c.kind != .revoke {
                     for s in c.schemas ?? [] where !created.contains(s) { named.append((s, step, c.range, c.file)) }
@@ -34,7 +34,7 @@ extension Evaluator {
         if !options.dryRun, let only = named.first?.step, named.allSatisfy({ $0.step.range == only.range }),
            plan.steps.filter({ !$0.action.onlyReads }).count == 1 {
             if case .batch(let changes) = only.action, changes.count == 1 { return }
-            if case .createUser = only.action { return }
+            if case .step(let s) = only.action, case .needs = s.schemaEffect { return }
         }
         let live = Set(try await client.allSchemas(instance: try await instanceId()).map { $0.name.lowercased() })
             .union(dryRunSchemas)

@@ -13,10 +13,6 @@ extension Evaluator {
             return found == created ? .applied : .notApplied
         }
         switch step.action {
-        case .createUser(let u):
-            return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == u.name } }, created: true)
-        case .dropUser(let user, _):
-            return await exists({ try await client.allAccounts(instance: instance).contains { $0.name == user } }, created: false)
         case .step(let s):
             guard let r = s.readBack else { return .unknown }
             return await exists({ try await r.present(client, instance) }, created: r.created)

@@ -23,18 +23,6 @@ extension Evaluator {
                 byEngine.append((e, try await client.listFlavors(engineId: e.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
             }
             await sink.table(ShowTables.flavors(byEngine))
-        case .showUsers(let like):
-            let all = try await client.allAccounts(instance: try await instanceId())
-            await sink.table(ShowTables.users(like.map { p in all.filter { SQLLike.matches($0.name, p) } } ?? all))
-        case .showGrants(let users):
-            // An account's whole grant, extended privileges included: the read that shows them
-            // (v1's under auto; v3's with --api-version v3, which cannot).
-            let all = try await client.allAccounts(instance: try await instanceId(), showingExtended: true)
-            let missing = users.filter { u in !all.contains { $0.name == u } }
-            guard missing.isEmpty else {
-                throw EvaluationError.notFound("account\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
-            }
-            await sink.table(ShowTables.grants(users.compactMap { u in all.first { $0.name == u } }))
         case .showJob(let id):
             await sink.table(ShowTables.job(try await client.showJob(id)))
         case .showAudit(let limit):

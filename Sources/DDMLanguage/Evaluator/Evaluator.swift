@@ -168,7 +168,7 @@ public actor Evaluator {
         switch step.action {
         case .use(let ref): return try await use(ref)
         case .showInstances, .showInstance, .showEngines, .showFlavors,
-             .showUsers, .showGrants, .showJob, .showNodes, .showAudit:
+             .showJob, .showNodes, .showAudit:
             try await show(step.action)
             return nil
         case .createInstance(let spec, let wait): return try await createInstance(spec, wait: wait)
@@ -178,11 +178,6 @@ public actor Evaluator {
             let i = try await resolve(ref)
             try await waitRunning(i.id, name: i.name)
             return nil
-        case .createUser(let u): return try await createUser(u)
-        case .alterUserComment(let user, let comment): return try await alterUserComment(user, comment)
-        case .alterUserPassword(let user, let source): return try await alterUserPassword(user, source)
-        case .alterUserLifetime(let user, let days): return try await alterUserLifetime(user, days)
-        case .dropUser(let user, let ifExists): return try await dropUser(user, ifExists: ifExists)
         case .batch(let changes):
             return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
         case .explain(let steps):
@@ -196,8 +191,6 @@ public actor Evaluator {
             return nil
         case .export(let e):
             return try await export(e)
-        case .declareUsersComplete(let declared, let drop):
-            return try await declareUsersComplete(declared, dropUndeclared: drop)
         case .setOnError:
             return nil
         case .help(let topic):

@@ -238,7 +238,6 @@ public struct Parser {
         case "show": advance(); return .show(try showTarget())
         case "create": advance(); return try create()
         case "drop": advance(); return try drop()
-        case "alter": advance(); return try alter()
         case "wait":
             advance()
             if match("job") { return .waitJob(try name("job id")) }
@@ -263,11 +262,6 @@ public struct Parser {
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
         case "export": advance(); return try export()
-        case "declare":
-            // declare users complete [drop undeclared]
-            advance(); try expect("users", "after 'declare'"); try expect("complete", "after 'declare users'")
-            if match("drop") { try expect("undeclared", "after 'drop'"); return .declareUsersComplete(dropUndeclared: true) }
-            return .declareUsersComplete(dropUndeclared: false)
         case "help":
             advance()
             if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }
@@ -292,7 +286,7 @@ public struct Parser {
             self = saved
             return nil
         }
-        let expected = node.next.keys.sorted().map { "'\($0)'" }
+        let expected = node.expected.sorted().map { "'\($0)'" }
         let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
         throw failure("expected \(list) after '\(path.joined(separator: " "))', found \(found)")
     }
@@ -342,8 +336,6 @@ public struct Parser {
         if match("instance") { return .instance(try name("instance name")) }
         if match("engines") { return .engines }
         if match("flavors") { return .flavors }
-        if match("users") || match("accounts") { return .users(like: match("like") ? try stringValue("pattern") : nil) }
-        if match("grants") { try expect("for", "after 'show grants'"); return .grants(try list("account name")) }
         if match("job") { return .job(try name("job id")) }
         if match("audit") { return .audit(limit: match("limit") ? try value() : nil) }
         if match("nodes") { return .nodes }
@@ -371,21 +363,6 @@ public struct Parser {
             } while match(punct: ",")
             return .createInstance(name: n, options: options, wait: match("wait"))
         }
-        if match("user") || match("account") {
-            let n = try name("account name")
-            let ifNotExists = try ifNot()
-            try expect("password", "after the account name")
-            let password = try secret()
-            var spec = UserSpec(name: n, ifNotExists: ifNotExists, password: password)
-            while true {
-                if match("with") { spec.privileges = try list("privilege") }
-                else if match("on") { spec.schemas = try list("schema name") }
-                else if match("comment") { spec.comment = try stringValue("comment") }
-                else if match("lifetime") { spec.lifetime = try value() }
-                else { break }
-            }
-            return .createUser(spec)
-        }
         throw failure("expected 'instance', 'schema' or 'user' after 'create', found \(found)")
     }
 
@@ -408,10 +385,6 @@ public struct Parser {
             let e = try ifExists()
             return .dropInstance(n, ifExists: e, deleteData: try deleteData())
         }
-        if match("user") || match("account") {
-            let n = try name("account name")
-            return .dropUser(n, ifExists: try ifExists())
-        }
         throw failure("expected 'instance', 'schema' or 'user' after 'drop', found \(found)")
     }
 
@@ -419,19 +392,6 @@ public struct Parser {
         guard match("delete") else { return false }
         try expect("rds", "after 'delete'"); try expect("data", "after 'delete rds'")
         return true
-    }
-
-    /// alter user U comment '…' | alter user U password S | alter user U lifetime N
-    /// (alter instance: `Statements/Instance/AlterInstance`)
-    private mutating func alter() throws -> Statement.Kind {
-        if match("user") || match("account") {
-            let n = try name("account name")
-            if match("comment") { return .alterUserComment(n, try stringValue("comment")) }
-            if match("password") { return .alterUserPassword(n, try secret()) }
-            if match("lifetime") { return .alterUserLifetime(n, try value()) }
-            throw failure("expected 'comment' or 'password' after the account name, found \(found)")
-        }
-        throw failure("expected 'instance' or 'user' after 'alter', found \(found)")
     }
 
     /// for x in LIST { statements }

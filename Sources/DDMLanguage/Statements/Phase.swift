@@ -1,3 +1,5 @@
+import DDMKit
+
 /// The two stages a statement passes through, so that each statement is declared once, as one
 /// generic type: `Parsed` holds what the script wrote (expressions, which may be variables,
 /// lists or `lines()`), `Resolved` the values the evaluator sends. The compiler maps one to the
@@ -10,6 +12,14 @@ public protocol Phase: Sendable {
     associatedtype Texts: Sendable & Equatable
     /// `since '<when>'`.
     associatedtype Window: Sendable & Equatable
+    /// A list of privileges.
+    associatedtype Privileges: Sendable & Equatable
+}
+
+/// Privileges, compiled: the basic ones and the extended ones (v1's `extend_authority`).
+public struct PrivilegeSet: Sendable, Equatable {
+    public var base: [BasePermission]
+    public var extended: [ExtendedPermission]
 }
 
 public enum Parsed: Phase {
@@ -17,6 +27,7 @@ public enum Parsed: Phase {
     public typealias Number = Expr
     public typealias Texts = Expr
     public typealias Window = Expr
+    public typealias Privileges = Expr
 }
 
 public enum Resolved: Phase {
@@ -24,4 +35,5 @@ public enum Resolved: Phase {
     public typealias Number = Int
     public typealias Texts = [String]
     public typealias Window = TaskWindow.Since
+    public typealias Privileges = PrivilegeSet
 }

@@ -31,6 +31,8 @@ struct ParseRule: Sendable {
 /// The rules by their leading keywords: the parser walks it one keyword at a time.
 struct RuleTrie: Sendable {
     var next: [String: RuleTrie] = [:]
+    /// The words that may follow, as errors name them: each path's first spelling, not its aliases.
+    var expected: Set<String> = []
     var rule: ParseRule?
 
     init(_ rules: [ParseRule]) {
@@ -45,6 +47,7 @@ struct RuleTrie: Sendable {
             self.rule = rule
             return
         }
+        expected.insert(words[0])
         for w in words {
             var child = next[w] ?? RuleTrie()
             child.insert(rule, at: path.dropFirst())

@@ -11,19 +11,12 @@ public struct Statement: Sendable, Equatable {
         case dropInstance(Expr, ifExists: Bool, deleteData: Bool)
         case waitJob(Expr)
         case waitInstance(Expr)
-        case createUser(UserSpec)
-        case alterUserComment(Expr, Expr)
-        case alterUserPassword(Expr, SecretSource)
-        case alterUserLifetime(Expr, Expr)
-        case dropUser(Expr, ifExists: Bool)
         case grant(privileges: Expr, schemas: Expr, users: Expr)
         case revoke(privileges: Expr, schemas: Expr?, users: Expr)
         /// Sets the accounts' whole permission state: privileges, schemas (none without `on`), comment.
         case grantExactly(privileges: Expr, schemas: Expr?, users: Expr, comment: Expr?)
         /// `scope` is users, schemas or all; `passwords` prompt or env.
         case export(scope: String, passwords: String, to: Expr?)
-        /// The accounts the script declared are all there should be.
-        case declareUsersComplete(dropUndeclared: Bool)
         case letBinding(String, Expr)
         case forLoop(variable: String, list: Expr, body: [Statement])
         case source(Expr)
@@ -37,10 +30,6 @@ public struct Statement: Sendable, Equatable {
 
 public enum ShowTarget: Sendable, Equatable {
     case instances, instance(Expr), engines, flavors, job(Expr), nodes
-    /// `show users [like '<pattern>']`.
-    case users(like: Expr?)
-    /// `show grants for <a>[, …]`.
-    case grants(Expr)
     /// `show audit [limit <n>]`: the newest lines of this machine's audit log.
     case audit(limit: Expr?)
 }
@@ -50,17 +39,6 @@ public struct InstanceOption: Sendable, Equatable {
     public var key: String
     public var value: Expr
     public var range: SourceRange
-}
-
-public struct UserSpec: Sendable, Equatable {
-    public var name: Expr
-    public var ifNotExists: Bool
-    public var password: SecretSource
-    public var privileges: Expr?
-    public var schemas: Expr?
-    public var comment: Expr?
-    /// `lifetime <days>`: how long the password stays valid (v3's `password_lifetime`).
-    public var lifetime: Expr?
 }
 
 /// Where a secret comes from. Only `literal` holds the value itself.
