@@ -54,40 +54,6 @@ public struct StatementEntry: Sendable {
 public enum StatementCatalog {
     /// The core statements, which the generic stages parse, compile and run.
     static let coreEntries: [StatementEntry] = [
-        StatementEntry(.use, topic: "use", path: ["use", "instance"], grammar: "use instance <name-or-id>;",
-                       example: "use instance ddm-prod;", followers: ["use": ["instance"]], operations: [.listInstances]),
-
-        StatementEntry(.showInstances, topic: "show", path: ["show", "instances"], grammar: "show instances;",
-                       example: "show instances;", followers: showFollowers, operations: [.listInstances]),
-        StatementEntry(.showInstance, topic: "show", path: ["show", "instance"], grammar: "show instance <name-or-id>;",
-                       example: "show instance ddm-prod;", followers: showFollowers, operations: [.listInstances, .showInstance, .listNodes]),
-        StatementEntry(.showEngines, topic: "show", path: ["show", "engines"], grammar: "show engines;",
-                       example: "show engines;", followers: showFollowers, operations: [.listEngines]),
-        StatementEntry(.showFlavors, topic: "show", path: ["show", "flavors"], grammar: "show flavors;",
-                       example: "show flavors;", followers: showFollowers, operations: [.listEngines, .listFlavors]),
-        StatementEntry(.showJob, topic: "show", path: ["show", "job"], grammar: "show job <id>;",
-                       example: "show job 0a1b2c3d;", followers: showFollowers, operations: [.showJob]),
-        StatementEntry(.showNodes, topic: "show", path: ["show", "nodes"], grammar: "show nodes;",
-                       example: "show nodes;", followers: showFollowers, needsInstance: true, operations: [.listNodes]),
-        StatementEntry(.showAudit, topic: "show", path: ["show", "audit"], grammar: "show audit [limit <n>];  (the newest writes in this machine's audit log; default 20)",
-                       example: "show audit limit 50;", words: ["limit"], followers: showFollowers),
-
-        StatementEntry(.createInstance, topic: "create instance", path: ["create", "instance"],
-                       grammar: "create instance <name> with flavor=<code-or-id>, nodes=<n>, vpc=<id>, subnet=<id>, security_group=<id>, az=[<az>, …] [, engine=<version-or-id>] [, time_zone=<tz>] [, admin_user=<name>] [wait];",
-                       example: "create instance ddm-prod with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;",
-                       words: ["with", "wait"], followers: ["create": ["instance", "schema", "user"]],
-                       operations: [.listEngines, .listFlavors, .createInstance, .showInstance, .showJob]),
-        StatementEntry(.dropInstance, topic: "drop instance", path: ["drop", "instance"],
-                       grammar: "drop instance <i> [if exists] [delete rds data];", example: "drop instance ddm-old if exists;",
-                       words: ["if", "exists", "delete", "rds", "data"],
-                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
-                       operations: [.listInstances, .deleteInstance]),
-        StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;", example: "wait job 0a1b2c3d;",
-                       followers: ["wait": ["job", "instance"]], operations: [.showJob]),
-        StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
-                       example: "wait instance ddm-prod;", followers: ["wait": ["job", "instance"]],
-                       operations: [.listInstances, .showInstance]),
-
         StatementEntry(.grant, topic: "grant", path: ["grant"], grammar: "grant <privs> on <schemas> to <accounts>;",
                        example: "grant SELECT, INSERT on orders, billing to ddmtest, app;", words: ["on", "to"],
                        needsInstance: true, operations: [.listAccounts, .modifyAccount]),
@@ -100,12 +66,6 @@ public enum StatementCatalog {
                        grammar: "grant exactly <privs> [on <schemas>] to <accounts> [comment '…'];  (the whole state: privileges, schemas — none without 'on' — and comment)",
                        example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
                        followers: ["grant": ["exactly"]], needsInstance: true, operations: [.listAccounts, .modifyAccount]),
-        StatementEntry(.export, topic: "export", path: ["export"],
-                       grammar: "export [users | schemas | parameters | all] [passwords prompt | env] [to '<file.ddm>'];",
-                       example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
-                       followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
-                       needsInstance: true, operations: [.listSchemas, .listAccounts, .showParameters]),
-
         StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
                        example: "let team = (alice, bob, carol);", words: ["lines"]),
         StatementEntry(.forLoop, topic: "for", path: ["for"], grammar: "for <x> in <list> { <statements> }",
@@ -119,13 +79,15 @@ public enum StatementCatalog {
         StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
     ]
 
-    public static let entries: [StatementEntry] = coreEntries + families.flatMap { $0.entries }
+    /// Families first, in the order `help` lists their topics, then the script statements.
+    public static let entries: [StatementEntry] = families.flatMap { $0.entries } + coreEntries
 
     /// Every family of statements with a file of its own (the core statements above are parsed,
     /// compiled and run by the generic stages).
     static let families: [FamilyParts] = [
-        AccountStatements.parts, SchemaStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts, ParameterStatements.parts,
-        ProcessStatements.parts, HistoryStatements.parts,
+        InstanceStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts,
+        SchemaStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ProcessStatements.parts,
+        HistoryStatements.parts,
     ]
 
     /// The rules of every family, by their leading keywords: how the parser finds a family's statement.

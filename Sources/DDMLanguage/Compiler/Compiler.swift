@@ -49,7 +49,7 @@ public struct Compiler {
 
     private var options: Options
     private var variables: [String: Value]
-    private var instanceSelected: Bool
+    var instanceSelected: Bool
     private var diagnostics: [Diagnostic] = []
     private var sources: [String: SourceFile] = [:]
     private var fileStack: [String] = []
@@ -188,16 +188,6 @@ public struct Compiler {
     private mutating func steps(_ s: Statement, into out: inout [PlanStep]) throws {
         let action: Action
         switch s.kind {
-        case .use(let e):
-            instanceSelected = true
-            action = .use(try scalar(e, "instance name"))
-        case .show(let target):
-            action = try show(target)
-        case .createInstance(let name, let options, let wait):
-            action = .createInstance(try instanceSpec(name, options, s.range), wait: wait)
-        case .dropInstance(let e, let ifExists, let data): action = .dropInstance(try scalar(e, "instance name"), ifExists: ifExists, deleteData: data)
-        case .waitJob(let e): action = .waitJob(try scalar(e, "job id"))
-        case .waitInstance(let e): action = .waitInstance(try scalar(e, "instance name"))
         case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
         case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
         case .grantExactly(let p, let schemas, let users, let c):
@@ -210,10 +200,6 @@ public struct Compiler {
             }
             declare(exact.users)
             action = .batch([exact])
-        case .export(let scope, let passwords, let to):
-            action = .export(ExportPlan(scope: ExportPlan.Scope(rawValue: scope) ?? .all,
-                                        passwords: ExportPlan.Passwords(rawValue: passwords) ?? .prompt,
-                                        path: try to.map { resolvePath(try scalar($0, "file name")) }))
         case .letBinding(let name, let e):
             variables[name] = try value(e)
             return
@@ -244,22 +230,6 @@ public struct Compiler {
         out.append(step(action, s))
     }
 
-    private mutating func show(_ t: ShowTarget) throws -> Action {
-        switch t {
-        case .instances: return .showInstances
-        case .instance(let e): return .showInstance(try scalar(e, "instance name"))
-        case .engines: return .showEngines
-        case .flavors: return .showFlavors
-        case .job(let e): return .showJob(try scalar(e, "job id"))
-        case .audit(let limit):
-            guard let limit else { return .showAudit(limit: 20) }
-            let n = try int(limit, "limit")
-            guard (1...10_000).contains(n) else { throw Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit.range) }
-            return .showAudit(limit: n)
-        case .nodes: return .showNodes
-        }
-    }
-
     private mutating func sourceFile(_ e: Expr) throws -> [PlanStep] {
         let path = resolvePath(try scalar(e, "file name"))
         guard fileStack.count < 16, !fileStack.contains(path) else {
@@ -272,7 +242,7 @@ public struct Compiler {
         return compileFile(SourceFile(name: path, text: text))
     }
 
-    private func resolvePath(_ path: String) -> String {
+    func resolvePath(_ path: String) -> String {
         guard !path.hasPrefix("/"), file.contains("/") else { return path }
         return (file as NSString).deletingLastPathComponent + "/" + path
     }
@@ -387,35 +357,6 @@ public struct Compiler {
     }
 
     // MARK: statements
-
-    private mutating func instanceSpec(_ nameExpr: Expr, _ options: [InstanceOption], _ range: SourceRange) throws -> InstanceSpec {
-        let name = try scalar(nameExpr, "instance name")
-        guard Names.instance(name) else {
-            throw Failure(message: "invalid instance name '\(name)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: nameExpr.range)
-        }
-        let known = ["flavor", "engine", "nodes", "vpc", "subnet", "security_group", "az", "time_zone", "admin_user"]
-        var values: [String: Expr] = [:]
-        for o in options {
-            guard known.contains(o.key) else {
-                var message = "unknown instance option '\(o.key)'"
-                if let s = Suggestion.closest(to: o.key, in: known) { message += "; did you mean '\(s)'?" }
-                throw Failure(message: message, range: o.range)
-            }
-            if values[o.key] != nil { throw Failure(message: "option '\(o.key)' is given twice", range: o.range) }
-            values[o.key] = o.value
-        }
-        for required in ["flavor", "nodes", "vpc", "subnet", "security_group", "az"] where values[required] == nil {
-            throw Failure(message: "create instance needs '\(required) = …' (required: flavor, nodes, vpc, subnet, security_group, az)", range: nameExpr.range)
-        }
-        let nodes = try int(values["nodes"]!, "nodes")
-        guard (1...32).contains(nodes) else { throw Failure(message: "nodes must be from 1 to 32", range: values["nodes"]!.range) }
-        return InstanceSpec(
-            name: name, flavor: try scalar(values["flavor"]!, "flavor"), engine: try values["engine"].map { try scalar($0, "engine") },
-            nodes: nodes, vpc: try scalar(values["vpc"]!, "vpc"), subnet: try scalar(values["subnet"]!, "subnet"),
-            securityGroup: try scalar(values["security_group"]!, "security group"), zones: try strings(values["az"]!),
-            timeZone: try values["time_zone"].map { try scalar($0, "time zone") },
-            adminUser: try values["admin_user"].map { try scalar($0, "admin user") }, adminPassword: nil)
-    }
 
     /// An account's comment: DDM takes so many characters at most.
     mutating func comment(_ e: Expr) throws -> String {

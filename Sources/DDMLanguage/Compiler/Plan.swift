@@ -30,31 +30,14 @@ public struct PlanStep: Sendable {
     public var description: String { action.description }
 }
 
-public struct InstanceSpec: Sendable, Equatable {
-    public var name: String
-    public var flavor: String
-    public var engine: String?
-    public var nodes: Int
-    public var vpc: String
-    public var subnet: String
-    public var securityGroup: String
-    public var zones: [String]
-    public var timeZone: String?
-    public var adminUser: String?
-    public var adminPassword: SecretSource?
-}
-
-/// `export`: what to write, how the script gets passwords, and where it goes (stdout when nil).
-public struct ExportPlan: Sendable, Equatable {
+/// What `export` writes and how the script it writes gets passwords.
+public enum ExportOptions {
     public enum Scope: String, Sendable { case users, schemas, parameters, all
         var users: Bool { self == .users || self == .all }
         var schemas: Bool { self == .schemas || self == .all }
         var parameters: Bool { self == .parameters || self == .all }
     }
     public enum Passwords: String, Sendable { case prompt, env }
-    public var scope: Scope
-    public var passwords: Passwords
-    public var path: String?
 }
 
 /// One grant or revoke statement, after expansion of lists and variables.
@@ -89,19 +72,9 @@ public struct Change: Sendable, Equatable {
 }
 
 public enum Action: Sendable {
-    case use(String)
-    case showInstances, showInstance(String), showEngines, showFlavors
-    case showJob(String), showNodes
-    /// Reads the local audit log: no call.
-    case showAudit(limit: Int)
-    case createInstance(InstanceSpec, wait: Bool)
-    case dropInstance(String, ifExists: Bool, deleteData: Bool)
-    case waitJob(String)
-    case waitInstance(String)
     /// Consecutive grant/revoke statements: one read of the accounts, one write per changed account.
     case batch([Change])
     case explain([PlanStep])
-    case export(ExportPlan)
     case setOnError(continueOnError: Bool)
     case help(String?)
     /// A statement of a family (`Statements/`), compiled.
@@ -144,20 +117,7 @@ public enum Action: Sendable {
     /// for every statement.
     var primaryStatementID: StatementID {
         switch self {
-        case .use: .use
-        case .showInstances: .showInstances
-        case .showInstance: .showInstance
-        case .showEngines: .showEngines
-        case .showFlavors: .showFlavors
-        case .showJob: .showJob
-        case .showNodes: .showNodes
-        case .showAudit: .showAudit
-        case .createInstance: .createInstance
-        case .dropInstance: .dropInstance
-        case .waitJob: .waitJob
-        case .waitInstance: .waitInstance
         case .batch: .grant
-        case .export: .export
         case .explain: .explain
         case .setOnError: .setOnError
         case .help: .help
@@ -171,32 +131,12 @@ public enum Action: Sendable {
     public var onlyReads: Bool { calls.allSatisfy { $0.operation.route().method == "GET" } }
 
     public var calls: [Call] {
-        let resolve = Call.resolve, poll = Call.pollUntilRunning
         switch self {
-        case .use: return [resolve]
-        case .showInstances: return [Call(.listInstances, "list instances, every page")]
-        case .showInstance:
-            return [resolve, Call(.showInstance, "show instance"), Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
-        case .showEngines: return [Call(.listEngines, "list engines")]
-        case .showFlavors: return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, per engine")]
-        case .showJob(let j): return [Call(.showJob, "show job", object: j)]
-        case .showAudit: return []
-        case .showNodes: return [Call(.listNodes, "list nodes")]
-        case .createInstance(_, let wait):
-            return [Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors"), Call(.createInstance, "create instance")]
-                + (wait ? poll : [])
-        case .dropInstance(_, _, let data): return [resolve, Call(.deleteInstance, "delete instance", deleteData: data)]
-        case .waitJob(let j): return [Call(.showJob, "poll until done", object: j)]
-        case .waitInstance: return [resolve, poll[0]]
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
             let extended = changes.contains { !$0.extended.isEmpty }
             return [Call(.listAccounts, "list accounts, every page, once", extended: extended),
                     Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
-        case .export(let e):
-            return (e.scope.schemas ? [Call(.listSchemas, "list schemas, every page")] : [])
-                + (e.scope.users ? [Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] : [])
-                + (e.scope.parameters ? [Call(.showParameters, "list parameters")] : [])
         case .explain, .setOnError, .help: return []
         case .step(let s): return s.calls
         }
@@ -212,24 +152,11 @@ public enum Action: Sendable {
 
     private var headline: String {
         switch self {
-        case .use(let n): return "use instance \(n)"
-        case .showInstances: return "show instances"
-        case .showInstance(let n): return "show instance \(n)"
-        case .showEngines: return "show engines"
-        case .showFlavors: return "show flavors"
-        case .showJob(let j): return "show job \(j)"
-        case .showAudit(let n): return "show audit limit \(n) (the local audit log)"
-        case .showNodes: return "show nodes"
-        case .createInstance(let s, _): return "create instance \(s.name) (flavor \(s.flavor), \(s.nodes) node\(s.nodes == 1 ? "" : "s"))"
-        case .dropInstance(let n, let ifExists, let data): return "drop instance \(n)\(ifExists ? " if exists" : "")\(data ? " delete rds data" : "")"
-        case .waitJob(let j): return "wait job \(j)"
-        case .waitInstance(let n): return "wait instance \(n)"
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))
             return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
                 + changes.map { "  " + $0.description }.joined(separator: "\n")
         case .explain(let steps): return "explain:\n" + steps.map { $0.action.description(routes: .init()) }.joined(separator: "\n")
-        case .export(let e): return "export \(e.scope.rawValue) (passwords \(e.passwords.rawValue))\(e.path.map { " to '\($0)'" } ?? "")"
         case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
         case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
         case .step(let s): return s.headline

@@ -34,56 +34,6 @@ extension Evaluator {
         throw EvaluationError("no instance selected: write 'use instance <name>;' first", kind: .noInstance)
     }
 
-    func use(_ ref: String) async throws -> String? {
-        let i = try await resolve(ref)
-        currentInstance = (i.id, i.name)
-        pendingInstance = nil
-        await sink.message("using instance \(i.name) (\(i.id))")
-        return nil
-    }
-
-    func createInstance(_ spec: InstanceSpec, wait: Bool) async throws -> String? {
-        let engines = try await client.listEngines(limit: 128).engineGroups
-        guard let engine = spec.engine.map({ e in engines.first { $0.id == e || $0.version == e || $0.name == e } }) ?? engines.first else {
-            throw EvaluationError("engine '\(spec.engine ?? "")' does not exist; see 'show engines;'", kind: .notFound)
-        }
-        let flavors = try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
-        guard let flavor = flavors.first(where: { $0.id == spec.flavor || $0.code == spec.flavor }) else {
-            throw EvaluationError("flavor '\(spec.flavor)' does not exist; see 'show flavors;'", kind: .notFound)
-        }
-        let client = self.client
-        // Not taken back by undo: dropping a whole instance is for the user to decide.
-        let write = Write(summary: "create instance \(spec.name)",
-                          journal: .change(spec.name, "created instance \(spec.name) (drop instance \(spec.name); removes it)"), staleInstances: true) {
-            try await client.createInstance(CreateInstanceRequest(
-                name: spec.name, flavorId: flavor.id, nodeNum: spec.nodes, engineId: engine.id, availableZones: spec.zones,
-                vpcId: spec.vpc, securityGroupId: spec.securityGroup, subnetId: spec.subnet, timeZone: spec.timeZone,
-                adminUserName: spec.adminUser, engineVersion: engine.version, flavorCode: flavor.code))
-        }
-        guard let r = try await perform(write) else { return nil }
-        await sink.message("creating instance \(spec.name) (\(r.id ?? "?"))")
-        if wait, let id = r.id { try await waitRunning(id, name: spec.name, job: r.jobId, operation: "create instance \(spec.name)") }
-        return "created instance \(spec.name)"
-    }
-
-    func dropInstance(_ ref: String, ifExists: Bool, deleteData: Bool) async throws -> String? {
-        let i: Instance
-        do { i = try await resolve(ref) } catch let e as EvaluationError where ifExists && e.kind == .notFound {
-            await sink.message("instance \(ref) does not exist; nothing to drop")
-            return nil
-        }
-        let client = self.client
-        let write = Write(summary: "drop instance \(i.name)",
-                          question: "drop instance \(i.name) with its schemas and accounts\(deleteData ? " and the data on its RDS instances" : "")? undo cannot bring it back",
-                          journal: .change(i.id, "dropped instance \(i.name)"), staleInstances: true) {
-            _ = try await client.deleteInstance(i.id, deleteRDSData: deleteData)
-        }
-        guard try await perform(write) != nil else { return nil }
-        if currentInstance?.id == i.id { currentInstance = nil }
-        await sink.message("dropped instance \(i.name)")
-        return "dropped instance \(i.name)"
-    }
-
     /// Polls the instance until RUNNING and, with the operation's job, until the job is done,
     /// showing its progress. Ctrl-C stops the waiting, not the operation: that says so.
     /// - Parameter operation: what was started, for the report when Ctrl-C stops the wait.

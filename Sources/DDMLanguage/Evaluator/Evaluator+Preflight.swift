@@ -10,12 +10,12 @@ extension Evaluator {
         var named: [(schema: String, step: PlanStep, range: SourceRange, file: String)] = []
         scan: for step in plan.steps {
             switch step.action {
-            // Another instance from here on: its schemas are its own.
-            case .use, .createInstance, .dropInstance: break scan
             case .step(let s):
                 switch s.schemaEffect {
                 case .creates(let name): created.insert(name)
                 case .drops(let name): created.remove(name)
+                // Another instance from here on: its schemas are its own.
+                case .otherInstance: break scan
                 case .needs(let schemas):
                     for s in schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
                 case .none: continue

@@ -166,18 +166,6 @@ public actor Evaluator {
     /// Runs one step; returns a line for the applied-changes report when it changed something.
     func execute(_ step: PlanStep) async throws -> String? {
         switch step.action {
-        case .use(let ref): return try await use(ref)
-        case .showInstances, .showInstance, .showEngines, .showFlavors,
-             .showJob, .showNodes, .showAudit:
-            try await show(step.action)
-            return nil
-        case .createInstance(let spec, let wait): return try await createInstance(spec, wait: wait)
-        case .dropInstance(let ref, let ifExists, let data): return try await dropInstance(ref, ifExists: ifExists, deleteData: data)
-        case .waitJob(let id): try await waitJob(id); return nil
-        case .waitInstance(let ref):
-            let i = try await resolve(ref)
-            try await waitRunning(i.id, name: i.name)
-            return nil
         case .batch(let changes):
             return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
         case .explain(let steps):
@@ -189,8 +177,6 @@ public actor Evaluator {
                 }
             }
             return nil
-        case .export(let e):
-            return try await export(e)
         case .setOnError:
             return nil
         case .help(let topic):

@@ -22,7 +22,7 @@ public enum Exporter {
     /// The RDS administrator's password for schemas: one variable, `DDM_RDS_PASSWORD`.
     public static let rdsPasswordVariable = "DDM_RDS_PASSWORD"
 
-    public static func script(_ header: Header, scope: ExportPlan.Scope, passwords: ExportPlan.Passwords,
+    public static func script(_ header: Header, scope: ExportOptions.Scope, passwords: ExportOptions.Passwords,
                               schemas: [Schema], accounts: [Account], parameters: [Parameter] = []) -> String {
         let time = ISO8601DateFormatter().string(from: header.time)
         var lines = [
@@ -60,13 +60,13 @@ public enum Exporter {
             .joined(separator: ", ") + ";"
     }
 
-    static func schemaLine(_ s: Schema, passwords: ExportPlan.Passwords) -> String {
+    static func schemaLine(_ s: Schema, passwords: ExportOptions.Passwords) -> String {
         let rds = (s.usedRds ?? []).map { quoteIfNeeded($0.name ?? $0.id) }.joined(separator: ", ")
         let secret = passwords == .env ? "env \(rdsPasswordVariable)" : "prompt"
         return "create schema \(s.name) if not exists shards \(s.shardNumber ?? 1) mode \(s.shardMode ?? "cluster") on rds \(rds) admin user root password \(secret);"
     }
 
-    static func accountLines(_ a: Account, passwords: ExportPlan.Passwords) -> [String] {
+    static func accountLines(_ a: Account, passwords: ExportOptions.Passwords) -> [String] {
         let state = BatchPlanner.State(a)
         let known = state.base.filter(\.isKnown).map(\.rawValue) + state.extended.filter(\.isKnown).map(\.rawValue)
         let unknown = state.base.filter { !$0.isKnown }.map(\.rawValue) + state.extended.filter { !$0.isKnown }.map(\.rawValue)

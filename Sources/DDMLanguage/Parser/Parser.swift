@@ -234,15 +234,6 @@ public struct Parser {
             if match("on") { schemas = try list("schema name") }
             try expect("from", "before the account names")
             return .revoke(privileges: privileges, schemas: schemas, users: try list("account name"))
-        case "use": advance(); try expect("instance", "after 'use'"); return .use(try name("instance name"))
-        case "show": advance(); return .show(try showTarget())
-        case "create": advance(); return try create()
-        case "drop": advance(); return try drop()
-        case "wait":
-            advance()
-            if match("job") { return .waitJob(try name("job id")) }
-            if match("instance") { return .waitInstance(try name("instance name")) }
-            throw failure("expected 'job' or 'instance' after 'wait', found \(found)")
         case "let":
             advance()
             let variable = try identifier("variable name")
@@ -261,7 +252,6 @@ public struct Parser {
             if match("stop") { return .setOnError(continueOnError: false) }
             if match("continue") { return .setOnError(continueOnError: true) }
             throw failure("expected 'stop' or 'continue', found \(found)")
-        case "export": advance(); return try export()
         case "help":
             advance()
             if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }
@@ -286,6 +276,7 @@ public struct Parser {
             self = saved
             return nil
         }
+        if path == ["show"] { throw showFailure() }
         let expected = node.expected.sorted().map { "'\($0)'" }
         let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
         throw failure("expected \(list) after '\(path.joined(separator: " "))', found \(found)")
@@ -308,21 +299,6 @@ public struct Parser {
         return .grantExactly(privileges: privileges, schemas: schemas, users: users, comment: comment)
     }
 
-    /// export [users | schemas | all] [passwords prompt | env] [to '<file>']
-    private mutating func export() throws -> Statement.Kind {
-        var scope = "all"
-        for word in ["users", "schemas", "parameters", "all"] where match(word) { scope = word; break }
-        var passwords = "prompt"
-        if match("passwords") {
-            if match("prompt") { passwords = "prompt" } else if match("env") { passwords = "env" } else {
-                throw failure("expected 'prompt' or 'env' after 'passwords', found \(found)")
-            }
-        }
-        var path: Expr?
-        if match("to") { path = try stringValue("file name") }
-        return .export(scope: scope, passwords: passwords, to: path)
-    }
-
     private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
         depth += 1
         defer { depth -= 1 }
@@ -331,39 +307,15 @@ public struct Parser {
     }
 
     /// show instances | instance N | engines | flavors | schemas | schema N | available rds | users | grants for U | job ID | nodes
-    private mutating func showTarget() throws -> ShowTarget {
-        if match("instances") { return .instances }
-        if match("instance") { return .instance(try name("instance name")) }
-        if match("engines") { return .engines }
-        if match("flavors") { return .flavors }
-        if match("job") { return .job(try name("job id")) }
-        if match("audit") { return .audit(limit: match("limit") ? try value() : nil) }
-        if match("nodes") { return .nodes }
+    /// `show` followed by no target: what can be shown, or the target meant.
+    private func showFailure() -> Failure {
         let targets = StatementCatalog.showTargets
         let shown = targets.map { $0 == "available" ? "available rds" : $0 }
         var message = "expected what to show (\(shown.joined(separator: ", "))), found \(found)"
         if let w = current.keyword, let s = Suggestion.closest(to: w, in: targets) {
             message = "cannot show \(found); did you mean '\(s)'?"
         }
-        throw failure(message)
-    }
-
-    /// create instance … | create schema … | create user …
-    private mutating func create() throws -> Statement.Kind {
-        if match("instance") {
-            let n = try name("instance name")
-            try expect("with", "before the instance options")
-            var options: [InstanceOption] = []
-            repeat {
-                let start = current.range.start
-                let key = try identifier("option name").lowercased()
-                try expect(punct: "=", "after '\(key)'")
-                let v = try optionValue()
-                options.append(InstanceOption(key: key, value: v, range: SourceRange(start, v.range.end)))
-            } while match(punct: ",")
-            return .createInstance(name: n, options: options, wait: match("wait"))
-        }
-        throw failure("expected 'instance', 'schema' or 'user' after 'create', found \(found)")
+        return failure(message)
     }
 
     mutating func ifNot() throws -> Bool {
@@ -376,16 +328,6 @@ public struct Parser {
         guard match("if") else { return false }
         try expect("exists", "after 'if'")
         return true
-    }
-
-    /// drop instance N [if exists] [delete rds data] | drop schema … | drop user …
-    private mutating func drop() throws -> Statement.Kind {
-        if match("instance") {
-            let n = try name("instance name")
-            let e = try ifExists()
-            return .dropInstance(n, ifExists: e, deleteData: try deleteData())
-        }
-        throw failure("expected 'instance', 'schema' or 'user' after 'drop', found \(found)")
     }
 
     mutating func deleteData() throws -> Bool {

@@ -51,9 +51,9 @@ extension Step {
     public var readBack: ReadBack? { nil }
 }
 
-/// What a step does to the current instance's schemas: creates or drops one, or needs some to
-/// exist (an account created on them).
-public enum SchemaEffect: Sendable { case none, creates(String), drops(String), needs([String]) }
+/// What a step does to the current instance's schemas: creates or drops one, needs some to exist
+/// (an account created on them), or moves to (or creates, or drops) another instance.
+public enum SchemaEffect: Sendable { case none, creates(String), drops(String), needs([String]), otherInstance }
 
 /// How a write is read back: whether `present` holds on the instance, and whether the write made
 /// it hold (a create) or not (a drop).

@@ -5,18 +5,10 @@ public struct Statement: Sendable, Equatable {
 
     /// Unboxed but for `explain`: a boxed case is an allocation per statement.
     public enum Kind: Sendable, Equatable {
-        case use(Expr)
-        case show(ShowTarget)
-        case createInstance(name: Expr, options: [InstanceOption], wait: Bool)
-        case dropInstance(Expr, ifExists: Bool, deleteData: Bool)
-        case waitJob(Expr)
-        case waitInstance(Expr)
         case grant(privileges: Expr, schemas: Expr, users: Expr)
         case revoke(privileges: Expr, schemas: Expr?, users: Expr)
         /// Sets the accounts' whole permission state: privileges, schemas (none without `on`), comment.
         case grantExactly(privileges: Expr, schemas: Expr?, users: Expr, comment: Expr?)
-        /// `scope` is users, schemas or all; `passwords` prompt or env.
-        case export(scope: String, passwords: String, to: Expr?)
         case letBinding(String, Expr)
         case forLoop(variable: String, list: Expr, body: [Statement])
         case source(Expr)
@@ -26,19 +18,6 @@ public struct Statement: Sendable, Equatable {
         /// A statement of a family (`Statements/`): one type from parse to run.
         case node(SyntaxNode)
     }
-}
-
-public enum ShowTarget: Sendable, Equatable {
-    case instances, instance(Expr), engines, flavors, job(Expr), nodes
-    /// `show audit [limit <n>]`: the newest lines of this machine's audit log.
-    case audit(limit: Expr?)
-}
-
-/// `key = value` in `create instance … with …`.
-public struct InstanceOption: Sendable, Equatable {
-    public var key: String
-    public var value: Expr
-    public var range: SourceRange
 }
 
 /// Where a secret comes from. Only `literal` holds the value itself.

@@ -4,7 +4,8 @@ extension StatementID {
     static let showSlowQueries = StatementID("showSlowQueries"), showTasks = StatementID("showTasks")
 }
 
-/// What happened: the current instance's slow queries and the project's tasks (jobs).
+/// What happened: the current instance's slow queries, the project's tasks (jobs) one or all,
+/// and this machine's audit log of ddmsh's writes.
 enum HistoryStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showSlowQueries, topic: "show", path: ["show", "slow", "queries"],
@@ -14,8 +15,19 @@ enum HistoryStatements: StatementFamily {
         StatementEntry(.showTasks, topic: "show", path: ["show", "tasks"],
                        grammar: "show tasks [since '<when>'];  (the project's jobs; default the last 7 days, at most 30)",
                        example: "show tasks;", followers: StatementCatalog.showFollowers, operations: [.listTasks]),
+        StatementEntry(.showJob, topic: "show", path: ["show", "job"], grammar: "show job <id>;",
+                       example: "show job 0a1b2c3d;", followers: StatementCatalog.showFollowers, operations: [.showJob]),
+        StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;", example: "wait job 0a1b2c3d;",
+                       followers: ["wait": ["job", "instance"]], operations: [.showJob]),
+        StatementEntry(.showAudit, topic: "show", path: ["show", "audit"], grammar: "show audit [limit <n>];  (the newest writes in this machine's audit log; default 20)",
+                       example: "show audit limit 50;", words: ["limit"], followers: StatementCatalog.showFollowers),
     ]
-    static let rules = [ParseRule("show slow queries", ShowSlowQueries<Parsed>.parse), ParseRule("show tasks", ShowTasks<Parsed>.parse)]
+    static let rules = [
+        ParseRule("show slow queries", ShowSlowQueries<Parsed>.parse), ParseRule("show tasks", ShowTasks<Parsed>.parse),
+        ParseRule("show job", { p in ShowJob<Parsed>(job: try p.name("job id")) }),
+        ParseRule("wait job", { p in WaitJob<Parsed>(job: try p.name("job id")) }),
+        ParseRule("show audit", { p in ShowAudit<Parsed>(limit: p.match("limit") ? try p.value() : nil) }),
+    ]
 }
 
 /// Which slow queries to show: a window back from now (DDM's list takes 7 days at most), and
@@ -95,6 +107,76 @@ extension ShowTasks: Step where P == Resolved {
         let page = try await e.client.listTasks(from: start, to: now, offset: 0, limit: 100)
         await e.sink.table(ShowTables.tasks(page.jobs))
         if let total = page.total, total > page.jobs.count { await e.sink.message("the \(page.jobs.count) most recent of \(total) tasks") }
+        return nil
+    }
+}
+
+struct ShowJob<P: Phase>: Sendable, Equatable {
+    var job: P.Text
+}
+
+extension ShowJob: StatementSyntax where P == Parsed {
+    /// show job <id>
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowJob<Resolved>(job: try c.scalar(job, "job id")) }
+}
+
+extension ShowJob: Step where P == Resolved {
+    var id: StatementID { .showJob }
+    var text: String { "show job \(SourceText.name(job))" }
+    var calls: [Action.Call] { [Action.Call(.showJob, "show job", object: job)] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        await e.sink.table(ShowTables.job(try await e.client.showJob(job)))
+        return nil
+    }
+}
+
+struct WaitJob<P: Phase>: Sendable, Equatable {
+    var job: P.Text
+}
+
+extension WaitJob: StatementSyntax where P == Parsed {
+    /// wait job <id>
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { WaitJob<Resolved>(job: try c.scalar(job, "job id")) }
+}
+
+extension WaitJob: Step where P == Resolved {
+    var id: StatementID { .waitJob }
+    var text: String { "wait job \(SourceText.name(job))" }
+    var calls: [Action.Call] { [Action.Call(.showJob, "poll until done", object: job)] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        try await e.waitJob(job)
+        return nil
+    }
+}
+
+/// The newest lines of this machine's audit log: no call.
+struct ShowAudit<P: Phase>: Sendable, Equatable {
+    var limit: P.Number?
+}
+
+extension ShowAudit: StatementSyntax where P == Parsed {
+    /// show audit [limit <n>]
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        guard let limit else { return ShowAudit<Resolved>(limit: 20) }
+        let n = try c.int(limit, "limit")
+        guard (1...10_000).contains(n) else { throw Compiler.Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit.range) }
+        return ShowAudit<Resolved>(limit: n)
+    }
+}
+
+extension ShowAudit: Step where P == Resolved {
+    var id: StatementID { .showAudit }
+    var text: String { "show audit limit \(limit ?? 20)" }
+    var headline: String { "show audit limit \(limit ?? 20) (the local audit log)" }
+    var calls: [Action.Call] { [] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        guard let path = (e.client.configuration.audit as? AuditFile)?.path else {
+            throw EvaluationError("the audit log is off (--audit-log off)")
+        }
+        await e.sink.table(ShowTables.audit(try AuditFile.newest(limit ?? 20, at: path)))
         return nil
     }
 }
