@@ -1,29 +1,13 @@
 import DDMKit
 
-/// Every statement of the language, once: its keywords, grammar line, example, help, the words
-/// Tab offers after each keyword, whether it needs a current instance, and the DDMKit operations
-/// it may call. Help, completion, the parser's statement starts and suggestions, and the API
-/// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
-/// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
-/// A statement of the catalogue. The core statements' ids are below; a family declares its own
-/// next to its statements.
+/// A statement of the catalogue. The script statements' ids are here; a family declares its
+/// own next to its statements.
 public struct StatementID: Hashable, Sendable, CustomStringConvertible {
     public let name: String
     public init(_ name: String) { self.name = name }
     public var description: String { name }
 
-    public static let use = Self("use")
-    public static let showInstances = Self("showInstances"), showInstance = Self("showInstance"), showEngines = Self("showEngines")
-    public static let showFlavors = Self("showFlavors"), showSchemas = Self("showSchemas"), showSchema = Self("showSchema")
-    public static let showAvailableRDS = Self("showAvailableRDS"), showUsers = Self("showUsers"), showGrants = Self("showGrants")
-    public static let showJob = Self("showJob"), showNodes = Self("showNodes"), showAudit = Self("showAudit")
-    public static let createInstance = Self("createInstance"), restartInstance = Self("restartInstance"), dropInstance = Self("dropInstance")
-    public static let renameInstance = Self("renameInstance"), reloadTableData = Self("reloadTableData")
-    public static let waitJob = Self("waitJob"), waitInstance = Self("waitInstance")
-    public static let createSchema = Self("createSchema"), dropSchema = Self("dropSchema")
-    public static let createUser = Self("createUser"), alterUserComment = Self("alterUserComment"), alterUserPassword = Self("alterUserPassword")
-    public static let alterUserLifetime = Self("alterUserLifetime"), dropUser = Self("dropUser"), grant = Self("grant"), revoke = Self("revoke")
-    public static let grantExactly = Self("grantExactly"), export = Self("export"), declareUsersComplete = Self("declareUsersComplete")
+    public static let grant = Self("grant"), revoke = Self("revoke"), grantExactly = Self("grantExactly")
     public static let letBinding = Self("letBinding"), forLoop = Self("forLoop"), source = Self("source"), explain = Self("explain")
     public static let setOnError = Self("setOnError"), help = Self("help")
 }
@@ -51,6 +35,11 @@ public struct StatementEntry: Sendable {
     }
 }
 
+/// Every statement of the language, once: its keywords, grammar line, example, help, the words
+/// Tab offers after each keyword, whether it needs a current instance, and the DDMKit operations
+/// it may call. Help, completion, the parser's statement starts and suggestions, and the API
+/// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
+/// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
 public enum StatementCatalog {
     /// The core statements, which the generic stages parse, compile and run.
     static let coreEntries: [StatementEntry] = [

@@ -1,5 +1,9 @@
 import DDMKit
 
+extension StatementID {
+    static let export = StatementID("export")
+}
+
 /// `export`: the current instance's schemas, accounts and parameters as a script that builds
 /// them again (`Export/Exporter` writes it).
 enum ExportStatements: StatementFamily {

@@ -1,5 +1,16 @@
 import DDMKit
 
+extension StatementID {
+    static let showUsers = StatementID("showUsers")
+    static let showGrants = StatementID("showGrants")
+    static let createUser = StatementID("createUser")
+    static let alterUserComment = StatementID("alterUserComment")
+    static let alterUserPassword = StatementID("alterUserPassword")
+    static let alterUserLifetime = StatementID("alterUserLifetime")
+    static let dropUser = StatementID("dropUser")
+    static let declareUsersComplete = StatementID("declareUsersComplete")
+}
+
 /// The current instance's accounts, one at a time: create, alter, drop, show, and the check
 /// that the script declares them all. Grants and revokes run as batches (`BatchRunner`).
 enum AccountStatements: StatementFamily {

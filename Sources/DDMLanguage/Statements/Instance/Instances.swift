@@ -1,5 +1,17 @@
 import DDMKit
 
+extension StatementID {
+    static let use = StatementID("use")
+    static let showInstances = StatementID("showInstances")
+    static let showInstance = StatementID("showInstance")
+    static let showEngines = StatementID("showEngines")
+    static let showFlavors = StatementID("showFlavors")
+    static let showNodes = StatementID("showNodes")
+    static let createInstance = StatementID("createInstance")
+    static let dropInstance = StatementID("dropInstance")
+    static let waitInstance = StatementID("waitInstance")
+}
+
 /// The project's instances: which one statements act on, what there is, creating and dropping
 /// one, and waiting for one (docs/language.md, "Instances").
 enum InstanceStatements: StatementFamily {

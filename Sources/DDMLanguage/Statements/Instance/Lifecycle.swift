@@ -1,5 +1,11 @@
 import DDMKit
 
+extension StatementID {
+    static let restartInstance = StatementID("restartInstance")
+    static let renameInstance = StatementID("renameInstance")
+    static let reloadTableData = StatementID("reloadTableData")
+}
+
 /// An instance's restarts, its name and its table metadata.
 enum LifecycleStatements: StatementFamily {
     static let entries: [StatementEntry] = [

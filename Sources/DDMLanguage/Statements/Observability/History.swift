@@ -1,6 +1,9 @@
 import DDMKit
 
 extension StatementID {
+    static let showJob = StatementID("showJob")
+    static let waitJob = StatementID("waitJob")
+    static let showAudit = StatementID("showAudit")
     static let showSlowQueries = StatementID("showSlowQueries"), showTasks = StatementID("showTasks")
 }
 

@@ -1,5 +1,13 @@
 import DDMKit
 
+extension StatementID {
+    static let showSchemas = StatementID("showSchemas")
+    static let showSchema = StatementID("showSchema")
+    static let showAvailableRDS = StatementID("showAvailableRDS")
+    static let createSchema = StatementID("createSchema")
+    static let dropSchema = StatementID("dropSchema")
+}
+
 /// The current instance's schemas (DDM's logical databases) and the RDS instances they can use
 /// (docs/language.md, "Schemas").
 enum SchemaStatements: StatementFamily {
