@@ -25,16 +25,9 @@ public struct BasePermission: RawRepresentable, Codable, Hashable, Sendable, Com
     public static let allCases: [Self] = documented.map(Self.init(rawValue:))
 
     /// The documented permission spelled `word` (upper case), if any.
-    public static func known(_ word: String) -> Self? {
-        // Bytes, lengths first: `==` on unequal strings is slow, and every grant asks this.
-        let u = word.utf8
-        return u.withContiguousStorageIfAvailable { w in
-            for (rank, d) in documented.enumerated() where d.utf8.count == w.count {
-                if d.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(w) }) == true { return Self(rawValue: d, rank: rank) }
-            }
-            return nil
-        } ?? documented.firstIndex(of: word).map { Self(rawValue: word, rank: $0) }
-    }
+    public static func known(_ word: String) -> Self? { byName[word] }
+    // One hash, not a comparison per documented name: every privilege of every grant asks this.
+    private static let byName = Dictionary(uniqueKeysWithValues: documented.enumerated().map { ($1, Self(rawValue: $1, rank: $0)) })
 
     public var isKnown: Bool { rank < Self.documented.count }
     public var description: String { rawValue }

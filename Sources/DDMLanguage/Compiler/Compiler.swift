@@ -297,6 +297,7 @@ public struct Compiler {
 
     mutating func strings(_ e: Expr) throws -> [String] {
         var out: [String] = []
+        if case .list(let items, _) = e { out.reserveCapacity(items.count) }
         try appendStrings(e, to: &out)
         return out
     }
@@ -387,6 +388,7 @@ public struct Compiler {
     /// `all`, the eight basic privileges (any case) and the extended ones.
     mutating func privileges(_ e: Expr) throws -> Privileges {
         var base: [BasePermission] = [], extended: [ExtendedPermission] = [], all = false, none: SourceRange?
+        base.reserveCapacity(8)
         func add(_ word: String, _ range: SourceRange) throws {
             if ASCII.matches(word, "none") {
                 // `grant exactly none`: an account that holds no privilege (as `revoke ALL` leaves it).

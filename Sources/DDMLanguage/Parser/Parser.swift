@@ -413,7 +413,10 @@ public struct Parser {
     mutating func list(_ what: String) throws -> Expr {
         let first = try item(what)
         guard current.isPunct(",") else { return first }
-        var items = [first]
+        // Room for a typical list at once: growing from one item reallocates on every grant.
+        var items: [Expr] = []
+        items.reserveCapacity(4)
+        items.append(first)
         while match(punct: ",") { items.append(try item(what)) }
         return .list(items, first.range.union(items.last!.range))
     }
