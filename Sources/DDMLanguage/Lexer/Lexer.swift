@@ -59,7 +59,7 @@ public struct Lexer {
         case UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
              UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "="):
             pos += 1
-            return Token(.punct(Character(UnicodeScalar(c))), SourceRange(start, pos))
+            return Token(.punct(Unicode.Scalar(c)), SourceRange(start, pos))
         case UInt8(ascii: "'"):
             let text = quoted(UInt8(ascii: "'"), what: "string")
             let range = SourceRange(start, pos)

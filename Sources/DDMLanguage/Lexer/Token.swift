@@ -10,7 +10,8 @@ public struct Token: Sendable, Equatable {
         case secret(Secret)
         case number(Int)
         case variable(String)
-        case punct(Character)
+        /// A scalar, not a `Character`: compared on every token, and `Character`s compare as strings.
+        case punct(Unicode.Scalar)
         case eof
     }
 
@@ -30,7 +31,7 @@ public struct Token: Sendable, Equatable {
         if case .word(let w) = kind { return ASCII.matches(w, k) }
         return false
     }
-    public func isPunct(_ c: Character) -> Bool { kind == .punct(c) }
+    public func isPunct(_ c: Unicode.Scalar) -> Bool { if case .punct(let p) = kind { p == c } else { false } }
 }
 
 /// A secret value. Its description never shows the value, so string

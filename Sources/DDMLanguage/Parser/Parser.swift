@@ -104,7 +104,7 @@ public struct Parser {
         return true
     }
 
-    mutating func match(punct c: Character) -> Bool {
+    mutating func match(punct c: Unicode.Scalar) -> Bool {
         guard current.isPunct(c) else { return false }
         advance()
         return true
@@ -139,7 +139,7 @@ public struct Parser {
         return advance()
     }
 
-    mutating func expect(punct c: Character, _ context: String) throws {
+    mutating func expect(punct c: Unicode.Scalar, _ context: String) throws {
         guard match(punct: c) else { throw failure("expected '\(c)' \(context), found \(found)") }
     }
 
@@ -431,7 +431,7 @@ public struct Parser {
 
     private mutating func bracketed(_ what: String) throws -> Expr {
         let open = advance()
-        let close: Character = open.isPunct("(") ? ")" : "]"
+        let close: Unicode.Scalar = open.isPunct("(") ? ")" : "]"
         return try nested { p in
             var items: [Expr] = []
             if !p.current.isPunct(close) {
