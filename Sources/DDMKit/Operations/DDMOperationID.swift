@@ -27,8 +27,66 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         public var target: String { query.isEmpty ? path : path + "?" + query }
     }
 
+    /// The SDK's operations for it (`SDKOperations.swift`, generated from the pinned SDK): the older
+    /// call, and the v3 one where there is a second generation (docs/client.md, "API versions").
+    /// `OperationTableTests` holds every route below to these.
+    public var sdkNames: (older: String, v3: String?) {
+        switch self {
+        case .createInstance: ("create_instance", "create_ddm_instance")
+        case .listInstances: ("list_instances", "list_ddms")
+        case .showInstance: ("show_instance", "show_ddm_detail")
+        case .restartInstance: ("restart_instance", "restart_ddm_instance")
+        case .deleteInstance: ("delete_instance", "delete_ddm_instance")
+        case .modifyInstanceName: ("update_instance_name", "update_ddm_instance_name")
+        case .modifySecurityGroup: ("update_instance_security_group", "update_ddm_instance_security_group")
+        case .reloadTableData: ("rebuild_config", "rebuild_ddm_config")
+        case .createSchemas: ("create_database", "create_ddm_database")
+        case .listSchemas: ("list_databases", nil)
+        case .showSchema: ("show_database", "show_instance_database")
+        case .deleteSchema: ("delete_database", "delete_ddm_database")
+        case .createAccounts: ("create_users", "create_ddm_user")
+        case .listAccounts: ("list_users", "list_ddm_users")
+        case .modifyAccount: ("update_user", "update_ddm_user")
+        case .deleteAccount: ("delete_user", "delete_ddm_user")
+        case .resetPassword: ("reset_user_password", "reset_ddm_user_password")
+        case .listEngines: ("list_engines", "list_ddm_engines")
+        case .listFlavors: ("list_flavors", "list_ddm_flavors")
+        case .listAvailableRDS: ("list_available_rds_list", "list_available_rds")
+        case .listNodes: ("list_nodes", nil)
+        case .showNode: ("show_node", "show_ddm_node_detail")
+        case .showJob: ("show_ddm_job_result", nil)
+        case .addNodes: ("expand_ddm_instance_nodes", nil)
+        case .removeNodes: ("shrink_instance_nodes", nil)
+        case .deleteNodes: ("batch_delete_nodes", nil)
+        case .restartNode: ("restart_node", nil)
+        case .resizeFlavor: ("resize_flavor", nil)
+        case .showParameters: ("show_instance_param", nil)
+        case .modifyParameters: ("update_instance_param", "modify_configuration")
+        case .listParameterTemplates: ("list_ddm_configurations", nil)
+        case .showParameterTemplate: ("show_configuration", nil)
+        case .modifyPort: ("update_instance_port", nil)
+        case .switchSSL: ("switch_ssl", nil)
+        case .setReadOnly: ("set_read_only_status", nil)
+        case .bindEIP: ("bind_eip", nil)
+        case .unbindEIP: ("unbind_eip", nil)
+        case .resetAdministrator: ("reset_administrator", nil)
+        case .listSlowQueries: ("list_slow_logs", nil)
+        case .listLogicalProcesses: ("show_logical_processes", nil)
+        case .killLogicalProcesses: ("execute_kill_logical_processes", nil)
+        case .listPhysicalProcesses: ("show_physical_processes", nil)
+        case .killPhysicalProcesses: ("execute_kill_physical_processes", nil)
+        case .listTasks: ("list_tasks", nil)
+        case .listEngineVersions: ("list_database_available_versions", nil)
+        case .upgradeEngine: ("change_database_version", nil)
+        case .rollbackEngine: ("roll_back_database_version", nil)
+        }
+    }
+
+    public var sdk: SDKOperation { SDKOperation.named(sdkNames.older)! }
+    public var sdkV3: SDKOperation? { sdkNames.v3.flatMap(SDKOperation.named) }
+
     /// Whether the SDK has a v3 call for it (docs/client.md, "API versions").
-    public var hasV3: Bool { v3Route() != nil }
+    public var hasV3: Bool { sdkNames.v3 != nil }
 
     /// - Parameters:
     ///   - instance: the instance id, or its placeholder.
