@@ -111,6 +111,28 @@ final class SteppingClock: Sendable {
         }
     }
 
+    /// Issue 24: onboarding N accounts with `create user … if not exists` costs at most N + 3
+    /// calls, counted at the service (the instance, the schema check, the account list, N creates).
+    @Test func onboardingALoopOfAccountsReadsTheListOnce() async throws {
+        try await withFixture(users: ["existing"]) { f in
+            let team = (1...30).map { "onboard\($0)" } + ["existing"]
+            let script = "let team = (\(team.joined(separator: ", "))); for u in $team { create user $u if not exists password env PW with SELECT on orders; }"
+            let before = f.harness.service.traffic
+            let report = await f.run(script)
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+            let after = f.harness.service.traffic
+            #expect(after.writes - before.writes == 30)
+            #expect((after.reads + after.writes) - (before.reads + before.writes) <= 30 + 3)
+            let accounts = try await f.harness.client.allAccounts(instance: f.instance).map(\.name)
+            #expect(Set(team).isSubset(of: Set(accounts)))
+            // Run again: every account exists, so the run reads and writes nothing more than that.
+            let again = f.harness.service.traffic
+            #expect(await f.run(script).failures.isEmpty)
+            let last = f.harness.service.traffic
+            #expect(last.writes == again.writes && last.reads - again.reads <= 3)
+        }
+    }
+
     @Test func grantSaysWhenPrivilegesReachOtherSchemas() async throws {
         try await withFixture(users: ["app"]) { f in
             _ = await f.run("grant SELECT on orders to app;")

@@ -77,6 +77,12 @@ public actor Evaluator {
     /// This run's journal, opened at its first write.
     var journal: Journal?
 
+    /// The names of one instance's accounts as this run knows them: read once, then kept up to
+    /// date from the run's own creates and drops (calls are the budget: a loop of
+    /// `create user … if not exists` reads the list once, not once per account). Forgotten at the
+    /// start of every run and whenever a write's outcome is not known.
+    var knownAccounts: (instance: String, names: Set<String>)?
+
     /// Set by `--instance`: resolved at first use.
     var pendingInstance: String?
     var instanceCache: [Instance]?
@@ -95,6 +101,7 @@ public actor Evaluator {
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
         journal = nil
+        knownAccounts = nil
         do {
             try await preflight(plan)
         } catch let e as BatchFailure {

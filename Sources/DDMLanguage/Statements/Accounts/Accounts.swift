@@ -191,7 +191,7 @@ extension CreateUser: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        if ifNotExists, try await client.allAccounts(instance: instance).contains(where: { $0.name == name }) {
+        if ifNotExists, try await e.accountExists(name, instance: instance) {
             await e.sink.message("user \(name) already exists")
             return nil
         }
@@ -210,7 +210,13 @@ extension CreateUser: Step where P == Resolved {
         let write = Write(summary: "create user \(what)", journal: .createAccount(name: name)) {
             try await client.createAccounts(instance: instance, [request])
         }
-        guard try await e.perform(write) != nil else { return nil }
+        do {
+            guard try await e.perform(write) != nil else { return nil }
+        } catch {
+            e.noteAccount(name, exists: nil, instance: instance)
+            throw error
+        }
+        e.noteAccount(name, exists: true, instance: instance)
         await e.sink.message("created user \(what)")
         return "created user \(name)"
     }
@@ -335,11 +341,18 @@ extension DropUser: Step where P == Resolved {
             e.dryRunDropped.insert(user)
         }
         let before = try await e.accountBefore(user, instance: instance)
-        return try await e.drop("user \(user)", ifExists: ifExists, Write(
-            summary: "drop user \(user)", question: "drop user \(user)? undo can recreate it, but not its password",
-            journal: before.map { .dropAccount(name: user, before: $0) }) {
-            _ = try await client.deleteAccount(instance: instance, name: user)
-        })
+        do {
+            let dropped = try await e.drop("user \(user)", ifExists: ifExists, Write(
+                summary: "drop user \(user)", question: "drop user \(user)? undo can recreate it, but not its password",
+                journal: before.map { .dropAccount(name: user, before: $0) }) {
+                _ = try await client.deleteAccount(instance: instance, name: user)
+            })
+            if dropped != nil { e.noteAccount(user, exists: false, instance: instance) }
+            return dropped
+        } catch {
+            e.noteAccount(user, exists: nil, instance: instance)
+            throw error
+        }
     }
 }
 
@@ -377,6 +390,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
         let instance = try await e.instanceId()
         let client = e.client
         let accounts = try await client.allAccounts(instance: instance)
+        if !e.options.dryRun { e.knownAccounts = (instance, Set(accounts.map(\.name))) }
         var live = accounts.map(\.name)
         if e.options.dryRun {
             // What earlier dry-run statements would have created or dropped.
@@ -406,7 +420,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
             if try await e.drop("user \(user)", ifExists: true, Write(summary: "drop undeclared user \(user)",
                                                                        journal: before.map { .dropAccount(name: user, before: $0) }) {
                 _ = try await client.deleteAccount(instance: instance, name: user)
-            }) != nil { dropped.append(user) }
+            }) != nil { dropped.append(user); e.noteAccount(user, exists: false, instance: instance) }
         }
         return dropped.isEmpty ? nil : "dropped undeclared user\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", "))"
     }
