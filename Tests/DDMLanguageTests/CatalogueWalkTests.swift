@@ -42,6 +42,7 @@ import Testing
         (.upgradeEngine, "alter instance ddm-walk upgrade wait;", [:]),
         (.rollbackEngine, "alter instance ddm-walk rollback upgrade wait;", [:]),
         (.reloadTableData, "reload table data on instance ddm-walk;", [:]),
+        (.syncDataNodes, "sync data nodes wait;", [:]),
         (.restartInstance, "restart instance ddm-walk wait;", [:]),
         (.createInstance, "create instance ddm-other with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;", [:]),
         (.renameInstance, "rename instance ddm-other to ddm-renamed;", [:]),

@@ -194,6 +194,7 @@ import Testing
         alter instance ddm-conf set flavor ddm.c6.xlarge.2 wait;
         alter instance ddm-conf set security group sg-2;
         reload table data on instance ddm-conf;
+        sync data nodes;
         restart instance ddm-conf wait;
         rename instance ddm-conf to ddm-conf-renamed;
         drop user reader;

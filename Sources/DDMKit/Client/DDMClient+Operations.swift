@@ -47,6 +47,13 @@ extension DDMClient {
                             older: { _ = try await send(api.reloadTableData(id)) })
     }
 
+    /// Reads the data nodes' (RDS instances') settings again after a change on the RDS side;
+    /// returns the job when the call is the v1 one (the v3 call answers nothing).
+    public func syncDataNodes(instance id: String) async throws -> String? {
+        try await versioned(.syncDataNodes, v3: { _ = try await self.send(self.api.syncDataNodesV3(id)); return nil },
+                            older: { try await send(api.syncDataNodes(id)).jobId })
+    }
+
     // MARK: schemas
     /// v3 creates one schema per call: several schemas are several calls there.
     public func createSchemas(instance: String, _ schemas: [CreateSchemaRequest]) async throws -> CreateSchemaResult {

@@ -80,6 +80,11 @@ extension DDMAPI {
         DDMOperation(name: "reload table data", method: "POST", path: v3("instances", id, "reload-config"), repeatability: .safe)
     }
 
+    /// `sync_dn_information`: no body, an empty answer (no job to follow).
+    func syncDataNodesV3(_ id: String) -> DDMOperation<Empty> {
+        DDMOperation(name: "sync data nodes", method: "POST", path: v3("instances", id, "data-nodes", "sync"), repeatability: .safe)
+    }
+
     func deleteInstanceV3(_ id: String, deleteData: Bool) -> DDMOperation<JobAnswerV3> {
         DDMOperation(name: "delete instance", method: "DELETE", path: v3("instances", id),
                      query: [("delete_dn_data", deleteData ? "true" : "false")], repeatability: .safe)

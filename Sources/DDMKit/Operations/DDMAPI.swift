@@ -78,6 +78,12 @@ extension DDMAPI {
         DDMOperation(name: "reload table data", method: "POST", path: v1("instances", id, "reload-config"),
                   body: Array("{}".utf8), repeatability: .safe)
     }
+
+    /// OTC's API reference, "Synchronizing Data Node Information" (ddm_api_01_0081): no body,
+    /// answers `{instanceId, jobId}`. Not in the pinned SDK, which has only the v3 call.
+    public func syncDataNodes(_ id: String) -> DDMOperation<JobAnswer> {
+        DDMOperation(name: "sync data nodes", method: "POST", path: v1("instances", id, "rds", "sync"), repeatability: .safe)
+    }
 }
 
 public struct NameResult: Decodable, Sendable, Equatable { public var name: String? }

@@ -4,7 +4,7 @@ import Foundation
 /// what is not known yet, so a printed route cannot drift from the one that is sent.
 public enum DDMOperationID: String, CaseIterable, Sendable {
     case createInstance, listInstances, showInstance, restartInstance, deleteInstance
-    case modifyInstanceName, modifySecurityGroup, reloadTableData
+    case modifyInstanceName, modifySecurityGroup, reloadTableData, syncDataNodes
     case createSchemas, listSchemas, showSchema, deleteSchema
     case createAccounts, listAccounts, modifyAccount, deleteAccount, resetPassword
     case listEngines, listFlavors, listAvailableRDS, listNodes, showNode, showJob
@@ -30,8 +30,10 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
     /// The SDK's operations for it (`SDKOperations.swift`, generated from the pinned SDK): the older
     /// call, and the v3 one where there is a second generation (docs/client.md, "API versions").
     /// `OperationTableTests` holds every route below to these.
-    public var sdkNames: (older: String, v3: String?) {
+    public var sdkNames: (older: String?, v3: String?) {
         switch self {
+        // The older call is OTC's v1 API (ddm_api_01_0081), which the pinned SDK no longer has.
+        case .syncDataNodes: (nil, "sync_dn_information")
         case .createInstance: ("create_instance", "create_ddm_instance")
         case .listInstances: ("list_instances", "list_ddms")
         case .showInstance: ("show_instance", "show_ddm_detail")
@@ -82,7 +84,8 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         }
     }
 
-    public var sdk: SDKOperation { SDKOperation.named(sdkNames.older)! }
+    /// The older call's SDK operation, or the v3 one where the SDK has only that.
+    public var sdk: SDKOperation { (sdkNames.older ?? sdkNames.v3).flatMap(SDKOperation.named)! }
     public var sdkV3: SDKOperation? { sdkNames.v3.flatMap(SDKOperation.named) }
 
     /// Whether the SDK has a v3 call for it (docs/client.md, "API versions").
@@ -108,6 +111,7 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .modifyInstanceName: return make(api.modifyInstanceName(instance, name: ""))
         case .modifySecurityGroup: return make(api.modifySecurityGroup(instance, securityGroupId: ""))
         case .reloadTableData: return make(api.reloadTableData(instance))
+        case .syncDataNodes: return make(api.syncDataNodes(instance))
         case .createSchemas: return make(api.createSchemas(instance: instance, []))
         case .listSchemas: return make(api.listSchemas(instance: instance))
         case .showSchema: return make(api.showSchemaEnvelope(instance: instance, name: object ?? "{name}"))
@@ -188,6 +192,7 @@ public enum DDMOperationID: String, CaseIterable, Sendable {
         case .showNode: return make(api.showNodeV3(instance: instance, node: object ?? "{node_id}"))
         case .modifySecurityGroup: return make(api.modifySecurityGroupV3(instance, securityGroupId: ""))
         case .reloadTableData: return make(api.reloadTableDataV3(instance))
+        case .syncDataNodes: return make(api.syncDataNodesV3(instance))
         case .modifyParameters: return make(api.modifyParametersV31(instance: instance, values: [:]))
         case .modifyInstanceName: return make(api.modifyInstanceNameV3(instance, name: ""))
         case .listSchemas, .listNodes, .showJob: return nil

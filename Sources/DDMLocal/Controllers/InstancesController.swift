@@ -12,6 +12,7 @@ enum InstancesController {
         t.add("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name", rename)
         t.add("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group", securityGroup)
         t.add("POST", "/v1/{project_id}/instances/{instance_id}/reload-config", reload)
+        t.add("POST", "/v1/{project_id}/instances/{instance_id}/rds/sync", syncDataNodes)
     }
 
     static func create(_ call: Call, _ db: Database) throws -> Reply {
@@ -134,5 +135,13 @@ enum InstancesController {
     static func reload(_ call: Call, _ db: Database) throws -> Reply {
         _ = try InstanceRow.findRunning(db, call.param("instance_id"))
         return .json(EmptyWire())
+    }
+
+    /// The data nodes' settings read again (OTC ddm_api_01_0081): a job, done at once here, as
+    /// the emulator's RDS instances do not change behind its back.
+    static func syncDataNodes(_ call: Call, _ db: Database) throws -> Reply {
+        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
+        let job = try db.recordJob(name: "SyncDataNodes", instance: instance, now: call.now, delay: 0)
+        return Reply(body: try WireJSON.object(["instanceId": instance.id, "jobId": job]))
     }
 }

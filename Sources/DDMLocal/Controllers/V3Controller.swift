@@ -18,6 +18,7 @@ enum V3Controller {
         t.add("PUT", "\(p)/instances/{instance_id}/name", renameInstance)
         t.add("PUT", "\(p)/instances/{instance_id}/security-group", adapt(InstancesController.securityGroup, body: { $0 }, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/reload-config", adapt(InstancesController.reload, reply: empty))
+        t.add("POST", "\(p)/instances/{instance_id}/data-nodes/sync", adapt(InstancesController.syncDataNodes, reply: empty))
         t.add("POST", "\(p)/instances/{instance_id}/databases", adapt(SchemasController.create, body: createSchema, reply: {
             ["name": (($0["databases"] as? [[String: Any]])?.first?["name"]) as Any, "job_id": $0["job_id"] as Any]
         }))
@@ -48,6 +49,7 @@ enum V3Controller {
         ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name"),
         ("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge"),
         ("POST", "/v1/{project_id}/instances/{instance_id}/reload-config"),
+        ("POST", "/v1/{project_id}/instances/{instance_id}/rds/sync"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
         ("GET", "/v1/{project_id}/instances/{instance_id}/users"), ("POST", "/v1/{project_id}/instances/{instance_id}/users"),
