@@ -61,3 +61,24 @@ public struct ReadBack: Sendable {
     var created: Bool
     var present: @Sendable (DDMClient, String) async throws -> Bool
 }
+
+/// A statement with nothing to resolve that reads and prints (`show engines;`): declared as a
+/// value in its family's rules rather than as a type of its own.
+struct PlainRead: StatementSyntax, Step {
+    let id: StatementID
+    let text: String
+    let calls: [Action.Call]
+    let read: @Sendable (isolated Evaluator) async throws -> [ResultTable]
+
+    init(_ id: StatementID, _ text: String, calls: [Action.Call], read: @escaping @Sendable (isolated Evaluator) async throws -> [ResultTable]) {
+        self.id = id; self.text = text; self.calls = calls; self.read = read
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { self }
+    func isEqual(to other: any StatementSyntax) -> Bool { (other as? PlainRead).map { $0.id == id && $0.text == text } ?? false }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        for table in try await read(e) { await e.sink.table(table) }
+        return nil
+    }
+}

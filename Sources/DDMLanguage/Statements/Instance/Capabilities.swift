@@ -16,7 +16,11 @@ enum CapabilityStatements: StatementFamily {
                        needsInstance: true, operations: [.listEngineVersions]),
     ]
     static let rules = [ParseRule("show flavors for instance", ShowFlavorChoices<Parsed>.parse),
-                        ParseRule("show engine versions", ShowEngineVersions<Parsed>.parse)]
+                        ParseRule("show engine versions", { _ in
+                            PlainRead(.showEngineVersions, "show engine versions", calls: [Action.Call(.listEngineVersions, "list engine versions")]) { e in
+                                [ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId()))]
+                            }
+                        })]
 }
 
 struct ShowFlavorChoices<P: Phase>: Sendable, Equatable {
@@ -40,25 +44,6 @@ extension ShowFlavorChoices: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let i = try await e.resolve(instance)
         await e.sink.table(ShowTables.flavorChoices(try await e.flavors(of: i), current: i.flavorRef))
-        return nil
-    }
-}
-
-struct ShowEngineVersions<P: Phase>: Sendable, Equatable {}
-
-extension ShowEngineVersions: StatementSyntax where P == Parsed {
-    /// show engine versions
-    static func parse(_ p: inout Parser) throws -> Self { Self() }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowEngineVersions<Resolved>() }
-}
-
-extension ShowEngineVersions: Step where P == Resolved {
-    var id: StatementID { .showEngineVersions }
-    var text: String { "show engine versions" }
-    var calls: [Action.Call] { [Action.Call(.listEngineVersions, "list engine versions")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId())))
         return nil
     }
 }

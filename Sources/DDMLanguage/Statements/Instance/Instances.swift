@@ -47,11 +47,31 @@ enum InstanceStatements: StatementFamily {
 
     static let rules = [
         ParseRule("use", { p in try p.expect("instance", "after 'use'"); return UseInstance<Parsed>(instance: try p.name("instance name")) }),
-        ParseRule("show instances", { _ in ShowInstances<Parsed>() }),
+        ParseRule("show instances", { _ in
+            PlainRead(.showInstances, "show instances", calls: [Action.Call(.listInstances, "list instances, every page")]) { e in
+                [ShowTables.instances(try await e.instances(refresh: true))]
+            }
+        }),
         ParseRule("show instance", { p in ShowInstance<Parsed>(instance: try p.name("instance name")) }),
-        ParseRule("show engines", { _ in ShowEngines<Parsed>() }),
-        ParseRule("show flavors", { _ in ShowFlavors<Parsed>() }),
-        ParseRule("show nodes", { _ in ShowNodes<Parsed>() }),
+        ParseRule("show engines", { _ in
+            PlainRead(.showEngines, "show engines", calls: [Action.Call(.listEngines, "list engines")]) { e in
+                [ShowTables.engines(try await e.client.listEngines(limit: 128).engineGroups)]
+            }
+        }),
+        ParseRule("show flavors", { _ in
+            PlainRead(.showFlavors, "show flavors", calls: [Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors, per engine")]) { e in
+                var byEngine: [(engine: EngineGroup, flavors: [Flavor])] = []
+                for engine in try await e.client.listEngines(limit: 128).engineGroups {
+                    byEngine.append((engine, try await e.client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
+                }
+                return [ShowTables.flavors(byEngine)]
+            }
+        }),
+        ParseRule("show nodes", { _ in
+            PlainRead(.showNodes, "show nodes", calls: [Action.Call(.listNodes, "list nodes")]) { e in
+                [ShowTables.nodes(try await e.client.listNodes(instance: try await e.instanceId(), limit: 128).nodes)]
+            }
+        }),
         ParseRule("create instance", CreateInstance<Parsed>.parse),
         ParseRule("drop instance", DropInstance<Parsed>.parse),
         ParseRule("wait instance", { p in WaitInstance<Parsed>(instance: try p.name("instance name")) }),
@@ -85,23 +105,6 @@ extension UseInstance: Step where P == Resolved {
     }
 }
 
-struct ShowInstances<P: Phase>: Sendable, Equatable {}
-
-extension ShowInstances: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowInstances<Resolved>() }
-}
-
-extension ShowInstances: Step where P == Resolved {
-    var id: StatementID { .showInstances }
-    var text: String { "show instances" }
-    var calls: [Action.Call] { [Action.Call(.listInstances, "list instances, every page")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.instances(try await e.instances(refresh: true)))
-        return nil
-    }
-}
-
 struct ShowInstance<P: Phase>: Sendable, Equatable {
     var instance: P.Text
 }
@@ -129,61 +132,6 @@ extension ShowInstance: Step where P == Resolved {
         // DDM's API does not report read-only: what ddmsh last set is shown as such.
         let readOnly = e.options.journalDirectory.flatMap { Journal.lastReadOnly(instance: listed.id, in: $0) }
         for t in ShowTables.instance(detail, readOnly: readOnly) { await e.sink.table(t) }
-        return nil
-    }
-}
-
-struct ShowEngines<P: Phase>: Sendable, Equatable {}
-
-extension ShowEngines: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowEngines<Resolved>() }
-}
-
-extension ShowEngines: Step where P == Resolved {
-    var id: StatementID { .showEngines }
-    var text: String { "show engines" }
-    var calls: [Action.Call] { [Action.Call(.listEngines, "list engines")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.engines(try await e.client.listEngines(limit: 128).engineGroups))
-        return nil
-    }
-}
-
-struct ShowFlavors<P: Phase>: Sendable, Equatable {}
-
-extension ShowFlavors: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowFlavors<Resolved>() }
-}
-
-extension ShowFlavors: Step where P == Resolved {
-    var id: StatementID { .showFlavors }
-    var text: String { "show flavors" }
-    var calls: [Action.Call] { [Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors, per engine")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        var byEngine: [(engine: EngineGroup, flavors: [Flavor])] = []
-        for engine in try await e.client.listEngines(limit: 128).engineGroups {
-            byEngine.append((engine, try await e.client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
-        }
-        await e.sink.table(ShowTables.flavors(byEngine))
-        return nil
-    }
-}
-
-struct ShowNodes<P: Phase>: Sendable, Equatable {}
-
-extension ShowNodes: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowNodes<Resolved>() }
-}
-
-extension ShowNodes: Step where P == Resolved {
-    var id: StatementID { .showNodes }
-    var text: String { "show nodes" }
-    var calls: [Action.Call] { [Action.Call(.listNodes, "list nodes")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.nodes(try await e.client.listNodes(instance: try await e.instanceId(), limit: 128).nodes))
         return nil
     }
 }

@@ -15,33 +15,19 @@ enum ProcessStatements: StatementFamily {
                        needsInstance: true, operations: [.killLogicalProcesses, .killPhysicalProcesses]),
     ]
     static let rules = [
-        ParseRule("show processes", { _ in ShowProcesses<Parsed>(physical: false) }),
-        ParseRule("show physical", { p in try p.expect("processes", "after 'show physical'"); return ShowProcesses<Parsed>(physical: true) }),
+        ParseRule("show processes", { _ in
+            PlainRead(.showProcesses, "show processes", calls: [Action.Call(.listLogicalProcesses, "show processes")]) { e in
+                [ShowTables.processes(try await e.client.allLogicalProcesses(instance: try await e.instanceId()))]
+            }
+        }),
+        ParseRule("show physical", { p in
+            try p.expect("processes", "after 'show physical'")
+            return PlainRead(.showProcesses, "show physical processes", calls: [Action.Call(.listPhysicalProcesses, "show physical processes")]) { e in
+                [ShowTables.physicalProcesses(try await e.client.allPhysicalProcesses(instance: try await e.instanceId()))]
+            }
+        }),
         ParseRule("kill", KillProcesses<Parsed>.parse),
     ]
-}
-
-struct ShowProcesses<P: Phase>: Sendable, Equatable {
-    var physical: Bool
-}
-
-extension ShowProcesses: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowProcesses<Resolved>(physical: physical) }
-}
-
-extension ShowProcesses: Step where P == Resolved {
-    var id: StatementID { .showProcesses }
-    var text: String { "show \(physical ? "physical " : "")processes" }
-    var calls: [Action.Call] {
-        [physical ? Action.Call(.listPhysicalProcesses, "show physical processes") : Action.Call(.listLogicalProcesses, "show processes")]
-    }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let instance = try await e.instanceId()
-        await e.sink.table(physical ? ShowTables.physicalProcesses(try await e.client.allPhysicalProcesses(instance: instance))
-                                    : ShowTables.processes(try await e.client.allLogicalProcesses(instance: instance)))
-        return nil
-    }
 }
 
 struct KillProcesses<P: Phase>: Sendable, Equatable {

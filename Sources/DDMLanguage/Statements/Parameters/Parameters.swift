@@ -40,7 +40,11 @@ enum ParameterStatements: StatementFamily {
     static let rules = [
         ParseRule("show parameters", ShowParameters<Parsed>.parse),
         ParseRule("set parameter|parameters", SetParameters<Parsed>.parse),
-        ParseRule("show parameter templates", { _ in ShowParameterTemplates<Parsed>() }),
+        ParseRule("show parameter templates", { _ in
+            PlainRead(.showParameterTemplates, "show parameter templates", calls: [Action.Call(.listParameterTemplates, "list parameter templates")]) { e in
+                [ShowTables.templates(try await e.client.allParameterTemplates())]
+            }
+        }),
         ParseRule("show parameter template", ShowParameterTemplate<Parsed>.parse),
         ParseRule("apply", ApplyParameterTemplate<Parsed>.parse),
         ParseRule("compare parameter template", CompareParameterTemplate<Parsed>.parse),
@@ -129,23 +133,6 @@ extension SetParameters: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let (id, name) = try await e.target(instance)
         return try await e.setParameters(settings.map { ($0.name, $0.value) }, instance: id, name: name)
-    }
-}
-
-struct ShowParameterTemplates<P: Phase>: Sendable, Equatable {}
-
-extension ShowParameterTemplates: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowParameterTemplates<Resolved>() }
-}
-
-extension ShowParameterTemplates: Step where P == Resolved {
-    var id: StatementID { .showParameterTemplates }
-    var text: String { "show parameter templates" }
-    var calls: [Action.Call] { [Action.Call(.listParameterTemplates, "list parameter templates")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.templates(try await e.client.allParameterTemplates()))
-        return nil
     }
 }
 

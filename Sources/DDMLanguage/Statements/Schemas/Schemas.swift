@@ -33,29 +33,21 @@ enum SchemaStatements: StatementFamily {
                        needsInstance: true, operations: [.deleteSchema]),
     ]
     static let rules = [
-        ParseRule("show schemas|databases", { _ in ShowSchemas<Parsed>() }),
+        ParseRule("show schemas|databases", { _ in
+            PlainRead(.showSchemas, "show schemas", calls: [Action.Call(.listSchemas, "list schemas, every page")]) { e in
+                [ShowTables.schemas(try await e.client.allSchemas(instance: try await e.instanceId()))]
+            }
+        }),
         ParseRule("show schema|database", ShowSchema<Parsed>.parse),
-        ParseRule("show available", { p in try p.expect("rds", "after 'show available'"); return ShowAvailableRDS<Parsed>() }),
+        ParseRule("show available", { p in
+            try p.expect("rds", "after 'show available'")
+            return PlainRead(.showAvailableRDS, "show available rds", calls: [Action.Call(.listAvailableRDS, "list available rds, every page")]) { e in
+                [ShowTables.availableRDS(try await e.client.allAvailableRDS(instance: try await e.instanceId()))]
+            }
+        }),
         ParseRule("create schema|database", CreateSchema<Parsed>.parse),
         ParseRule("drop schema|database", DropSchema<Parsed>.parse),
     ]
-}
-
-struct ShowSchemas<P: Phase>: Sendable, Equatable {}
-
-extension ShowSchemas: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowSchemas<Resolved>() }
-}
-
-extension ShowSchemas: Step where P == Resolved {
-    var id: StatementID { .showSchemas }
-    var text: String { "show schemas" }
-    var calls: [Action.Call] { [Action.Call(.listSchemas, "list schemas, every page")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.schemas(try await e.client.allSchemas(instance: try await e.instanceId())))
-        return nil
-    }
 }
 
 struct ShowSchema<P: Phase>: Sendable, Equatable {
@@ -75,23 +67,6 @@ extension ShowSchema: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         await e.sink.table(ShowTables.schema(try await e.client.showSchema(instance: try await e.instanceId(), name: name)))
-        return nil
-    }
-}
-
-struct ShowAvailableRDS<P: Phase>: Sendable, Equatable {}
-
-extension ShowAvailableRDS: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowAvailableRDS<Resolved>() }
-}
-
-extension ShowAvailableRDS: Step where P == Resolved {
-    var id: StatementID { .showAvailableRDS }
-    var text: String { "show available rds" }
-    var calls: [Action.Call] { [Action.Call(.listAvailableRDS, "list available rds, every page")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.availableRDS(try await e.client.allAvailableRDS(instance: try await e.instanceId())))
         return nil
     }
 }
