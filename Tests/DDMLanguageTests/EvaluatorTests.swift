@@ -133,6 +133,25 @@ final class SteppingClock: Sendable {
         }
     }
 
+    /// The same for schemas: `create schema … if not exists` in a loop reads the list once.
+    @Test func creatingSchemasIfNotExistsReadsTheListOnce() async throws {
+        try await withFixture(schemas: []) { f in
+            func reads(_ script: String) async -> Int {
+                let before = f.harness.service.traffic.reads
+                let report = await f.run(script)
+                #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+                return f.harness.service.traffic.reads - before
+            }
+            let create = "create schema $s shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';"
+            let plain = await reads("for s in (a1, a2, a3) { \(create) }")
+            let checked = await reads("for s in (b1, b2, b3, a1) { \(create.replacingOccurrences(of: "shards", with: "if not exists shards")) }")
+            // One read of the schema list for the whole loop, not one per schema.
+            #expect(checked - plain == 1, "\(checked) reads with 'if not exists', \(plain) without")
+            let names = try await f.harness.client.allSchemas(instance: f.instance).map(\.name)
+            #expect(Set(["a1", "a2", "a3", "b1", "b2", "b3"]).isSubset(of: Set(names)))
+        }
+    }
+
     @Test func grantSaysWhenPrivilegesReachOtherSchemas() async throws {
         try await withFixture(users: ["app"]) { f in
             _ = await f.run("grant SELECT on orders to app;")

@@ -77,11 +77,8 @@ public actor Evaluator {
     /// This run's journal, opened at its first write.
     var journal: Journal?
 
-    /// The names of one instance's accounts as this run knows them: read once, then kept up to
-    /// date from the run's own creates and drops (calls are the budget: a loop of
-    /// `create user … if not exists` reads the list once, not once per account). Forgotten at the
-    /// start of every run and whenever a write's outcome is not known.
-    var knownAccounts: (instance: String, names: Set<String>)?
+    /// The run's view of the current instance's accounts and schemas (`KnownNames`).
+    var known: [KnownNames.Kind: KnownNames] = [:]
 
     /// Set by `--instance`: resolved at first use.
     var pendingInstance: String?
@@ -101,7 +98,7 @@ public actor Evaluator {
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
         journal = nil
-        knownAccounts = nil
+        known = [:]
         do {
             try await preflight(plan)
         } catch let e as BatchFailure {

@@ -191,7 +191,7 @@ extension CreateUser: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        if ifNotExists, try await e.accountExists(name, instance: instance) {
+        if ifNotExists, try await e.exists(name, in: .accounts, instance: instance, read: { try await client.allAccounts(instance: instance).map(\.name) }) {
             await e.sink.message("user \(name) already exists")
             return nil
         }
@@ -213,10 +213,10 @@ extension CreateUser: Step where P == Resolved {
         do {
             guard try await e.perform(write) != nil else { return nil }
         } catch {
-            e.noteAccount(name, exists: nil, instance: instance)
+            e.note(name, exists: nil, in: .accounts, instance: instance)
             throw error
         }
-        e.noteAccount(name, exists: true, instance: instance)
+        e.note(name, exists: true, in: .accounts, instance: instance)
         await e.sink.message("created user \(what)")
         return "created user \(name)"
     }
@@ -347,10 +347,10 @@ extension DropUser: Step where P == Resolved {
                 journal: before.map { .dropAccount(name: user, before: $0) }) {
                 _ = try await client.deleteAccount(instance: instance, name: user)
             })
-            if dropped != nil { e.noteAccount(user, exists: false, instance: instance) }
+            if dropped != nil { e.note(user, exists: false, in: .accounts, instance: instance) }
             return dropped
         } catch {
-            e.noteAccount(user, exists: nil, instance: instance)
+            e.note(user, exists: nil, in: .accounts, instance: instance)
             throw error
         }
     }
@@ -390,7 +390,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
         let instance = try await e.instanceId()
         let client = e.client
         let accounts = try await client.allAccounts(instance: instance)
-        if !e.options.dryRun { e.knownAccounts = (instance, Set(accounts.map(\.name))) }
+        if !e.options.dryRun { e.known[.accounts] = KnownNames(instance: instance, names: Set(accounts.map(\.name))) }
         var live = accounts.map(\.name)
         if e.options.dryRun {
             // What earlier dry-run statements would have created or dropped.
@@ -420,7 +420,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
             if try await e.drop("user \(user)", ifExists: true, Write(summary: "drop undeclared user \(user)",
                                                                        journal: before.map { .dropAccount(name: user, before: $0) }) {
                 _ = try await client.deleteAccount(instance: instance, name: user)
-            }) != nil { dropped.append(user); e.noteAccount(user, exists: false, instance: instance) }
+            }) != nil { dropped.append(user); e.note(user, exists: false, in: .accounts, instance: instance) }
         }
         return dropped.isEmpty ? nil : "dropped undeclared user\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", "))"
     }

@@ -149,7 +149,7 @@ extension CreateSchema: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        if ifNotExists, try await client.allSchemas(instance: instance).contains(where: { $0.name == name }) {
+        if ifNotExists, try await e.exists(name, in: .schemas, instance: instance, read: { try await client.allSchemas(instance: instance).map(\.name) }) {
             await e.sink.message("schema \(name) already exists")
             return nil
         }
@@ -164,7 +164,13 @@ extension CreateSchema: Step where P == Resolved {
         let write = Write(summary: "create schema \(name)", journal: .createSchema(name: name)) {
             try await client.createSchemas(instance: instance, [request])
         }
-        guard let r = try await e.perform(write) else { return nil }
+        let answer: CreateSchemaResult?
+        do { answer = try await e.perform(write) } catch {
+            e.note(name, exists: nil, in: .schemas, instance: instance)
+            throw error
+        }
+        guard let r = answer else { return nil }
+        e.note(name, exists: true, in: .schemas, instance: instance)
         let count = "\(shards) shard\(shards == 1 ? "" : "s")"
         guard wait else {
             // DDM sets the schema up after answering: say so, rather than "created" while it is CREATING.
@@ -210,11 +216,18 @@ extension DropSchema: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client, name = name, deleteData = deleteData
-        return try await e.drop("schema \(name)", ifExists: ifExists, Write(
-            summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
-            journal: .dropSchema(name: name)) {
-            _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
-        })
+        do {
+            let dropped = try await e.drop("schema \(name)", ifExists: ifExists, Write(
+                summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
+                journal: .dropSchema(name: name)) {
+                _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+            })
+            if dropped != nil { e.note(name, exists: false, in: .schemas, instance: instance) }
+            return dropped
+        } catch {
+            e.note(name, exists: nil, in: .schemas, instance: instance)
+            throw error
+        }
     }
 }
 
