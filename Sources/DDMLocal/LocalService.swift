@@ -61,14 +61,13 @@ public final class LocalService: Sendable {
         SchemasController.register(&routes)
         AccountsController.register(&routes)
         CatalogController.register(&routes)
-        V3Controller.register(&routes)
         AdminController.register(&routes)
         ParametersController.register(&routes)
         ObservabilityController.register(&routes)
         switch config.api {
         case .both: break
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
-        case .v3: routes.filter { method, path in !V3Controller.twins.contains { $0.method == method && $0.older == path } }
+        case .v3: routes.dropReplacedByV3()
         }
         routes.filter { method, path in !config.withdrawn.contains("\(method) \(path)") }
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)

@@ -4,11 +4,17 @@ import GRDB
 /// `/v1/{project_id}/instances/{instance_id}/users…` (§7) and the v2 password reset (§8.6).
 enum AccountsController {
     static func register(_ t: inout RouteTable) {
-        t.add("POST", "/v1/{project_id}/instances/{instance_id}/users", create)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}/users", list)
-        t.add("PUT", "/v1/{project_id}/instances/{instance_id}/users/{username}", modify)
-        t.add("DELETE", "/v1/{project_id}/instances/{instance_id}/users/{username}", delete)
-        t.add("POST", "/v2/{project_id}/instances/{instance_id}/users/{username}/password", resetPassword)
+        let v1 = "/v1/{project_id}/instances/{instance_id}/users", v3 = "/v3/{project_id}/instances/{instance_id}/users"
+        t.add("POST", v1, replacedByV3: true, create)
+        t.add("POST", v3, V3Shape.lifetime(V3Shape.adapt(create, body: { ["users": [V3Shape.user($0)]] }, reply: V3Shape.empty)))
+        t.add("GET", v1, replacedByV3: true, list)
+        t.add("GET", v3, V3Shape.withLifetimes(V3Shape.adapt(list, reply: V3Shape.listUsers)))
+        t.add("PUT", "\(v1)/{username}", replacedByV3: true, modify)
+        t.add("PUT", "\(v3)/{username}", V3Shape.lifetime(V3Shape.adapt(modify, body: { ["user": V3Shape.user($0)] }, reply: V3Shape.empty)))
+        t.add("DELETE", "\(v1)/{username}", replacedByV3: true, delete)
+        t.add("DELETE", "\(v3)/{username}", V3Shape.adapt(delete, reply: V3Shape.empty))
+        t.add("POST", "/v2/{project_id}/instances/{instance_id}/users/{username}/password", replacedByV3: true, resetPassword)
+        t.add("POST", "\(v3)/{username}/password", V3Shape.adapt(resetPassword, body: { $0 }, reply: V3Shape.empty))
     }
 
     struct AccountRow: FetchableRecord {

@@ -9,7 +9,8 @@ enum AdminController {
         let p = "/v3/{project_id}/instances/{instance_id}"
         t.add("POST", "\(p)/nodes", addNodes)
         t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/reduce", reduceNodes)
-        t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge", enlargeNodes)
+        // The v2 scale-out, which v3's `…/nodes` replaces.
+        t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge", replacedByV3: true, enlargeNodes)
         t.add("POST", "\(p)/nodes/batch-delete", deleteNodes)
         t.add("POST", "\(p)/nodes/{node_id}/restart", restartNode)
         t.add("PUT", "\(p)/flavor", resizeFlavor)

@@ -4,11 +4,16 @@ import GRDB
 /// Engines, flavors, available RDS, nodes, jobs and API versions (§8).
 enum CatalogController {
     static func register(_ t: inout RouteTable) {
-        t.add("GET", "/v2/{project_id}/engines", engines)
-        t.add("GET", "/v2/{project_id}/flavors", flavors)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}/rds", availableRDS)
+        t.add("GET", "/v2/{project_id}/engines", replacedByV3: true, engines)
+        t.add("GET", "/v3/{project_id}/engines", V3Shape.adapt(engines, reply: V3Shape.engines))
+        t.add("GET", "/v2/{project_id}/flavors", replacedByV3: true, flavors)
+        t.add("GET", "/v3/{project_id}/flavors", V3Shape.flavors)
+        t.add("GET", "/v1/{project_id}/instances/{instance_id}/rds", replacedByV3: true, availableRDS)
+        t.add("GET", "/v3/{project_id}/instances/{instance_id}/available-data-nodes", V3Shape.adapt(availableRDS, reply: V3Shape.dataNodes))
+        // No v3 node list in the SDK: the older one stays.
         t.add("GET", "/v1/{project_id}/instances/{instance_id}/nodes", nodes)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}/nodes/{node_id}", node)
+        t.add("GET", "/v1/{project_id}/instances/{instance_id}/nodes/{node_id}", replacedByV3: true, node)
+        t.add("GET", "/v3/{project_id}/instances/{instance_id}/nodes/{node_id}", V3Shape.adapt(node, reply: V3Shape.node))
         t.add("GET", "/v3/{project_id}/jobs/{job_id}", job)
         t.add("GET", "/", isPublic: true, versions)
     }

@@ -4,15 +4,25 @@ import GRDB
 /// `/v1/{project_id}/instances…` (§5).
 enum InstancesController {
     static func register(_ t: inout RouteTable) {
-        t.add("POST", "/v1/{project_id}/instances", create)
-        t.add("GET", "/v1/{project_id}/instances", list)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}", show)
-        t.add("POST", "/v1/{project_id}/instances/{instance_id}/action", restart)
-        t.add("DELETE", "/v1/{project_id}/instances/{instance_id}", delete)
-        t.add("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name", rename)
-        t.add("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group", securityGroup)
-        t.add("POST", "/v1/{project_id}/instances/{instance_id}/reload-config", reload)
-        t.add("POST", "/v1/{project_id}/instances/{instance_id}/rds/sync", syncDataNodes)
+        let v1 = "/v1/{project_id}/instances", v3 = "/v3/{project_id}/instances"
+        t.add("POST", v1, replacedByV3: true, create)
+        t.add("POST", v3, V3Shape.adapt(create, body: V3Shape.createInstance, reply: { $0 }))
+        t.add("GET", v1, replacedByV3: true, list)
+        t.add("GET", v3, V3Shape.adapt(list, reply: V3Shape.listInstances))
+        t.add("GET", "\(v1)/{instance_id}", replacedByV3: true, show)
+        t.add("GET", "\(v3)/{instance_id}", V3Shape.showInstance)
+        t.add("POST", "\(v1)/{instance_id}/action", replacedByV3: true, restart)
+        t.add("POST", "\(v3)/{instance_id}/restart", V3Shape.adapt(restart, body: { _ in [:] }, reply: { ["job_id": $0["jobId"] as Any] }))
+        t.add("DELETE", "\(v1)/{instance_id}", replacedByV3: true, delete)
+        t.add("DELETE", "\(v3)/{instance_id}", V3Shape.adapt(delete, query: V3Shape.deleteData, reply: { $0 }))
+        t.add("PUT", "\(v1)/{instance_id}/modify-name", replacedByV3: true, rename)
+        t.add("PUT", "\(v3)/{instance_id}/name", V3Shape.renameInstance)
+        t.add("PUT", "\(v1)/{instance_id}/modify-security-group", replacedByV3: true, securityGroup)
+        t.add("PUT", "\(v3)/{instance_id}/security-group", V3Shape.adapt(securityGroup, body: { $0 }, reply: V3Shape.empty))
+        t.add("POST", "\(v1)/{instance_id}/reload-config", replacedByV3: true, reload)
+        t.add("POST", "\(v3)/{instance_id}/reload-config", V3Shape.adapt(reload, reply: V3Shape.empty))
+        t.add("POST", "\(v1)/{instance_id}/rds/sync", replacedByV3: true, syncDataNodes)
+        t.add("POST", "\(v3)/{instance_id}/data-nodes/sync", V3Shape.adapt(syncDataNodes, reply: V3Shape.empty))
     }
 
     static func create(_ call: Call, _ db: Database) throws -> Reply {

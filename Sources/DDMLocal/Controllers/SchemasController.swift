@@ -3,10 +3,19 @@ import GRDB
 /// `/v1/{project_id}/instances/{instance_id}/databases…` (§6).
 enum SchemasController {
     static func register(_ t: inout RouteTable) {
-        t.add("POST", "/v1/{project_id}/instances/{instance_id}/databases", create)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}/databases", list)
-        t.add("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}", show)
-        t.add("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}", delete)
+        let v1 = "/v1/{project_id}/instances/{instance_id}/databases", v3 = "/v3/{project_id}/instances/{instance_id}/databases"
+        t.add("POST", v1, replacedByV3: true, create)
+        t.add("POST", v3, V3Shape.adapt(create, body: V3Shape.createSchema, reply: {
+            ["name": (($0["databases"] as? [[String: Any]])?.first?["name"]) as Any, "job_id": $0["job_id"] as Any]
+        }))
+        // No v3 list in the SDK: the older one stays.
+        t.add("GET", v1, list)
+        t.add("GET", "\(v1)/{ddm_dbname}", replacedByV3: true, show)
+        t.add("GET", "\(v3)/{database_name}", V3Shape.adapt(show, params: ["database_name": "ddm_dbname"], reply: V3Shape.showSchema))
+        t.add("DELETE", "\(v1)/{ddm_dbname}", replacedByV3: true, delete)
+        t.add("DELETE", "\(v3)/{database_name}", V3Shape.adapt(delete, params: ["database_name": "ddm_dbname"], query: V3Shape.deleteData) { answer, call in
+            ["job_id": answer["job_id"] as Any, "database_name": call.param("ddm_dbname")]
+        })
     }
 
     struct SchemaRow: FetchableRecord {

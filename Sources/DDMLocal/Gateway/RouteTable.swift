@@ -6,6 +6,9 @@ struct RouteTable: Sendable {
         var handler: Handler
         /// Answered without authentication (`GET /`, the IAM token call).
         var isPublic: Bool
+        /// An older call with a v3 twin: what a region that has moved to v3 no longer serves
+        /// (`serve --api v3`).
+        var replacedByV3: Bool
     }
 
     enum Match {
@@ -16,9 +19,12 @@ struct RouteTable: Sendable {
 
     private(set) var routes: [Route] = []
 
-    mutating func add(_ method: String, _ pattern: String, isPublic: Bool = false, _ handler: @escaping Handler) {
-        routes.append(Route(method: method, segments: Self.split(pattern), handler: handler, isPublic: isPublic))
+    mutating func add(_ method: String, _ pattern: String, isPublic: Bool = false, replacedByV3: Bool = false, _ handler: @escaping Handler) {
+        routes.append(Route(method: method, segments: Self.split(pattern), handler: handler, isPublic: isPublic, replacedByV3: replacedByV3))
     }
+
+    /// What a region that has moved to v3 serves: the older calls without a v3 twin stay.
+    mutating func dropReplacedByV3() { routes.removeAll { $0.replacedByV3 } }
 
     /// Keeps only the routes `keep` accepts (method and pattern as registered).
     mutating func filter(_ keep: (String, String) -> Bool) {

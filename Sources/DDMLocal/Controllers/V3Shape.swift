@@ -1,68 +1,15 @@
 import Foundation
 import GRDB
 
-/// The v3 calls (SDK `huaweicloudsdkddm` 3.1.219: paths from `ddm_client.py`, bodies from
-/// `v1/model/`). Each runs the same handler as its v1/v2 twin on the same state: the request is
-/// put into the older shape, the older answer into the v3 shape. So both versions validate
-/// alike and a change made through one is seen through the other.
-enum V3Controller {
-    static func register(_ t: inout RouteTable) {
-        let p = "/v3/{project_id}"
-        t.add("POST", "\(p)/instances", adapt(InstancesController.create, body: createInstance, reply: { $0 }))
-        t.add("GET", "\(p)/instances", adapt(InstancesController.list, reply: listInstances))
-        t.add("GET", "\(p)/instances/{instance_id}", showInstance)
-        t.add("POST", "\(p)/instances/{instance_id}/restart", adapt(InstancesController.restart, body: { _ in [:] }, reply: {
-            ["job_id": $0["jobId"] as Any]
-        }))
-        t.add("DELETE", "\(p)/instances/{instance_id}", adapt(InstancesController.delete, query: deleteData, reply: { $0 }))
-        t.add("PUT", "\(p)/instances/{instance_id}/name", renameInstance)
-        t.add("PUT", "\(p)/instances/{instance_id}/security-group", adapt(InstancesController.securityGroup, body: { $0 }, reply: empty))
-        t.add("POST", "\(p)/instances/{instance_id}/reload-config", adapt(InstancesController.reload, reply: empty))
-        t.add("POST", "\(p)/instances/{instance_id}/data-nodes/sync", adapt(InstancesController.syncDataNodes, reply: empty))
-        t.add("POST", "\(p)/instances/{instance_id}/databases", adapt(SchemasController.create, body: createSchema, reply: {
-            ["name": (($0["databases"] as? [[String: Any]])?.first?["name"]) as Any, "job_id": $0["job_id"] as Any]
-        }))
-        t.add("GET", "\(p)/instances/{instance_id}/databases/{database_name}",
-              adapt(SchemasController.show, params: ["database_name": "ddm_dbname"], reply: showSchema))
-        t.add("DELETE", "\(p)/instances/{instance_id}/databases/{database_name}",
-              adapt(SchemasController.delete, params: ["database_name": "ddm_dbname"], query: deleteData) { answer, call in
-                  ["job_id": answer["job_id"] as Any, "database_name": call.param("ddm_dbname")]
-              })
-        t.add("GET", "\(p)/instances/{instance_id}/users", withLifetimes(adapt(AccountsController.list, reply: listUsers)))
-        t.add("POST", "\(p)/instances/{instance_id}/users", lifetime(adapt(AccountsController.create, body: { ["users": [user($0)]] }, reply: empty)))
-        t.add("PUT", "\(p)/instances/{instance_id}/users/{username}", lifetime(adapt(AccountsController.modify, body: { ["user": user($0)] }, reply: empty)))
-        t.add("DELETE", "\(p)/instances/{instance_id}/users/{username}", adapt(AccountsController.delete, reply: empty))
-        t.add("POST", "\(p)/instances/{instance_id}/users/{username}/password", adapt(AccountsController.resetPassword, body: { $0 }, reply: empty))
-        t.add("GET", "\(p)/engines", adapt(CatalogController.engines, reply: engines))
-        t.add("GET", "\(p)/flavors", flavors)
-        t.add("GET", "\(p)/instances/{instance_id}/available-data-nodes", adapt(CatalogController.availableRDS, reply: dataNodes))
-        t.add("GET", "\(p)/instances/{instance_id}/nodes/{node_id}", adapt(CatalogController.node, reply: node))
-    }
-
-    /// The v1/v2 calls that have a v3 twin above: what a region that has moved to v3 no longer
-    /// serves (`serve --api v3`). The rest (schema and node lists) have no v3 call in the SDK and stay.
-    static let twins: [(method: String, older: String)] = [
-        ("POST", "/v1/{project_id}/instances"), ("GET", "/v1/{project_id}/instances"),
-        ("GET", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/action"),
-        ("DELETE", "/v1/{project_id}/instances/{instance_id}"), ("POST", "/v1/{project_id}/instances/{instance_id}/databases"),
-        ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-security-group"),
-        ("PUT", "/v1/{project_id}/instances/{instance_id}/modify-name"),
-        ("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge"),
-        ("POST", "/v1/{project_id}/instances/{instance_id}/reload-config"),
-        ("POST", "/v1/{project_id}/instances/{instance_id}/rds/sync"),
-        ("GET", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
-        ("DELETE", "/v1/{project_id}/instances/{instance_id}/databases/{ddm_dbname}"),
-        ("GET", "/v1/{project_id}/instances/{instance_id}/users"), ("POST", "/v1/{project_id}/instances/{instance_id}/users"),
-        ("PUT", "/v1/{project_id}/instances/{instance_id}/users/{username}"),
-        ("DELETE", "/v1/{project_id}/instances/{instance_id}/users/{username}"),
-        ("POST", "/v2/{project_id}/instances/{instance_id}/users/{username}/password"),
-        ("GET", "/v2/{project_id}/engines"), ("GET", "/v2/{project_id}/flavors"),
-        ("GET", "/v1/{project_id}/instances/{instance_id}/rds"), ("GET", "/v1/{project_id}/instances/{instance_id}/nodes/{node_id}"),
-    ]
-
+/// The v3 calls' shapes (SDK `huaweicloudsdkddm` 3.1.219: paths from `ddm_client.py`, bodies
+/// from `v1/model/`). Each v3 call, registered next to its v1/v2 twin in the family's controller,
+/// runs the same handler on the same state: the request is put into the older shape, the older
+/// answer into the v3 shape. So both versions validate alike and a change made through one is
+/// seen through the other.
+enum V3Shape {
     /// The older handler run on a v3 request: path parameters renamed, body and query put in the
     /// older shape, its answer put in the v3 shape.
-    private static func adapt(_ older: @escaping Handler, params: [String: String] = [:],
+    static func adapt(_ older: @escaping Handler, params: [String: String] = [:],
                               body: (@Sendable ([String: Any]) throws -> [String: Any])? = nil,
                               query: (@Sendable ([String: String]) throws -> [String: String])? = nil,
                               reply: @escaping @Sendable ([String: Any], Call) throws -> [String: Any]) -> Handler {
@@ -80,21 +27,21 @@ enum V3Controller {
         }
     }
 
-    private static func adapt(_ older: @escaping Handler, params: [String: String] = [:],
+    static func adapt(_ older: @escaping Handler, params: [String: String] = [:],
                               body: (@Sendable ([String: Any]) throws -> [String: Any])? = nil,
                               query: (@Sendable ([String: String]) throws -> [String: String])? = nil,
                               reply: @escaping @Sendable ([String: Any]) throws -> [String: Any]) -> Handler {
         adapt(older, params: params, body: body, query: query, reply: { answer, _ in try reply(answer) })
     }
 
-    private static func json(_ bytes: [UInt8]) throws -> [String: Any] {
+    static func json(_ bytes: [UInt8]) throws -> [String: Any] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw LocalError.parameter("the request body is not a JSON object")
         }
         return object
     }
 
-    private static func empty(_: [String: Any]) -> [String: Any] { [:] }
+    static func empty(_: [String: Any]) -> [String: Any] { [:] }
 
     /// `update_ddm_instance_name`: the v1 rename's rules and change, answered with a job
     /// (`UpdateDdmInstanceNameResponse.job_id`).
@@ -106,7 +53,7 @@ enum V3Controller {
     }
 
     /// `delete_dn_data` is v3's name for `delete_rds_data`.
-    private static func deleteData(_ q: [String: String]) -> [String: String] {
+    static func deleteData(_ q: [String: String]) -> [String: String] {
         var q = q
         if let value = q.removeValue(forKey: "delete_dn_data") { q["delete_rds_data"] = value }
         return q
@@ -115,7 +62,7 @@ enum V3Controller {
     // MARK: instances
 
     /// v3 names the engine by version and the flavor by spec code.
-    private static func createInstance(_ b: [String: Any]) throws -> [String: Any] {
+    static func createInstance(_ b: [String: Any]) throws -> [String: Any] {
         var d = b
         if let version = d.removeValue(forKey: "engine_version") {
             guard let engine = Catalog.engines.first(where: { $0.version == version as? String }) else {
@@ -137,7 +84,7 @@ enum V3Controller {
     }
 
     /// `CustomerInstanceVO` has no `created`; the page says `total`.
-    private static func listInstances(_ a: [String: Any]) -> [String: Any] {
+    static func listInstances(_ a: [String: Any]) -> [String: Any] {
         let instances = (a["instances"] as? [[String: Any]] ?? []).map { i in
             i.filter { $0.key != "created" && $0.key != "nodes" }
         }
@@ -174,7 +121,7 @@ enum V3Controller {
 
     // MARK: schemas
 
-    private static func createSchema(_ b: [String: Any]) -> [String: Any] {
+    static func createSchema(_ b: [String: Any]) -> [String: Any] {
         var d = b.filter { $0.key != "dn_instances" }
         d["used_rds"] = (b["dn_instances"] as? [[String: Any]] ?? []).map {
             ["id": $0["id"] as Any, "adminUser": $0["user_name"] as Any, "adminPassword": $0["user_password"] as Any]
@@ -182,7 +129,7 @@ enum V3Controller {
         return ["databases": [d]]
     }
 
-    private static func showSchema(_ a: [String: Any]) -> [String: Any] {
+    static func showSchema(_ a: [String: Any]) -> [String: Any] {
         let s = a["database"] as? [String: Any] ?? [:]
         let shards = (s["databases"] as? [[String: Any]] ?? []).map {
             ["data_node_id": $0["id"] as Any, "physical_db_name": $0["name"] as Any, "status": $0["status"] as Any,
@@ -201,12 +148,12 @@ enum V3Controller {
     // MARK: accounts
 
     /// v3 users: top-level fields; `password_lifetime` is v3's own (`lifetime` keeps it).
-    private static func user(_ b: [String: Any]) -> [String: Any] {
+    static func user(_ b: [String: Any]) -> [String: Any] {
         b.filter { $0.key != "password_lifetime" }
     }
 
     /// The v3 list with each account's `password_lifetime`, which only v3 shows.
-    private static func withLifetimes(_ handler: @escaping Handler) -> Handler {
+    static func withLifetimes(_ handler: @escaping Handler) -> Handler {
         { call, db in
             let reply = try handler(call, db)
             guard reply.status == 200 else { return reply }
@@ -222,7 +169,7 @@ enum V3Controller {
     }
 
     /// After the v1 handler made the account, stores v3's `password_lifetime` (days, 0 or more).
-    private static func lifetime(_ handler: @escaping Handler) -> Handler {
+    static func lifetime(_ handler: @escaping Handler) -> Handler {
         { call, db in
             let body = call.body.isEmpty ? [:] : try json(call.body)
             let days = body["password_lifetime"]
@@ -250,7 +197,7 @@ enum V3Controller {
     }
 
     /// `GetUsersListDetailResponsesV3`: no extended authority, times as strings, schemas by name.
-    private static func listUsers(_ a: [String: Any], _ call: Call) -> [String: Any] {
+    static func listUsers(_ a: [String: Any], _ call: Call) -> [String: Any] {
         let users = (a["users"] as? [[String: Any]] ?? []).map { u -> [String: Any] in
             func time(_ key: String) -> String { WireTime.instance(((u[key] as? NSNumber)?.doubleValue ?? 0) / 1000) }
             return ["name": u["name"] as Any, "status": u["status"] as Any, "base_authority": u["base_authority"] as Any,
@@ -264,7 +211,7 @@ enum V3Controller {
     // MARK: catalog
 
     /// `EngineGroupInfo`: no zones.
-    private static func engines(_ a: [String: Any]) -> [String: Any] {
+    static func engines(_ a: [String: Any]) -> [String: Any] {
         let groups = (a["engineGroups"] as? [[String: Any]] ?? []).map { ["id": $0["id"] as Any, "name": $0["name"] as Any, "version": $0["version"] as Any] }
         return ["engine_groups": groups, "offset": a["offset"] as Any, "limit": a["limit"] as Any, "total": a["total"] as Any]
     }
@@ -282,7 +229,7 @@ enum V3Controller {
         return Reply(body: try WireJSON.object(["flavor_groups": [group]]))
     }
 
-    private static func dataNodes(_ a: [String: Any]) -> [String: Any] {
+    static func dataNodes(_ a: [String: Any]) -> [String: Any] {
         let nodes = (a["instances"] as? [[String: Any]] ?? []).map {
             ["id": $0["id"] as Any, "status": $0["status"] as Any, "name": $0["name"] as Any, "engine_name": $0["engineName"] as Any,
              "engine_version": $0["engineSoftwareVersion"] as Any, "private_ip": $0["privateIp"] as Any,
@@ -291,7 +238,7 @@ enum V3Controller {
         return ["data_nodes": nodes, "offset": a["offset"] as Any, "limit": a["limit"] as Any, "total": a["total"] as Any]
     }
 
-    private static func node(_ a: [String: Any]) -> [String: Any] {
+    static func node(_ a: [String: Any]) -> [String: Any] {
         ["id": a["node_id"] as Any, "private_ip": a["private_ip"] as Any, "status": a["status"] as Any, "name": a["name"] as Any,
          "subnet_id": a["subnet_id"] as Any, "group_id": a["group_id"] as Any, "az_code": a["az_code"] as Any]
     }

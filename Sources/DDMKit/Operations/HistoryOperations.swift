@@ -1,0 +1,73 @@
+import Foundation
+
+/// What happened: slow queries, tasks, jobs.
+///
+/// Each operation: its entry (the SDK's names and the routes `explain` prints), the request
+/// builders (v1/v2 and v3; method, path, query and body from the SDK's `_<op>_http_info` and
+/// request models, `huaweicloudsdkddm` 3.1.219) and the typed call (docs/architecture.md).
+extension DDMOperationID {
+    static let history: [DDMOperationID] = [.showJob, .listSlowQueries, .listTasks]
+
+    public static let showJob = DDMOperationID("showJob", sdk: "show_ddm_job_result", v3: nil) { api, at in
+        Routes(api.showJobEnvelope(at.object ?? "{job_id}"))
+    }
+
+    public static let listSlowQueries = DDMOperationID("listSlowQueries", sdk: "list_slow_logs", v3: nil) { api, at in
+        Routes(api.listSlowQueries(instance: at.instance, from: 0, to: 0))
+    }
+
+    public static let listTasks = DDMOperationID("listTasks", sdk: "list_tasks", v3: nil) { api, at in
+        Routes(api.listTasks(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 0)))
+    }
+}
+
+extension DDMAPI {
+    func showJobEnvelope(_ id: String) -> DDMOperation<JobEnvelope> {
+        DDMOperation(name: "show job", method: "GET", path: PathBuilder.path(["v3", projectId, "jobs", id]), repeatability: .safe)
+    }
+
+    /// `list_slow_logs`: `start_date`/`end_date` in epoch milliseconds, at most 7 days apart;
+    /// `limit` 1–100 (OTC: "Monitoring Slow Query Logs (a V3 API)").
+    public func listSlowQueries(instance: String, from: Int64, to: Int64, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<SlowQueryPage> {
+        DDMOperation(name: "list slow queries", method: "GET", path: v3("instances", instance, "slow-logs"),
+                     query: pageQuery(offset: offset, limit: limit) + [("start_date", String(from)), ("end_date", String(to))],
+                     repeatability: .safe)
+    }
+
+    /// The SDK's `ListTasksRequest` always sends `start_time` and `end_time` (epoch milliseconds;
+    /// OTC's API reference: mandatory, at most 30 days back), so ddmsh does too.
+    public func listTasks(from start: Date, to end: Date, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<TaskPage> {
+        let window = [("start_time", String(Int64(start.timeIntervalSince1970 * 1000))), ("end_time", String(Int64(end.timeIntervalSince1970 * 1000)))]
+        return DDMOperation(name: "list tasks", method: "GET", path: v3("jobs"), query: window + pageQuery(offset: offset, limit: limit),
+                            repeatability: .safe)
+    }
+
+    /// The furthest back a task list may start (OTC API reference, "Querying DDM Tasks").
+    public static let taskWindowLimit: TimeInterval = 30 * 86_400
+}
+
+extension DDMClient {
+    public func showJob(_ id: String) async throws -> Job { try await send(api.showJobEnvelope(id)).job }
+    /// Slow queries between two times (at most 7 days apart), newest pages first as the service
+    /// orders them, up to `max`.
+    /// Up to `max` slow queries in the window that `keep` accepts (the API filters only by time),
+    /// reading pages of 100 until there are enough or none are left.
+    public func slowQueries(instance: String, from: Date, to: Date, max: Int,
+                            keep: (SlowQuery) -> Bool = { _ in true }) async throws -> (queries: [SlowQuery], total: Int?) {
+        let start = Int64(from.timeIntervalSince1970 * 1000), end = Int64(to.timeIntervalSince1970 * 1000)
+        var kept: [SlowQuery] = []
+        var read = 0
+        var total: Int?
+        while kept.count < max {
+            let page = try await send(api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100))
+            total = page.totalRecord
+            read += page.slowLogList.count
+            kept += page.slowLogList.filter(keep)
+            if page.slowLogList.isEmpty || read >= (page.totalRecord ?? 0) { break }
+        }
+        return (Array(kept.prefix(max)), total)
+    }
+    public func listTasks(from start: Date, to end: Date = Date(), offset: Int? = nil, limit: Int? = nil) async throws -> TaskPage {
+        try await send(api.listTasks(from: start, to: end, offset: offset, limit: limit))
+    }
+}
