@@ -5,6 +5,8 @@ public struct Lexer {
     private let bytes: [UInt8]
     private var pos = 0
     private var previousWasPassword = false
+    /// Set by the word just scanned when it is `password` (any case): the string after it is a secret.
+    private var scannedPassword = false
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(_ source: SourceFile) {
@@ -29,6 +31,7 @@ public struct Lexer {
         return diagnostics
     }
 
+    @_optimize(speed)
     private func peek(_ ahead: Int = 0) -> UInt8? {
         pos + ahead < bytes.count ? bytes[pos + ahead] : nil
     }
@@ -41,16 +44,15 @@ public struct Lexer {
         diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
     }
 
+    @_optimize(speed)
     public mutating func next() -> Token {
         let token = scan()
-        if case .word(let w) = token.kind {
-            previousWasPassword = ASCII.matches(w, "password")
-        } else {
-            previousWasPassword = false
-        }
+        previousWasPassword = scannedPassword
+        scannedPassword = false
         return token
     }
 
+    @_optimize(speed)
     private mutating func scan() -> Token {
         skipTrivia()
         let start = pos
@@ -95,6 +97,7 @@ public struct Lexer {
     }
 
     /// Words may hold `-` and `.` inside (`ddm-prod`, `ddm.c6.large.2`, job ids).
+    @_optimize(speed)
     private mutating func word(_ start: Int) -> Token {
         // Over the raw buffer: a script is mostly words, and this loop is most of lexing.
         let (end, digitsOnly, nonASCII, text) = bytes.withUnsafeBufferPointer { b -> (Int, Bool, Bool, String) in
@@ -118,6 +121,7 @@ public struct Lexer {
             return (i, digitsOnly, nonASCII, String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
         }
         pos = end
+        scannedPassword = end - start == 8 && ASCII.matches(text, "password")
         if digitsOnly {
             if let n = Int(text) { return Token(.number(n), SourceRange(start, pos)) }
             // Too large for a count, but a parameter's value is text (`max_allowed_packet`): a word,
@@ -132,6 +136,7 @@ public struct Lexer {
     }
 
     /// A quoted run; the quote doubled stands for itself (`'it''s'`).
+    @_optimize(speed)
     private mutating func quoted(_ quote: UInt8, what: String) -> String {
         let start = pos
         pos += 1
@@ -151,6 +156,7 @@ public struct Lexer {
     }
 
     /// Spaces, `-- comments` and `# comments` (so a shebang line is a comment).
+    @_optimize(speed)
     private mutating func skipTrivia() {
         while let b = peek() {
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {

@@ -27,10 +27,12 @@ public struct Token: Sendable, Equatable {
     }
 
     /// `k` is a lower-case keyword; the parser asks this for every token, so it does not allocate.
+    @_optimize(speed)
     public func isKeyword(_ k: String) -> Bool {
         if case .word(let w) = kind { return ASCII.matches(w, k) }
         return false
     }
+    @_optimize(speed)
     public func isPunct(_ c: Unicode.Scalar) -> Bool { if case .punct(let p) = kind { p == c } else { false } }
 }
 

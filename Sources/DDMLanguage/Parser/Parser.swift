@@ -21,7 +21,8 @@ public struct Parser {
     // statement's tokens, not the whole file's (`--check` of 1M statements).
     private var lexer: Lexer
     var current: Token
-    private var previous = Token(.eof, SourceRange(0, 0))
+    /// Where the last consumed token was: a statement ends, and a missing ';' belongs, there.
+    private var previousRange = SourceRange(0, 0)
     /// Tokens consumed so far: tells whether error recovery moved.
     private var index = 0
     private var diagnostics: [Diagnostic] = []
@@ -50,17 +51,19 @@ public struct Parser {
 
     // MARK: cursor
 
-    private var atEnd: Bool { current.kind == .eof }
+    // A pattern, not `==`: the synthesized comparison copies the token's payload, on every token.
+    private var atEnd: Bool { if case .eof = current.kind { true } else { false } }
 
     @discardableResult
+    @_optimize(speed)
     mutating func advance() -> Token {
-        let t = current
-        if t.kind != .eof {
-            previous = t
-            current = lexer.next()
-            index += 1
-            collectLexerDiagnostics()
-        }
+        if atEnd { return current }
+        // Swapped in, not copied out: no reference counting of the word on every token.
+        var t = lexer.next()
+        swap(&t, &current)
+        previousRange = t.range
+        index += 1
+        collectLexerDiagnostics()
         return t
     }
 
@@ -75,11 +78,13 @@ public struct Parser {
     /// The diagnostics found since the last call, lexer and parser merged in source order.
     /// The secrets read from outside the script (env, file, prompt) since the last call, for the
     /// compiler to check before anything runs.
+    @_optimize(speed)
     public mutating func takeSecretSources() -> [SecretSource] {
         defer { secretSources.removeAll() }
         return secretSources
     }
 
+    @_optimize(speed)
     public mutating func takeDiagnostics() -> [Diagnostic] {
         // Asked after every statement; nearly always there is nothing to merge.
         if lexerDiagnostics.isEmpty && diagnostics.isEmpty { return [] }
@@ -96,14 +101,17 @@ public struct Parser {
         return merged
     }
 
+    @_optimize(speed)
     func check(_ keyword: String) -> Bool { current.isKeyword(keyword) }
 
+    @_optimize(speed)
     mutating func match(_ keyword: String) -> Bool {
         guard check(keyword) else { return false }
         advance()
         return true
     }
 
+    @_optimize(speed)
     mutating func match(punct c: Unicode.Scalar) -> Bool {
         guard current.isPunct(c) else { return false }
         advance()
@@ -128,6 +136,7 @@ public struct Parser {
     }
 
     @discardableResult
+    @_optimize(speed)
     mutating func expect(_ keyword: String, _ context: String) throws -> Token {
         guard check(keyword) else {
             var message = "expected '\(keyword)' \(context), found \(found)"
@@ -139,6 +148,7 @@ public struct Parser {
         return advance()
     }
 
+    @_optimize(speed)
     mutating func expect(punct c: Unicode.Scalar, _ context: String) throws {
         guard match(punct: c) else { throw failure("expected '\(c)' \(context), found \(found)") }
     }
@@ -153,6 +163,7 @@ public struct Parser {
 
     /// The next statement, or nil at the end of the input. A broken statement is
     /// reported (see `takeDiagnostics`) and skipped.
+    @_optimize(speed)
     public mutating func nextStatement() -> Statement? {
         while !atEnd {
             if match(punct: ";") { continue }
@@ -188,21 +199,25 @@ public struct Parser {
     }
 
     /// statement := <keyword-led statement> ';'
+    @_optimize(speed)
     mutating func statement() throws -> Statement {
         let start = current.range.start
+        // Told by the first word, not by matching the parsed statement, which copies it.
+        let isLoop = current.isKeyword("for"), isExplain = current.isKeyword("explain")
         let kind = try statementKind()
-        if case .forLoop = kind {
+        if isLoop {
             _ = match(punct: ";")
-        } else if case .explain = kind {
+        } else if isExplain {
             // The explained statement consumed the ';'.
         } else if !match(punct: ";") {
             // Point just past the statement, where the ';' belongs, not at the next line's first word.
-            let end = previous.range.end
+            let end = previousRange.end
             throw Failure(message: "expected ';' at the end of the statement, found \(found)", range: SourceRange(end, end), atEOF: atEnd)
         }
-        return Statement(kind: kind, range: SourceRange(start, previous.range.end))
+        return Statement(kind: kind, range: SourceRange(start, previousRange.end))
     }
 
+    @_optimize(speed)
     private mutating func statementKind() throws -> Statement.Kind {
         guard let k = current.keyword else {
             throw failure("expected a statement, found \(found)")
@@ -215,6 +230,7 @@ public struct Parser {
     }
 
     /// The statements the generic stages parse (the catalogue's `coreEntries`).
+    @_optimize(speed)
     private mutating func coreStatement(_ k: String) throws -> Statement.Kind {
         switch k {
         case "grant":
@@ -371,8 +387,8 @@ public struct Parser {
         if match("prompt") { secretSources.append(.prompt(t.range)); return .prompt(t.range) }
         if match("env") {
             let n = try identifier("environment variable name")
-            secretSources.append(.env(n, t.range.union(previous.range)))
-            return .env(n, t.range.union(previous.range))
+            secretSources.append(.env(n, t.range.union(previousRange)))
+            return .env(n, t.range.union(previousRange))
         }
         if match("file") {
             guard case .string(let path) = current.kind else { throw failure("expected a quoted file path after 'file', found \(found)") }
@@ -389,6 +405,7 @@ public struct Parser {
     }
 
     /// A name: a word, a quoted name, or a `$variable`.
+    @_optimize(speed)
     mutating func name(_ what: String) throws -> Expr {
         let t = current
         switch t.kind {
@@ -410,6 +427,7 @@ public struct Parser {
     }
 
     /// list := item (',' item)* | '(' … ')' | '[' … ']' | lines('file') | $var
+    @_optimize(speed)
     mutating func list(_ what: String) throws -> Expr {
         let first = try item(what)
         guard current.isPunct(",") else { return first }
@@ -421,6 +439,7 @@ public struct Parser {
         return .list(items, first.range.union(items.last!.range))
     }
 
+    @_optimize(speed)
     mutating func item(_ what: String) throws -> Expr {
         if current.isPunct("(") || current.isPunct("[") { return try bracketed(what) }
         if check("lines") { return try lines() }
