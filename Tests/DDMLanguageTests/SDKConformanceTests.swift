@@ -188,6 +188,7 @@ import Testing
         kill process 1003;
         show tasks; show tasks since '2d';
         show engine versions;
+        show engine risks;
         alter instance ddm-conf upgrade wait;
         alter instance ddm-conf rollback upgrade;
         wait instance ddm-conf;

@@ -6,7 +6,7 @@ import Foundation
 /// builders (v1/v2 and v3; method, path, query and body from the SDK's `_<op>_http_info` and
 /// request models, `huaweicloudsdkddm` 3.1.219) and the typed call (docs/architecture.md).
 extension DDMOperationID {
-    static let settings: [DDMOperationID] = [.modifyPort, .switchSSL, .setReadOnly, .bindEIP, .unbindEIP, .resetAdministrator, .listEngineVersions, .upgradeEngine, .rollbackEngine]
+    static let settings: [DDMOperationID] = [.modifyPort, .switchSSL, .setReadOnly, .bindEIP, .unbindEIP, .resetAdministrator, .listEngineVersions, .upgradeEngine, .rollbackEngine, .showRiskInfo]
 
     public static let modifyPort = DDMOperationID("modifyPort", sdk: "update_instance_port", v3: nil) { api, at in
         Routes(api.modifyPort(instance: at.instance, port: 0))
@@ -30,6 +30,10 @@ extension DDMOperationID {
 
     public static let resetAdministrator = DDMOperationID("resetAdministrator", sdk: "reset_administrator", v3: nil) { api, at in
         Routes(api.resetAdministrator(instance: at.instance, name: "", password: ""))
+    }
+
+    public static let showRiskInfo = DDMOperationID("showRiskInfo", sdk: "show_risk_info", v3: nil) { api, at in
+        Routes(api.showRiskInfo(instance: at.instance))
     }
 
     public static let listEngineVersions = DDMOperationID("listEngineVersions", sdk: "list_database_available_versions", v3: nil) { api, at in
@@ -86,6 +90,11 @@ extension DDMAPI {
                      body: JSONBody.encode(AdminBody(name: name, password: password)), repeatability: .safe)
     }
 
+    /// `show_risk_info`: no query, no body; answers `ShowRiskInfoResponse.risks`.
+    public func showRiskInfo(instance: String) -> DDMOperation<EngineRisks> {
+        DDMOperation(name: "show risk info", method: "GET", path: v3("instances", instance, "show-risk-info"), repeatability: .safe)
+    }
+
     public func listEngineVersions(instance: String) -> DDMOperation<EngineVersions> {
         DDMOperation(name: "list engine versions", method: "GET",
                      path: v3("instances", instance, "database-version", "available-versions"), repeatability: .safe)
@@ -124,9 +133,28 @@ extension DDMClient {
     public func resetAdministrator(instance: String, name: String, password: String) async throws {
         _ = try await send(api.resetAdministrator(instance: instance, name: name, password: password))
     }
+    /// The risks of the engine version an instance runs, each with the upgrade advice that ends it.
+    public func engineRisks(instance: String) async throws -> [EngineRisk] { try await send(api.showRiskInfo(instance: instance)).risks ?? [] }
     public func engineVersions(instance: String) async throws -> EngineVersions { try await send(api.listEngineVersions(instance: instance)) }
     public func upgradeEngine(instance: String, to version: String) async throws -> JobAnswer {
         try await send(api.upgradeEngine(instance: instance, to: version))
     }
     public func rollbackEngine(instance: String) async throws -> JobAnswer { try await send(api.rollbackEngine(instance: instance)) }
+}
+
+/// `ShowRiskInfoResponse` (SDK model `Risks`): what the running engine version risks.
+public struct EngineRisks: Decodable, Sendable { public var risks: [EngineRisk]? }
+
+public struct EngineRisk: Decodable, Sendable, Equatable {
+    public var engineName: String?
+    public var engineVersion: String?
+    /// The SDK says "risk level" and no more; ddmsh shows the number as it comes.
+    public var level: Int?
+    /// Why to upgrade.
+    public var suggest: String?
+    /// What the upgrade does to the service.
+    public var influence: String?
+    public var guidance: String?
+    public var serviceImpactDuration: String?
+    public var upgradeDuration: String?
 }

@@ -21,6 +21,7 @@ enum AdminController {
         t.add("DELETE", "\(p)/eip", unbindEIP)
         t.add("PUT", "\(p)/admin-user", resetAdministrator)
         t.add("GET", "\(p)/database-version/available-versions", versions)
+        t.add("GET", "\(p)/show-risk-info", risks)
         t.add("POST", "\(p)/database-version/change-version", upgrade)
         t.add("POST", "\(p)/database-version/rollback-version", rollback)
     }
@@ -257,6 +258,22 @@ enum AdminController {
             "versions": newer, "current_version": instance.engineVersion, "latest_version": Catalog.engineVersions.last as Any,
             "current_favored_version": Catalog.engineVersions.last as Any, "previous_version": instance.previousEngineVersion as Any,
         ]))
+    }
+
+    /// `show_risk_info`: here an engine older than the newest carries one risk, whose advice is
+    /// the newest version (the emulator knows no real defects; the shape is the SDK's `Risks`).
+    static func risks(_ call: Call, _ db: Database) throws -> Reply {
+        let instance = try InstanceRow.find(db, call.param("instance_id"))
+        guard let latest = Catalog.engineVersions.last, latest.compare(instance.engineVersion, options: .numeric) == .orderedDescending else {
+            return Reply(body: try WireJSON.object(["risks": [Any]()]))
+        }
+        let risk: [String: Any] = [
+            "instance_id": instance.id, "engine_name": "DDM", "engine_version": instance.engineVersion, "level": 1,
+            "suggest": "\(instance.engineVersion) is older than \(latest); upgrade to \(latest)",
+            "influence": "nodes restart one by one during the upgrade", "guidance": "alter instance <i> upgrade engine to '\(latest)'",
+            "service_impact_duration": "about 30 s per node", "upgrade_duration": "about 10 min",
+        ]
+        return Reply(body: try WireJSON.object(["risks": [risk]]))
     }
 
     private struct VersionWire: Decodable { var target_version: String }

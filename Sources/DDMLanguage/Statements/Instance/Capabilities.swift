@@ -2,6 +2,7 @@ import DDMKit
 
 extension StatementID {
     static let showFlavorChoices = StatementID("showFlavorChoices"), showEngineVersions = StatementID("showEngineVersions")
+    static let showEngineRisks = StatementID("showEngineRisks")
 }
 
 /// What an instance can change to: the flavors of its engine and the engine versions it can
@@ -14,11 +15,23 @@ enum CapabilityStatements: StatementFamily {
         StatementEntry(.showEngineVersions, topic: "show", path: ["show", "engine", "versions"], grammar: "show engine versions;",
                        example: "show engine versions;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions"]]) { $1 },
                        needsInstance: true, operations: [.listEngineVersions]),
+        StatementEntry(.showEngineRisks, topic: "show", path: ["show", "engine", "risks"], grammar: "show engine risks;  (the running version's risks and the upgrade that ends them)",
+                       example: "show engine risks;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions", "risks"]]) { $1 },
+                       needsInstance: true, operations: [.showRiskInfo]),
     ]
     static let rules = [ParseRule("show flavors for instance", ShowFlavorChoices<Parsed>.parse),
                         ParseRule("show engine versions", { _ in
                             PlainRead(.showEngineVersions, "show engine versions", calls: [Action.Call(.listEngineVersions, "list engine versions")]) { e in
                                 [ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId()))]
+                            }
+                        }),
+                        ParseRule("show engine risks", { _ in
+                            PlainRead(.showEngineRisks, "show engine risks", calls: [Action.Call(.showRiskInfo, "show risk info")]) { e in
+                                let risks = try await e.client.engineRisks(instance: try await e.instanceId())
+                                return [ResultTable(columns: ["version", "level", "why upgrade", "impact", "upgrade takes", "service affected"], rows: risks.map {
+                                    [$0.engineVersion ?? "", $0.level.map(String.init) ?? "", $0.suggest ?? "", $0.influence ?? "",
+                                     $0.upgradeDuration ?? "", $0.serviceImpactDuration ?? ""]
+                                })]
                             }
                         })]
 }
