@@ -27,6 +27,10 @@ struct Shell {
         }
         compilerOptions.instanceSelected = Session.instancePreselected(options.connection, environment: environment)
         compilerOptions.secrets = .init(environment: environment)
+        if let instances = options.instances {
+            compilerOptions.fleet = try? DDMShCommand.fleet(instances, concurrency: options.concurrency, maxFailures: options.maxFailures,
+                                                            canary: options.canary)
+        }
         if Self.apiVersionIsV3(options.connection, environment: environment) {
             compilerOptions.extendedRefused = "extended privileges exist only in DDM's v1 API, and --api-version v3 uses v3 alone (use auto or v1)"
         }
@@ -111,6 +115,7 @@ struct Shell {
         Self.evaluator(on: session, renderer: renderer, environment: environment, instance: session.instance) {
             $0.dryRun = options.dryRun
             $0.continueOnError = options.onError == "continue"
+            $0.retryFailed = options.retryFailed
         }
     }
 

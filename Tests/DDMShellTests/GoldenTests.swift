@@ -99,6 +99,10 @@ import Testing
             ("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?", "<time>"),
             ("\\b1[0-9]{12}\\b", "<epoch-ms>"),
             ("127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:<port>"),
+            // DDM's request ids (a fleet's rows show them).
+            ("\\b[0-9a-f]{32}\\b", "<request-id-------------------->"),
+            // A fleet's seconds per target, the last cell of its rows.
+            ("(?<![0-9.])[0-9]\\.[0-9](?=\n)", "#.#"),
         ]
         for (pattern, replacement) in rules {
             s = s.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)

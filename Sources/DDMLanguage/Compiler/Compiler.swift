@@ -3,7 +3,7 @@ import Foundation
 
 /// Checks names and privileges and turns statements into a `Plan`. The whole
 /// script is compiled before anything runs: one error means nothing runs.
-public struct Compiler {
+public struct Compiler: Sendable {
     public struct Options: Sendable {
         /// An instance is already selected (`--instance`, a profile, or an earlier `use`).
         public var instanceSelected = false
@@ -18,6 +18,8 @@ public struct Compiler {
         /// Set when extended privileges cannot be sent (`--api-version v3`): the reason, said at
         /// compile time so that nothing runs, rather than halfway through a script.
         public var extendedRefused: String?
+        /// The whole script is a fleet's body (`ddmsh --instances …`).
+        public var fleet: FleetSpec?
         public init() {}
     }
 
@@ -68,7 +70,7 @@ public struct Compiler {
 
     public static func compile(_ source: SourceFile, options: Options = Options()) -> Output {
         var c = Compiler(options: options)
-        let steps = c.compileFile(source)
+        let steps = options.fleet.map { c.compileFleet(source, $0) } ?? c.compileFile(source)
         return Output(plan: Plan(steps: Self.mergeBatches(steps)), diagnostics: c.diagnostics, sources: c.sources,
                       instanceSelected: c.instanceSelected, variables: c.variables)
     }
@@ -177,6 +179,40 @@ public struct Compiler {
             self.error("\(error)", s.range)
         }
     }
+
+    /// The whole file as the body of a fleet (`ddmsh --instances … script.ddm`): positions stay the file's own.
+    private mutating func compileFleet(_ source: SourceFile, _ spec: FleetSpec) -> [PlanStep] {
+        sources[source.name] = source
+        file = source.name
+        let parsed = Parser.parse(source)
+        diagnostics += parsed.diagnostics
+        guard parsed.diagnostics.isEmpty, !parsed.statements.isEmpty else { return [] }
+        let whole = SourceRange(0, 0)
+        let fleet = Fleet<Parsed>(names: spec.names.map { .list($0.map { .name($0, whole) }, whole) }, like: spec.like.map { .string($0, whole) },
+                                  concurrency: spec.concurrency.map { .number($0, whole) }, maxFailures: spec.maxFailures.map { .number($0, whole) },
+                                  maxFailuresPercent: spec.maxFailuresPercent, canary: spec.canary.map { .number($0, whole) }, body: parsed.statements)
+        var steps: [PlanStep] = []
+        compile(Statement(kind: .node(SyntaxNode(fleet)), range: whole), into: &steps)
+        return steps
+    }
+
+    /// A block compiled apart, with `bindings` set and an instance taken as selected (a fleet's
+    /// body, once per target): its steps, batches merged, and its diagnostics. This compiler is
+    /// left as it was.
+    func compiledBlock(_ body: [Statement], bindings: [String: Value]) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
+        var c = self
+        c.diagnostics = []
+        c.instanceSelected = true
+        c.variables.merge(bindings) { $1 }
+        var steps: [PlanStep] = []
+        for statement in body { c.compile(statement, into: &steps) }
+        return (Self.mergeBatches(steps), c.diagnostics)
+    }
+
+    /// The text of `range` in the file being compiled, as written.
+    func sourceText(_ range: SourceRange) -> String { sources[file]?.text(range) ?? "" }
+
+    mutating func report(_ more: [Diagnostic]) { diagnostics += more }
 
     mutating func declare(_ names: [String]) {
         for n in names where declaredSet.insert(n).inserted { declaredUsers.append(n) }

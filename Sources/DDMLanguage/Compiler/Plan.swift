@@ -150,7 +150,8 @@ public enum Action: Sendable {
         return ([headline] + lines).joined(separator: "\n")
     }
 
-    private var headline: String {
+    /// The plan's line for it, without its calls.
+    var headline: String {
         switch self {
         case .batch(let changes):
             let users = Set(changes.flatMap(\.users))

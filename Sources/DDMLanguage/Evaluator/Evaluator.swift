@@ -31,6 +31,11 @@ public actor Evaluator {
         /// it yet: output that could not be delivered (a closed pipe) stops at the next statement,
         /// not at whichever one the signal's watcher reaches first.
         public var stopRequested: @Sendable () -> Bool = { false }
+        /// A fleet runs only the targets that did not succeed the last time it ran (`--retry-failed`).
+        public var retryFailed = false
+        /// The fleet run this evaluator's target belongs to: its journal says so, and undo takes
+        /// the fleet's targets back together.
+        public var fleetRun: String?
         public init() {}
     }
 
@@ -53,6 +58,9 @@ public actor Evaluator {
         public var stoppedEarly = false
         /// In a dry run: the changes the plan would have made (drift, for `--detailed-exitcode`).
         public var wouldChange = 0
+        /// DDM's error code and request id of the first failure, when the service gave them.
+        public var errorCode: String?
+        public var requestId: String?
         public init() {}
     }
 
@@ -147,6 +155,10 @@ public actor Evaluator {
                 if !e.applied.isEmpty { report.applied.append(contentsOf: e.applied) }
                 if !options.continueOnError { report.stoppedEarly = true; break }
             } catch {
+                if let e = error as? DDMError, report.errorCode == nil, report.requestId == nil {
+                    report.errorCode = e.code
+                    report.requestId = e.requestId
+                }
                 let d = Diagnostic(.error, Self.message(error), at: step.range, file: step.file)
                 await onFailure?(d)
                 report.failures.append(d)
@@ -227,7 +239,8 @@ public actor Evaluator {
         if currentInstance == nil, pendingInstance != nil { _ = try? await instanceId() }
         let header = Journal.Header(run: Journal.newRunId(now: options.clock()), time: ISO8601DateFormatter().string(from: options.clock()),
                                     endpoint: options.journalEndpoint ?? client.baseURL, project: client.configuration.projectId,
-                                    instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing)
+                                    instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing,
+                                    fleet: options.fleetRun)
         let opened = Journal(directory: directory, header: header)
         journal = opened
         return opened
@@ -246,6 +259,9 @@ public actor Evaluator {
             throw error
         }
     }
+
+    /// The instances as a fleet listed them: its targets need no lookup of their own.
+    func knowInstances(_ instances: [Instance]) { instanceCache = instances }
 
     // For the batch runner.
     func countWouldChange(_ n: Int) { wouldChange += n }

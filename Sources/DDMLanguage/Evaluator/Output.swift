@@ -24,8 +24,8 @@ public enum ColumnKind: Sendable, Equatable {
     /// Columns are named alike across every `show`: the kind follows the name.
     public static func of(_ column: String) -> ColumnKind {
         switch column {
-        case "privileges", "schemas", "zones", "rds", "available": .list
-        case "nodes", "shards", "shard", "vcpus", "memory_gb", "ms", "rows", "seconds", "port", "progress", "writes", "http", "lifetime": .number
+        case "privileges", "schemas", "zones", "rds", "available", "jobs": .list
+        case "nodes", "shards", "shard", "vcpus", "memory_gb", "ms", "rows", "seconds", "port", "progress", "writes", "http", "lifetime", "changes": .number
         default: .text
         }
     }

@@ -18,6 +18,8 @@ public final class Journal: Sendable {
         public var instance: String?
         public var instanceName: String?
         public var undoes: String?
+        /// The fleet run it is one target of (`on instances … { … }`): undo takes them back together.
+        public var fleet: String? = nil
     }
 
     /// An account as it was: enough to restore it with `grant exactly`.

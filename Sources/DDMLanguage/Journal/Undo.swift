@@ -10,6 +10,7 @@ import DDMKit
 /// named as lost (its data cannot come back).
 public enum Undo {
     public struct Result: Sendable {
+        public init(script: String, notes: [String], statements: Int) { self.script = script; self.notes = notes; self.statements = statements }
         public var script: String
         /// What cannot be restored, and other things the user must know, one line each.
         public var notes: [String]
@@ -29,7 +30,11 @@ public enum Undo {
         var parameterOrder: [String] = []
         var parametersBefore: [String: [(String, String)]] = [:]   // instance → first value of each name, in order
         var changes: [(description: String, inverse: String?)] = []
-        for (entry, _) in run.writes {
+        var refused = 0
+        // A write the service refused changed nothing: taking it back would undo what was there
+        // before (a `create user` refused because the account existed would drop that account).
+        for (entry, done) in run.writes {
+            if done == false { refused += 1; continue }
             switch entry {
             case .modifyAccount(let name, let before):
                 if original[name] == nil { original[name] = .some(before); order.append(name) }
@@ -100,6 +105,7 @@ public enum Undo {
             let settings = (parametersBefore[instance] ?? []).map { "\($0.0) = '\($0.1.replacingOccurrences(of: "'", with: "''"))'" }
             lines.append("set parameter \(settings.joined(separator: ", ")) on instance \(instance);"); statements += 1
         }
+        if refused > 0 { notes.append("\(refused) write\(refused == 1 ? "" : "s") of the run failed and changed nothing; nothing to take back for \(refused == 1 ? "it" : "them")") }
         for note in notes { lines.append("-- " + note) }
         return Result(script: lines.joined(separator: "\n") + "\n", notes: notes, statements: statements)
     }

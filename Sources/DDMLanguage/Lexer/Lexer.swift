@@ -59,7 +59,7 @@ public struct Lexer {
         guard let c = peek() else { return Token(.eof, SourceRange(pos, pos)) }
         switch c {
         case UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["),
-             UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "="):
+             UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "="), UInt8(ascii: "%"):
             pos += 1
             return Token(.punct(Unicode.Scalar(c)), SourceRange(start, pos))
         case UInt8(ascii: "'"):

@@ -23,6 +23,8 @@ public struct Parser {
     var current: Token
     /// Where the last consumed token was: a statement ends, and a missing ';' belongs, there.
     private var previousRange = SourceRange(0, 0)
+    /// The last consumed token was the `}` that closes a block.
+    private var previousClosedBlock = false
     /// Tokens consumed so far: tells whether error recovery moved.
     private var index = 0
     private var diagnostics: [Diagnostic] = []
@@ -62,6 +64,7 @@ public struct Parser {
         var t = lexer.next()
         swap(&t, &current)
         previousRange = t.range
+        previousClosedBlock = t.isPunct("}")
         index += 1
         collectLexerDiagnostics()
         return t
@@ -203,9 +206,10 @@ public struct Parser {
     mutating func statement() throws -> Statement {
         let start = current.range.start
         // Told by the first word, not by matching the parsed statement, which copies it.
-        let isLoop = current.isKeyword("for"), isExplain = current.isKeyword("explain")
+        let isExplain = current.isKeyword("explain")
         let kind = try statementKind()
-        if isLoop {
+        if previousClosedBlock {
+            // A statement that ends with a block (`for`, `on instances`) needs no ';'.
             _ = match(punct: ";")
         } else if isExplain {
             // The explained statement consumed the ';'.
@@ -358,11 +362,17 @@ public struct Parser {
         let variable = try identifier("loop variable")
         try expect("in", "after the loop variable")
         let items = try list("list item")
-        try expect(punct: "{", "to open the loop body")
-        let body: [Statement] = try nested { p in
+        return .forLoop(variable: variable, list: items, body: try block("the loop body"))
+    }
+
+    /// block := '{' statement* '}' — a loop's or a fleet's body. A broken statement inside is
+    /// reported and skipped, as at the top level.
+    mutating func block(_ what: String) throws -> [Statement] {
+        try expect(punct: "{", "to open \(what)")
+        return try nested { p in
             var body: [Statement] = []
             while !p.current.isPunct("}") {
-                if p.atEnd { throw p.failure("expected '}' to close the loop body, found end of input") }
+                if p.atEnd { throw p.failure("expected '}' to close \(what), found end of input") }
                 if p.match(punct: ";") { continue }
                 let start = p.index
                 do {
@@ -375,7 +385,6 @@ public struct Parser {
             p.advance()
             return body
         }
-        return .forLoop(variable: variable, list: items, body: body)
     }
 
     // MARK: values

@@ -14,6 +14,8 @@ public protocol Phase: Sendable {
     associatedtype Window: Sendable & Equatable
     /// A list of privileges.
     associatedtype Privileges: Sendable & Equatable
+    /// A block of statements (a fleet's body): as written, then compiled per target.
+    associatedtype Block: Sendable & Equatable
 }
 
 /// Privileges, compiled: the basic ones and the extended ones (v1's `extend_authority`).
@@ -28,6 +30,7 @@ public enum Parsed: Phase {
     public typealias Texts = Expr
     public typealias Window = Expr
     public typealias Privileges = Expr
+    public typealias Block = [Statement]
 }
 
 public enum Resolved: Phase {
@@ -36,4 +39,5 @@ public enum Resolved: Phase {
     public typealias Texts = [String]
     public typealias Window = TaskWindow.Since
     public typealias Privileges = PrivilegeSet
+    public typealias Block = CompiledBlock
 }

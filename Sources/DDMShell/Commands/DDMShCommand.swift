@@ -32,11 +32,32 @@ struct DDMShCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detailed-exitcode"),
           help: "With --dry-run: exit 3 when the script would change something (drift), 0 when in sync.") var detailedExitCode = false
     @Flag(help: "Parse and compile only; no API calls.") var check = false
+    @Option(help: ArgumentHelp("Run the script on these instances, as a fleet: a pattern (% and _ as in SQL) or a comma-separated list.",
+                               valueName: "pattern")) var instances: String?
+    @Option(help: "With --instances: targets run at once (default 4).") var concurrency: Int?
+    @Option(name: .customLong("max-failures"), help: ArgumentHelp("With --instances: failed targets tolerated before no more start (a number or a percentage; default: no limit).", valueName: "n|p%")) var maxFailures: String?
+    @Option(help: "With --instances: targets run first and alone.") var canary: Int?
+    @Flag(name: .customLong("retry-failed"), help: "Fleets run only the targets that did not succeed the last time.") var retryFailed = false
 
     func validate() throws {
         guard ["stop", "continue"].contains(onError) else { throw ValidationError("--on-error takes stop or continue") }
         if [script, file, command].compactMap({ $0 }).count > 1 { throw ValidationError("give one of: a script, -f FILE, -c STATEMENTS") }
         for v in variables where !v.contains("=") || v.hasPrefix("=") { throw ValidationError("-v takes name=value, got '\(v)'") }
+        if instances == nil, concurrency != nil || maxFailures != nil || canary != nil {
+            throw ValidationError("--concurrency, --max-failures and --canary go with --instances")
+        }
+        if instances != nil, script == nil, file == nil, command == nil {
+            throw ValidationError("--instances runs a script: give one, -f FILE or -c STATEMENTS")
+        }
+        if let n = concurrency, n < 1 { throw ValidationError("--concurrency is at least 1") }
+        if let n = canary, n < 1 { throw ValidationError("--canary is at least 1") }
+        if let instances { _ = try Self.fleet(instances, concurrency: concurrency, maxFailures: maxFailures, canary: canary) }
+    }
+
+    static func fleet(_ instances: String, concurrency: Int?, maxFailures: String?, canary: Int?) throws -> FleetSpec {
+        do { return try FleetSpec(instances: instances, concurrency: concurrency, maxFailures: maxFailures, canary: canary) } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     func run() async throws {

@@ -32,10 +32,10 @@ struct UndoCommand: AsyncParsableCommand {
             let (runs, unreadable) = Journal.scan(DataPaths.journalDirectory)
             var rows = runs.filter { !$0.writes.isEmpty }.map {
                 [$0.header.run, $0.header.time, $0.header.endpoint, $0.header.project,
-                 $0.header.instanceName ?? $0.header.instance ?? "", String($0.writes.count), $0.header.undoes ?? ""]
+                 $0.header.instanceName ?? $0.header.instance ?? "", String($0.writes.count), $0.header.undoes ?? "", $0.header.fleet ?? ""]
             }
-            rows += unreadable.map { [$0, "", "(journal cannot be read)", "", "", "", ""] }
-            await renderer.table(ResultTable(columns: ["run", "time", "endpoint", "project", "instance", "writes", "undoes"],
+            rows += unreadable.map { [$0, "", "(journal cannot be read)", "", "", "", "", ""] }
+            await renderer.table(ResultTable(columns: ["run", "time", "endpoint", "project", "instance", "writes", "undoes", "fleet"],
                                              rows: rows.sorted { $0[0] < $1[0] }))
             return Runner.exitOK
         }
@@ -58,7 +58,7 @@ struct UndoCommand: AsyncParsableCommand {
             renderer.error("ddmsh: " + f.message)
             return f.exitCode
         }
-        let undo = Self.inverse(of: chosen, environment: environment)
+        let undo = Self.inverse(of: Self.withFleet(chosen), environment: environment)
         await renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else {
             await renderer.message("nothing to undo in run \(chosen.header.run)")
@@ -118,6 +118,24 @@ struct UndoCommand: AsyncParsableCommand {
 
     /// A run's inverse; a recreated account reads its password from `DDM_PASSWORD_<ACCOUNT>` when set.
     static func inverse(of run: Journal.Run, environment: [String: String]) -> Undo.Result {
-        Undo.script(run, passwordFromEnvironment: Set(environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") }))
+        inverse(of: [run], environment: environment)
+    }
+
+    /// The inverse of several runs, newest first: a fleet's targets, each on its own instance.
+    static func inverse(of runs: [Journal.Run], environment: [String: String]) -> Undo.Result {
+        let passwords = Set(environment.keys.filter { $0.hasPrefix("DDM_PASSWORD_") })
+        let parts = runs.map { Undo.script($0, passwordFromEnvironment: passwords) }
+        return Undo.Result(script: parts.map(\.script).joined(), notes: parts.flatMap(\.notes), statements: parts.reduce(0) { $0 + $1.statements })
+    }
+
+    /// The run and, when it is one target of a fleet, every other target's run of that fleet on the
+    /// same endpoint and project, newest first: a fleet is undone as the one run it was.
+    static func withFleet(_ run: Journal.Run) -> [Journal.Run] {
+        guard let fleet = run.header.fleet else { return [run] }
+        let (runs, _) = Journal.scan(DataPaths.journalDirectory)
+        let group = runs.filter {
+            $0.header.fleet == fleet && !$0.writes.isEmpty && $0.header.endpoint == run.header.endpoint && $0.header.project == run.header.project
+        }
+        return group.isEmpty ? [run] : group.sorted { $0.header.run > $1.header.run }
     }
 }

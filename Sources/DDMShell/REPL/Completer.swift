@@ -80,6 +80,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
             case "instance": pool = first == "create" ? [] : current.instances
             case "schema": pool = first == "create" ? [] : current.schemas
             case "user": pool = first == "create" ? [] : current.accounts
+            case "on" where statement.count == 1: pool = ["instances"]
+            case "instances" where first == "on": pool = ["like"] + current.instances
             case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
             case "for" where statement.contains("flavors"): pool = ["instance"]
             case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts

@@ -1,0 +1,227 @@
+import DDMKit
+import Foundation
+
+/// Runs a fleet. The targets are found with one instance list (which also spares every target
+/// its own lookup); each target's body runs on an evaluator of its own that shares the client,
+/// and so its pacer: one call budget per credential, as DDM's limit is per user. Canaries run
+/// first and alone; then up to `concurrency` targets at once; once failures exceed the
+/// tolerance no target starts, the running ones finish and the rest are not started. Each
+/// target's output is shown as one block when it ends, then one row per target.
+struct FleetRun {
+    let fleet: Fleet<Resolved>
+
+    enum Status: String, Sendable {
+        case ok, unchanged, failed, interrupted
+        case notStarted = "not started"
+    }
+
+    struct Outcome: Sendable {
+        var instance: String
+        var status: Status
+        var changes = 0
+        var jobs: [String] = []
+        var error = ""
+        var code = ""
+        var request = ""
+        var seconds: Double?
+        var output: [BufferedSink.Item] = []
+    }
+
+    /// Without `max failures`, every target runs whatever the others do.
+    static let defaultConcurrency = 4
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let all = try await e.client.allInstances()
+        var targets: [String]
+        var outcomes: [Outcome] = []
+        if let like = fleet.like {
+            targets = all.map(\.name).filter { SQLLike.matches($0, like) }
+        } else {
+            let names = fleet.names ?? []
+            targets = names.filter { n in all.contains { $0.name == n } }
+            for missing in names where !targets.contains(missing) {
+                outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing)"))
+            }
+        }
+        let record = FleetRecord(directory: e.options.journalDirectory, fleet: fleet.identity)
+        if e.options.retryFailed {
+            if let last = record.load() {
+                targets = targets.filter { last[$0].map { $0 != Status.ok.rawValue && $0 != Status.unchanged.rawValue } ?? true }
+                outcomes = outcomes.filter { last[$0.instance].map { $0 != Status.ok.rawValue } ?? true }
+                let again = targets + outcomes.map(\.instance)
+                await e.sink.message("retrying the targets that did not succeed last time: \(again.isEmpty ? "none" : again.joined(separator: ", "))")
+                if again.isEmpty { return nil }
+            } else {
+                await e.sink.message("no earlier run of this fleet is recorded; running every target")
+            }
+        }
+        if targets.isEmpty && outcomes.isEmpty {
+            await e.sink.message(fleet.like.map { "no instance matches '\($0)'" } ?? "no target to run")
+            return nil
+        }
+        if await e.declined("run this on \(targets.count) instance\(targets.count == 1 ? "" : "s") (\(targets.joined(separator: ", ")))?") { return nil }
+
+        let context = Context(client: e.client, secrets: e.secrets, options: childOptions(e), instances: all, block: fleet.body)
+        let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? Int.max
+        var failures = outcomes.count
+        let canaries = targets.prefix(fleet.canary ?? 0)
+        var waiting = targets.dropFirst(canaries.count)[...]
+        var stopped = false
+        var started: Set<String> = []
+
+        func finished(_ o: Outcome) async {
+            if o.status == .failed { failures += 1 }
+            await e.sink.message("── \(o.instance): \(o.status.rawValue)\(o.changes > 0 ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : "") ──")
+            for item in o.output { await item.replay(to: e.sink) }
+            if o.status == .failed { await e.sink.message("error: \(o.error)") }
+            outcomes.append(o)
+        }
+
+        for target in canaries {
+            if failures > limit || Task.isCancelled || e.options.stopRequested() { stopped = true; break }
+            started.insert(target)
+            await finished(await context.run(target))
+        }
+        if failures > limit { stopped = true }
+        if !stopped {
+            let concurrency = fleet.concurrency ?? Self.defaultConcurrency
+            await withTaskGroup(of: Outcome.self) { group in
+                var running = 0
+                while true {
+                    while running < concurrency, let target = waiting.first, failures <= limit, !Task.isCancelled, !e.options.stopRequested() {
+                        waiting = waiting.dropFirst()
+                        started.insert(target)
+                        running += 1
+                        group.addTask { await context.run(target) }
+                    }
+                    guard let o = await group.next() else { break }
+                    running -= 1
+                    await finished(o)
+                }
+            }
+        }
+        for target in targets where !started.contains(target) {
+            outcomes.append(Outcome(instance: target, status: .notStarted))
+        }
+        let order = (fleet.names ?? []) + targets
+        outcomes.sort { (order.firstIndex(of: $0.instance) ?? 0) < (order.firstIndex(of: $1.instance) ?? 0) }
+        await e.sink.table(Self.table(outcomes))
+        if !e.options.dryRun { record.save(outcomes) }
+
+        let failed = outcomes.filter { $0.status == .failed }.count
+        let notStarted = outcomes.filter { $0.status == .notStarted }.count
+        let changed = outcomes.filter { $0.status == .ok }.count
+        if failed > 0 || notStarted > 0 || outcomes.contains(where: { $0.status == .interrupted }) {
+            if Task.isCancelled { throw CancellationError() }
+            throw EvaluationError("fleet: \(failed) of \(outcomes.count) target\(outcomes.count == 1 ? "" : "s") failed"
+                                  + (notStarted > 0 ? ", \(notStarted) not started" : ""))
+        }
+        return changed > 0 ? "fleet: \(changed) of \(outcomes.count) instance\(outcomes.count == 1 ? "" : "s") changed" : nil
+    }
+
+    /// A target's evaluator asks nothing (the fleet asked once) and journals under the fleet's id,
+    /// so `ddmsh undo` takes back every target's writes together.
+    private func childOptions(_ e: isolated Evaluator) -> Evaluator.Options {
+        var o = e.options
+        o.confirm = nil
+        o.fleetRun = Journal.newRunId(now: o.clock())
+        return o
+    }
+
+    static func table(_ outcomes: [Outcome]) -> ResultTable {
+        ResultTable(columns: ["instance", "status", "changes", "jobs", "error", "code", "request", "seconds"], rows: outcomes.map { o in
+            [o.instance, o.status.rawValue, String(o.changes), o.jobs.joined(separator: ", "), o.error, o.code, o.request,
+             o.seconds.map { String(format: "%.1f", $0) } ?? ""]
+        })
+    }
+
+    /// What every target's run shares.
+    struct Context: Sendable {
+        let client: DDMClient
+        let secrets: any SecretResolver
+        let options: Evaluator.Options
+        let instances: [Instance]
+        let block: CompiledBlock
+
+        func run(_ target: String) async -> Outcome {
+            let sink = BufferedSink()
+            let started = options.clock()
+            let (steps, diagnostics) = block.compile(target)
+            if let first = diagnostics.first {
+                return Outcome(instance: target, status: .failed, error: first.message)
+            }
+            let evaluator = Evaluator(client: client, sink: sink, secrets: secrets, options: options, instance: target)
+            await evaluator.knowInstances(instances)
+            let report = await evaluator.run(Plan(steps: steps))
+            var o = Outcome(instance: target, status: .ok, changes: report.applied.count)
+            o.output = await sink.items
+            o.jobs = o.output.compactMap(\.job)
+            o.seconds = options.clock().timeIntervalSince(started)
+            if let failure = report.failures.first {
+                o.status = .failed
+                o.error = failure.message
+                o.code = report.errorCode ?? ""
+                o.request = report.requestId ?? ""
+            } else if report.interrupted {
+                o.status = .interrupted
+            } else if report.applied.isEmpty {
+                o.status = .unchanged
+            }
+            return o
+        }
+    }
+}
+
+/// A target's output, kept until the target ends so that concurrent targets do not interleave.
+actor BufferedSink: OutputSink {
+    enum Item: Sendable {
+        case table(ResultTable)
+        case message(String)
+
+        func replay(to sink: any OutputSink) async {
+            switch self {
+            case .table(let t): await sink.table(t)
+            case .message(let m): await sink.message(m)
+            }
+        }
+
+        /// The job a message names (`… (job <id>)`), for the fleet's row.
+        var job: String? {
+            guard case .message(let m) = self, let r = m.range(of: "(job ") else { return nil }
+            let id = m[r.upperBound...].prefix { $0 != ")" && $0 != " " }
+            return id.isEmpty || id == "-" ? nil : String(id)
+        }
+    }
+
+    private(set) var items: [Item] = []
+    func table(_ table: ResultTable) { items.append(.table(table)) }
+    func message(_ text: String) { items.append(.message(text)) }
+    func progress(_ text: String?) {}
+}
+
+/// The last outcome of a fleet, per target, kept beside the journals: `--retry-failed` runs the
+/// targets that did not succeed. Keyed by the fleet's text, so another fleet has its own.
+struct FleetRecord {
+    let path: String?
+
+    init(directory: String?, fleet: String) {
+        // FNV-1a: a stable name for the fleet's text (Hasher is seeded per process).
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in fleet.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        path = directory.map { $0 + "/fleet-" + String(h, radix: 16) + ".json" }
+    }
+
+    func load() -> [String: String]? {
+        guard let path, let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode([String: String].self, from: data)
+    }
+
+    func save(_ outcomes: [FleetRun.Outcome]) {
+        guard let path else { return }
+        let statuses = Dictionary(outcomes.map { ($0.instance, $0.status.rawValue) }, uniquingKeysWith: { $1 })
+        guard let data = try? JSONEncoder().encode(statuses) else { return }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+    }
+}
