@@ -61,7 +61,9 @@ struct FleetRun {
         }
         if await e.declined("run this on \(targets.count) instance\(targets.count == 1 ? "" : "s") (\(targets.joined(separator: ", ")))?") { return nil }
 
-        let context = Context(client: e.client, secrets: e.secrets, options: childOptions(e), instances: all, block: fleet.body)
+        let concurrency = fleet.concurrency ?? Self.defaultConcurrency
+        let context = Context(client: e.client, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
+                              instances: all, block: fleet.body)
         let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? Int.max
         var failures = outcomes.count
         let canaries = targets.prefix(fleet.canary ?? 0)
@@ -84,7 +86,6 @@ struct FleetRun {
         }
         if failures > limit { stopped = true }
         if !stopped {
-            let concurrency = fleet.concurrency ?? Self.defaultConcurrency
             await withTaskGroup(of: Outcome.self) { group in
                 var running = 0
                 while true {
@@ -120,9 +121,12 @@ struct FleetRun {
     }
 
     /// A target's evaluator asks nothing (the fleet asked once) and journals under the fleet's id,
-    /// so `ddmsh undo` takes back every target's writes together.
-    private func childOptions(_ e: isolated Evaluator) -> Evaluator.Options {
+    /// so `ddmsh undo` takes back every target's writes together. The targets running at once
+    /// share one run's concurrent writes: as many calls are in flight as in a run on one
+    /// instance, so the shared pacer meets the service's limit no harder than that run would.
+    private func childOptions(_ e: isolated Evaluator, sharing targets: Int) -> Evaluator.Options {
         var o = e.options
+        o.concurrency = max(1, o.concurrency / targets)
         o.confirm = nil
         o.fleetRun = Journal.newRunId(now: o.clock())
         return o
