@@ -77,4 +77,27 @@ import Testing
         #expect(r.stdout.contains("ddm-nope,failed,0,,no instance named ddm-nope") && r.stdout.contains("ddm-g1,not started"), "\(r.stdout)")
         #expect(!(try Self.users(local, on: "ddm-g1", home: home)).contains("app,"))
     }
+
+    /// A fleet exports one file per target into a directory; a desired state checked across the
+    /// fleet with `--dry-run --detailed-exitcode` says which targets drifted, and exits 3.
+    @Test func exportPerTargetAndDriftPerTarget() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        #expect(try Binary.run(local + ["-c", Self.instances(["ddm-x1", "ddm-x2"])], home: home).status == 0)
+        let setUp = try Binary.run(local + ["-c", "on instances like 'ddm-x%' { create user app password 'App_pass_12!' with SELECT; }"], home: home)
+        #expect(setUp.status == 0, "\(setUp.stderr)")
+        let export = try Binary.run(local + ["-c", "on instances like 'ddm-x%' { export users passwords env to '\(home)/state/'; }"], home: home)
+        #expect(export.status == 0, "\(export.stderr)")
+        for name in ["ddm-x1", "ddm-x2"] {
+            let file = try String(contentsOfFile: home + "/state/\(name).ddm", encoding: .utf8)
+            #expect(file.contains("create user app") && file.contains(name), "\(file)")
+        }
+        // ddm-x2 drifts: its account gains a privilege outside the file.
+        #expect(try Binary.run(local + ["--instance", "ddm-x2", "-c", "grant exactly SELECT, INSERT to app"], home: home).status == 0)
+        let drift = try Binary.run(local + ["--instances", "ddm-x%", "--dry-run", "--detailed-exitcode", "--output", "csv", home + "/state/ddm-x1.ddm"],
+                                   environment: ["DDM_PASSWORD_APP": "App_pass_12!"], home: home)
+        #expect(drift.status == 3, "drift: \(drift.stderr)")
+        #expect(drift.stdout.contains("ddm-x1,in sync") && drift.stdout.contains("ddm-x2,would change"), "\(drift.stdout)")
+    }
 }

@@ -1,4 +1,5 @@
 import DDMKit
+import Foundation
 
 extension StatementID {
     static let export = StatementID("export")
@@ -62,9 +63,16 @@ extension ExportStatement: Step where P == Resolved {
         let parameters = scope.parameters ? try await client.allParameters(instance: instance) : []
         let header = Exporter.Header(instance: e.currentInstance?.name ?? instance, time: e.options.clock(), version: DDMClient.version)
         let text = Exporter.script(header, scope: scope, passwords: passwords, schemas: schemas, accounts: accounts, parameters: parameters)
-        guard let path else {
+        guard var path else {
             await e.sink.message(String(text.dropLast()))
             return nil
+        }
+        // A directory (an existing one, or a path ending in '/') takes one file per instance, named
+        // after it: what a fleet's `export all to '<dir>'` writes for each of its targets.
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            path = (path.hasSuffix("/") ? path : path + "/") + (e.currentInstance?.name ?? instance) + ".ddm"
         }
         do {
             try ExportFile.write(text, to: path)

@@ -13,12 +13,17 @@ struct FleetRun {
     enum Status: String, Sendable {
         case ok, unchanged, failed, interrupted
         case notStarted = "not started"
+        /// In a dry run: the target differs from what the body says (drift), or it does not.
+        case drift = "would change"
+        case inSync = "in sync"
     }
 
     struct Outcome: Sendable {
         var instance: String
         var status: Status
         var changes = 0
+        /// In a dry run: the changes the body would make.
+        var wouldChange = 0
         var jobs: [String] = []
         var error = ""
         var code = ""
@@ -73,7 +78,8 @@ struct FleetRun {
 
         func finished(_ o: Outcome) async {
             if o.status == .failed { failures += 1 }
-            await e.sink.message("── \(o.instance): \(o.status.rawValue)\(o.changes > 0 ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : "") ──")
+            let changes = o.changes > 0 && o.status != .drift ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : ""
+            await e.sink.message("── \(o.instance): \(o.status.rawValue)\(changes) ──")
             for item in o.output { await item.replay(to: e.sink) }
             if o.status == .failed { await e.sink.message("error: \(o.error)") }
             outcomes.append(o)
@@ -107,6 +113,8 @@ struct FleetRun {
         let order = (fleet.names ?? []) + targets
         outcomes.sort { (order.firstIndex(of: $0.instance) ?? 0) < (order.firstIndex(of: $1.instance) ?? 0) }
         await e.sink.table(Self.table(outcomes))
+        // A fleet's drift is its targets': `--dry-run --detailed-exitcode` exits 3 when any would change.
+        e.countWouldChange(outcomes.reduce(0) { $0 + $1.wouldChange })
         if !e.options.dryRun { record.save(outcomes) }
 
         let failed = outcomes.filter { $0.status == .failed }.count
@@ -168,6 +176,10 @@ struct FleetRun {
                 o.request = report.requestId ?? ""
             } else if report.interrupted {
                 o.status = .interrupted
+            } else if options.dryRun {
+                o.wouldChange = report.wouldChange
+                o.changes = report.wouldChange
+                o.status = report.wouldChange > 0 ? .drift : .inSync
             } else if report.applied.isEmpty {
                 o.status = .unchanged
             }
