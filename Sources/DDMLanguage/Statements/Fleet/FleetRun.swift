@@ -76,13 +76,21 @@ struct FleetRun {
         var stopped = false
         var started: Set<String> = []
 
+        // One live line for the whole fleet (on a terminal; the sink drops it elsewhere).
+        let missing = outcomes.count
+        func progress() async {
+            await e.sink.progress("fleet: \(outcomes.count)/\(targets.count + missing) done, \(started.count + missing - outcomes.count) running, \(failures) failed")
+        }
+
         func finished(_ o: Outcome) async {
             if o.status == .failed { failures += 1 }
+            await e.sink.progress(nil)
             let changes = o.changes > 0 && o.status != .drift ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : ""
             await e.sink.message("── \(o.instance): \(o.status.rawValue)\(changes) ──")
             for item in o.output { await item.replay(to: e.sink) }
             if o.status == .failed { await e.sink.message("error: \(o.error)") }
             outcomes.append(o)
+            await progress()
         }
 
         for target in canaries {
@@ -101,12 +109,14 @@ struct FleetRun {
                         running += 1
                         group.addTask { await context.run(target) }
                     }
+                    await progress()
                     guard let o = await group.next() else { break }
                     running -= 1
                     await finished(o)
                 }
             }
         }
+        await e.sink.progress(nil)
         for target in targets where !started.contains(target) {
             outcomes.append(Outcome(instance: target, status: .notStarted))
         }
