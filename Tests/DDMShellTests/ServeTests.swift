@@ -139,6 +139,7 @@ import Testing
         let r = try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo", "-c", """
             create schema orders shards 2 on rds rds-orders admin user root password env RDS_PW;
             create user app password 'Literal_pass_1!' with SELECT;
+            show grants for app;
             grant INSERT on orders to app;
             alter user app password env NEW_PW;
             drop user ghost;

@@ -71,7 +71,7 @@ public struct Compiler: Sendable {
     public static func compile(_ source: SourceFile, options: Options = Options()) -> Output {
         var c = Compiler(options: options)
         let steps = options.fleet.map { c.compileFleet(source, $0) } ?? c.compileFile(source)
-        return Output(plan: Plan(steps: Self.mergeBatches(steps)), diagnostics: c.diagnostics, sources: c.sources,
+        return Output(plan: Plan(steps: Self.foldCreates(Self.mergeBatches(steps))), diagnostics: c.diagnostics, sources: c.sources,
                       instanceSelected: c.instanceSelected, variables: c.variables)
     }
 
@@ -206,7 +206,7 @@ public struct Compiler: Sendable {
         c.variables.merge(bindings) { $1 }
         var steps: [PlanStep] = []
         for statement in body { c.compile(statement, into: &steps) }
-        return (Self.mergeBatches(steps), c.diagnostics)
+        return (Self.foldCreates(Self.mergeBatches(steps)), c.diagnostics)
     }
 
     /// The text of `range` in the file being compiled, as written.

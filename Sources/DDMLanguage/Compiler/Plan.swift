@@ -150,6 +150,9 @@ public enum Action: Sendable {
         return ([headline] + lines).joined(separator: "\n")
     }
 
+    /// The family statement it runs, when it is one.
+    var step: (any Step)? { if case .step(let s) = self { s } else { nil } }
+
     /// The plan's line for it, without its calls.
     var headline: String {
         switch self {
