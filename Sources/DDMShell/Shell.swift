@@ -112,10 +112,12 @@ struct Shell {
     }
 
     func makeEvaluator(_ session: Session, renderer: Renderer) -> Evaluator {
-        Self.evaluator(on: session, renderer: renderer, environment: environment, instance: session.instance) {
+        let regions = RegionClients(connection: options.connection, environment: environment, session: session)
+        return Self.evaluator(on: session, renderer: renderer, environment: environment, instance: session.instance) {
             $0.dryRun = options.dryRun
             $0.continueOnError = options.onError == "continue"
             $0.retryFailed = options.retryFailed
+            $0.regionClient = { try await regions.client(for: $0) }
         }
     }
 

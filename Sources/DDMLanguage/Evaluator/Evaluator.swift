@@ -36,6 +36,9 @@ public actor Evaluator {
         /// The fleet run this evaluator's target belongs to: its journal says so, and undo takes
         /// the fleet's targets back together.
         public var fleetRun: String?
+        /// A client for another region (`on instances … in regions (…)`): the shell connects with
+        /// the profile for that region. Nil where no such connection can be made.
+        public var regionClient: (@Sendable (String) async throws -> DDMClient)?
         public init() {}
     }
 

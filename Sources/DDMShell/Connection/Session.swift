@@ -14,12 +14,15 @@ public final class Session: Sendable {
     /// The endpoint as journals name it: the base URL, or `local:<state file>` for the local
     /// service (whose port changes every run), so that undo offers the runs of this endpoint only.
     public let journalEndpoint: String
+    /// The region it is connected to, when one was named (flag, profile or environment).
+    public let region: String?
 
     init(client: DDMClient, localService: LocalService?, label: String, instance: String?, pollInterval: Duration,
-         journalEndpoint: String? = nil) {
+         journalEndpoint: String? = nil, region: String? = nil) {
         self.client = client; self.localService = localService; self.label = label
         self.instance = instance; self.pollInterval = pollInterval
         self.journalEndpoint = journalEndpoint ?? client.baseURL
+        self.region = region
     }
 
     public func close() async { await localService?.stop() }
@@ -87,7 +90,7 @@ public final class Session: Sendable {
                                             verifyTLS: !insecure, environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
-                       instance: o.instance ?? profile?.instance, pollInterval: .seconds(2))
+                       instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region)
     }
 
     /// Why a connection could not be made, as the exit status to end with (said already).

@@ -8,10 +8,10 @@ extension StatementID {
 enum FleetStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.fleet, topic: "on instances", path: ["on", "instances"],
-                       grammar: "on instances like '<pattern>' | (<i>, …) [concurrency <n>] [max failures <n> | <p>%] [canary <n>] { <statements> }",
+                       grammar: "on instances like '<pattern>' | (<i>, …) [in regions (<r>, …)] [concurrency <n>] [max failures <n> | <p>%] [canary <n>] { <statements> }",
                        example: "on instances (ddm-a, ddm-b) concurrency 2 { show schemas; }",
-                       words: ["like", "concurrency", "max", "failures", "canary"],
-                       followers: ["max": ["failures"]],
+                       words: ["like", "in", "regions", "concurrency", "max", "failures", "canary"],
+                       followers: ["max": ["failures"], "in": ["regions"]],
                        operations: [.listInstances, .listSchemas]),
     ]
     static let rules = [ParseRule("on instances", Fleet<Parsed>.parse)]
@@ -67,6 +67,8 @@ struct Fleet<P: Phase>: Sendable, Equatable {
     /// The instances by name, or a pattern (`%` and `_` as in SQL) matched against every instance.
     var names: P.Texts?
     var like: P.Text?
+    /// The regions to find the targets in, in order; nil: the session's endpoint.
+    var regions: P.Texts?
     var concurrency: P.Number?
     var maxFailures: P.Number?
     var maxFailuresPercent = false
@@ -75,13 +77,17 @@ struct Fleet<P: Phase>: Sendable, Equatable {
 }
 
 extension Fleet: StatementSyntax where P == Parsed {
-    /// on instances like '<pattern>' | (<i>, …) [concurrency <n>] [max failures <n> | <p>%] [canary <n>] { … }
+    /// on instances like '<pattern>' | (<i>, …) [in regions (<r>, …)] [concurrency <n>]
+    /// [max failures <n> | <p>%] [canary <n>] { … }
     static func parse(_ p: inout Parser) throws -> Self {
         var names: Expr?, like: Expr?
         if p.match("like") { like = try p.stringValue("pattern") } else { names = try p.list("instance name") }
         var fleet = Self(names: names, like: like, body: [])
         while true {
-            if p.match("concurrency") {
+            if p.match("in") {
+                try p.expect("regions", "after 'in'")
+                fleet.regions = try p.list("region")
+            } else if p.match("concurrency") {
                 fleet.concurrency = try p.name("concurrency")
             } else if p.match("max") {
                 try p.expect("failures", "after 'max'")
@@ -120,6 +126,13 @@ extension Fleet: StatementSyntax where P == Parsed {
             names = given.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         }
         let like = try like.map { try c.scalar($0, "pattern") }
+        let regions = try self.regions.map { list in
+            let given = try c.strings(list)
+            for r in given where !Self.isRegion(r) {
+                throw Compiler.Failure(message: "invalid region '\(r)': letters, digits and '-', such as ap-southeast-1", range: list.range)
+            }
+            return given.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        }
         for statement in body {
             if case .node(let n) = statement.kind, n.value is Fleet<Parsed> {
                 throw Compiler.Failure(message: "a fleet's body cannot hold another fleet", range: statement.range)
@@ -142,8 +155,12 @@ extension Fleet: StatementSyntax where P == Parsed {
                 break
             }
         }
-        return Fleet<Resolved>(names: names, like: like, concurrency: concurrency, maxFailures: maxFailures,
+        return Fleet<Resolved>(names: names, like: like, regions: regions, concurrency: concurrency, maxFailures: maxFailures,
                                maxFailuresPercent: maxFailuresPercent, canary: canary, body: block)
+    }
+
+    static func isRegion(_ r: String) -> Bool {
+        !r.isEmpty && r.utf8.count <= 64 && r.utf8.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// A name that stands in for a pattern's targets while the body is checked: the pattern with
@@ -163,14 +180,16 @@ extension Fleet: Step where P == Resolved {
 
     /// What makes two fleets the same for `--retry-failed`: their targets and body, whatever their
     /// concurrency or tolerance.
-    var identity: String { "on instances \(targets) { \(body.source) }" }
+    var identity: String {
+        "on instances \(targets)\(regions.map { " in regions (\($0.joined(separator: ", ")))" } ?? "") { \(body.source) }"
+    }
 
     private var targets: String {
         like.map { "like \(SourceText.string($0))" } ?? "(\((names ?? []).map(SourceText.name).joined(separator: ", ")))"
     }
 
     var options: String {
-        var o = ""
+        var o = regions.map { " in regions (\($0.map(SourceText.name).joined(separator: ", ")))" } ?? ""
         if let concurrency { o += " concurrency \(concurrency)" }
         if let tolerance { o += " " + tolerance.text }
         if let canary { o += " canary \(canary)" }

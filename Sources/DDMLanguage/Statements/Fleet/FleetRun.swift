@@ -21,6 +21,8 @@ struct FleetRun {
     struct Outcome: Sendable {
         var instance: String
         var status: Status
+        /// The region it is in, in a fleet across regions.
+        var region: String?
         var changes = 0
         /// In a dry run: the changes the body would make.
         var wouldChange = 0
@@ -30,30 +32,65 @@ struct FleetRun {
         var request = ""
         var seconds: Double?
         var output: [BufferedSink.Item] = []
+
+        /// `region/instance` in a fleet across regions, else the instance.
+        var key: String { region.map { "\($0)/\(instance)" } ?? instance }
     }
 
     /// Without `max failures`, every target runs whatever the others do.
     static let defaultConcurrency = 4
 
+    /// A target: an instance, and the region (with its client and instance list) it is in.
+    struct Target: Sendable, Hashable {
+        var name: String
+        var region: Int
+        /// As the record of a fleet across regions keys it.
+        func key(_ regions: [Region]) -> String { regions[region].name.map { "\($0)/\(name)" } ?? name }
+    }
+
+    /// Where targets are found: the session's endpoint, or each region's in a fleet across regions.
+    struct Region: Sendable {
+        var name: String?
+        var client: DDMClient
+        var instances: [Instance]
+    }
+
     func run(in e: isolated Evaluator) async throws -> String? {
-        let all = try await e.client.allInstances()
-        var targets: [String]
+        var regions: [Region] = []
         var outcomes: [Outcome] = []
-        if let like = fleet.like {
-            targets = all.map(\.name).filter { SQLLike.matches($0, like) }
-        } else {
-            let names = fleet.names ?? []
-            targets = names.filter { n in all.contains { $0.name == n } }
-            for missing in names where !targets.contains(missing) {
-                outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing)"))
+        if let names = fleet.regions {
+            guard let connect = e.options.regionClient else {
+                throw EvaluationError("a fleet across regions needs a connection per region, which this session cannot make")
             }
+            for name in names {
+                do {
+                    let client = try await connect(name)
+                    regions.append(Region(name: name, client: client, instances: try await client.allInstances()))
+                } catch {
+                    outcomes.append(Outcome(instance: "(every instance)", status: .failed, region: name, error: Evaluator.message(error)))
+                }
+            }
+        } else {
+            regions = [Region(name: nil, client: e.client, instances: try await e.client.allInstances())]
+        }
+        var targets: [Target] = []
+        for (i, region) in regions.enumerated() {
+            let names = region.instances.map(\.name)
+            if let like = fleet.like {
+                targets += names.filter { SQLLike.matches($0, like) }.map { Target(name: $0, region: i) }
+            } else {
+                targets += (fleet.names ?? []).filter(names.contains).map { Target(name: $0, region: i) }
+            }
+        }
+        for missing in fleet.names ?? [] where !targets.contains(where: { $0.name == missing }) {
+            outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing)"))
         }
         let record = FleetRecord(directory: e.options.journalDirectory, fleet: fleet.identity)
         if e.options.retryFailed {
             if let last = record.load() {
-                targets = targets.filter { last[$0].map { $0 != Status.ok.rawValue && $0 != Status.unchanged.rawValue } ?? true }
-                outcomes = outcomes.filter { last[$0.instance].map { $0 != Status.ok.rawValue } ?? true }
-                let again = targets + outcomes.map(\.instance)
+                targets = targets.filter { last[$0.key(regions)].map { $0 != Status.ok.rawValue && $0 != Status.unchanged.rawValue } ?? true }
+                outcomes = outcomes.filter { last[$0.key].map { $0 != Status.ok.rawValue } ?? true }
+                let again = targets.map { $0.key(regions) } + outcomes.map(\.key)
                 await e.sink.message("retrying the targets that did not succeed last time: \(again.isEmpty ? "none" : again.joined(separator: ", "))")
                 if again.isEmpty { return nil }
             } else {
@@ -64,17 +101,18 @@ struct FleetRun {
             await e.sink.message(fleet.like.map { "no instance matches '\($0)'" } ?? "no target to run")
             return nil
         }
-        if await e.declined("run this on \(targets.count) instance\(targets.count == 1 ? "" : "s") (\(targets.joined(separator: ", ")))?") { return nil }
+        let shown = targets.map { $0.key(regions) }.joined(separator: ", ")
+        if await e.declined("run this on \(targets.count) instance\(targets.count == 1 ? "" : "s") (\(shown))?") { return nil }
 
         let concurrency = fleet.concurrency ?? Self.defaultConcurrency
-        let context = Context(client: e.client, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
-                              instances: all, block: fleet.body)
+        let context = Context(regions: regions, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
+                              block: fleet.body)
         let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? Int.max
         var failures = outcomes.count
         let canaries = targets.prefix(fleet.canary ?? 0)
         var waiting = targets.dropFirst(canaries.count)[...]
         var stopped = false
-        var started: Set<String> = []
+        var started: Set<Target> = []
 
         // One live line for the whole fleet (on a terminal; the sink drops it elsewhere).
         let missing = outcomes.count
@@ -86,7 +124,7 @@ struct FleetRun {
             if o.status == .failed { failures += 1 }
             await e.sink.progress(nil)
             let changes = o.changes > 0 && o.status != .drift ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : ""
-            await e.sink.message("── \(o.instance): \(o.status.rawValue)\(changes) ──")
+            await e.sink.message("── \(o.key): \(o.status.rawValue)\(changes) ──")
             for item in o.output { await item.replay(to: e.sink) }
             if o.status == .failed { await e.sink.message("error: \(o.error)") }
             outcomes.append(o)
@@ -118,11 +156,15 @@ struct FleetRun {
         }
         await e.sink.progress(nil)
         for target in targets where !started.contains(target) {
-            outcomes.append(Outcome(instance: target, status: .notStarted))
+            outcomes.append(Outcome(instance: target.name, status: .notStarted, region: regions[target.region].name))
         }
-        let order = (fleet.names ?? []) + targets
-        outcomes.sort { (order.firstIndex(of: $0.instance) ?? 0) < (order.firstIndex(of: $1.instance) ?? 0) }
-        await e.sink.table(Self.table(outcomes))
+        // As written (named targets), else as found; region by region in the order given.
+        let order = (fleet.names ?? []) + targets.map(\.name)
+        func rank(_ o: Outcome) -> (Int, Int) {
+            (fleet.regions?.firstIndex { $0 == o.region } ?? -1, order.firstIndex(of: o.instance) ?? -1)
+        }
+        outcomes.sort { rank($0) < rank($1) }
+        await e.sink.table(Self.table(outcomes, regions: fleet.regions != nil))
         // A fleet's drift is its targets': `--dry-run --detailed-exitcode` exits 3 when any would change.
         e.countWouldChange(outcomes.reduce(0) { $0 + $1.wouldChange })
         if !e.options.dryRun { record.save(outcomes) }
@@ -150,32 +192,33 @@ struct FleetRun {
         return o
     }
 
-    static func table(_ outcomes: [Outcome]) -> ResultTable {
-        ResultTable(columns: ["instance", "status", "changes", "jobs", "error", "code", "request", "seconds"], rows: outcomes.map { o in
-            [o.instance, o.status.rawValue, String(o.changes), o.jobs.joined(separator: ", "), o.error, o.code, o.request,
-             o.seconds.map { String(format: "%.1f", $0) } ?? ""]
+    static func table(_ outcomes: [Outcome], regions: Bool) -> ResultTable {
+        ResultTable(columns: ["instance"] + (regions ? ["region"] : []) + ["status", "changes", "jobs", "error", "code", "request", "seconds"],
+                    rows: outcomes.map { o in
+            [o.instance] + (regions ? [o.region ?? ""] : []) + [o.status.rawValue, String(o.changes), o.jobs.joined(separator: ", "), o.error,
+                                                                  o.code, o.request, o.seconds.map { String(format: "%.1f", $0) } ?? ""]
         })
     }
 
     /// What every target's run shares.
     struct Context: Sendable {
-        let client: DDMClient
+        let regions: [Region]
         let secrets: any SecretResolver
         let options: Evaluator.Options
-        let instances: [Instance]
         let block: CompiledBlock
 
-        func run(_ target: String) async -> Outcome {
+        func run(_ target: Target) async -> Outcome {
             let sink = BufferedSink()
             let started = options.clock()
-            let (steps, diagnostics) = block.compile(target)
+            let region = regions[target.region]
+            let (steps, diagnostics) = block.compile(target.name)
             if let first = diagnostics.first {
-                return Outcome(instance: target, status: .failed, error: first.message)
+                return Outcome(instance: target.name, status: .failed, region: region.name, error: first.message)
             }
-            let evaluator = Evaluator(client: client, sink: sink, secrets: secrets, options: options, instance: target)
-            await evaluator.knowInstances(instances)
+            let evaluator = Evaluator(client: region.client, sink: sink, secrets: secrets, options: options, instance: target.name)
+            await evaluator.knowInstances(region.instances)
             let report = await evaluator.run(Plan(steps: steps))
-            var o = Outcome(instance: target, status: .ok, changes: report.applied.count)
+            var o = Outcome(instance: target.name, status: .ok, region: region.name, changes: report.applied.count)
             o.output = await sink.items
             o.jobs = o.output.compactMap(\.job)
             o.seconds = options.clock().timeIntervalSince(started)
@@ -244,7 +287,7 @@ struct FleetRecord {
 
     func save(_ outcomes: [FleetRun.Outcome]) {
         guard let path else { return }
-        let statuses = Dictionary(outcomes.map { ($0.instance, $0.status.rawValue) }, uniquingKeysWith: { $1 })
+        let statuses = Dictionary(outcomes.map { ($0.key, $0.status.rawValue) }, uniquingKeysWith: { $1 })
         guard let data = try? JSONEncoder().encode(statuses) else { return }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
