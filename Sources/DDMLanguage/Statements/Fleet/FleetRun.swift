@@ -105,8 +105,9 @@ struct FleetRun {
         if await e.declined("run this on \(targets.count) instance\(targets.count == 1 ? "" : "s") (\(shown))?") { return nil }
 
         let concurrency = fleet.concurrency ?? Self.defaultConcurrency
+        let live = FleetProgress(sink: e.sink)
         let context = Context(regions: regions, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
-                              block: fleet.body)
+                              block: fleet.body, live: live)
         let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? Int.max
         var failures = outcomes.count
         let canaries = targets.prefix(fleet.canary ?? 0)
@@ -117,12 +118,12 @@ struct FleetRun {
         // One live line for the whole fleet (on a terminal; the sink drops it elsewhere).
         let missing = outcomes.count
         func progress() async {
-            await e.sink.progress("fleet: \(outcomes.count)/\(targets.count + missing) done, \(started.count + missing - outcomes.count) running, \(failures) failed")
+            await live.summary("fleet: \(outcomes.count)/\(targets.count + missing) done, \(started.count + missing - outcomes.count) running, \(failures) failed")
         }
 
         func finished(_ o: Outcome) async {
             if o.status == .failed { failures += 1 }
-            await e.sink.progress(nil)
+            await live.done(o.key)
             let changes = o.changes > 0 && o.status != .drift ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : ""
             await e.sink.message("── \(o.key): \(o.status.rawValue)\(changes) ──")
             for item in o.output { await item.replay(to: e.sink) }
@@ -154,7 +155,7 @@ struct FleetRun {
                 }
             }
         }
-        await e.sink.progress(nil)
+        await live.clear()
         for target in targets where !started.contains(target) {
             outcomes.append(Outcome(instance: target.name, status: .notStarted, region: regions[target.region].name))
         }
@@ -206,9 +207,11 @@ struct FleetRun {
         let secrets: any SecretResolver
         let options: Evaluator.Options
         let block: CompiledBlock
+        let live: FleetProgress
 
         func run(_ target: Target) async -> Outcome {
-            let sink = BufferedSink()
+            let key = regions[target.region].name.map { "\($0)/\(target.name)" } ?? target.name
+            let sink = BufferedSink { [live] text in await live.target(key, text) }
             let started = options.clock()
             let region = regions[target.region]
             let (steps, diagnostics) = block.compile(target.name)
@@ -263,9 +266,57 @@ actor BufferedSink: OutputSink {
     }
 
     private(set) var items: [Item] = []
+    /// Where the target's progress goes at once (the fleet's live line), not kept.
+    private let onProgress: @Sendable (String?) async -> Void
+
+    init(onProgress: @escaping @Sendable (String?) async -> Void) { self.onProgress = onProgress }
+
     func table(_ table: ResultTable) { items.append(.table(table)) }
     func message(_ text: String) { items.append(.message(text)) }
-    func progress(_ text: String?) {}
+    func progress(_ text: String?) async { await onProgress(text) }
+}
+
+/// The fleet's one live line: targets done, running and failed, and what each running target
+/// is waiting on (its job's percentage, or its state). On a terminal only, as every progress line.
+actor FleetProgress {
+    private let sink: any OutputSink
+    private var head = ""
+    private var running: [(key: String, text: String)] = []
+
+    init(sink: any OutputSink) { self.sink = sink }
+
+    func summary(_ text: String) async {
+        head = text
+        await render()
+    }
+
+    func target(_ key: String, _ text: String?) async {
+        running.removeAll { $0.key == key }
+        if let text { running.append((key, Self.short(text))) }
+        await render()
+    }
+
+    /// A target ended: its part leaves the line, and the line leaves the terminal until the
+    /// target's block of output is printed (the next summary draws it again).
+    func done(_ key: String) async {
+        running.removeAll { $0.key == key }
+        await sink.progress(nil)
+    }
+
+    func clear() async { await sink.progress(nil) }
+
+    private func render() async {
+        guard !head.isEmpty else { return }
+        let jobs = running.map { "\($0.key) \($0.text)" }.joined(separator: ", ")
+        await sink.progress(head + (jobs.isEmpty ? "" : " — " + jobs))
+    }
+
+    /// `waiting for ddm-a: RESIZING [####……] 45%` → `45%`; without a percentage, the state.
+    static func short(_ text: String) -> String {
+        if let p = text.range(of: #"[0-9]+%"#, options: .regularExpression) { return String(text[p]) }
+        if let colon = text.range(of: ": ") { return String(text[colon.upperBound...].prefix { $0 != " " }) }
+        return String(text.prefix(24))
+    }
 }
 
 /// The last outcome of a fleet, per target, kept beside the journals: `--retry-failed` runs the
