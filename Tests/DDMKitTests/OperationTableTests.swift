@@ -30,13 +30,8 @@ import Testing
             path.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
         }
         for id in DDMOperationID.allCases {
-            if id.sdkNames.older != nil {
-                let older = id.route(), sdk = id.sdk
-                #expect(older.method == sdk.method && shape(older.path) == shape(sdk.path), "\(id): \(older.method) \(older.path) is not \(sdk.name)")
-            } else {
-                // An older call the pinned SDK dropped: the v3 one must be there, and the older one is v1.
-                #expect(id.sdkV3 != nil && id.route().path.hasPrefix("/v1/"), "\(id)")
-            }
+            let older = id.route(), sdk = id.sdk
+            #expect(older.method == sdk.method && shape(older.path) == shape(sdk.path), "\(id): \(older.method) \(older.path) is not \(sdk.name)")
             if let v3 = id.sdkV3 {
                 let r = id.route(v3: true)
                 #expect(r.method == v3.method && shape(r.path) == shape(v3.path), "\(id): \(r.method) \(r.path) is not \(v3.name)")

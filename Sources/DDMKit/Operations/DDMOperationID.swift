@@ -10,10 +10,10 @@ public struct DDMOperationID: Hashable, Sendable, CustomStringConvertible {
     /// The SDK's operations for it (`SDKOperations.swift`, generated from the pinned SDK): the
     /// older call, and the v3 one where there is a second generation (docs/client.md, "API
     /// versions"). `OperationTableTests` holds every route to these.
-    public let sdkNames: (older: String?, v3: String?)
+    public let sdkNames: (older: String, v3: String?)
     private let routes: @Sendable (DDMAPI, Placeholders) -> Routes
 
-    init(_ rawValue: String, sdk older: String?, v3: String?, routes: @escaping @Sendable (DDMAPI, Placeholders) -> Routes) {
+    init(_ rawValue: String, sdk older: String, v3: String?, routes: @escaping @Sendable (DDMAPI, Placeholders) -> Routes) {
         self.rawValue = rawValue
         self.sdkNames = (older, v3)
         self.routes = routes
@@ -74,8 +74,8 @@ public struct DDMOperationID: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The older call's SDK operation, or the v3 one where the SDK has only that.
-    public var sdk: SDKOperation { (sdkNames.older ?? sdkNames.v3).flatMap(SDKOperation.named)! }
+    /// The older call's SDK operation.
+    public var sdk: SDKOperation { SDKOperation.named(sdkNames.older)! }
     public var sdkV3: SDKOperation? { sdkNames.v3.flatMap(SDKOperation.named) }
 
     /// Whether the SDK has a v3 call for it (docs/client.md, "API versions").

@@ -8,8 +8,7 @@ import Foundation
 extension DDMOperationID {
     static let dataNodes: [DDMOperationID] = [.syncDataNodes, .listAvailableRDS]
 
-    /// The older call is OTC's v1 API (ddm_api_01_0081), which the pinned SDK no longer has.
-    public static let syncDataNodes = DDMOperationID("syncDataNodes", sdk: nil, v3: "sync_dn_information") { api, at in
+    public static let syncDataNodes = DDMOperationID("syncDataNodes", sdk: "update_database_info", v3: "sync_dn_information") { api, at in
         Routes(api.syncDataNodes(at.instance),
                v3: api.syncDataNodesV3(at.instance))
     }
@@ -21,8 +20,8 @@ extension DDMOperationID {
 }
 
 extension DDMAPI {
-    /// OTC's API reference, "Synchronizing Data Node Information" (ddm_api_01_0081): no body,
-    /// answers `{instanceId, jobId}`. Not in the pinned SDK, which has only the v3 call.
+    /// `update_database_info` (OTC's API reference, "Synchronizing Data Node Information",
+    /// ddm_api_01_0081): no body, answers `{instanceId, jobId}` (`UpdateDatabaseInfoResponse`).
     public func syncDataNodes(_ id: String) -> DDMOperation<JobAnswer> {
         DDMOperation(name: "sync data nodes", method: "POST", path: v1("instances", id, "rds", "sync"), repeatability: .safe)
     }
