@@ -43,6 +43,12 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func configuration(_ message: String) -> DDMError { DDMError(kind: .configuration, message: message) }
 
     public var isClientError: Bool { (status ?? 0) >= 400 && (status ?? 0) < 500 }
+    /// The write certainly changed nothing: the service refused it (4xx), the client stopped it
+    /// before sending, or no connection was made. A dropped connection, a timeout or a 5xx leave
+    /// it unknown.
+    public var certainlyNotApplied: Bool {
+        isClientError || kind == .invalidRequest || kind == .configuration || isUnreachable
+    }
     public var isServerError: Bool { (status ?? 0) >= 500 }
     public var isNotFound: Bool {
         status == 404 || code == "DBS.300327" || code == "DBS.300129" || code == "DBS.300400"

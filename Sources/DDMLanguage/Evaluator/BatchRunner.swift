@@ -103,7 +103,7 @@ struct BatchRunner {
                         if let seq { journal?.done(seq, ok: true) }
                         return (target.account, .success(()))
                     } catch {
-                        if let seq { journal?.done(seq, ok: false) }
+                        if let seq { journal?.failed(seq, error) }
                         return (target.account, .failure(error))
                     }
                 }

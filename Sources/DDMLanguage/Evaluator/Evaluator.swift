@@ -258,7 +258,7 @@ public actor Evaluator {
             if let seq { journal?.done(seq, ok: true) }
             return result
         } catch {
-            if let seq { journal?.done(seq, ok: false) }
+            if let seq { journal?.failed(seq, error) }
             throw error
         }
     }

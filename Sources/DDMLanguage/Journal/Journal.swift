@@ -1,3 +1,4 @@
+import DDMKit
 import Foundation
 import Synchronization
 
@@ -97,6 +98,12 @@ public final class Journal: Sendable {
             try Self.append(s.fd, Line(seq: s.seq, intent: entry))
             return s.seq
         }
+    }
+
+    /// A write that ended in `error`: marked failed when it certainly changed nothing (undo leaves
+    /// it alone), left open when its outcome is unknown (undo takes it back as if made).
+    public func failed(_ seq: Int, _ error: Error) {
+        if (error as? DDMError)?.certainlyNotApplied == true { done(seq, ok: false) }
     }
 
     public func done(_ seq: Int, ok: Bool) {

@@ -33,6 +33,7 @@ public enum Undo {
         var refused = 0
         // A write the service refused changed nothing: taking it back would undo what was there
         // before (a `create user` refused because the account existed would drop that account).
+        // One whose outcome is unknown (no `done` line) is taken back as if it was made.
         for (entry, done) in run.writes {
             if done == false { refused += 1; continue }
             switch entry {
