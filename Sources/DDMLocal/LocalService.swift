@@ -59,6 +59,7 @@ public final class LocalService: Sendable {
         var routes = RouteTable()
         InstancesController.register(&routes)
         SchemasController.register(&routes)
+        DataNodesController.register(&routes)
         AccountsController.register(&routes)
         CatalogController.register(&routes)
         AdminController.register(&routes)

@@ -22,6 +22,7 @@ import Testing
         (.grant, "grant INSERT on walk to walker;", [:]),
         (.revoke, "revoke INSERT from walker;", [:]),
         (.grantExactly, "grant exactly SELECT, DELETE on walk to walker;", [:]),
+        (.setReadWeights, "set read weights rds-orders = 60;", [:]),
         (.dropUser, "drop user walker;", [:]),
         (.declareUsersComplete, "create user extra password 'App_pass_12!'; declare users complete drop undeclared;", [:]),
         (.dropSchema, "drop schema walk;", [:]),
@@ -126,7 +127,7 @@ import Testing
             #expect(runs.count == runsBefore + 1 && runs.last?.writes.isEmpty == false, "\(sample.id) \(version): not journaled")
             // What the journal keeps to reverse it is the language's own.
             for (entry, _) in runs.last?.writes ?? [] {
-                guard case .instanceChange(_, _, let inverse?, _) = entry else { continue }
+                guard case .instanceChange(_, _, let inverse?, _, _) = entry else { continue }
                 let back = Compiler.compile(SourceFile(name: "inverse.ddm", text: inverse), options: co)
                 #expect(back.diagnostics.isEmpty && !back.plan.steps.isEmpty, "\(sample.id): inverse '\(inverse)': \(back.diagnostics.map(\.message))")
             }

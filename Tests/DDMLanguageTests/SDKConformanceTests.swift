@@ -196,6 +196,8 @@ import Testing
         alter instance ddm-conf set security group sg-2;
         reload table data on instance ddm-conf;
         sync data nodes;
+        set read weights rds-orders = 40, rds-billing = 60;
+        show read weights;
         restart instance ddm-conf wait;
         rename instance ddm-conf to ddm-conf-renamed;
         drop user reader;

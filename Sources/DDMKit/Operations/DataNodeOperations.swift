@@ -6,11 +6,17 @@ import Foundation
 /// builders (v1/v2 and v3; method, path, query and body from the SDK's `_<op>_http_info` and
 /// request models, `huaweicloudsdkddm` 3.1.219) and the typed call (docs/architecture.md).
 extension DDMOperationID {
-    static let dataNodes: [DDMOperationID] = [.syncDataNodes, .listAvailableRDS]
+    static let dataNodes: [DDMOperationID] = [.syncDataNodes, .listAvailableRDS, .setReadWeights]
 
     public static let syncDataNodes = DDMOperationID("syncDataNodes", sdk: "update_database_info", v3: "sync_dn_information") { api, at in
         Routes(api.syncDataNodes(at.instance),
                v3: api.syncDataNodesV3(at.instance))
+    }
+
+    /// Read weights of data nodes and their read replicas. There is no call that reads them back.
+    public static let setReadWeights = DDMOperationID("setReadWeights", sdk: "update_read_and_write_strategy",
+                                                      v3: "batch_modify_read_write_strategy") { api, at in
+        Routes(api.setReadWeights(instance: at.instance, [:]), v3: api.setReadWeightsV3(instance: at.instance, [:]))
     }
 
     public static let listAvailableRDS = DDMOperationID("listAvailableRDS", sdk: "list_available_rds_list", v3: "list_available_rds") { api, at in
@@ -24,6 +30,25 @@ extension DDMAPI {
     /// ddm_api_01_0081): no body, answers `{instanceId, jobId}` (`UpdateDatabaseInfoResponse`).
     public func syncDataNodes(_ id: String) -> DDMOperation<JobAnswer> {
         DDMOperation(name: "sync data nodes", method: "POST", path: v1("instances", id, "rds", "sync"), repeatability: .safe)
+    }
+
+    private struct ReadWeightBody: Encodable { var read_weight: [String: Int] }
+
+    /// `update_read_and_write_strategy` (v2; OTC ddm_api_01_0080): `read_weight` maps each DB
+    /// instance id (a primary or a read replica) to its weight; answers `{success, instance_id}`.
+    public func setReadWeights(instance: String, _ weights: [String: Int]) -> DDMOperation<StrategyAnswer> {
+        DDMOperation(name: "set read weights", method: "PUT", path: v2("instances", instance, "action", "read-write-strategy"),
+                     body: JSONBody.encode(ReadWeightBody(read_weight: weights)), repeatability: .safe)
+    }
+
+    private struct ReadWeightListBody: Encodable { var read_weight_list: [[String: Int]] }
+
+    /// `batch_modify_read_write_strategy` (v3): `read_weight_list`, a list of such maps (the SDK's
+    /// `list[dict(str, int)]`; nothing says how to group them, so ddmsh sends one map with every
+    /// weight, the v2 body in a list); answers `{success, request_id, data}`.
+    func setReadWeightsV3(instance: String, _ weights: [String: Int]) -> DDMOperation<StrategyAnswer> {
+        DDMOperation(name: "set read weights", method: "PUT", path: v3("instances", instance, "action", "batch-modify-read-write-strategy"),
+                     body: JSONBody.encode(ReadWeightListBody(read_weight_list: [weights])), repeatability: .safe)
     }
 
     public func listAvailableRDS(instance: String, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<AvailableRDSPage> {
@@ -49,6 +74,19 @@ extension DDMClient {
         try await versioned(.syncDataNodes, v3: { _ = try await self.send(self.api.syncDataNodesV3(id)); return nil },
                             older: { try await send(api.syncDataNodes(id)).jobId })
     }
+    /// Weights 0 to 100, as OTC's user guide gives them ("Configuring Read Weights"; its error
+    /// DBS.300315 says "greater than 0 and less than 100": docs/language.md, "Data nodes").
+    public func setReadWeights(instance: String, _ weights: [String: Int]) async throws {
+        guard !weights.isEmpty else { throw DDMError.invalid("name at least one data node and its weight") }
+        if let (id, w) = weights.first(where: { !(0...100).contains($0.value) }) {
+            throw DDMError.invalid("read weights are 0 to 100 (\(id): \(w))")
+        }
+        let answer = try await versioned(.setReadWeights, v3: { try await self.send(self.api.setReadWeightsV3(instance: instance, weights)) },
+                                         older: { try await send(api.setReadWeights(instance: instance, weights)) })
+        if answer.success == false {
+            throw DDMError(kind: .http, status: 200, message: "the service answered that the read weights were not set", operation: "set read weights")
+        }
+    }
     public func listAvailableRDS(instance: String, offset: Int? = nil, limit: Int? = nil) async throws -> AvailableRDSPage {
         try await versioned(.listAvailableRDS, v3: {
             try await self.send(self.api.listAvailableRDSV3(instance: instance, offset: offset, limit: limit)).common
@@ -61,3 +99,6 @@ extension DDMClient {
         }
     }
 }
+
+/// The answer of both read-weight calls: whether it worked (v2 adds `instance_id`, v3 `request_id`).
+public struct StrategyAnswer: Decodable, Sendable, Equatable { public var success: Bool? }

@@ -17,8 +17,10 @@ struct Write<Answer: Sendable> {
 extension Journal.Entry {
     /// A change to an instance, reversed by `inverse` (printed by its statement's printer) when
     /// there is one.
-    static func change(_ instance: String, _ description: String, undo inverse: (any Step)? = nil, readOnly: Bool? = nil) -> Self {
-        .instanceChange(instance: instance, description: description, inverse: inverse.map { $0.text + ";" }, readOnly: readOnly)
+    static func change(_ instance: String, _ description: String, undo inverse: (any Step)? = nil, readOnly: Bool? = nil,
+                       readWeights: [String: Int]? = nil) -> Self {
+        .instanceChange(instance: instance, description: description, inverse: inverse.map { $0.text + ";" }, readOnly: readOnly,
+                        readWeights: readWeights)
     }
 }
 

@@ -44,8 +44,9 @@ public final class Journal: Sendable {
         /// Any other change to an instance (by id): what it was, and the statement that reverses
         /// it when there is one (`alter instance <id> set port 5066;`), nil when there is none.
         /// `readOnly`: the read-only state the change set, which DDM's API does not report back
-        /// (`show instance` shows the last one ddmsh set, from here).
-        case instanceChange(instance: String, description: String, inverse: String?, readOnly: Bool? = nil)
+        /// (`show instance` shows the last one ddmsh set, from here). `readWeights`: the read
+        /// weights the change set, which no call reads back either (`show read weights`).
+        case instanceChange(instance: String, description: String, inverse: String?, readOnly: Bool? = nil, readWeights: [String: Int]? = nil)
     }
 
     public struct Line: Codable, Sendable, Equatable {
@@ -172,10 +173,23 @@ public final class Journal: Sendable {
         for file in journalFiles(directory).reversed() {
             guard let run = load(directory + "/" + file) else { continue }
             for write in run.writes.reversed() where write.done == true {
-                if case .instanceChange(let id, _, _, let on?) = write.entry, id == instance { return (on, run.header.time) }
+                if case .instanceChange(let id, _, _, let on?, _) = write.entry, id == instance { return (on, run.header.time) }
             }
         }
         return nil
+    }
+
+    /// The read weights ddmsh last set on the instance, each data node's newest, with when.
+    public static func lastReadWeights(instance: String, in directory: String) -> [(rds: String, weight: Int, time: String)] {
+        var found: [String: (Int, String)] = [:]
+        for file in journalFiles(directory).reversed() {
+            guard let run = load(directory + "/" + file) else { continue }
+            for write in run.writes.reversed() where write.done == true {
+                guard case .instanceChange(let id, _, _, _, let weights?) = write.entry, id == instance else { continue }
+                for (rds, weight) in weights where found[rds] == nil { found[rds] = (weight, run.header.time) }
+            }
+        }
+        return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value.0, $0.value.1) }
     }
 
     public static func load(_ path: String) -> Run? {

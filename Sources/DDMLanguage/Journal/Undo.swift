@@ -59,7 +59,7 @@ public enum Undo {
                     known.append((name, value))
                 }
                 parametersBefore[instance] = known
-            case .instanceChange(_, let description, let inverse, _):
+            case .instanceChange(_, let description, let inverse, _, _):
                 changes.append((description, inverse))
             }
         }

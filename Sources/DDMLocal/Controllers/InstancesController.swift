@@ -21,8 +21,7 @@ enum InstancesController {
         t.add("PUT", "\(v3)/{instance_id}/security-group", V3Shape.adapt(securityGroup, body: { $0 }, reply: V3Shape.empty))
         t.add("POST", "\(v1)/{instance_id}/reload-config", replacedByV3: true, reload)
         t.add("POST", "\(v3)/{instance_id}/reload-config", V3Shape.adapt(reload, reply: V3Shape.empty))
-        t.add("POST", "\(v1)/{instance_id}/rds/sync", replacedByV3: true, syncDataNodes)
-        t.add("POST", "\(v3)/{instance_id}/data-nodes/sync", V3Shape.adapt(syncDataNodes, reply: V3Shape.empty))
+
     }
 
     static func create(_ call: Call, _ db: Database) throws -> Reply {
@@ -145,13 +144,5 @@ enum InstancesController {
     static func reload(_ call: Call, _ db: Database) throws -> Reply {
         _ = try InstanceRow.findRunning(db, call.param("instance_id"))
         return .json(EmptyWire())
-    }
-
-    /// The data nodes' settings read again (OTC ddm_api_01_0081): a job, done at once here, as
-    /// the emulator's RDS instances do not change behind its back.
-    static func syncDataNodes(_ call: Call, _ db: Database) throws -> Reply {
-        let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
-        let job = try db.recordJob(name: "SyncDataNodes", instance: instance, now: call.now, delay: 0)
-        return Reply(body: try WireJSON.object(["instanceId": instance.id, "jobId": job]))
     }
 }

@@ -86,6 +86,13 @@ enum StateDatabase {
                 ALTER TABLE account ADD COLUMN password_lifetime INTEGER;
                 """)
         }
+        m.registerMigration("v3-data-nodes") { db in
+            try db.execute(sql: """
+                CREATE TABLE read_weight (
+                    instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE, rds_id TEXT NOT NULL,
+                    weight INTEGER NOT NULL, PRIMARY KEY (instance_id, rds_id));
+                """)
+        }
         return m
     }
 }

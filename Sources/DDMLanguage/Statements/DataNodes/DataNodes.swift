@@ -2,6 +2,8 @@ import DDMKit
 
 extension StatementID {
     static let syncDataNodes = StatementID("syncDataNodes")
+    static let setReadWeights = StatementID("setReadWeights")
+    static let showReadWeights = StatementID("showReadWeights")
 }
 
 /// An instance's data nodes: the RDS instances its schemas' shards live on (docs/language.md,
@@ -13,8 +15,20 @@ enum DataNodeStatements: StatementFamily {
                        example: "sync data nodes on instance ddm-prod wait;", words: ["on", "instance", "wait"],
                        followers: ["sync": ["data"], "data": ["nodes"]], needsInstance: true,
                        operations: [.listInstances, .syncDataNodes, .showJob]),
+        StatementEntry(.setReadWeights, topic: "data nodes", path: ["set", "read", "weights"],
+                       grammar: "set read weights <rds> = <n> [, <rds> = <n> …] [on instance <i>];  (0 to 100; a data node and its read replicas share reads by weight)",
+                       example: "set read weights rds-orders = 20, rds-orders-replica = 80;", words: ["on", "instance"],
+                       followers: ["set": ["read", "parameter"], "read": ["weights"]], needsInstance: true,
+                       operations: [.listInstances, .listAvailableRDS, .setReadWeights]),
+        StatementEntry(.showReadWeights, topic: "show", path: ["show", "read", "weights"],
+                       grammar: "show read weights [on instance <i>];  (as ddmsh last set them: DDM's API does not report them)",
+                       example: "show read weights;", words: ["on", "instance"],
+                       followers: StatementCatalog.showFollowers.merging(["read": ["weights"]]) { $1 }, needsInstance: true,
+                       operations: [.listInstances]),
     ]
-    static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse)]
+    static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse),
+                        ParseRule("set read weights", SetReadWeights<Parsed>.parse),
+                        ParseRule("show read weights", ShowReadWeights<Parsed>.parse)]
 }
 
 struct SyncDataNodes<P: Phase>: Sendable, Equatable {
@@ -55,5 +69,105 @@ extension SyncDataNodes: Step where P == Resolved {
             await e.sink.message("synchronized the data node information of \(name)")
         }
         return "synchronized the data node information of \(name)"
+    }
+}
+
+struct ReadWeight<P: Phase>: Sendable, Equatable {
+    var rds: P.Text
+    var weight: P.Number
+}
+
+struct SetReadWeights<P: Phase>: Sendable, Equatable {
+    var weights: [ReadWeight<P>]
+    var instance: P.Text?
+}
+
+extension SetReadWeights: StatementSyntax where P == Parsed {
+    /// set read weights <rds> = <n> [, <rds> = <n> …] [on instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self {
+        var weights: [ReadWeight<Parsed>] = []
+        repeat {
+            let rds = try p.name("data node (RDS instance id or name)")
+            try p.expect(punct: "=", "after the data node")
+            weights.append(ReadWeight(rds: rds, weight: try p.value()))
+        } while p.match(punct: ",")
+        return Self(weights: weights, instance: try p.onInstance())
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        var resolved: [ReadWeight<Resolved>] = []
+        for w in weights {
+            let n = try c.int(w.weight, "read weight")
+            // OTC's user guide: 0 to 100 (and 0 with 100 its own example); its error DBS.300315 says
+            // "greater than 0 and less than 100". The guide's range is checked here; the service
+            // has the last word on 0 and 100 (docs/language.md, "Data nodes").
+            guard (0...100).contains(n) else { throw Compiler.Failure(message: "a read weight is 0 to 100 (got \(n))", range: w.weight.range) }
+            let rds = try c.scalar(w.rds, "data node")
+            if resolved.contains(where: { $0.rds == rds }) { throw Compiler.Failure(message: "\(rds) is given twice", range: w.rds.range) }
+            resolved.append(ReadWeight(rds: rds, weight: n))
+        }
+        return SetReadWeights<Resolved>(weights: resolved, instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension SetReadWeights: Step where P == Resolved {
+    var id: StatementID { .setReadWeights }
+    var text: String {
+        "set read weights " + weights.map { "\(SourceText.name($0.rds)) = \($0.weight)" }.joined(separator: ", ")
+            + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
+    }
+    var calls: [Action.Call] {
+        (instance == nil ? [] : [.resolve])
+            + (weights.contains { !Names.looksLikeRDSId($0.rds) } ? [Action.Call(.listAvailableRDS, "find the RDS instances by name")] : [])
+            + [Action.Call(.setReadWeights, "set read weights")]
+    }
+    var needsInstance: Bool { instance == nil }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, name) = try await e.target(instance)
+        let ids = try await e.rdsIds(weights.map(\.rds), instance: id)
+        let map = Dictionary(uniqueKeysWithValues: zip(ids, weights.map(\.weight)))
+        let shown = weights.map { "\($0.rds) \($0.weight)" }.joined(separator: ", ")
+        let client = e.client
+        // No call reads weights back, so no inverse: the journal keeps what was set (show read weights).
+        let write = Write(summary: "set the read weights of \(name): \(shown)",
+                          journal: .change(id, "set the read weights of \(name): \(shown)", readWeights: map)) {
+            try await client.setReadWeights(instance: id, map)
+        }
+        guard try await e.perform(write) != nil else { return nil }
+        await e.sink.message("set the read weights of \(name): \(shown)")
+        return "set the read weights of \(name)"
+    }
+}
+
+struct ShowReadWeights<P: Phase>: Sendable, Equatable {
+    var instance: P.Text?
+}
+
+extension ShowReadWeights: StatementSyntax where P == Parsed {
+    /// show read weights [on instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self { Self(instance: try p.onInstance()) }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        ShowReadWeights<Resolved>(instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension ShowReadWeights: Step where P == Resolved {
+    var id: StatementID { .showReadWeights }
+    var text: String { "show read weights" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") }
+    var calls: [Action.Call] { instance == nil ? [] : [.resolve] }
+    var needsInstance: Bool { instance == nil }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, name) = try await e.target(instance)
+        let set = e.options.journalDirectory.map { Journal.lastReadWeights(instance: id, in: $0) } ?? []
+        guard !set.isEmpty else {
+            await e.sink.message("DDM's API does not report read weights, and ddmsh has set none on \(name) (kept journals)")
+            return nil
+        }
+        await e.sink.message("DDM's API does not report read weights; these are the ones ddmsh last set on \(name), from its journal:")
+        await e.sink.table(ResultTable(columns: ["data node", "weight", "set at"], rows: set.map { [$0.rds, String($0.weight), $0.time] }))
+        return nil
     }
 }
