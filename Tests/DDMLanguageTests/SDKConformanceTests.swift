@@ -197,6 +197,7 @@ import Testing
         reload table data on instance ddm-conf;
         sync data nodes;
         set read weights rds-orders = 40, rds-billing = 60;
+        check data nodes rds-orders, rds-billing user root password 'Rds_Admin_1!';
         show read weights;
         restart instance ddm-conf wait;
         rename instance ddm-conf to ddm-conf-renamed;

@@ -11,11 +11,16 @@ public struct DDMOperationID: Hashable, Sendable, CustomStringConvertible {
     /// older call, and the v3 one where there is a second generation (docs/client.md, "API
     /// versions"). `OperationTableTests` holds every route to these.
     public let sdkNames: (older: String, v3: String?)
+    /// A call that changes nothing although it is not a GET (a check that posts what it checks):
+    /// plans count it as a read, and it is neither journaled nor needs an inverse.
+    public let checksOnly: Bool
     private let routes: @Sendable (DDMAPI, Placeholders) -> Routes
 
-    init(_ rawValue: String, sdk older: String, v3: String?, routes: @escaping @Sendable (DDMAPI, Placeholders) -> Routes) {
+    init(_ rawValue: String, sdk older: String, v3: String?, checksOnly: Bool = false,
+         routes: @escaping @Sendable (DDMAPI, Placeholders) -> Routes) {
         self.rawValue = rawValue
         self.sdkNames = (older, v3)
+        self.checksOnly = checksOnly
         self.routes = routes
     }
 

@@ -128,7 +128,7 @@ public enum Action: Sendable {
     /// The calls the step makes, in order.
     /// The step changes nothing in the service: every call it makes is a GET (derived from
     /// `calls`, so a new statement needs no list of its own here).
-    public var onlyReads: Bool { calls.allSatisfy { $0.operation.sdk.method == "GET" } }
+    public var onlyReads: Bool { calls.allSatisfy { $0.operation.sdk.method == "GET" || $0.operation.checksOnly } }
 
     public var calls: [Call] {
         switch self {

@@ -10,6 +10,36 @@ enum DataNodesController {
         t.add("PUT", "/v2/{project_id}/instances/{instance_id}/action/read-write-strategy", replacedByV3: true, readWeights)
         t.add("PUT", "/v3/{project_id}/instances/{instance_id}/action/batch-modify-read-write-strategy",
               V3Shape.adapt(readWeights, body: readWeightList, reply: { ["success": $0["success"] as Any, "request_id": NSNull(), "data": NSNull()] }))
+        t.add("POST", "/v3/{project_id}/instances/{instance_id}/rds/connection", checkConnection)
+    }
+
+    private struct ChecksWire: Decodable {
+        struct Info: Decodable { var endpoint: String; var username: String; var password: String; var rds_instance_id: String }
+        var infos: [Info]
+    }
+
+    /// `check_data_node_connection`: each data node tried with the account given. An RDS instance
+    /// the service does not know fails with DBS.300103, a wrong address with DBS.280001, a wrong
+    /// account or password with DBS.300114 (OTC's error codes); `success` is a string, as the
+    /// SDK's model has it.
+    static func checkConnection(_ call: Call, _ db: Database) throws -> Reply {
+        _ = try InstanceRow.findRunning(db, call.param("instance_id"))
+        let infos = try WireJSON.decode(ChecksWire.self, call.body).infos
+        guard !infos.isEmpty else { throw LocalError.parameter("infos is empty") }
+        let results: [[String: Any]] = infos.map { info in
+            func failed(_ code: String, _ message: String) -> [String: Any] {
+                ["rds_instance_id": info.rds_instance_id, "success": "false", "error_code": code, "error_message": message]
+            }
+            guard let rds = Catalog.rds.first(where: { $0.id == info.rds_instance_id }) else {
+                return failed("DBS.300103", "The RDS instance does not exist or it is not in the same VPC as the schema.")
+            }
+            guard info.endpoint == "\(rds.ip):3306" else { return failed("DBS.280001", "Parameter error: \(info.endpoint) is not \(rds.name)'s address.") }
+            guard info.username == rds.adminUser, info.password == rds.adminPassword else {
+                return failed("DBS.300114", "The administrator or password is incorrect.")
+            }
+            return ["rds_instance_id": rds.id, "success": "true", "error_code": NSNull(), "error_message": NSNull()]
+        }
+        return Reply(body: try WireJSON.object(["rds_check_infos": results]))
     }
 
     /// The data nodes' settings read again (`update_database_info`, OTC ddm_api_01_0081): a job,

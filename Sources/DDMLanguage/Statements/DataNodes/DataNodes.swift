@@ -4,6 +4,7 @@ extension StatementID {
     static let syncDataNodes = StatementID("syncDataNodes")
     static let setReadWeights = StatementID("setReadWeights")
     static let showReadWeights = StatementID("showReadWeights")
+    static let checkDataNodes = StatementID("checkDataNodes")
 }
 
 /// An instance's data nodes: the RDS instances its schemas' shards live on (docs/language.md,
@@ -25,8 +26,14 @@ enum DataNodeStatements: StatementFamily {
                        example: "show read weights;", words: ["on", "instance"],
                        followers: StatementCatalog.showFollowers.merging(["read": ["weights"]]) { $1 }, needsInstance: true,
                        operations: [.listInstances]),
+        StatementEntry(.checkDataNodes, topic: "data nodes", path: ["check", "data", "nodes"],
+                       grammar: "check data nodes <rds>[, …] user <u> password <secret> [on instance <i>];  (whether DDM can log in to them; changes nothing)",
+                       example: "check data nodes rds-orders user root password prompt;", words: ["user", "password", "prompt", "env", "file", "on", "instance"],
+                       followers: ["check": ["data"], "password": ["prompt", "env", "file"]], needsInstance: true,
+                       operations: [.listInstances, .listAvailableRDS, .checkDataNodeConnection]),
     ]
     static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse),
+                        ParseRule("check data nodes", CheckDataNodes<Parsed>.parse),
                         ParseRule("set read weights", SetReadWeights<Parsed>.parse),
                         ParseRule("show read weights", ShowReadWeights<Parsed>.parse)]
 }
@@ -168,6 +175,68 @@ extension ShowReadWeights: Step where P == Resolved {
         }
         await e.sink.message("DDM's API does not report read weights; these are the ones ddmsh last set on \(name), from its journal:")
         await e.sink.table(ResultTable(columns: ["data node", "weight", "set at"], rows: set.map { [$0.rds, String($0.weight), $0.time] }))
+        return nil
+    }
+}
+
+struct CheckDataNodes<P: Phase>: Sendable, Equatable {
+    var rds: P.Texts
+    var user: P.Text
+    var password: SecretSource
+    var instance: P.Text?
+}
+
+extension CheckDataNodes: StatementSyntax where P == Parsed {
+    /// check data nodes <rds>[, …] user <u> password <secret> [on instance <i>]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let rds = try p.list("data node (RDS instance id or name)")
+        try p.expect("user", "after the data nodes")
+        let user = try p.name("account on the data nodes")
+        try p.expect("password", "after the account")
+        return Self(rds: rds, user: user, password: try p.secret(), instance: try p.onInstance())
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        CheckDataNodes<Resolved>(rds: try c.strings(rds), user: try c.scalar(user, "account"), password: password,
+                                 instance: try instance.map { try c.scalar($0, "instance name") })
+    }
+}
+
+extension CheckDataNodes: Step where P == Resolved {
+    var id: StatementID { .checkDataNodes }
+    var text: String {
+        "check data nodes \(SourceText.names(rds)) user \(SourceText.name(user)) password prompt" + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
+    }
+    var calls: [Action.Call] {
+        (instance == nil ? [] : [.resolve]) + [Action.Call(.listAvailableRDS, "the data nodes' addresses"),
+                                               Action.Call(.checkDataNodeConnection, "check data node connection")]
+    }
+    var needsInstance: Bool { instance == nil }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let (id, _) = try await e.target(instance)
+        let available = try await e.client.allAvailableRDS(instance: id)
+        var logins: [DataNodeLogin] = []
+        var names: [String: String] = [:]
+        let secret = try e.secrets.resolve(password, purpose: "password of \(user) on the data nodes")
+        for ref in rds {
+            let found = available.filter { $0.id == ref || $0.name == ref }
+            guard found.count == 1, let node = found.first else {
+                throw EvaluationError(found.isEmpty ? "data node '\(ref)' is not available to this instance; see 'show available rds;'"
+                                                    : "data node name '\(ref)' is ambiguous: \(found.map(\.id).joined(separator: ", ")); use the id",
+                                      kind: found.isEmpty ? .notFound : .ambiguous)
+            }
+            guard let ip = node.privateIp, let port = node.port else { throw EvaluationError("the service gives no address for data node \(ref)") }
+            names[node.id] = node.name ?? node.id
+            logins.append(DataNodeLogin(rds: node.id, endpoint: "\(ip):\(port)", user: user, password: secret))
+        }
+        let checks = try await e.client.checkDataNodeConnections(instance: id, logins)
+        await e.sink.table(ResultTable(columns: ["data node", "connects", "code", "error"], rows: checks.map { c in
+            [c.rdsInstanceId.map { names[$0] ?? $0 } ?? "", c.success ? "yes" : "no", c.errorCode ?? "", c.errorMessage ?? ""]
+        }))
+        if let failed = checks.first(where: { !$0.success }) {
+            throw EvaluationError("\(checks.filter { !$0.success }.count) of \(checks.count) data node\(checks.count == 1 ? "" : "s") refused \(user): \(failed.errorMessage ?? failed.errorCode ?? "no reason given")")
+        }
         return nil
     }
 }
