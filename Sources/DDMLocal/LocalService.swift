@@ -55,11 +55,16 @@ public final class LocalService: Sendable {
         let settings = ServiceSettings(projectId: config.projectId, createDelay: config.createDelay, maxAccounts: config.maxAccounts,
                                        extraBasePermissions: config.extraBasePermissions)
         if config.seedDemoInstance { try seedDemo(db, settings: settings) }
+        if config.failReshards > 0 {
+            let failures = config.failReshards
+            try await db.write { try $0.execute(sql: "INSERT OR REPLACE INTO knob (name, value) VALUES ('fail_reshards', ?)", arguments: [failures]) }
+        }
 
         var routes = RouteTable()
         InstancesController.register(&routes)
         SchemasController.register(&routes)
         DataNodesController.register(&routes)
+        ReshardController.register(&routes)
         AccountsController.register(&routes)
         CatalogController.register(&routes)
         AdminController.register(&routes)

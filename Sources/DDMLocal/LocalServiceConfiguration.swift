@@ -30,6 +30,9 @@ public struct LocalServiceConfiguration: Sendable {
     public var withdrawn: [String] = []
     /// Creates a RUNNING instance `ddm-demo` when the state is new (for a first session).
     public var seedDemoInstance = false
+    /// The next this many shard configurations fail when their data is moved (DBS.300331), so a
+    /// retry and a rollback can be tried (`serve --fail-reshards`).
+    public var failReshards = 0
 
     /// The service's clock; tests fix it to replay signed requests from the reference.
     public var clock: @Sendable () -> Date = Date.init

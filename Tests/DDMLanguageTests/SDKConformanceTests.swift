@@ -198,6 +198,14 @@ import Testing
         sync data nodes;
         set read weights rds-orders = 40, rds-billing = 60;
         check data nodes rds-orders, rds-billing user root password 'Rds_Admin_1!';
+        alter schema orders reshard shards 16 add rds rds-archive admin user root password 'Rds_Admin_1!' switch at '03:00:00' wait;
+        show reshard of orders;
+        alter schema orders switch route at '05:30:00';
+        alter schema orders switch route;
+        alter schema orders cancel reshard;
+        alter schema orders rollback reshard;
+        alter schema orders retry reshard;
+        alter schema orders clean reshard;
         show read weights;
         restart instance ddm-conf wait;
         rename instance ddm-conf to ddm-conf-renamed;

@@ -173,6 +173,9 @@ public struct TaskItem: Decodable, Sendable, Equatable {
     public var instanceId: String?
     public var databaseName: String?
     public var failReason: String?
+    /// What the job allows next (`JobItem.operations`: `toBeSwitched`, `toBeCleaned`, …), for
+    /// the jobs that have a say (shard configuration).
+    public var operations: [String]?
 }
 
 public struct TaskPage: Decodable, Sendable {

@@ -153,12 +153,15 @@ enum ObservabilityController {
         guard call.now * 1000 - from <= 30 * 86_400_000 else { throw LocalError.parameter("start_time must be within the last 30 days") }
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM job ORDER BY created DESC, id")
             .filter { ($0["created"] as Double) * 1000 >= from && ($0["created"] as Double) * 1000 <= to }
-        let all: [[String: Any]] = rows.map { row in
+        var all: [(created: Double, item: [String: Any])] = rows.map { row in
             let j = CatalogController.jobState(row, now: call.now)
-            return ["id": row["id"] as String, "name": row["name"] as String, "status": j.status, "created_time": j.created,
+            return (row["created"], ["id": row["id"] as String, "name": row["name"] as String, "status": j.status, "created_time": j.created,
                     "end_time": j.ended, "process": j.process, "instance_name": row["instance_name"] as String,
-                    "instance_id": row["instance_id"] as String]
+                    "instance_id": row["instance_id"] as String])
         }
-        return Reply(body: try WireJSON.object(["jobs": page.slice(all), "offset": page.offset, "limit": page.limit, "total": all.count]))
+        // Shard configurations carry their state machine's status and the actions it allows.
+        all += try ReshardController.taskItems(db, call: call, from: from / 1000, to: to / 1000)
+        all.sort { $0.created > $1.created }
+        return Reply(body: try WireJSON.object(["jobs": page.slice(all.map(\.item)), "offset": page.offset, "limit": page.limit, "total": all.count]))
     }
 }

@@ -93,6 +93,18 @@ enum StateDatabase {
                     weight INTEGER NOT NULL, PRIMARY KEY (instance_id, rds_id));
                 """)
         }
+        m.registerMigration("v4-reshard") { db in
+            try db.execute(sql: """
+                CREATE TABLE migration (
+                    job_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE,
+                    db_name TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, since REAL NOT NULL,
+                    switch_begin TEXT, switch_end TEXT, original_shards INTEGER NOT NULL, new_shards INTEGER NOT NULL,
+                    original_dn TEXT NOT NULL, after_dn TEXT NOT NULL, request TEXT NOT NULL, results TEXT NOT NULL,
+                    passed INTEGER NOT NULL, cleaned INTEGER NOT NULL DEFAULT 0, fail_reason TEXT,
+                    log TEXT NOT NULL DEFAULT '[]', created REAL NOT NULL, ended REAL);
+                CREATE TABLE knob (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                """)
+        }
         return m
     }
 }

@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-after"), help: "Whether a rate-limit 429 carries Retry-After: on or off.") var retryAfter: Switch = .on
     @Option(name: .customLong("create-delay"), help: "How long new instances stay CREATING, e.g. 5s.") var createDelay: DurationArgument?
     @Option(name: .customLong("max-accounts"), help: "Accounts allowed per instance (DDM: 100).") var maxAccounts = 100
+    @Option(name: .customLong("fail-reshards"), help: "The next N shard configurations fail while moving data (to try retry and rollback).")
+    var failReshards = 0
     @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
     @Option(help: "API generations served: both, v1 (v1/v2 only) or v3 (v3, and the older calls with no v3 twin).")
     var api: ServedAPI = .both
@@ -62,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
                                       rateLimit: rateLimit, retryAfter: retryAfter == .on, seed: faultSeed)
         config.createDelay = createDelay?.seconds ?? 2
         config.maxAccounts = maxAccounts
+        config.failReshards = failReshards
         config.seedDemoInstance = true
         config.api = api
 

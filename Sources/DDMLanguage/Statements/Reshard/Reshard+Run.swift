@@ -1,0 +1,239 @@
+import DDMKit
+import Foundation
+
+/// An action on a schema's shard configuration task, and the `JobItem.operations` word that
+/// allows it.
+enum ReshardStep: Sendable {
+    case switchRoute, window(String), clean, retry, rollback, cancel
+
+    /// The states a shard configuration task goes through (issue 23, from DDM's task list).
+    static let states: Set<String> = ["Running", "Completed", "Failed", "Expanding", "Canceling", "Rollbacking", "RollbackSuccess",
+                                      "CancelSuccess", "ToBeSwitched", "Switching"]
+
+    var operation: String {
+        switch self {
+        case .switchRoute: "toBeSwitched"
+        case .window: "modifySwitchingStrategy"
+        case .clean: "toBeCleaned"
+        case .retry: "toBeRetried"
+        case .rollback: "toBeRolled"
+        case .cancel: "toBeCanceled"
+        }
+    }
+
+    var words: String {
+        switch self {
+        case .switchRoute: "switch route"
+        case .window(let at): "switch route at '\(at)'"
+        case .clean: "clean reshard"
+        case .retry: "retry reshard"
+        case .rollback: "rollback reshard"
+        case .cancel: "cancel reshard"
+        }
+    }
+
+    /// The statement that does what a task's operation word allows.
+    static func statement(for operation: String, schema: String) -> String {
+        let s = "alter schema \(schema) "
+        switch operation {
+        case "toBeSwitched": return s + "switch route"
+        case "modifySwitchingStrategy": return s + "switch route at '<hh:mm:ss>'"
+        case "toBeCleaned": return s + "clean reshard"
+        case "toBeRetried": return s + "retry reshard"
+        case "toBeRolled": return s + "rollback reshard"
+        case "toBeCanceled": return s + "cancel reshard"
+        default: return operation
+        }
+    }
+}
+
+/// A route-switch window as DDM takes it: `hh:mm:ss`, at least 60 minutes long (OTC's API
+/// reference, "Performing Shard Configuration"). `switch at T` asks for T to T + 1 hour.
+enum ReshardWindow {
+    static func seconds(_ hms: String) -> Int? {
+        let p = hms.split(separator: ":", omittingEmptySubsequences: false)
+        guard p.count == 3, p.allSatisfy({ $0.count == 2 }), let h = Int(p[0]), let m = Int(p[1]), let s = Int(p[2]),
+              (0..<24).contains(h), (0..<60).contains(m), (0..<60).contains(s) else { return nil }
+        return h * 3600 + m * 60 + s
+    }
+
+    static func end(after begin: String) -> String {
+        let t = ((seconds(begin) ?? 0) + 3600) % 86_400
+        return String(format: "%02d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+    }
+}
+
+extension Evaluator {
+    /// The schema's shard configuration tasks of the last 30 days (all the task list keeps within
+    /// reach), newest first.
+    func reshardTasks(instance: String, schema: String?) async throws -> [TaskItem] {
+        let now = options.clock()
+        let from = now.addingTimeInterval(-DDMAPI.taskWindowLimit + 60)
+        var all: [TaskItem] = []
+        var offset = 0
+        while true {
+            let page = try await client.listTasks(from: from, to: now, offset: offset, limit: 100)
+            all += page.jobs
+            offset += page.jobs.count
+            if page.jobs.count < 100 || offset >= (page.total ?? 0) { break }
+        }
+        return all.filter { t in
+            t.instanceId == instance && ReshardStep.states.contains(t.status ?? "") && t.databaseName != nil
+                && (schema == nil || t.databaseName?.lowercased() == schema)
+        }.sorted { ($0.createdTime ?? "") > ($1.createdTime ?? "") }
+    }
+
+    /// Pre-checks, shows the pre-check's findings, and starts the task when they all passed; a
+    /// dry run stops after the pre-check (which changes nothing).
+    func reshard(_ schema: String, shards: Int?, add: [String], user: String, password: SecretSource, at: String?, wait: Bool) async throws -> String? {
+        let instance = try await instanceId()
+        let detail = try await client.showSchema(instance: instance, name: schema)
+        let current = (detail.usedRds ?? []).map(\.id)
+        var names = Dictionary((detail.usedRds ?? []).map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
+        var added: [String] = []
+        if !add.isEmpty {
+            let targets = add.contains { !Names.looksLikeRDSId($0) } ? try await client.reshardTargets(instance: instance, schema: schema) : []
+            for ref in add {
+                let found = targets.filter { $0.id == ref || $0.name == ref }
+                if found.count == 1 { added.append(found[0].id); names[found[0].id] = found[0].name ?? found[0].id; continue }
+                guard found.isEmpty, Names.looksLikeRDSId(ref) else {
+                    throw EvaluationError(found.isEmpty ? "data node '\(ref)' cannot take shards of \(schema); see 'show available rds;'"
+                                                        : "data node name '\(ref)' is ambiguous: \(found.map(\.id).joined(separator: ", ")); use the id",
+                                          kind: found.isEmpty ? .notFound : .ambiguous)
+                }
+                added.append(ref)
+            }
+        }
+        let nodes = current + added.filter { !current.contains($0) }
+        let from = detail.shardNumber ?? 0, to = shards ?? from
+        // The pre-check logs in to the data nodes: a dry run needs the password too.
+        let secret = try secrets.resolve(password, purpose: "password of \(user) on the data nodes")
+        let window = at.map { ($0, ReshardWindow.end(after: $0)) }
+        let request = ReshardRequest(dataNodes: nodes.map { .init(id: $0, user: user, password: secret) }, shards: to,
+                                     switchBegin: window?.0, switchEnd: window?.1)
+        let check = try await client.precheckReshard(instance: instance, schema: schema, request)
+        let items = check.preCheckResults ?? []
+        await sink.table(ResultTable(columns: ["pre-check", "result", "note"], rows: items.map { i in
+            [i.name ?? "", i.passed ? "passed" : "failed",
+             (i.passed ? [i.note] : [i.errorMessage ?? i.note, i.handlingSuggestion]).compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")]
+        }))
+        if let failed = items.first(where: { !$0.passed }) {
+            throw EvaluationError("the pre-check of resharding \(schema) failed: \(failed.name ?? "a check"): \(failed.errorMessage ?? failed.note ?? "no reason given"); nothing was started", kind: .failed)
+        }
+        let layout = "\(from) → \(to) shards on \(nodes.map { names[$0] ?? $0 }.joined(separator: ", "))"
+            + (window.map { ", routes switching between \($0.0) and \($0.1)" } ?? ", routes switched by hand")
+        let client = client
+        let write = Write(summary: "reshard \(schema): \(layout)", question: "reshard \(schema): \(layout)?",
+                          journal: .change(instance, "started resharding \(schema): \(layout)")) {
+            try await client.startReshard(instance: instance, schema: schema, request)
+        }
+        guard let started = try await perform(write) else { return nil }
+        let job = started ?? "-"
+        await sink.message("resharding \(schema): \(layout) (task \(job))")
+        if wait, let started { try await waitReshard(schema, job: started, instance: instance) }
+        return "started resharding \(schema)"
+    }
+
+    /// Polls the task until it waits for its switch or ends. Ctrl-C stops the waiting, not the task.
+    func waitReshard(_ schema: String, job: String, instance: String) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + options.waitTimeout
+        do {
+            while true {
+                let task = try await poll { try await self.reshardTasks(instance: instance, schema: schema).first { $0.id == job } }
+                let status = task?.status ?? "Running"
+                switch status {
+                case "ToBeSwitched":
+                    await sink.progress(nil)
+                    await sink.message("resharding \(schema): data copied; routes switch in the window, or now with 'alter schema \(schema) switch route;'")
+                    return
+                case "Completed":
+                    await sink.progress(nil)
+                    await sink.message("resharding \(schema) completed; 'alter schema \(schema) clean reshard;' removes the source data")
+                    return
+                case "Failed":
+                    await sink.progress(nil)
+                    throw EvaluationError("resharding \(schema) failed\(task?.failReason.map { ": \($0)" } ?? ""); it allows \((task?.operations ?? []).map { ReshardStep.statement(for: $0, schema: schema) }.joined(separator: ", "))", kind: .failed)
+                case "CancelSuccess", "RollbackSuccess":
+                    await sink.progress(nil)
+                    await sink.message("resharding \(schema) ended: \(status)")
+                    return
+                default:
+                    await sink.progress("resharding \(schema): \(status) \(task?.process ?? "")")
+                }
+                guard clock.now < deadline else {
+                    await sink.progress(nil)
+                    throw EvaluationError("gave up waiting for resharding \(schema) (still \(status)); it goes on in the service", kind: .timedOut)
+                }
+                try await Task.sleep(for: options.pollInterval)
+            }
+        } catch where error is CancellationError || Task.isCancelled {
+            await sink.progress(nil)
+            await sink.message("stopped waiting; resharding \(schema) goes on in the service ('show reshard of \(schema);' to follow it)")
+            throw WaitStopped(applied: "resharding \(schema) (task \(job), still running)")
+        }
+    }
+
+    /// An action on the schema's newest task, refused before sending when its state does not
+    /// allow it, naming what it allows.
+    func reshardAction(on schema: String, _ step: ReshardStep) async throws -> String? {
+        let instance = try await instanceId()
+        guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
+            throw EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound)
+        }
+        let allowed = task.operations ?? []
+        guard allowed.contains(step.operation) else {
+            let can = allowed.isEmpty ? "it allows nothing more" : "it allows " + allowed.map { ReshardStep.statement(for: $0, schema: schema) }.joined(separator: "; ")
+            throw EvaluationError("the shard configuration of \(schema) (task \(task.id)) is \(task.status ?? "?"): \(can); not \(step.words)", kind: .failed)
+        }
+        let client = client, job = task.id
+        let question: String? = switch step {
+        case .switchRoute: "switch \(schema)'s routes to its new shards now?"
+        case .rollback: "roll back the shard configuration of \(schema)?"
+        case .cancel: "cancel the shard configuration of \(schema)?"
+        case .clean: "remove the source data of \(schema)'s shard configuration? (it cannot be rolled back after)"
+        case .retry, .window: nil
+        }
+        let write = Write(summary: "\(step.words) of \(schema) (task \(job))", question: question,
+                          journal: .change(instance, "\(step.words) of \(schema) (task \(job))")) { () async throws -> String in
+            switch step {
+            case .window(let at):
+                try await client.changeReshardSwitchWindow(instance: instance, schema: schema, job: job, begin: at, end: ReshardWindow.end(after: at))
+            case .switchRoute: try await client.reshard(.switchRoute, instance: instance, schema: schema, job: job)
+            case .clean: try await client.reshard(.clean, instance: instance, schema: schema, job: job)
+            case .retry: try await client.reshard(.retry, instance: instance, schema: schema, job: job)
+            case .rollback: try await client.reshard(.rollback, instance: instance, schema: schema, job: job)
+            case .cancel: try await client.reshard(.cancel, instance: instance, schema: schema, job: job)
+            }
+            return job
+        }
+        guard try await perform(write) != nil else { return nil }
+        await sink.message("\(step.words) of \(schema): sent (task \(job)); 'show reshard of \(schema);' follows it")
+        return "\(step.words) of \(schema)"
+    }
+
+    /// The tasks, the newest in detail with its run log.
+    func showReshard(_ schema: String?) async throws {
+        let instance = try await instanceId()
+        let tasks = try await reshardTasks(instance: instance, schema: schema)
+        guard let newest = tasks.first, let db = newest.databaseName else {
+            await sink.message("no shard configuration\(schema.map { " of \($0)" } ?? "") in the last 30 days (the task list reaches no further back)")
+            return
+        }
+        await sink.table(ResultTable(columns: ["schema", "task", "status", "progress", "next", "started", "ended", "failure"], rows: tasks.map { t in
+            let next = (t.operations ?? []).map { ReshardStep.statement(for: $0, schema: t.databaseName ?? "?") }.joined(separator: "; ")
+            return [t.databaseName ?? "", t.id, t.status ?? "", t.process ?? "", next, t.createdTime ?? "", t.endTime ?? "", t.failReason ?? ""]
+        }))
+        let d = try await client.reshard(instance: instance, schema: db, job: newest.id)
+        func names(_ nodes: [ReshardDetail.DataNode]?) -> String { (nodes ?? []).map { $0.dnInstanceName ?? $0.dnInstanceId ?? "?" }.joined(separator: ", ") }
+        let routes = d.switchRouteIsManual == false ? "switch between \(d.autoSwitchBeginTime ?? "?") and \(d.autoSwitchEndTime ?? "?")" : "switched by hand"
+        await sink.message("task \(newest.id) of \(db): \(d.originalShardNum.map(String.init) ?? "?") → \(d.afterShardNum.map(String.init) ?? "?") shards, "
+                           + "data nodes \(names(d.originalDnInfoList)) → \(names(d.afterDnInfoList)); routes \(routes)")
+        let log = try await client.reshardLog(instance: instance, task: newest.id)
+        if !log.isEmpty {
+            await sink.table(ResultTable(columns: ["time", "level", "message"], rows: log.map { l in
+                [l.createdTime.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0 / 1000)) } ?? "", l.level ?? "", l.message ?? ""]
+            }))
+        }
+    }
+}
