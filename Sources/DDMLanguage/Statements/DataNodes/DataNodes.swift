@@ -5,6 +5,7 @@ extension StatementID {
     static let setReadWeights = StatementID("setReadWeights")
     static let showReadWeights = StatementID("showReadWeights")
     static let checkDataNodes = StatementID("checkDataNodes")
+    static let showDataNodes = StatementID("showDataNodes")
 }
 
 /// An instance's data nodes: the RDS instances its schemas' shards live on (docs/language.md,
@@ -26,6 +27,10 @@ enum DataNodeStatements: StatementFamily {
                        example: "show read weights;", words: ["on", "instance"],
                        followers: StatementCatalog.showFollowers.merging(["read": ["weights"]]) { $1 }, needsInstance: true,
                        operations: [.listInstances]),
+        StatementEntry(.showDataNodes, topic: "show", path: ["show", "data", "nodes"],
+                       grammar: "show data nodes;  (the RDS instances the schemas use, with the read weights ddmsh last set)",
+                       example: "show data nodes;", followers: StatementCatalog.showFollowers.merging(["data": ["nodes"]]) { $1 }, needsInstance: true,
+                       operations: [.listSchemas, .showSchema]),
         StatementEntry(.checkDataNodes, topic: "data nodes", path: ["check", "data", "nodes"],
                        grammar: "check data nodes <rds>[, …] user <u> password <secret> [on instance <i>];  (whether DDM can log in to them; changes nothing)",
                        example: "check data nodes rds-orders user root password prompt;", words: ["user", "password", "prompt", "env", "file", "on", "instance"],
@@ -34,6 +39,12 @@ enum DataNodeStatements: StatementFamily {
     ]
     static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse),
                         ParseRule("check data nodes", CheckDataNodes<Parsed>.parse),
+                        ParseRule("show data nodes", { _ in
+                            PlainRead(.showDataNodes, "show data nodes", calls: [Action.Call(.listSchemas, "list schemas, every page"),
+                                                                              Action.Call(.showSchema, "each schema's data nodes")]) { e in
+                                try await e.dataNodes()
+                            }
+                        }),
                         ParseRule("set read weights", SetReadWeights<Parsed>.parse),
                         ParseRule("show read weights", ShowReadWeights<Parsed>.parse)]
 }
@@ -238,5 +249,27 @@ extension CheckDataNodes: Step where P == Resolved {
             throw EvaluationError("\(checks.filter { !$0.success }.count) of \(checks.count) data node\(checks.count == 1 ? "" : "s") refused \(user): \(failed.errorMessage ?? failed.errorCode ?? "no reason given")")
         }
         return nil
+    }
+}
+
+extension Evaluator {
+    /// The data nodes the schemas use (DDM lists them per schema: one read each), which schemas,
+    /// and the read weight ddmsh last set on each. DDM's API shows neither read replicas nor
+    /// weights: the table says where its weights come from.
+    func dataNodes() async throws -> [ResultTable] {
+        let instance = try await instanceId()
+        var order: [String] = []
+        var nodes: [String: (name: String, status: String, schemas: [String])] = [:]
+        for schema in try await client.allSchemas(instance: instance) {
+            for rds in try await client.showSchema(instance: instance, name: schema.name).usedRds ?? [] {
+                if nodes[rds.id] == nil { order.append(rds.id); nodes[rds.id] = (rds.name ?? rds.id, rds.status ?? "", []) }
+                nodes[rds.id]?.schemas.append(schema.name)
+            }
+        }
+        let weights = options.journalDirectory.map { Journal.lastReadWeights(instance: instance, in: $0) } ?? []
+        return [ResultTable(columns: ["data node", "id", "status", "schemas", "read weight (as ddmsh last set it)"], rows: order.map { id in
+            let n = nodes[id]!
+            return [n.name, id, n.status, n.schemas.joined(separator: ", "), weights.first { $0.rds == id }.map { "\($0.weight) (\($0.time))" } ?? ""]
+        })]
     }
 }
