@@ -6,7 +6,7 @@ import Testing
     func completer() -> Completer {
         let c = Completer(ttl: .seconds(3600)) { _ in
             var n = Completer.Names()
-            n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]
+            n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]; n.rds = ["rds-orders", "rds-billing"]
             return n
         }
         c.refreshIfStale(force: true)
@@ -37,6 +37,15 @@ import Testing
         #expect(c.complete(prefix: "grant SELECT on orders to app ").isEmpty)
         // Still a start after the statement ends.
         #expect(c.complete(prefix: "show users; sh") == ["show"])
+    }
+
+    @Test func dataNodesByName() async throws {
+        let c = completer()
+        try await settled(c)
+        #expect(c.complete(prefix: "alter schema orders reshard shards 8 add rds rds-b") == ["rds-billing"])
+        #expect(c.complete(prefix: "check data nodes rds-o") == ["rds-orders"])
+        #expect(c.complete(prefix: "set read weights rds-") == ["rds-billing", "rds-orders"])
+        #expect(c.complete(prefix: "alter schema or") == ["orders"])
     }
 
     func waitUntilAsync(_ holds: () -> Bool) async throws {

@@ -11,6 +11,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
     struct Names: Sendable {
         var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = []
         var nodes: [String] = []; var parameters: [String] = []; var flavors: [String] = []; var templates: [String] = []
+        /// Data nodes (RDS instances) by name.
+        var rds: [String] = []
     }
 
     private let names = Mutex(Names())
@@ -70,6 +72,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
             pool = current.parameters
         } else if previous == "node" {
             pool = current.nodes
+        } else if previous == "rds" || (previous == "nodes" && first == "check") || (previous == "weights" && first == "set") {
+            pool = current.rds
         } else if ["grant", "revoke"].contains(previous) && statement.count == 1 {
             // `grant <Tab>`: a privilege (or `exactly`), never one word inserted for the user.
             pool = Self.privileges + (previous == "grant" ? ["exactly"] : [])

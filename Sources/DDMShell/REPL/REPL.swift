@@ -40,7 +40,8 @@ struct REPL {
                 names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.map(\.nodeId)) ?? []
                 names.parameters = (try? await client.allParameters(instance: id).map(\.name)) ?? []
             }
-            // Templates and flavors belong to the project and region: fetched once a session.
+            // The data nodes, templates and flavors change seldom: fetched once a session.
+            names.rds = held.rds.isEmpty ? (try? await client.allAvailableRDS(instance: evaluator.currentInstance?.id ?? "").compactMap(\.name)) ?? [] : held.rds
             names.templates = held.templates.isEmpty ? (try? await client.allParameterTemplates().map(\.name)) ?? [] : held.templates
             names.flavors = held.flavors
             if names.flavors.isEmpty, let engine = try? await client.listEngines(limit: 128).engineGroups.first {
