@@ -65,6 +65,7 @@ public final class LocalService: Sendable {
         SchemasController.register(&routes)
         DataNodesController.register(&routes)
         ReshardController.register(&routes)
+        BackupsController.register(&routes)
         AccountsController.register(&routes)
         CatalogController.register(&routes)
         AdminController.register(&routes)

@@ -35,6 +35,8 @@ import Testing
         (.dropUser, "drop user walker;", [:]),
         (.declareUsersComplete, "create user extra password 'App_pass_12!'; declare users complete drop undeclared;", [:]),
         (.dropSchema, "drop schema walk;", [:]),
+        // Dropping the schema made a metadata backup ($backup: the newest).
+        (.dropBackup, "drop backup $backup;", [:]),
         (.setParameters, "set parameter max_connections = 30000;", [:]),
         (.applyParameterTemplate, "apply parameter template high-concurrency;", [:]),
         (.killProcesses, "kill process 1003;", [:]),
@@ -101,6 +103,9 @@ import Testing
             var co = Compiler.Options()
             co.instanceSelected = true
             co.variables["node"] = .string(node)
+            if sample.script.contains("$backup") {
+                co.variables["backup"] = .string(try await h.client.allBackups(instance: instance).first?.id ?? "none")
+            }
             let compiled = Compiler.compile(SourceFile(name: "walk.ddm", text: sample.script), options: co)
             #expect(compiled.diagnostics.isEmpty, "\(sample.id): \(compiled.diagnostics.map(\.message))")
             let routes = RouteVersions(choice: version, olderOnly: await client.olderOnlyOperations())

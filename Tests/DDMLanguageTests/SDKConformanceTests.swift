@@ -206,6 +206,9 @@ import Testing
         alter schema orders rollback reshard;
         alter schema orders retry reshard;
         alter schema orders clean reshard;
+        show backups;
+        show backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;
+        drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;
         show read weights;
         restart instance ddm-conf wait;
         rename instance ddm-conf to ddm-conf-renamed;

@@ -117,6 +117,7 @@ enum InstancesController {
     static func delete(_ call: Call, _ db: Database) throws -> Reply {
         _ = try call.deleteRDSData()
         let instance = try InstanceRow.find(db, call.param("instance_id"))
+        try BackupsController.record(db, instance: instance, "metadata backup before the instance was deleted", now: call.now)
         // Schemas, accounts and nodes go with it (ON DELETE CASCADE).
         try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [instance.id])
         let job = try db.recordJob(name: "DeleteInstance", instance: instance, now: call.now, delay: call.settings.createDelay / 2)

@@ -233,6 +233,7 @@ enum ReshardController {
             try db.execute(sql: "UPDATE migration SET cleaned = 1 WHERE job_id = ?", arguments: [id])
             try note(db, id, now: call.now, "source data cleaned")
             let instance = try InstanceRow.find(db, row["instance_id"])
+            try BackupsController.record(db, instance: instance, "metadata backup after the shard configuration of \(row["db_name"] as String) was cleaned", now: call.now)
             let job = try db.recordJob(name: "CleanMigration", instance: instance, now: call.now, delay: 0)
             return Reply(body: try WireJSON.object(["job_id": job]))
         }

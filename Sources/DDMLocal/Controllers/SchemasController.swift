@@ -143,6 +143,7 @@ enum SchemasController {
         guard instance.status == "RUNNING", s.status == "RUNNING" else {
             throw LocalError.busy("The schema \(s.name) is \(s.status); it cannot be deleted now.")
         }
+        try BackupsController.record(db, instance: instance, "metadata backup before schema \(s.name) was deleted", now: call.now)
         let delay = call.settings.createDelay / 2
         if delay > 0 {
             try db.execute(sql: "UPDATE schema SET status = 'DELETING', settle_at = ?, settle_status = 'GONE' WHERE instance_id = ? AND name = ?",

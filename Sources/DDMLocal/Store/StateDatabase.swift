@@ -105,6 +105,14 @@ enum StateDatabase {
                 CREATE TABLE knob (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 """)
         }
+        m.registerMigration("v5-backups") { db in
+            // No reference to the instance: a backup outlives it (one is made when it is deleted).
+            try db.execute(sql: """
+                CREATE TABLE backup (
+                    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL, instance_name TEXT NOT NULL, kind TEXT NOT NULL,
+                    description TEXT NOT NULL, created REAL NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+                """)
+        }
         return m
     }
 }

@@ -1,0 +1,87 @@
+import DDMKit
+
+extension StatementID {
+    static let showBackups = StatementID("showBackups"), showBackup = StatementID("showBackup"), dropBackup = StatementID("dropBackup")
+}
+
+/// An instance's backups (docs/language.md, "Backups"): DDM makes them by itself; they can be
+/// listed, looked at and deleted.
+enum BackupStatements: StatementFamily {
+    static let entries: [StatementEntry] = [
+        StatementEntry(.showBackups, topic: "backups", path: ["show", "backups"],
+                       grammar: "show backups;  (DDM backs up each instance's metadata daily at 02:00 UTC and at key operations)",
+                       example: "show backups;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.listBackups]),
+        StatementEntry(.showBackup, topic: "backups", path: ["show", "backup"], grammar: "show backup <id>;  (and the data nodes it covers)",
+                       example: "show backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: StatementCatalog.showFollowers, needsInstance: true,
+                       operations: [.showBackup]),
+        StatementEntry(.dropBackup, topic: "backups", path: ["drop", "backup"], grammar: "drop backup <id>;  (asks in the REPL)",
+                       example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: ["drop": ["instance", "schema", "user", "backup"]],
+                       needsInstance: true, operations: [.deleteBackup]),
+    ]
+    static let rules = [
+        ParseRule("show backups", { _ in
+            PlainRead(.showBackups, "show backups", calls: [Action.Call(.listBackups, "list the instance's backups, every page")]) { e in
+                let all = try await e.client.allBackups(instance: try await e.instanceId())
+                await e.sink.message("DDM backs up each instance's metadata at 02:00 UTC every day and at key operations (a schema deleted, "
+                                     + "a shard configuration cleaned, the instance deleted); it takes no backup on demand (OTC user guide, \"Backup Principles\")")
+                return [ResultTable(columns: ["id", "type", "status", "created", "size_kb", "description"], rows: all.map { b in
+                    [b.id, b.backupType ?? "", b.status ?? "", b.created ?? "", b.fileSize.map { String(format: "%.1f", $0) } ?? "", b.description ?? ""]
+                }, kinds: [.text, .text, .text, .text, .number, .text])]
+            }
+        }),
+        ParseRule("show backup", ShowBackup<Parsed>.parse),
+        ParseRule("drop backup", DropBackup<Parsed>.parse),
+    ]
+}
+
+struct ShowBackup<P: Phase>: Sendable, Equatable {
+    var backup: P.Text
+}
+
+extension ShowBackup: StatementSyntax where P == Parsed {
+    /// show backup <id>
+    static func parse(_ p: inout Parser) throws -> Self { Self(backup: try p.name("backup id")) }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowBackup<Resolved>(backup: try c.scalar(backup, "backup id")) }
+}
+
+extension ShowBackup: Step where P == Resolved {
+    var id: StatementID { .showBackup }
+    var text: String { "show backup \(SourceText.name(backup))" }
+    var calls: [Action.Call] { [Action.Call(.showBackup, "show backup", object: backup)] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let d = try await e.client.showBackup(instance: try await e.instanceId(), backup: backup)
+        await e.sink.table(ResultTable(columns: ["backup", "instance", "data nodes"], rows: [[
+            d.id ?? backup, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
+        ]], kinds: [.text, .text, .list]))
+        return nil
+    }
+}
+
+struct DropBackup<P: Phase>: Sendable, Equatable {
+    var backup: P.Text
+}
+
+extension DropBackup: StatementSyntax where P == Parsed {
+    /// drop backup <id>
+    static func parse(_ p: inout Parser) throws -> Self { Self(backup: try p.name("backup id")) }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { DropBackup<Resolved>(backup: try c.scalar(backup, "backup id")) }
+}
+
+extension DropBackup: Step where P == Resolved {
+    var id: StatementID { .dropBackup }
+    var text: String { "drop backup \(SourceText.name(backup))" }
+    var calls: [Action.Call] { [Action.Call(.deleteBackup, "delete backup", object: backup)] }
+    var question: String? { "delete backup \(backup)? (it cannot be restored from after)" }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let client = e.client, backup = backup
+        let write = Write(summary: "delete backup \(backup)", question: question, journal: .change(instance, "deleted backup \(backup)")) {
+            try await client.deleteBackup(backup)
+        }
+        guard try await e.perform(write) != nil else { return nil }
+        await e.sink.message("deleted backup \(backup)")
+        return "deleted backup \(backup)"
+    }
+}
