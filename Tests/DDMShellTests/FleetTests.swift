@@ -47,6 +47,11 @@ import Testing
         #expect(retry.status == 0, "\(retry.stderr)")
         #expect((retry.stdout + retry.stderr).contains("retrying the targets that did not succeed last time: ddm-f2"), "\(retry.stderr)")
         #expect(retry.stdout.contains("ddm-f2,ok,1") && !retry.stdout.contains("ddm-f1,"), "\(retry.stdout)")
+        // The record keeps what the first run did for the targets the retry left alone.
+        let nothingLeft = try Binary.run(local + ["--instances", "ddm-f%", "--retry-failed", "-c", "create user app password env P"],
+                                         environment: env, home: home)
+        #expect(nothingLeft.status == 0 && nothingLeft.stdout.contains("retrying the targets that did not succeed last time: none"),
+                "\(nothingLeft.stdout)\(nothingLeft.stderr)")
 
         // A fleet is undone as one run: the last fleet (the retry) on its one target, and then the
         // first fleet on both targets where it created the account, not on the one where it failed.

@@ -336,9 +336,11 @@ struct FleetRecord {
         return try? JSONDecoder().decode([String: String].self, from: data)
     }
 
+    /// This run's outcomes over the last ones: a retry that ran some targets keeps what the others did.
     func save(_ outcomes: [FleetRun.Outcome]) {
         guard let path else { return }
-        let statuses = Dictionary(outcomes.map { ($0.key, $0.status.rawValue) }, uniquingKeysWith: { $1 })
+        var statuses = load() ?? [:]
+        for o in outcomes { statuses[o.key] = o.status.rawValue }
         guard let data = try? JSONEncoder().encode(statuses) else { return }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
