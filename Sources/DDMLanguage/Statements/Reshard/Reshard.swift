@@ -4,7 +4,7 @@ extension StatementID {
     static let reshard = StatementID("reshard"), showReshard = StatementID("showReshard")
     static let switchRoute = StatementID("switchRoute"), cleanReshard = StatementID("cleanReshard")
     static let retryReshard = StatementID("retryReshard"), rollbackReshard = StatementID("rollbackReshard")
-    static let cancelReshard = StatementID("cancelReshard")
+    static let cancelReshard = StatementID("cancelReshard"), showReshardTargets = StatementID("showReshardTargets")
 }
 
 /// Resharding a schema online: more shards and/or more data nodes, the pre-check first, the task
@@ -25,6 +25,10 @@ enum ReshardStatements: StatementFamily {
         StatementEntry(.showReshard, topic: "reshard", path: ["show", "reshard"], grammar: "show reshard [of <s>];  (the schema's shard configuration tasks, the newest in detail)",
                        example: "show reshard of orders;", words: ["of"], followers: StatementCatalog.showFollowers, needsInstance: true,
                        operations: [.listTasks, .showReshard, .showReshardLog]),
+        StatementEntry(.showReshardTargets, topic: "reshard", path: ["show", "reshard", "targets"],
+                       grammar: "show reshard targets of <s>;  (the data nodes the schema's shards can move to)",
+                       example: "show reshard targets of orders;", words: ["of"], followers: StatementCatalog.showFollowers.merging(["reshard": ["targets", "of"]]) { $1 },
+                       needsInstance: true, operations: [.listReshardTargets]),
         entry(.switchRoute, "alter schema <s> switch route [at '<hh:mm:ss>'];  (now, or the window's new start)",
               "alter schema orders switch route;", words: ["switch", "route", "at"], find + [.switchReshardRoute, .changeReshardSwitchWindow]),
         entry(.cleanReshard, "alter schema <s> clean reshard;  (removes the source data of a completed one)", "alter schema orders clean reshard;",
@@ -35,7 +39,11 @@ enum ReshardStatements: StatementFamily {
         entry(.cancelReshard, "alter schema <s> cancel reshard;", "alter schema orders cancel reshard;", words: ["cancel", "reshard"], find + [.cancelReshard]),
     ]
     static let rules = [ParseRule("alter schema|database", AlterSchema<Parsed>.parse),
-                        ParseRule("show reshard", { p in ShowReshard<Parsed>(schema: p.match("of") ? try p.name("schema name") : nil) })]
+                        ParseRule("show reshard", { p in ShowReshard<Parsed>(schema: p.match("of") ? try p.name("schema name") : nil) }),
+                        ParseRule("show reshard targets", { p in
+                            try p.expect("of", "after 'show reshard targets'")
+                            return ShowReshardTargets<Parsed>(schema: try p.name("schema name"))
+                        })]
 }
 
 struct AlterSchema<P: Phase>: Sendable, Equatable {
@@ -204,6 +212,26 @@ extension ShowReshard: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         try await e.showReshard(schema)
+        return nil
+    }
+}
+
+struct ShowReshardTargets<P: Phase>: Sendable, Equatable {
+    var schema: P.Text
+}
+
+extension ShowReshardTargets: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowReshardTargets<Resolved>(schema: try c.schemaName(schema)) }
+}
+
+extension ShowReshardTargets: Step where P == Resolved {
+    var id: StatementID { .showReshardTargets }
+    var text: String { "show reshard targets of \(SourceText.name(schema))" }
+    var calls: [Action.Call] { [Action.Call(.listReshardTargets, "the data nodes that can take the schema's shards, every page", object: schema)] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let nodes = try await e.client.reshardTargets(instance: try await e.instanceId(), schema: schema)
+        await e.sink.table(ShowTables.availableRDS(nodes))
         return nil
     }
 }
