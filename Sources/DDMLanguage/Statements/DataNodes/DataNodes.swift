@@ -231,11 +231,8 @@ extension CheckDataNodes: Step where P == Resolved {
         var names: [String: String] = [:]
         let secret = try e.secrets.resolve(password, purpose: "password of \(user) on the data nodes")
         for ref in rds {
-            let found = available.filter { $0.id == ref || $0.name == ref }
-            guard found.count == 1, let node = found.first else {
-                throw EvaluationError(found.isEmpty ? "data node '\(ref)' is not available to this instance; see 'show available rds;'"
-                                                    : "data node name '\(ref)' is ambiguous: \(found.map(\.id).joined(separator: ", ")); use the id",
-                                      kind: found.isEmpty ? .notFound : .ambiguous)
+            guard let node = try RDSReference.find(ref, in: available) else {
+                throw EvaluationError("data node '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
             }
             guard let ip = node.privateIp, let port = node.port else { throw EvaluationError("the service gives no address for data node \(ref)") }
             names[node.id] = node.name ?? node.id

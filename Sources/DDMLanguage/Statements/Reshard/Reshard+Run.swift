@@ -94,14 +94,14 @@ extension Evaluator {
         if !add.isEmpty {
             let targets = add.contains { !Names.looksLikeRDSId($0) } ? try await client.reshardTargets(instance: instance, schema: schema) : []
             for ref in add {
-                let found = targets.filter { $0.id == ref || $0.name == ref }
-                if found.count == 1 { added.append(found[0].id); names[found[0].id] = found[0].name ?? found[0].id; continue }
-                guard found.isEmpty, Names.looksLikeRDSId(ref) else {
-                    throw EvaluationError(found.isEmpty ? "data node '\(ref)' cannot take shards of \(schema); see 'show available rds;'"
-                                                        : "data node name '\(ref)' is ambiguous: \(found.map(\.id).joined(separator: ", ")); use the id",
-                                          kind: found.isEmpty ? .notFound : .ambiguous)
+                if let node = try RDSReference.find(ref, in: targets) {
+                    added.append(node.id)
+                    names[node.id] = node.name ?? node.id
+                } else if Names.looksLikeRDSId(ref) {
+                    added.append(ref)
+                } else {
+                    throw EvaluationError("data node '\(ref)' cannot take shards of \(schema); see 'show reshard targets of \(schema);'", kind: .notFound)
                 }
-                added.append(ref)
             }
         }
         let nodes = current + added.filter { !current.contains($0) }

@@ -237,13 +237,23 @@ extension Evaluator {
         guard refs.contains(where: { !Names.looksLikeRDSId($0) }) else { return refs }
         let available = try await client.allAvailableRDS(instance: instance)
         return try refs.map { ref in
-            if available.contains(where: { $0.id == ref }) || Names.looksLikeRDSId(ref) { return ref }
-            let named = available.filter { $0.name == ref }
-            if named.count == 1 { return named[0].id }
-            if named.count > 1 {
-                throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id", kind: .ambiguous)
-            }
+            if let node = try RDSReference.find(ref, in: available) { return node.id }
+            if Names.looksLikeRDSId(ref) { return ref }
             throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
         }
+    }
+}
+
+/// An RDS instance (a data node) as a statement names it: by id or by name.
+enum RDSReference {
+    /// The one of `available` that `ref` names; nil when none does. A name that several share is
+    /// an error: the id tells them apart.
+    static func find(_ ref: String, in available: [AvailableRDS]) throws -> AvailableRDS? {
+        if let byId = available.first(where: { $0.id == ref }) { return byId }
+        let named = available.filter { $0.name == ref }
+        if named.count > 1 {
+            throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id", kind: .ambiguous)
+        }
+        return named.first
     }
 }
