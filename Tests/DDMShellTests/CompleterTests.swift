@@ -46,6 +46,10 @@ import Testing
         #expect(c.complete(prefix: "check data nodes rds-o") == ["rds-orders"])
         #expect(c.complete(prefix: "set read weights rds-") == ["rds-billing", "rds-orders"])
         #expect(c.complete(prefix: "alter schema or") == ["orders"])
+        // `on` is followed by other words in a fleet than in a grant.
+        #expect(c.complete(prefix: "on ") == ["instances"])
+        #expect(c.complete(prefix: "on instances ") == ["ddm-prod", "like"])
+        #expect(c.complete(prefix: "grant SELECT on or") == ["orders"])
     }
 
     func waitUntilAsync(_ holds: () -> Bool) async throws {

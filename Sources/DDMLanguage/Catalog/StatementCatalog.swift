@@ -123,6 +123,20 @@ public enum StatementCatalog {
         return merged
     }()
 
+    /// What Tab offers after a word in a statement that starts with `first`: the same word may be
+    /// followed by other words in another statement (`on` in a grant, and in `on instances`).
+    public static func followers(inStatementsStartingWith first: String) -> [String: [String]] {
+        followersByStart[first] ?? [:]
+    }
+    private static let followersByStart: [String: [String: [String]]] = {
+        var byStart: [String: [String: [String]]] = [:]
+        for e in entries {
+            guard let first = e.path.first else { continue }
+            for (word, next) in e.followers { byStart[first, default: [:]][word] = unique((byStart[first]?[word] ?? []) + next) }
+        }
+        return byStart
+    }()
+
     /// The targets of `show`, as written after it.
     public static var showTargets: [String] { followers["show"] ?? [] }
 

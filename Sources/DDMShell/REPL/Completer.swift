@@ -47,7 +47,6 @@ final class Completer: CompletionSource, @unchecked Sendable {
     }
 
     /// Keywords that may follow a word, where the grammar fixes them.
-    static let followers = StatementCatalog.followers
     static let statementStarts = StatementCatalog.starts
 
     func complete(prefix: String) -> [String] {
@@ -77,17 +76,16 @@ final class Completer: CompletionSource, @unchecked Sendable {
         } else if ["grant", "revoke"].contains(previous) && statement.count == 1 {
             // `grant <Tab>`: a privilege (or `exactly`), never one word inserted for the user.
             pool = Self.privileges + (previous == "grant" ? ["exactly"] : [])
-        } else if let next = Self.followers[previous] {
+        } else if let next = StatementCatalog.followers(inStatementsStartingWith: first)[previous] {
             pool = next
         } else {
             switch previous {
             case "instance": pool = first == "create" ? [] : current.instances
             case "schema": pool = first == "create" ? [] : current.schemas
             case "user": pool = first == "create" ? [] : current.accounts
-            case "on" where statement.count == 1: pool = ["instances"]
-            case "instances" where first == "on": pool = ["like"] + current.instances
             case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
             case "for" where statement.contains("flavors"): pool = ["instance"]
+            case "instances" where first == "on": pool = ["like"] + current.instances
             case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts
             case "grant", "revoke", "with": pool = Self.privileges
             case "flavor": pool = current.flavors
