@@ -143,9 +143,12 @@ extension Fleet: StatementSyntax where P == Parsed {
         // nothing runs.
         let compiler = c
         let text = body.first.map { first in compiler.sourceText(SourceRange(first.range.start, body.last!.range.end)) } ?? ""
-        let block = CompiledBlock(source: text) { target in compiler.compiledBlock(body, bindings: ["instance": .string(target)]) }
+        var block = CompiledBlock(source: text) { target in compiler.compiledBlock(body, bindings: ["instance": .string(target)]) }
         for target in names ?? [like.map { Self.stand(in: $0) } ?? "instance"] {
-            let (_, diagnostics) = block.compile(target)
+            let (steps, diagnostics) = block.compile(target)
+            if block.preview.isEmpty { block.preview = steps }
+            // A named target's plan is the one it runs: kept, not compiled again.
+            if names != nil { block.known[target] = steps }
             if !diagnostics.isEmpty {
                 c.report(diagnostics.map { d in
                     var d = d
@@ -200,12 +203,12 @@ extension Fleet: Step where P == Resolved {
 
     var headline: String {
         let targets = like.map { "instances like '\($0)'" } ?? "instances \((names ?? []).joined(separator: ", "))"
-        let steps = body.compile(names?.first ?? like.map(Fleet<Parsed>.stand) ?? "instance").steps
+        let steps = body.preview
         return "on \(targets)\(options), each:\n" + steps.map { "  " + $0.action.headline.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
     }
 
     var calls: [Action.Call] {
-        let steps = body.compile(names?.first ?? like.map(Fleet<Parsed>.stand) ?? "instance").steps
+        let steps = body.preview
         var seen: [Action.Call] = like == nil ? [] : [Action.Call(.listInstances, "list instances, to match the pattern")]
         for call in steps.flatMap(\.action.calls) where !seen.contains(where: { $0.operation == call.operation && $0.note == call.note }) {
             seen.append(call)
@@ -223,6 +226,15 @@ extension Fleet: Step where P == Resolved {
 public struct CompiledBlock: Sendable, Equatable {
     public var source: String
     let compile: @Sendable (String) -> (steps: [PlanStep], diagnostics: [Diagnostic])
+    /// The plan of the first target checked (or of the stand-in for a pattern): what plans print.
+    var preview: [PlanStep] = []
+    /// The plans of the named targets, as checked.
+    var known: [String: [PlanStep]] = [:]
+
+    /// A target's plan: the one checked at compile time, or compiled now (a pattern's targets).
+    func steps(for target: String) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
+        known[target].map { ($0, []) } ?? compile(target)
+    }
 
     public static func == (a: Self, b: Self) -> Bool { a.source == b.source }
 }

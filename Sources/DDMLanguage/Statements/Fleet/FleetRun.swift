@@ -23,9 +23,8 @@ struct FleetRun {
         var status: Status
         /// The region it is in, in a fleet across regions.
         var region: String?
+        /// Statements that changed something (in a dry run: changes it would make).
         var changes = 0
-        /// In a dry run: the changes the body would make.
-        var wouldChange = 0
         var jobs: [String] = []
         var error = ""
         var code = ""
@@ -86,8 +85,9 @@ struct FleetRun {
             outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing)"))
         }
         let record = FleetRecord(directory: e.options.journalDirectory, fleet: fleet.identity)
+        let last = record.load()
         if e.options.retryFailed {
-            if let last = record.load() {
+            if let last {
                 targets = targets.filter { last[$0.key(regions)].map { $0 != Status.ok.rawValue && $0 != Status.unchanged.rawValue } ?? true }
                 outcomes = outcomes.filter { last[$0.key].map { $0 != Status.ok.rawValue } ?? true }
                 let again = targets.map { $0.key(regions) } + outcomes.map(\.key)
@@ -167,8 +167,8 @@ struct FleetRun {
         outcomes.sort { rank($0) < rank($1) }
         await e.sink.table(Self.table(outcomes, regions: fleet.regions != nil))
         // A fleet's drift is its targets': `--dry-run --detailed-exitcode` exits 3 when any would change.
-        e.countWouldChange(outcomes.reduce(0) { $0 + $1.wouldChange })
-        if !e.options.dryRun { record.save(outcomes) }
+        e.countWouldChange(outcomes.filter { $0.status == .drift }.reduce(0) { $0 + $1.changes })
+        if !e.options.dryRun { record.save(outcomes, over: last) }
 
         let failed = outcomes.filter { $0.status == .failed }.count
         let notStarted = outcomes.filter { $0.status == .notStarted }.count
@@ -214,7 +214,7 @@ struct FleetRun {
             let sink = BufferedSink { [live] text in await live.target(key, text) }
             let started = options.clock()
             let region = regions[target.region]
-            let (steps, diagnostics) = block.compile(target.name)
+            let (steps, diagnostics) = block.steps(for: target.name)
             if let first = diagnostics.first {
                 return Outcome(instance: target.name, status: .failed, region: region.name, error: first.message)
             }
@@ -233,7 +233,6 @@ struct FleetRun {
             } else if report.interrupted {
                 o.status = .interrupted
             } else if options.dryRun {
-                o.wouldChange = report.wouldChange
                 o.changes = report.wouldChange
                 o.status = report.wouldChange > 0 ? .drift : .inSync
             } else if report.applied.isEmpty {
@@ -337,9 +336,9 @@ struct FleetRecord {
     }
 
     /// This run's outcomes over the last ones: a retry that ran some targets keeps what the others did.
-    func save(_ outcomes: [FleetRun.Outcome]) {
+    func save(_ outcomes: [FleetRun.Outcome], over last: [String: String]?) {
         guard let path else { return }
-        var statuses = load() ?? [:]
+        var statuses = last ?? [:]
         for o in outcomes { statuses[o.key] = o.status.rawValue }
         guard let data = try? JSONEncoder().encode(statuses) else { return }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
