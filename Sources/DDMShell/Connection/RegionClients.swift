@@ -5,8 +5,8 @@ import Foundation
 /// The clients a fleet across regions reaches its regions with (`on instances … in regions (…)`).
 /// A region is reached through the profile whose `region` is that region: its endpoint, project
 /// (project ids differ per region) and credentials; the session's own region needs none. Each
-/// region is connected once per run, and paced on its own: each region's API gateway counts its
-/// own calls.
+/// region is connected once per run, with a client, and so a pacer, of its own: each region has its
+/// own endpoint; whether DDM counts its per-user limit per region, the sources read here do not say.
 actor RegionClients {
     private let connection: ConnectionOptions
     private let environment: [String: String]
