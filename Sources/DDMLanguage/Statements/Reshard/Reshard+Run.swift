@@ -176,7 +176,7 @@ extension Evaluator {
 
     /// An action on the schema's newest task, refused before sending when its state does not
     /// allow it, naming what it allows.
-    func reshardAction(on schema: String, _ step: ReshardStep) async throws -> String? {
+    func reshardAction(on schema: String, _ step: ReshardStep, question: String?) async throws -> String? {
         let instance = try await instanceId()
         guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
             throw EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound)
@@ -187,13 +187,6 @@ extension Evaluator {
             throw EvaluationError("the shard configuration of \(schema) (task \(task.id)) is \(task.status ?? "?"): \(can); not \(step.words)", kind: .failed)
         }
         let client = client, job = task.id
-        let question: String? = switch step {
-        case .switchRoute: "switch \(schema)'s routes to its new shards now?"
-        case .rollback: "roll back the shard configuration of \(schema)?"
-        case .cancel: "cancel the shard configuration of \(schema)?"
-        case .clean: "remove the source data of \(schema)'s shard configuration? (it cannot be rolled back after)"
-        case .retry, .window: nil
-        }
         let write = Write(summary: "\(step.words) of \(schema) (task \(job))", question: question,
                           journal: .change(instance, "\(step.words) of \(schema) (task \(job))")) { () async throws -> String in
             switch step {

@@ -169,7 +169,8 @@ extension AlterSchema: Step where P == Resolved {
 
     var question: String? {
         switch change {
-        case .reshard: "reshard \(schema)? (data is copied to the new layout while the schema stays online)"
+        // Asked when the layout is known, after the pre-check (`Evaluator.reshard`).
+        case .reshard: nil
         case .switchRoute(let at): at == nil ? "switch \(schema)'s routes to its new shards now?" : nil
         case .rollback: "roll back the shard configuration of \(schema)?"
         case .cancel: "cancel the shard configuration of \(schema)?"
@@ -183,11 +184,11 @@ extension AlterSchema: Step where P == Resolved {
         case .reshard(let shards, let add, let user, let password, let at, let wait):
             return try await e.reshard(schema, shards: shards, add: add ?? [], user: user ?? "root",
                                        password: password ?? .env(Exporter.rdsPasswordVariable, SourceRange(0, 0)), at: at, wait: wait)
-        case .switchRoute(let at): return try await e.reshardAction(on: schema, at.map(ReshardStep.window) ?? .switchRoute)
-        case .clean: return try await e.reshardAction(on: schema, .clean)
-        case .retry: return try await e.reshardAction(on: schema, .retry)
-        case .rollback: return try await e.reshardAction(on: schema, .rollback)
-        case .cancel: return try await e.reshardAction(on: schema, .cancel)
+        case .switchRoute(let at): return try await e.reshardAction(on: schema, at.map(ReshardStep.window) ?? .switchRoute, question: question)
+        case .clean: return try await e.reshardAction(on: schema, .clean, question: question)
+        case .retry: return try await e.reshardAction(on: schema, .retry, question: question)
+        case .rollback: return try await e.reshardAction(on: schema, .rollback, question: question)
+        case .cancel: return try await e.reshardAction(on: schema, .cancel, question: question)
         }
     }
 }
