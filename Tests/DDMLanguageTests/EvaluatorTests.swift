@@ -86,6 +86,18 @@ final class SteppingClock: Sendable {
         await h.stop()
     }
 
+    /// The schema list gives each schema's data nodes: one read for all of them, not one per schema.
+    @Test func dataNodesOfThreeSchemasAreOneRead() async throws {
+        try await withFixture { f in
+            let before = f.harness.service.traffic.reads
+            let report = await f.run("show data nodes;")
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+            // The instance is looked up once, then one schema list: no read per schema.
+            #expect(f.harness.service.traffic.reads - before == 2)
+            #expect(f.sink.text.contains("billing, orders, stock"), "\(f.sink.text)")
+        }
+    }
+
     @Test func batchGrantIsOneReadPlusOneWritePerChangedAccount() async throws {
         try await withFixture(users: ["u1", "u2", "u3", "u4"]) { f in
             let before = await f.harness.client.callCounts()

@@ -40,8 +40,8 @@ enum DataNodeStatements: StatementFamily {
     static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse),
                         ParseRule("check data nodes", CheckDataNodes<Parsed>.parse),
                         ParseRule("show data nodes", { _ in
-                            PlainRead(.showDataNodes, "show data nodes", calls: [Action.Call(.listSchemas, "list schemas, every page"),
-                                                                              Action.Call(.showSchema, "each schema's data nodes")]) { e in
+                            PlainRead(.showDataNodes, "show data nodes", calls: [Action.Call(.listSchemas, "list schemas (with their data nodes), every page"),
+                                                                              Action.Call(.showSchema, "a schema the list gives without its data nodes")]) { e in
                                 try await e.dataNodes()
                             }
                         }),
@@ -250,15 +250,18 @@ extension CheckDataNodes: Step where P == Resolved {
 }
 
 extension Evaluator {
-    /// The data nodes the schemas use (DDM lists them per schema: one read each), which schemas,
-    /// and the read weight ddmsh last set on each. DDM's API shows neither read replicas nor
-    /// weights: the table says where its weights come from.
+    /// The data nodes the schemas use (the schema list gives them: `GetDatabaseInfo.used_rds`; a
+    /// schema listed without them is read on its own), which schemas, and the read weight ddmsh
+    /// last set on each. DDM's API shows neither read replicas nor weights: the table says where
+    /// its weights come from.
     func dataNodes() async throws -> [ResultTable] {
         let instance = try await instanceId()
         var order: [String] = []
         var nodes: [String: (name: String, status: String, schemas: [String])] = [:]
         for schema in try await client.allSchemas(instance: instance) {
-            for rds in try await client.showSchema(instance: instance, name: schema.name).usedRds ?? [] {
+            var used = schema.usedRds
+            if used == nil { used = try await client.showSchema(instance: instance, name: schema.name).usedRds }
+            for rds in used ?? [] {
                 if nodes[rds.id] == nil { order.append(rds.id); nodes[rds.id] = (rds.name ?? rds.id, rds.status ?? "", []) }
                 nodes[rds.id]?.schemas.append(schema.name)
             }
