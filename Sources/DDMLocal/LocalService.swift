@@ -43,6 +43,29 @@ public final class LocalService: Sendable {
         set { faults.settings = newValue }
     }
 
+    /// Every DDM call the service answers for `api`, one family per controller (IAM's token
+    /// call is added apart: it is not DDM's).
+    static func routeTable(_ api: ServedAPI) -> RouteTable {
+        var routes = RouteTable()
+        InstancesController.register(&routes)
+        SchemasController.register(&routes)
+        DataNodesController.register(&routes)
+        ReshardController.register(&routes)
+        BackupsController.register(&routes)
+        AccountsController.register(&routes)
+        CatalogController.register(&routes)
+        AdminController.register(&routes)
+        ParametersController.register(&routes)
+        ObservabilityController.register(&routes)
+        SchemaExtrasController.register(&routes)
+        switch api {
+        case .both: break
+        case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
+        case .v3: routes.dropReplacedByV3()
+        }
+        return routes
+    }
+
     public static func start(_ given: LocalServiceConfiguration, logger: Logger = Logger(label: "ddm-local")) async throws -> LocalService {
         var config = given
         let generated = !config.hasCredentials
@@ -60,22 +83,7 @@ public final class LocalService: Sendable {
             try await db.write { try $0.execute(sql: "INSERT OR REPLACE INTO knob (name, value) VALUES ('fail_reshards', ?)", arguments: [failures]) }
         }
 
-        var routes = RouteTable()
-        InstancesController.register(&routes)
-        SchemasController.register(&routes)
-        DataNodesController.register(&routes)
-        ReshardController.register(&routes)
-        BackupsController.register(&routes)
-        AccountsController.register(&routes)
-        CatalogController.register(&routes)
-        AdminController.register(&routes)
-        ParametersController.register(&routes)
-        ObservabilityController.register(&routes)
-        switch config.api {
-        case .both: break
-        case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
-        case .v3: routes.dropReplacedByV3()
-        }
+        var routes = routeTable(config.api)
         routes.filter { method, path in !config.withdrawn.contains("\(method) \(path)") }
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)
         let faults = FaultInjector(config.faults)

@@ -172,3 +172,64 @@ import Testing
         #expect(Journal.runs(in: dir).map(\.header.time) == ["t3", "t4"])
     }
 }
+
+/// Every operation of the pinned SDK is one some statement calls, and docs/sdk-operations.md's
+/// table of which says so (`DDMSH_RECORD=1` rewrites that table from the catalogue).
+@Suite struct SDKReachTests {
+    static let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/sdk-operations.md")
+    static let begin = "<!-- statements per operation: written by SDKReachTests from the catalogue -->"
+    static let end = "<!-- end of statements per operation -->"
+
+    /// Per SDK operation, the statements whose calls include it (as the older call or the v3 one).
+    static func table() -> (lines: [String], unreached: [String]) {
+        var by: [String: [String]] = [:]
+        for e in StatementCatalog.entries {
+            for op in e.operations {
+                for name in [op.sdkNames.older, op.sdkNames.v3].compactMap({ $0 }) where !(by[name] ?? []).contains(e.path.joined(separator: " ")) {
+                    by[name, default: []].append(e.path.joined(separator: " "))
+                }
+            }
+        }
+        var lines = ["| SDK operation | method and path | statements that call it |", "|---|---|---|"]
+        var unreached: [String] = []
+        for op in SDKOperation.all {
+            let names = by[op.name] ?? []
+            if names.isEmpty { unreached.append(op.name) }
+            let shown = names.prefix(4).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 4 ? " and \(names.count - 4) more" : "")
+            lines.append("| `\(op.name)` | `\(op.method) \(op.path)` | \(shown.isEmpty ? "—" : shown) |")
+        }
+        return (lines, unreached)
+    }
+
+    /// Operations no statement calls yet (issue "The rest of DDM"): this list only shrinks.
+    static let notYet: Set<String> = [
+        "check_preliminary_results", "compare_parameter_groups", "copy_configuration", "create_ddm_configurations",
+        "create_group", "delete_configuration", "delete_group", "delete_nodes",
+        "expand_instance_nodes", "list_api_version", "list_configuration_apply_histories", "list_group",
+        "list_instances_configurations", "list_read_write_ratio", "list_slow_log", "list_slow_log_analysis",
+        "modify_eip", "move_tmlog_files", "reset_parameter_group", "restore2_exist",
+        "restore_metadata", "show_avalible_ddms", "show_avalible_rds", "show_avalible_time",
+        "show_ip_group", "show_processes_audit_log", "show_public_ip", "show_related_dns",
+        "show_tmlog_infos", "switch_ip_group", "validate_weak_password",
+    ]
+
+    @Test func everySDKOperationIsReachedByAStatement() throws {
+        let (lines, unreached) = Self.table()
+        let missing = unreached.filter { !Self.notYet.contains($0) }
+        #expect(missing.isEmpty, "no statement calls: \(missing.joined(separator: ", "))")
+        let reachedNow = Self.notYet.filter { !unreached.contains($0) }.sorted()
+        #expect(reachedNow.isEmpty, "reached now, strike from notYet: \(reachedNow.joined(separator: ", "))")
+        let text = try String(contentsOf: Self.doc, encoding: .utf8)
+        let generated = ([Self.begin] + lines + [Self.end]).joined(separator: "\n")
+        guard let a = text.range(of: Self.begin), let b = text.range(of: Self.end) else {
+            Issue.record("docs/sdk-operations.md has no generated table (\(Self.begin))"); return
+        }
+        let current = String(text[a.lowerBound..<b.upperBound])
+        if ProcessInfo.processInfo.environment["DDMSH_RECORD"] != nil, current != generated {
+            try text.replacingCharacters(in: a.lowerBound..<b.upperBound, with: generated).write(to: Self.doc, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(current == generated, "docs/sdk-operations.md's table is not the catalogue's; DDMSH_RECORD=1 rewrites it")
+    }
+}

@@ -32,6 +32,10 @@ import Testing
         (.cancelReshard, "alter schema walk cancel reshard;", [:]),
         (.reshard, "alter schema walk reshard shards 8 admin user root password 'Rds_Admin_1!' wait;", [:]),
         (.rollbackReshard, "alter schema walk rollback reshard;", [:]),
+        (.setSQLBlacklist, "alter schema walk set sql blacklist prefix ('DROP TABLE') regex ('^truncate');", [:]),
+        // $metadata: a file of this run's own.
+        (.unbindSchema, "export schema metadata to $metadata; alter schema walk unbind;", [:]),
+        (.importSchemaMetadata, "import schema metadata from $metadata admin user root password 'Rds_Admin_1!';", [:]),
         (.dropUser, "drop user walker;", [:]),
         (.declareUsersComplete, "create user extra password 'App_pass_12!'; declare users complete drop undeclared;", [:]),
         (.dropSchema, "drop schema walk;", [:]),
@@ -96,13 +100,14 @@ import Testing
         let instance = try await h.makeInstance("ddm-walk")
         let node = try require(try await h.client.listNodes(instance: instance).nodes.first?.nodeId)
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("walk-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: journal) }
+        defer { try? FileManager.default.removeItem(atPath: journal); try? FileManager.default.removeItem(atPath: journal + ".metadata.json") }
 
         for sample in Self.samples {
             if let why = sample.skip[version] { _ = why; continue }
             var co = Compiler.Options()
             co.instanceSelected = true
             co.variables["node"] = .string(node)
+            co.variables["metadata"] = .string(journal + ".metadata.json")
             if sample.script.contains("$backup") {
                 co.variables["backup"] = .string(try await h.client.allBackups(instance: instance).first?.id ?? "none")
             }

@@ -76,7 +76,7 @@ public enum StatementCatalog {
     static let families: [FamilyParts] = [
         InstanceStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts,
         SchemaStatements.parts, DataNodeStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ProcessStatements.parts,
-        HistoryStatements.parts, ReshardStatements.parts, BackupStatements.parts, FleetStatements.parts,
+        HistoryStatements.parts, ReshardStatements.parts, SchemaExtraStatements.parts, BackupStatements.parts, FleetStatements.parts,
     ]
 
     /// The rules of every family, by their leading keywords: how the parser finds a family's statement.
@@ -120,6 +120,7 @@ public enum StatementCatalog {
         for e in entries {
             for (word, next) in e.followers { merged[word] = unique((merged[word] ?? []) + next) }
         }
+        merged["show"] = unique((merged["show"] ?? []) + showTargets)
         return merged
     }()
 
@@ -134,11 +135,13 @@ public enum StatementCatalog {
             guard let first = e.path.first else { continue }
             for (word, next) in e.followers { byStart[first, default: [:]][word] = unique((byStart[first]?[word] ?? []) + next) }
         }
+        // What follows `show` is every `show …` statement's second word, listed or not.
+        byStart["show", default: [:]]["show"] = unique((byStart["show"]?["show"] ?? []) + showTargets)
         return byStart
     }()
 
-    /// The targets of `show`, as written after it.
-    public static var showTargets: [String] { followers["show"] ?? [] }
+    /// The targets of `show`, as written after it: every `show …` statement's second word.
+    public static let showTargets: [String] = unique(entries.filter { $0.path.count > 1 && $0.path[0] == "show" }.map { $0.path[1] })
 
     private static func unique(_ words: [String]) -> [String] {
         var seen: Set<String> = []

@@ -22,7 +22,7 @@ public struct Parser {
     private var lexer: Lexer
     var current: Token
     /// Where the last consumed token was: a statement ends, and a missing ';' belongs, there.
-    private var previousRange = SourceRange(0, 0)
+    private(set) var previousRange = SourceRange(0, 0)
     /// The last consumed token was the `}` that closes a block.
     private var previousClosedBlock = false
     /// Tokens consumed so far: tells whether error recovery moved.

@@ -26,6 +26,12 @@ struct ParseRule: Sendable {
         self.path = path.split(separator: " ").map { $0.split(separator: "|").map(String.init) }
         self.parse = { try parse(&$0) }
     }
+
+    /// A rule whose parser decides which statement it has read (`alter schema <s> …`).
+    init(_ path: String, existential parse: @escaping @Sendable (inout Parser) throws -> any StatementSyntax) {
+        self.path = path.split(separator: " ").map { $0.split(separator: "|").map(String.init) }
+        self.parse = parse
+    }
 }
 
 /// The rules by their leading keywords: the parser walks it one keyword at a time.

@@ -4,8 +4,8 @@ import GRDB
 /// Backups of instance metadata. DDM makes them itself, "at 02:00 UTC+00:00 every day" and at key
 /// operations ("deleting a schema, clearing source data after shard configuration, and deleting
 /// a DDM instance"); they cannot be made on demand (OTC user guide, "Backup Principles"). The
-/// daily ones are filled in when listed; how long DDM keeps them the sources read here do not say,
-/// and this service keeps 30 days of them.
+/// daily ones are filled in when listed. DDM "retains the backup data for 30 days" (user guide,
+/// "Restoring Metadata"), and so does this service.
 enum BackupsController {
     static func register(_ t: inout RouteTable) {
         t.add("GET", "/v3/{project_id}/backups", list)

@@ -31,9 +31,12 @@ struct RouteTable: Sendable {
         routes.removeAll { !keep($0.method, "/" + $0.segments.joined(separator: "/")) }
     }
 
+    /// A literal segment beats a placeholder (`…/backups/restorable-time-interval` is not backup
+    /// `restorable-time-interval`), whatever order the routes were added in.
     func match(method: String, path: String) -> Match {
         let parts = Self.split(path).map(PercentDecoding.decode)
         var pathMatched = false
+        var best: (route: Route, params: [String: String], literals: Int)?
         for route in routes where route.segments.count == parts.count {
             var params: [String: String] = [:]
             var ok = true
@@ -46,9 +49,14 @@ struct RouteTable: Sendable {
                 }
             }
             guard ok else { continue }
-            if route.method == method { return .found(route, params) }
-            pathMatched = true
+            let literals = route.segments.count - params.count
+            if route.method == method {
+                if literals > best?.literals ?? -1 { best = (route, params, literals) }
+            } else {
+                pathMatched = true
+            }
         }
+        if let best { return .found(best.route, best.params) }
         return pathMatched ? .wrongMethod : .notFound
     }
 

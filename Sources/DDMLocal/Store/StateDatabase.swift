@@ -113,6 +113,9 @@ enum StateDatabase {
                     description TEXT NOT NULL, created REAL NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
                 """)
         }
+        m.registerMigration("v6-schema-extras") { db in
+            try db.execute(sql: "ALTER TABLE schema ADD COLUMN sql_blacklist TEXT NOT NULL DEFAULT '{}'")
+        }
         return m
     }
 }

@@ -23,7 +23,8 @@ enum BackupStatements: StatementFamily {
             PlainRead(.showBackups, "show backups", calls: [Action.Call(.listBackups, "list the instance's backups, every page")]) { e in
                 let all = try await e.client.allBackups(instance: try await e.instanceId())
                 await e.sink.message("DDM backs up each instance's metadata at 02:00 UTC every day and at key operations (a schema deleted, "
-                                     + "a shard configuration cleaned, the instance deleted); it takes no backup on demand (OTC user guide, \"Backup Principles\")")
+                                     + "a shard configuration cleaned, the instance deleted), keeps them 30 days, and takes none on demand "
+                                     + "(OTC user guide, \"Backup Principles\", \"Restoring Metadata\")")
                 return [ResultTable(columns: ["id", "type", "status", "created", "size_kb", "description"], rows: all.map { b in
                     [b.id, b.backupType ?? "", b.status ?? "", b.created ?? "", b.fileSize.map { String(format: "%.1f", $0) } ?? "", b.description ?? ""]
                 }, kinds: [.text, .text, .text, .text, .number, .text])]

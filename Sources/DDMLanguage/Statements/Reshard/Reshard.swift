@@ -38,8 +38,8 @@ enum ReshardStatements: StatementFamily {
               find + [.rollbackReshard]),
         entry(.cancelReshard, "alter schema <s> cancel reshard;", "alter schema orders cancel reshard;", words: ["cancel", "reshard"], find + [.cancelReshard]),
     ]
-    static let rules = [ParseRule("alter schema|database", AlterSchema<Parsed>.parse),
-                        ParseRule("show reshard", { p in ShowReshard<Parsed>(schema: p.match("of") ? try p.name("schema name") : nil) }),
+    static let alterClauses = [AlterSchemaClauses.Clause(words: ["reshard", "switch", "clean", "retry", "rollback", "cancel"], parse: AlterSchema<Parsed>.parse)]
+    static let rules = [ParseRule("show reshard", { p in ShowReshard<Parsed>(schema: p.match("of") ? try p.name("schema name") : nil) }),
                         ParseRule("show reshard targets", { p in
                             try p.expect("of", "after 'show reshard targets'")
                             return ShowReshardTargets<Parsed>(schema: try p.name("schema name"))
@@ -63,8 +63,7 @@ extension AlterSchema: StatementSyntax where P == Parsed {
     ///   [switch at '<hh:mm:ss>' | switch manually] [wait]
     /// alter schema <s> switch route [at '<hh:mm:ss>']
     /// alter schema <s> clean | retry | rollback | cancel reshard
-    static func parse(_ p: inout Parser) throws -> Self {
-        let schema = try p.name("schema name")
+    static func parse(schema: Expr, _ p: inout Parser) throws -> any StatementSyntax {
         if p.match("reshard") {
             var shards: Expr?, add: Expr?, user: Expr?, password: SecretSource?, at: Expr?
             while true {
