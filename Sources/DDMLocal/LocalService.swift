@@ -58,6 +58,7 @@ public final class LocalService: Sendable {
         ParametersController.register(&routes)
         ObservabilityController.register(&routes)
         SchemaExtrasController.register(&routes)
+        GroupsController.register(&routes)
         switch api {
         case .both: break
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }

@@ -26,13 +26,13 @@ import Testing
     /// Operations not served yet (issue "The rest of DDM"): this list only shrinks, and the test
     /// fails when one here is served (strike it) or one not here is not.
     static let notYet: Set<String> = [
-        "compare_parameter_groups", "copy_configuration", "create_ddm_configurations", "create_group",
-        "delete_configuration", "delete_group", "delete_nodes", "list_configuration_apply_histories",
-        "list_group", "list_instances_configurations", "list_read_write_ratio", "list_slow_log",
-        "list_slow_log_analysis", "modify_eip", "move_tmlog_files", "reset_parameter_group",
+        "compare_parameter_groups", "copy_configuration", "create_ddm_configurations", 
+        "delete_configuration", "delete_nodes", "list_configuration_apply_histories",
+        "list_instances_configurations", "list_read_write_ratio", "list_slow_log",
+        "list_slow_log_analysis", "move_tmlog_files", "reset_parameter_group",
         "restore2_exist", "restore_metadata", "show_avalible_ddms", "show_avalible_rds",
-        "show_avalible_time", "show_ip_group", "show_processes_audit_log", "show_public_ip",
-        "show_related_dns", "show_tmlog_infos", "switch_ip_group", "validate_weak_password",
+        "show_avalible_time", "show_processes_audit_log", 
+        "show_related_dns", "show_tmlog_infos", "validate_weak_password",
     ]
 
     @Test func everySDKOperationIsRouted() throws {

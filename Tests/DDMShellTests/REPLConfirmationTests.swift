@@ -33,4 +33,30 @@ extension REPLTests {
         try t.waitFor("prefix  TRUNCATE")
         try t.quit()
     }
+
+    @Test(.enabled(if: Terminal.available)) func anAccessControlSwitchShowsWhatChangesBeforeAsking() throws {
+        let t = try Terminal()
+        try t.start()
+        try t.line("alter group default set access whitelist ('10.0.0.0/24', '192.168.1.7');")
+        try t.waitFor("set the access control of group default to whitelist of 2 addresses? Only these 2 addresses connect through")
+        #expect(t.screen.contains("access control: off → on") && t.screen.contains("+ 10.0.0.0/24") && t.screen.contains("+ 192.168.1.7"), "\(t.screen)")
+        try t.line("n")
+        try t.waitFor("not done")
+        try t.line("show access control for group default;")
+        try t.waitFor("off (anyone in the VPC connects)")
+        try t.line("alter group default set access whitelist ('10.0.0.0/24', '192.168.1.7');")
+        try t.waitFor("[y/N]", occurrences: 2)
+        try t.line("y")
+        try t.waitFor("access control of group default is now whitelist of 2 addresses")
+        try t.line("show access control for group default;")
+        try t.waitFor("(2 rows)")
+        #expect(t.screen.contains("whitelist (only the addresses below connect)"), "\(t.screen)")
+        // Switching to a blacklist says so, and which addresses leave.
+        try t.line("alter group default set access blacklist ('10.0.0.0/24');")
+        try t.waitFor("[y/N]", occurrences: 3)
+        #expect(t.screen.contains("mode: whitelist → blacklist") && t.screen.contains("- 192.168.1.7"), "\(t.screen)")
+        try t.line("y")
+        try t.waitFor("is now blacklist of 1 address")
+        try t.quit()
+    }
 }

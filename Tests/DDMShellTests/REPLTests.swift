@@ -119,7 +119,7 @@ import Testing
         try t.type("sho")
         try t.key("Tab")
         try expectLine(t, endsWith: "ddm(local:ddm-demo)> show ")
-        try t.type("gr")
+        try t.type("gra")
         try t.key("Tab")
         try expectLine(t, endsWith: "show grants ")
         try t.type("f")

@@ -223,11 +223,14 @@ enum AdminController {
             throw LocalError.parameter("public_ip must be an IPv4 address")
         }
         guard !body.public_ip_id.isEmpty else { throw LocalError.parameter("public_ip_id must not be empty") }
-        return try update(call, db, set: "eip", to: body.public_ip, job: "BindEIP") { instance in
+        let reply = try update(call, db, set: "eip", to: body.public_ip, job: "BindEIP") { instance in
             guard instance.eip == nil else {
                 throw LocalError(status: 400, code: "DBS.280001", message: "The instance already has the EIP \(instance.eip ?? ""); unbind it first.")
             }
         }
+        // Kept for the public IP list (`show_public_ip`).
+        try db.execute(sql: "UPDATE instance SET eip_id = ? WHERE id = ?", arguments: [body.public_ip_id, call.param("instance_id")])
+        return reply
     }
 
     static func unbindEIP(_ call: Call, _ db: Database) throws -> Reply {

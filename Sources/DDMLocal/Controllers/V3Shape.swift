@@ -97,24 +97,23 @@ enum V3Shape {
         let i = try InstanceRow.find(db, call.param("instance_id"))
         let timeZone = try String.fetchOne(db, sql: "SELECT time_zone FROM instance WHERE id = ?", arguments: [i.id]) ?? "UTC"
         let rows = try CatalogController.nodeRows(db, i.id)
-        var groups: [[String: Any]] = []
-        for groupId in rows.map({ $0["group_id"] as String }).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
-            let members = rows.filter { ($0["group_id"] as String) == groupId }
-            groups.append([
-                "id": groupId, "name": "default", "role": "rw", "endpoint": "\(i.accessIp):\(i.port)",
-                "node_count": members.count, "load_balance": true, "is_default_group": groups.isEmpty,
+        let groups: [[String: Any]] = try GroupsController.groups(db, i).map { g in
+            let members = rows.filter { ($0["group_id"] as String) == g.id }
+            return [
+                "id": g.id, "name": g.name, "role": g.role, "endpoint": "\(g.endpointIp):\(i.port)",
+                "node_count": members.count, "load_balance": true, "is_default_group": g.isDefault,
                 "nodes": members.enumerated().map { n, row in
                     ["id": row["node_id"] as String, "status": i.status == "RUNNING" ? "RUNNING" : i.status, "name": row["name"] as String,
                      "az_code": i.availableZones[n % max(1, i.availableZones.count)], "subnet_id": i.subnetId] as [String: Any]
                 },
-            ])
+            ]
         }
         let detail: [String: Any] = [
             "id": i.id, "name": i.name, "project_id": call.settings.projectId, "status": i.status,
             "datastore_type": "DDM", "datastore_version": i.engineVersion,
             "create_at": WireTime.instance(i.created), "update_at": WireTime.instance(i.updated),
             "port": String(i.port), "time_zone": timeZone, "pay_model": "0", "admin_user_name": i.adminUserName ?? "root",
-            "enable_ssl": i.ssl ? 1 : 0, "public_ip": i.eip as Any, "only_default_group": true, "groups": groups,
+            "enable_ssl": i.ssl ? 1 : 0, "public_ip": i.eip as Any, "only_default_group": groups.count == 1, "groups": groups,
         ]
         return Reply(body: try WireJSON.object(["instances": [detail]]))
     }

@@ -116,6 +116,17 @@ enum StateDatabase {
         m.registerMigration("v6-schema-extras") { db in
             try db.execute(sql: "ALTER TABLE schema ADD COLUMN sql_blacklist TEXT NOT NULL DEFAULT '{}'")
         }
+        m.registerMigration("v7-groups") { db in
+            // A row per group, made when first asked for (an instance's first group is its nodes' group).
+            try db.execute(sql: """
+                CREATE TABLE instance_group (
+                    id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL, role TEXT NOT NULL, is_default INTEGER NOT NULL, endpoint_ip TEXT NOT NULL,
+                    flavor_ref TEXT NOT NULL, acl_enabled INTEGER NOT NULL DEFAULT 0, acl_type TEXT, acl_id TEXT, acl_name TEXT,
+                    acl_ips TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL);
+                ALTER TABLE instance ADD COLUMN eip_id TEXT;
+                """)
+        }
         return m
     }
 }

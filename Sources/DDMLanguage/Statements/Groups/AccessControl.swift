@@ -1,0 +1,196 @@
+import DDMKit
+
+// MARK: show access control for group
+
+struct ShowAccessControl<P: Phase>: Sendable, Equatable {
+    var group: P.Text
+}
+
+extension ShowAccessControl: StatementSyntax where P == Parsed {
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowAccessControl<Resolved>(group: try c.scalar(group, "group name")) }
+}
+
+extension ShowAccessControl: Step where P == Resolved {
+    var id: StatementID { .showAccessControl }
+    var text: String { "show access control for group \(SourceText.name(group))" }
+    var calls: [Action.Call] { [Action.Call(.listGroups, "find the group"), Action.Call(.showGroupACL, "its IP access control list")] }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let g = try await e.group(group, instance: instance)
+        let acl = try await e.client.groupACL(instance: instance, group: g.id)
+        await e.sink.message("access control of group \(g.name ?? group) (\(g.endpoint ?? "no address")): " + AccessControlText.state(acl))
+        await e.sink.table(ResultTable(columns: ["address", "description"], rows: acl.addresses.map { [$0.ip, $0.description] }))
+        return nil
+    }
+}
+
+enum AccessControlText {
+    /// `off`, `whitelist of 2 addresses`, `blacklist of 1 address`.
+    static func short(_ acl: GroupACL) -> String {
+        guard acl.enabled else { return "off" }
+        return "\(acl.whitelist ? "whitelist" : "blacklist") of \(acl.addresses.count) address\(acl.addresses.count == 1 ? "" : "es")"
+    }
+
+    static func state(_ acl: GroupACL) -> String {
+        guard acl.enabled else { return acl.addresses.isEmpty ? "off (anyone in the VPC connects)" : "off (anyone in the VPC connects; the list below is kept)" }
+        return acl.whitelist ? "whitelist (only the addresses below connect)" : "blacklist (the addresses below cannot connect)"
+    }
+}
+
+// MARK: alter group
+
+struct AlterGroup<P: Phase>: Sendable, Equatable {
+    var group: P.Text
+    var change: Change
+
+    enum Change: Sendable, Equatable {
+        case access(whitelist: Bool, addresses: P.Texts)
+        case accessOn(Bool)
+        case address(P.Text, wait: Bool)
+    }
+}
+
+extension AlterGroup: StatementSyntax where P == Parsed {
+    /// alter group <g> set access whitelist|blacklist (…) | on | off
+    /// alter group <g> set address '<ip>' [wait]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let group = try p.name("group name")
+        try p.expect("set", "after the group (alter group <g> set access … | set address …)")
+        if p.match("address") {
+            let ip = try p.stringValue("address")
+            return Self(group: group, change: .address(ip, wait: p.match("wait")))
+        }
+        try p.expect("access", "after 'set' (set access … or set address …)")
+        if p.match("on") { return Self(group: group, change: .accessOn(true)) }
+        if p.match("off") { return Self(group: group, change: .accessOn(false)) }
+        for (word, white) in [("whitelist", true), ("blacklist", false)] where p.match(word) {
+            return Self(group: group, change: .access(whitelist: white, addresses: try p.item("IP address or CIDR block")))
+        }
+        throw p.failure("expected whitelist (…), blacklist (…), on or off after 'set access', found \(p.found)")
+    }
+
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        let change: AlterGroup<Resolved>.Change
+        switch self.change {
+        case .access(let white, let e):
+            let list = try c.strings(e)
+            guard !list.isEmpty else { throw Compiler.Failure(message: "a \(white ? "whitelist" : "blacklist") needs at least one address (or: set access off)", range: e.range) }
+            for a in list where !IPv4.isAddressOrBlock(a) {
+                throw Compiler.Failure(message: "'\(a)' is not an IPv4 address or CIDR block (such as '10.0.0.0/24')", range: e.range)
+            }
+            change = .access(whitelist: white, addresses: list)
+        case .accessOn(let on): change = .accessOn(on)
+        case .address(let e, let wait):
+            let ip = try c.scalar(e, "address")
+            guard IPv4.isAddressOrBlock(ip), !ip.contains("/") else { throw Compiler.Failure(message: "'\(ip)' is not an IPv4 address", range: e.range) }
+            change = .address(ip, wait: wait)
+        }
+        return AlterGroup<Resolved>(group: try c.scalar(group, "group name"), change: change)
+    }
+}
+
+enum IPv4 {
+    static func isAddressOrBlock(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return false }
+        if parts.count == 2 { guard let n = Int(parts[1]), (0...32).contains(n) else { return false } }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
+    }
+}
+
+extension AlterGroup: Step where P == Resolved {
+    var id: StatementID {
+        if case .address = change { return .setGroupAddress }
+        return .setAccessControl
+    }
+    var text: String {
+        let s = "alter group \(SourceText.name(group)) set "
+        switch change {
+        case .access(let white, let list): return s + "access \(white ? "whitelist" : "blacklist") (\(list.map(SourceText.string).joined(separator: ", ")))"
+        case .accessOn(let on): return s + "access \(on ? "on" : "off")"
+        case .address(let ip, let wait): return s + "address \(SourceText.string(ip))" + (wait ? " wait" : "")
+        }
+    }
+    var calls: [Action.Call] {
+        let find = Action.Call(.listGroups, "find the group")
+        switch change {
+        case .address(_, let wait):
+            return [find, Action.Call(.modifyGroupAddress, "change load balancer address")]
+                + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+        default:
+            return [find, Action.Call(.showGroupACL, "the list now (what changes, and undo's)"), Action.Call(.switchGroupACL, "set the whole list")]
+        }
+    }
+
+    func run(in e: isolated Evaluator) async throws -> String? {
+        let instance = try await e.instanceId()
+        let g = try await e.group(group, instance: instance)
+        let name = g.name ?? group
+        let client = e.client
+        if case .address(let ip, let wait) = change {
+            let before = g.address
+            if before == ip {
+                await e.sink.message("group \(name)'s address is already \(ip); nothing to change")
+                return nil
+            }
+            let undo = before.map { AlterGroup(group: name, change: .address($0, wait: false)) }
+            let question = "move group \(name)'s load balancer from \(before ?? "its address") to \(ip)? Clients connected to the old address must reconnect"
+            let write = Write(summary: "move group \(name)'s address to \(ip)", question: question,
+                              journal: .change(instance, "moved group \(name)'s address from \(before ?? "?") to \(ip)", undo: undo), staleInstances: true) {
+                try await client.setGroupAddress(instance: instance, group: g.id, ip: ip)
+            }
+            guard let r = try await e.perform(write) else { return nil }
+            await e.sink.message("moving group \(name)'s address to \(ip) (job \(r.jobId ?? "-"))")
+            if wait, let iname = e.currentInstanceName { try await e.waitRunning(instance, name: iname, job: r.jobId, operation: "move group \(name)'s address") }
+            return "moved group \(name)'s address to \(ip)"
+        }
+        let before = try await client.groupACL(instance: instance, group: g.id)
+        var after = before
+        switch change {
+        case .access(let white, let list):
+            after.enabled = true
+            after.whitelist = white
+            // An address that stays keeps its description.
+            after.addresses = list.map { ip in before.addresses.first { $0.ip == ip } ?? GroupACL.Address(ip: ip) }
+        case .accessOn(let on):
+            if on && before.addresses.isEmpty {
+                throw EvaluationError("group \(name) has no list to turn on; give one: alter group \(name) set access whitelist (…)")
+            }
+            after.enabled = on
+        case .address: return nil
+        }
+        let changes = Self.changes(from: before, to: after)
+        guard !changes.isEmpty else {
+            await e.sink.message("access control of group \(name) is already so; nothing to change")
+            return nil
+        }
+        for line in changes { await e.sink.message("  \(line)") }
+        let undo = before.enabled ? AlterGroup(group: name, change: .access(whitelist: before.whitelist, addresses: before.addresses.map(\.ip)))
+                                  : AlterGroup(group: name, change: .accessOn(false))
+        let n = after.addresses.count, through = "through \(g.endpoint ?? "its address") from then on"
+        let effect = !after.enabled ? "Anyone in the VPC connects \(through)"
+            : after.whitelist ? (n == 1 ? "Only this address connects" : "Only these \(n) addresses connect") + " \(through); open sessions from others may be cut"
+            : (n == 1 ? "This address cannot connect" : "These \(n) addresses cannot connect") + " \(through)"
+        let summary = "set the access control of group \(name) to \(AccessControlText.short(after))"
+        let write = Write(summary: summary, question: "\(summary)? \(effect)",
+                          journal: .change(instance, "set the access control of group \(name)", undo: undo)) {
+            try await client.setGroupACL(instance: instance, group: g.id, after)
+            return true
+        }
+        return try await e.perform(write, done: "access control of group \(name) is now \(AccessControlText.short(after))")
+    }
+
+    /// What the change does: on/off, whitelist/blacklist, and each address that comes or goes.
+    static func changes(from a: GroupACL, to b: GroupACL) -> [String] {
+        var out: [String] = []
+        if a.enabled != b.enabled { out.append("access control: \(a.enabled ? "on" : "off") → \(b.enabled ? "on" : "off")") }
+        if b.enabled, a.whitelist != b.whitelist || !a.enabled && a.addresses.isEmpty {
+            out.append("mode: \(a.addresses.isEmpty && !a.enabled ? "none" : a.whitelist ? "whitelist" : "blacklist") → \(b.whitelist ? "whitelist" : "blacklist")")
+        }
+        let old = a.addresses.map(\.ip), new = b.addresses.map(\.ip)
+        out += old.filter { !new.contains($0) }.map { "- \($0)" } + new.filter { !old.contains($0) }.map { "+ \($0)" }
+        return out
+    }
+}
