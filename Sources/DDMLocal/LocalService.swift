@@ -59,6 +59,7 @@ public final class LocalService: Sendable {
         ObservabilityController.register(&routes)
         SchemaExtrasController.register(&routes)
         GroupsController.register(&routes)
+        RestoreController.register(&routes)
         switch api {
         case .both: break
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }

@@ -36,6 +36,9 @@ import Testing
         // $metadata: a file of this run's own.
         (.unbindSchema, "export schema metadata to $metadata; alter schema walk unbind;", [:]),
         (.importSchemaMetadata, "import schema metadata from $metadata admin user root password 'Rds_Admin_1!';", [:]),
+        // ddm-spare and ddm-spare2: empty instances to restore onto.
+        (.restoreToInstance, "restore to instance ddm-spare at 'now' map rds-orders to rds-archive wait;", [:]),
+        (.restoreMetadata, "restore metadata to instance ddm-spare2 at 'now' data nodes rds-billing wait;", [:]),
         (.dropUser, "drop user walker;", [:]),
         (.declareUsersComplete, "create user extra password 'App_pass_12!'; declare users complete drop undeclared;", [:]),
         (.dropSchema, "drop schema walk;", [:]),
@@ -102,6 +105,7 @@ import Testing
                                                                     projectId: h.client.configuration.projectId),
                                    transport: recorder)
         let instance = try await h.makeInstance("ddm-walk")
+        for spare in ["ddm-spare", "ddm-spare2"] { _ = try await h.makeInstance(spare) }
         let node = try require(try await h.client.listNodes(instance: instance).nodes.first?.nodeId)
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("walk-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: journal); try? FileManager.default.removeItem(atPath: journal + ".metadata.json") }

@@ -30,9 +30,9 @@ import Testing
         "delete_configuration", "delete_nodes", "list_configuration_apply_histories",
         "list_instances_configurations", "list_read_write_ratio", "list_slow_log",
         "list_slow_log_analysis", "move_tmlog_files", "reset_parameter_group",
-        "restore2_exist", "restore_metadata", "show_avalible_ddms", "show_avalible_rds",
-        "show_avalible_time", "show_processes_audit_log", 
-        "show_related_dns", "show_tmlog_infos", "validate_weak_password",
+        
+        "show_processes_audit_log", 
+        "show_tmlog_infos", "validate_weak_password",
     ]
 
     @Test func everySDKOperationIsRouted() throws {

@@ -59,4 +59,30 @@ extension REPLTests {
         try t.waitFor("is now blacklist of 1 address")
         try t.quit()
     }
+
+    @Test(.enabled(if: Terminal.available)) func aRestoreSaysWhatTheTargetLosesBeforeAsking() throws {
+        let t = try Terminal()
+        let made = try Binary.run(["--local", "--state", t.state, "--local-create-delay", "0", "--rate-limit", "0", "-c", """
+            create schema shop shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!';
+            create instance ddm-copy with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;
+            """], home: t.home)
+        #expect(made.status == 0, "\(made.stderr)")
+        try t.start()
+        try t.line("restore to instance ddm-copy at 'now' map rds-orders to rds-archive;")
+        try t.waitFor("restore onto ddm-copy? rds-archive loses what it holds now; undo cannot bring it back [y/N]")
+        #expect(t.screen.contains("overwritten with rds-orders's data as of then; what it holds now is lost"), "\(t.screen)")
+        #expect(t.screen.contains("ddm-copy: unavailable while it restores"), "\(t.screen)")
+        try t.line("n")
+        try t.waitFor("not done")
+        try t.line("show restore targets;")
+        try t.waitFor("ddm-copy  RUNNING  yes")
+        try t.line("restore to instance ddm-copy at 'now' map rds-orders to rds-archive;")
+        try t.waitFor("[y/N]", occurrences: 2)
+        try t.line("y")
+        try t.waitFor("restoring ddm-demo onto ddm-copy")
+        try t.line("use instance ddm-copy;")
+        try t.line("show schemas;")
+        try t.waitFor("rds-archive")
+        try t.quit()
+    }
 }

@@ -11,6 +11,7 @@ public enum TaskWindow {
 
         public init?(_ text: String) {
             let t = text.trimmingCharacters(in: .whitespaces)
+            if t == "now" { self = .back(seconds: 0); return }
             if let unit = t.last, let n = Double(t.dropLast()), n > 0, let scale = ["m": 60.0, "h": 3_600.0, "d": 86_400.0][unit] {
                 self = .back(seconds: n * scale)
                 return
@@ -42,6 +43,7 @@ public enum TaskWindow {
         public var description: String {
             switch self {
             case .moment(let d): "'\(ISO8601DateFormatter().string(from: d))'"
+            case .back(0): "'now'"
             case .back(let s) where s.truncatingRemainder(dividingBy: 86_400) == 0: "'\(Int(s / 86_400))d'"
             case .back(let s) where s.truncatingRemainder(dividingBy: 3_600) == 0: "'\(Int(s / 3_600))h'"
             case .back(let s): "'\(Int(s / 60))m'"

@@ -15,10 +15,11 @@ enum BackupsController {
 
     static let keptDays = 30
 
-    /// A metadata backup made at a key operation.
+    /// A metadata backup made at a key operation, holding the instance's schemas and accounts as
+    /// they are before it (what a restore from it brings back).
     static func record(_ db: Database, instance: InstanceRow, _ description: String, now: Double) throws {
-        try db.execute(sql: "INSERT INTO backup (id, instance_id, instance_name, kind, description, created) VALUES (?, ?, ?, 'metadata', ?, ?)",
-                       arguments: [WireID.hex32() + "br09", instance.id, instance.name, description, now])
+        try db.execute(sql: "INSERT INTO backup (id, instance_id, instance_name, kind, description, created, snapshot) VALUES (?, ?, ?, 'metadata', ?, ?, ?)",
+                       arguments: [WireID.hex32() + "br09", instance.id, instance.name, description, now, try Snapshot.take(db, instance: instance.id)])
     }
 
     /// The daily backups due by `now` for every instance, each made once.

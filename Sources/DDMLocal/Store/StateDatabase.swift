@@ -127,6 +127,10 @@ enum StateDatabase {
                 ALTER TABLE instance ADD COLUMN eip_id TEXT;
                 """)
         }
+        m.registerMigration("v8-restore") { db in
+            // The schemas and accounts a metadata backup holds (JSON, `Snapshot`).
+            try db.execute(sql: "ALTER TABLE backup ADD COLUMN snapshot TEXT")
+        }
         return m
     }
 }

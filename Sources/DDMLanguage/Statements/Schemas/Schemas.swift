@@ -249,10 +249,15 @@ enum RDSReference {
     /// The one of `available` that `ref` names; nil when none does. A name that several share is
     /// an error: the id tells them apart.
     static func find(_ ref: String, in available: [AvailableRDS]) throws -> AvailableRDS? {
-        if let byId = available.first(where: { $0.id == ref }) { return byId }
-        let named = available.filter { $0.name == ref }
+        try find(ref, in: available, id: \.id, name: \.name)
+    }
+
+    /// The same for any list of data nodes, given how to read an item's id and name.
+    static func find<T>(_ ref: String, in available: [T], id: (T) -> String?, name: (T) -> String?) throws -> T? {
+        if let byId = available.first(where: { id($0) == ref }) { return byId }
+        let named = available.filter { name($0) == ref }
         if named.count > 1 {
-            throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.map(\.id).joined(separator: ", ")); use the id", kind: .ambiguous)
+            throw EvaluationError("RDS name '\(ref)' is ambiguous: \(named.compactMap(id).joined(separator: ", ")); use the id", kind: .ambiguous)
         }
         return named.first
     }
