@@ -60,6 +60,7 @@ public final class LocalService: Sendable {
         SchemaExtrasController.register(&routes)
         GroupsController.register(&routes)
         RestoreController.register(&routes)
+        TemplatesController.register(&routes)
         switch api {
         case .both: break
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }
@@ -170,8 +171,11 @@ public final class LocalService: Sendable {
             let body = #"{"instance":{"name":"ddm-demo","flavor_id":"\#(Catalog.flavors[0].id)","node_num":2,"engine_id":"\#(Catalog.engines[0].id)","available_zones":["ap-southeast-1a"],"vpc_id":"vpc-local","subnet_id":"subnet-local","security_group_id":"sg-local"}}"#
             var immediate = settings
             immediate.createDelay = 0
-            _ = try InstancesController.create(Call(method: "POST", params: [:], query: [:], body: Array(body.utf8),
-                                                    now: Date().timeIntervalSince1970, settings: immediate), db)
+            let now = Date().timeIntervalSince1970
+            _ = try InstancesController.create(Call(method: "POST", params: [:], query: [:], body: Array(body.utf8), now: now, settings: immediate), db)
+            if let id = try String.fetchOne(db, sql: "SELECT id FROM instance WHERE name = 'ddm-demo'") {
+                try TemplatesController.seedHistory(db, instance: id, name: "ddm-demo", now: now)
+            }
         }
     }
 }

@@ -44,6 +44,10 @@ import Testing
         (.dropSchema, "drop schema walk;", [:]),
         // Dropping the schema made a metadata backup ($backup: the newest).
         (.dropBackup, "drop backup $backup;", [:]),
+        (.createParameterTemplate, "create parameter template walk-tpl description 'walks' with max_connections = 30000;", [:]),
+        (.createParameterTemplate, "create parameter template walk-copy from walk-tpl;", [:]),
+        (.alterParameterTemplate, "alter parameter template walk-tpl set long_query_time = 3 rename to walk-tpl2;", [:]),
+        (.dropParameterTemplate, "drop parameter template walk-copy;", [:]),
         (.setParameters, "set parameter max_connections = 30000;", [:]),
         (.applyParameterTemplate, "apply parameter template high-concurrency;", [:]),
         (.killProcesses, "kill process 1003;", [:]),

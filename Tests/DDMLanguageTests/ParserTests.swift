@@ -95,7 +95,7 @@ import Testing
         #expect(e == [
             "1:11: expected ';' at the end of the statement, found 'grant'",
             "2:19: expected 'to' before the account names, found 'b'",
-            "4:6: expected 'backup', 'group', 'instance', 'schema' or 'user' after 'drop', found 'table'",
+            "4:6: expected 'backup', 'group', 'instance', 'parameter', 'schema' or 'user' after 'drop', found 'table'",
         ])
         #expect(parse("show users\ngrant SELECT on a b;\nshow schemas;").statements.count == 1)
     }
@@ -104,7 +104,7 @@ import Testing
         #expect(errors("grant SELECT on a b;\nshow ~ users;\ndrop table t;") == [
             "1:19: expected 'to' before the account names, found 'b'",
             "2:6: unexpected character '~'",
-            "3:6: expected 'backup', 'group', 'instance', 'schema' or 'user' after 'drop', found 'table'",
+            "3:6: expected 'backup', 'group', 'instance', 'parameter', 'schema' or 'user' after 'drop', found 'table'",
         ])
     }
 

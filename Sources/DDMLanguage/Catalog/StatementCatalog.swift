@@ -75,7 +75,7 @@ public enum StatementCatalog {
     /// compiled and run by the generic stages).
     static let families: [FamilyParts] = [
         InstanceStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts,
-        SchemaStatements.parts, DataNodeStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ProcessStatements.parts,
+        SchemaStatements.parts, DataNodeStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ParameterTemplateStatements.parts, ProcessStatements.parts,
         HistoryStatements.parts, ReshardStatements.parts, SchemaExtraStatements.parts, GroupStatements.parts, BackupStatements.parts, RestoreStatements.parts, FleetStatements.parts,
     ]
 

@@ -2,15 +2,13 @@ import Foundation
 import GRDB
 
 /// Instance parameters (v3 `show_instance_param`, v3 `update_instance_param`, v3.1
-/// `modify_configuration`) and parameter templates (`list_ddm_configurations`,
-/// `show_configuration`). One instance's values are its overrides over `Catalog.parameters`.
+/// `modify_configuration`); the templates are `TemplatesController`'s. One instance's values are
+/// its overrides over `Catalog.parameters`.
 enum ParametersController {
     static func register(_ t: inout RouteTable) {
         t.add("GET", "/v3/{project_id}/instances/{instance_id}/configurations", show)
         t.add("PUT", "/v3/{project_id}/instances/{instance_id}/configurations", updateV3)
         t.add("PUT", "/v3.1/{project_id}/instances/{instance_id}/configurations", modifyV31)
-        t.add("GET", "/v3/{project_id}/configurations", templates)
-        t.add("GET", "/v3/{project_id}/configurations/{config_id}", template)
     }
 
     static func show(_ call: Call, _ db: Database) throws -> Reply {
@@ -78,29 +76,5 @@ enum ParametersController {
         let values = try WireJSON.decode(ValuesWire.self, call.body).values
         let (_, restart, _) = try apply(values, call, db)
         return Reply(body: try WireJSON.object(["need_restart": restart]))
-    }
-
-    static func templates(_ call: Call, _ db: Database) throws -> Reply {
-        let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max),
-                        limit: try call.int("limit", default: 128, range: 1...128))
-        let all: [[String: Any]] = Catalog.templates.map {
-            ["id": $0.id, "name": $0.name, "description": $0.description, "datastore_name": "DDM", "created": "2024-01-01T00:00:00+0000",
-             "updated": "2024-01-01T00:00:00+0000", "user_defined": $0.userDefined]
-        }
-        return Reply(body: try WireJSON.object(["configurations": page.slice(all), "total": all.count, "offset": page.offset, "limit": page.limit]))
-    }
-
-    static func template(_ call: Call, _ db: Database) throws -> Reply {
-        guard let t = Catalog.templates.first(where: { $0.id == call.param("config_id") }) else {
-            throw LocalError(status: 404, code: "DBS.280001", message: "The parameter template \(call.param("config_id")) does not exist.")
-        }
-        return Reply(body: try WireJSON.object([
-            "id": t.id, "name": t.name, "datastore_name": "DDM", "description": t.description,
-            "created": "2024-01-01T00:00:00+0000", "updated": "2024-01-01T00:00:00+0000",
-            "configuration_parameters": Catalog.parameters.map { p in
-                ["name": p.name, "value": t.values[p.name] ?? p.value, "restart_required": p.restart, "readonly": false,
-                 "value_range": p.range, "type": p.type, "description": p.description] as [String: Any]
-            },
-        ]))
     }
 }

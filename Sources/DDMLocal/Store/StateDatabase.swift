@@ -131,6 +131,22 @@ enum StateDatabase {
             // The schemas and accounts a metadata backup holds (JSON, `Snapshot`).
             try db.execute(sql: "ALTER TABLE backup ADD COLUMN snapshot TEXT")
         }
+        m.registerMigration("v9-parameter-templates") { db in
+            // The templates move from the catalogue into the state, so they can be made, changed
+            // and deleted; the built-in ones are rows that refuse change.
+            try db.execute(sql: """
+                CREATE TABLE parameter_template (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, user_defined INTEGER NOT NULL,
+                    parameter_values TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
+                CREATE TABLE template_apply (
+                    config_id TEXT NOT NULL, instance_id TEXT NOT NULL, instance_name TEXT NOT NULL, result TEXT NOT NULL,
+                    applied_at REAL NOT NULL, error TEXT NOT NULL DEFAULT '');
+                """)
+            for t in Catalog.templates {
+                try db.execute(sql: "INSERT INTO parameter_template VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [t.id, t.name, t.description, t.userDefined, JSONColumn.encode(t.values), 1_704_067_200, 1_704_067_200])
+            }
+        }
         return m
     }
 }

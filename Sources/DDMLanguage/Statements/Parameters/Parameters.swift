@@ -22,7 +22,7 @@ enum ParameterStatements: StatementFamily {
                        operations: [.listInstances, .showParameters, .modifyParameters]),
         StatementEntry(.showParameterTemplates, topic: "parameters", path: ["show", "parameter", "templates"], grammar: "show parameter templates;",
                        example: "show parameter templates;", followers: templateFollowers, operations: [.listParameterTemplates]),
-        StatementEntry(.showParameterTemplate, topic: "parameters", path: ["show", "parameter", "template"], grammar: "show parameter template <name-or-id>;",
+        StatementEntry(.showParameterTemplate, topic: "parameters", path: ["show", "parameter", "template"], grammar: "show parameter template <name-or-id> [instances | history];",
                        example: "show parameter template high-concurrency;", followers: templateFollowers,
                        operations: [.listParameterTemplates, .showParameterTemplate]),
         StatementEntry(.applyParameterTemplate, topic: "parameters", path: ["apply", "parameter", "template"],
@@ -31,10 +31,10 @@ enum ParameterStatements: StatementFamily {
                        followers: ["apply": ["parameter"], "parameter": ["template"]], needsInstance: true,
                        operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .modifyParameters]),
         StatementEntry(.compareParameterTemplate, topic: "parameters", path: ["compare", "parameter", "template"],
-                       grammar: "compare parameter template <name-or-id> [with instance <i>];  (the template's values that the instance does not have; reads only)",
-                       example: "compare parameter template high-concurrency with instance ddm-prod;", words: ["with", "instance"],
-                       followers: ["compare": ["parameter"], "parameter": ["template"], "with": ["instance"]], needsInstance: true,
-                       operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters]),
+                       grammar: "compare parameter template <name-or-id> [with instance <i> | with template <t>];  (the values that differ; reads only)",
+                       example: "compare parameter template high-concurrency with instance ddm-prod;", words: ["with", "instance", "template"],
+                       followers: ["compare": ["parameter"], "parameter": ["template"], "with": ["instance", "template"]], needsInstance: true,
+                       operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .compareParameterTemplates]),
     ]
 
     static let rules = [
@@ -45,7 +45,7 @@ enum ParameterStatements: StatementFamily {
                 [ShowTables.templates(try await e.client.allParameterTemplates())]
             }
         }),
-        ParseRule("show parameter template", ShowParameterTemplate<Parsed>.parse),
+        ParseRule("show parameter template", existential: ShowParameterTemplate<Parsed>.parse),
         ParseRule("apply", ApplyParameterTemplate<Parsed>.parse),
         ParseRule("compare parameter template", CompareParameterTemplate<Parsed>.parse),
     ]
@@ -141,8 +141,13 @@ struct ShowParameterTemplate<P: Phase>: Sendable, Equatable {
 }
 
 extension ShowParameterTemplate: StatementSyntax where P == Parsed {
-    /// show parameter template <name-or-id>
-    static func parse(_ p: inout Parser) throws -> Self { Self(template: try p.name("template name or id")) }
+    /// show parameter template <name-or-id> [instances | history]
+    static func parse(_ p: inout Parser) throws -> any StatementSyntax {
+        let t = try p.name("template name or id")
+        if p.match("instances") { return TemplateListing<Parsed>(template: t, history: false) }
+        if p.match("history") { return TemplateListing<Parsed>(template: t, history: true) }
+        return Self(template: t)
+    }
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         ShowParameterTemplate<Resolved>(template: try c.scalar(template, "template"))
     }
@@ -197,6 +202,8 @@ extension ApplyParameterTemplate: Step where P == Resolved {
 struct CompareParameterTemplate<P: Phase>: Sendable, Equatable {
     var template: P.Text
     var instance: P.Text?
+    /// `with template <t>`: DDM compares the two (`compare_parameter_groups`).
+    var other: P.Text? = nil
 }
 
 extension CompareParameterTemplate: StatementSyntax where P == Parsed {
@@ -204,26 +211,43 @@ extension CompareParameterTemplate: StatementSyntax where P == Parsed {
     static func parse(_ p: inout Parser) throws -> Self {
         let t = try p.name("template name or id")
         guard p.match("with") else { return Self(template: t, instance: nil) }
-        try p.expect("instance", "after 'with'")
+        if p.match("template") { return Self(template: t, instance: nil, other: try p.name("template name or id")) }
+        try p.expect("instance", "after 'with' (with instance <i> or with template <t>)")
         return Self(template: t, instance: try p.name("instance name"))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        CompareParameterTemplate<Resolved>(template: try c.scalar(template, "template"), instance: try instance.map { try c.scalar($0, "instance name") })
+        CompareParameterTemplate<Resolved>(template: try c.scalar(template, "template"), instance: try instance.map { try c.scalar($0, "instance name") },
+                                           other: try other.map { try c.scalar($0, "template") })
     }
 }
 
 extension CompareParameterTemplate: Step where P == Resolved {
     var id: StatementID { .compareParameterTemplate }
-    var text: String { "compare parameter template \(SourceText.name(template))" + (instance.map { " with instance \(SourceText.name($0))" } ?? "") }
+    var text: String {
+        "compare parameter template \(SourceText.name(template))" + (instance.map { " with instance \(SourceText.name($0))" } ?? "")
+            + (other.map { " with template \(SourceText.name($0))" } ?? "")
+    }
     var calls: [Action.Call] {
-        (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
+        if other != nil { return [Action.Call(.listParameterTemplates, "find the templates"), Action.Call(.compareParameterTemplates, "DDM compares them")] }
+        return (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
                                                Action.Call(.showParameters, "the instance's values")]
     }
-    var needsInstance: Bool { instance == nil }
+    var needsInstance: Bool { instance == nil && other == nil }
 
-    /// Compared here, as DDM's own comparison (`compare_parameter_groups`) takes two templates.
+    /// Against an instance compared here, as DDM's own comparison (`compare_parameter_groups`)
+    /// takes two templates; against a template, DDM's.
     func run(in e: isolated Evaluator) async throws -> String? {
+        if let other {
+            let a = try await e.template(template), b = try await e.template(other)
+            let diff = try await e.client.compareParameterTemplates(a.id, with: b.id).parameters ?? []
+            if !diff.isEmpty {
+                await e.sink.table(ResultTable(title: "parameter template \(a.name) against \(b.name)", columns: ["parameter", a.name, b.name],
+                                               rows: diff.map { [$0.name ?? "", $0.sourceValue ?? "", $0.targetValue ?? ""] }))
+            }
+            await e.sink.message(diff.isEmpty ? "parameter templates \(a.name) and \(b.name) have the same values" : diff.count == 1 ? "1 value differs" : "\(diff.count) values differ")
+            return nil
+        }
         let (id, name) = try await e.target(instance)
         let t = try await e.client.showParameterTemplate(try await e.template(template).id)
         let current = Dictionary(try await e.client.allParameters(instance: id).map { ($0.name.lowercased(), $0.value ?? "") }) { a, _ in a }
