@@ -61,6 +61,7 @@ public final class LocalService: Sendable {
         GroupsController.register(&routes)
         RestoreController.register(&routes)
         TemplatesController.register(&routes)
+        LogsController.register(&routes)
         switch api {
         case .both: break
         case .v1: routes.filter { _, path in !path.hasPrefix("/v3") || path.hasPrefix("/v3/{project_id}/jobs/") }

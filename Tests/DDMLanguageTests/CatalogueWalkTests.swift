@@ -51,6 +51,7 @@ import Testing
         (.setParameters, "set parameter max_connections = 30000;", [:]),
         (.applyParameterTemplate, "apply parameter template high-concurrency;", [:]),
         (.killProcesses, "kill process 1003;", [:]),
+        (.moveTransactionLogs, "move transaction logs;", [:]),
         (.restartNode, "restart node $node wait;", [:]),
         (.setSecurityGroup, "alter instance ddm-walk set security group sg-2;", [:]),
         (.addNodes, "alter instance ddm-walk add nodes 1 wait;", [:]),

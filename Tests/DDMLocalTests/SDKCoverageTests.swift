@@ -23,18 +23,6 @@ import Testing
     /// A path with its placeholders blanked: the SDK and the service name them differently.
     static func shape(_ segments: [String]) -> [String] { segments.map { $0.hasPrefix("{") ? "{}" : $0 } }
 
-    /// Operations not served yet (issue "The rest of DDM"): this list only shrinks, and the test
-    /// fails when one here is served (strike it) or one not here is not.
-    static let notYet: Set<String> = [
-        
-        "delete_nodes", 
-        "list_read_write_ratio", "list_slow_log",
-        "list_slow_log_analysis", "move_tmlog_files", 
-        
-        "show_processes_audit_log", 
-        "show_tmlog_infos", "validate_weak_password",
-    ]
-
     @Test func everySDKOperationIsRouted() throws {
         let spec = try JSONDecoder().decode(Spec.self, from: Data(contentsOf: Self.specURL))
         #expect(spec.operations.count == 124)
@@ -45,9 +33,7 @@ import Testing
                Self.shape(route.segments) == Self.shape(op.path.split(separator: "/").map(String.init)) { continue }
             unserved[op.name] = "\(op.name) \(op.method) \(op.path)"
         }
-        let missing = unserved.filter { !Self.notYet.contains($0.key) }.values.sorted()
+        let missing = unserved.values.sorted()
         #expect(missing.isEmpty, "not routed (\(missing.count)):\n\(missing.joined(separator: "\n"))")
-        let nowServed = Self.notYet.filter { unserved[$0] == nil }.sorted()
-        #expect(nowServed.isEmpty, "served now, strike from notYet: \(nowServed.joined(separator: ", "))")
     }
 }

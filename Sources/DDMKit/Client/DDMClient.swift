@@ -84,7 +84,7 @@ public final class DDMClient: Sendable {
 
     /// Runs one operation with retries and decodes its answer; a write is recorded in the audit log.
     public func send<R>(_ operation: DDMOperation<R>) async throws -> R {
-        if operation.method != "GET" { try configuration.audit?.ensureWritable() }
+        if operation.method != "GET", !operation.checksOnly { try configuration.audit?.ensureWritable() }
         let started = ContinuousClock.now
         var attempts = 0
         do {
@@ -139,7 +139,7 @@ public final class DDMClient: Sendable {
     /// Writes only (reads change nothing); bodies with every secret masked.
     private func audit<R>(_ operation: DDMOperation<R>, started: ContinuousClock.Instant, attempts: Int,
                           status: Int?, requestId: String?, error: Error?) {
-        guard let sink = configuration.audit, operation.method != "GET" else { return }
+        guard let sink = configuration.audit, operation.method != "GET", !operation.checksOnly else { return }
         let context = AuditContext.current
         let elapsed = ContinuousClock.now - started
         let ms = Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)

@@ -11,11 +11,13 @@ public struct DDMOperation<Response: Decodable & Sendable>: Sendable {
     public var query: [(String, String)]
     public var body: [UInt8]?
     public var repeatability: Repeatability
+    /// A POST that changes nothing (a check of what it posts): not a write for the audit log.
+    public var checksOnly: Bool
 
     public init(name: String, method: String, path: String, query: [(String, String)] = [],
-                body: [UInt8]? = nil, repeatability: Repeatability) {
+                body: [UInt8]? = nil, repeatability: Repeatability, checksOnly: Bool = false) {
         self.name = name; self.method = method; self.path = path
-        self.query = query; self.body = body; self.repeatability = repeatability
+        self.query = query; self.body = body; self.repeatability = repeatability; self.checksOnly = checksOnly
     }
 
     public var bodyText: String? { body.map { String(decoding: $0, as: UTF8.self) } }

@@ -26,7 +26,7 @@ public struct DDMOperationID: Hashable, Sendable, CustomStringConvertible {
 
     /// Every operation, family by family.
     public static let allCases: [DDMOperationID] = instances + dataNodes + schemas + accounts + catalog + nodes
-        + parameters + settings + history + processes + reshard + backups + schemaExtras + groups + restores + parameterTemplates
+        + parameters + settings + history + processes + reshard + backups + schemaExtras + groups + restores + parameterTemplates + logs
 
     private static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 

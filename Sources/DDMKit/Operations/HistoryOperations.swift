@@ -12,8 +12,8 @@ extension DDMOperationID {
         Routes(api.showJobEnvelope(at.object ?? "{job_id}"))
     }
 
-    public static let listSlowQueries = DDMOperationID("listSlowQueries", sdk: "list_slow_logs", v3: nil) { api, at in
-        Routes(api.listSlowQueries(instance: at.instance, from: 0, to: 0))
+    public static let listSlowQueries = DDMOperationID("listSlowQueries", sdk: "list_slow_log", v3: "list_slow_logs") { api, at in
+        Routes(api.listSlowQueriesV2(instance: at.instance, from: 0, to: 0), v3: api.listSlowQueries(instance: at.instance, from: 0, to: 0))
     }
 
     public static let listTasks = DDMOperationID("listTasks", sdk: "list_tasks", v3: nil) { api, at in
@@ -31,6 +31,15 @@ extension DDMAPI {
     public func listSlowQueries(instance: String, from: Int64, to: Int64, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<SlowQueryPage> {
         DDMOperation(name: "list slow queries", method: "GET", path: v3("instances", instance, "slow-logs"),
                      query: pageQuery(offset: offset, limit: limit) + [("start_date", String(from)), ("end_date", String(to))],
+                     repeatability: .safe)
+    }
+
+    /// `list_slow_log` (v2): pages from 1 (`curPage`, `perPage`), `startDate`/`endDate` in epoch
+    /// milliseconds at most 7 days apart; its answer has the v3 one's fields in camelCase, which
+    /// decode alike.
+    func listSlowQueriesV2(instance: String, from: Int64, to: Int64, offset: Int = 0, limit: Int = 100) -> DDMOperation<SlowQueryPage> {
+        DDMOperation(name: "list slow queries", method: "GET", path: v2("instances", instance, "slowlog"),
+                     query: [("curPage", String(offset / max(1, limit) + 1)), ("perPage", String(limit)), ("startDate", String(from)), ("endDate", String(to))],
                      repeatability: .safe)
     }
 
@@ -59,7 +68,8 @@ extension DDMClient {
         var read = 0
         var total: Int?
         while kept.count < max {
-            let page = try await send(api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100))
+            let page = try await versioned(.listSlowQueries, v3: { try await self.send(self.api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100)) },
+                                           older: { try await send(api.listSlowQueriesV2(instance: instance, from: start, to: end, offset: read, limit: 100)) })
             total = page.totalRecord
             read += page.slowLogList.count
             kept += page.slowLogList.filter(keep)

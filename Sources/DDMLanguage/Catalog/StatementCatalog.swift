@@ -76,7 +76,7 @@ public enum StatementCatalog {
     static let families: [FamilyParts] = [
         InstanceStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts,
         SchemaStatements.parts, DataNodeStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ParameterTemplateStatements.parts, ProcessStatements.parts,
-        HistoryStatements.parts, ReshardStatements.parts, SchemaExtraStatements.parts, GroupStatements.parts, BackupStatements.parts, RestoreStatements.parts, FleetStatements.parts,
+        HistoryStatements.parts, LogStatements.parts, ReshardStatements.parts, SchemaExtraStatements.parts, GroupStatements.parts, BackupStatements.parts, RestoreStatements.parts, FleetStatements.parts,
     ]
 
     /// The rules of every family, by their leading keywords: how the parser finds a family's statement.

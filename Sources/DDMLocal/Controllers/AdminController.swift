@@ -12,6 +12,8 @@ enum AdminController {
         // The v2 scale-out, which v3's `…/nodes` replaces.
         t.add("POST", "/v2/{project_id}/instances/{instance_id}/action/enlarge", replacedByV3: true, enlargeNodes)
         t.add("POST", "\(p)/nodes/batch-delete", deleteNodes)
+        // The same call as a DELETE with the body (SDK `delete_nodes`).
+        t.add("DELETE", "\(p)/nodes", deleteNodes)
         t.add("POST", "\(p)/nodes/{node_id}/restart", restartNode)
         t.add("PUT", "\(p)/flavor", resizeFlavor)
         t.add("PUT", "\(p)/port", port)

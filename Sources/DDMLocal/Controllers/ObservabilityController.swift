@@ -132,6 +132,9 @@ enum ObservabilityController {
         }
         for id in ids {
             try db.execute(sql: "DELETE FROM process WHERE instance_id = ? AND kind = ? AND id = ?", arguments: [instance.id, kind, id])
+            // The killed-session audit log (`show_processes_audit_log`); the emulator's caller is the administrator.
+            try db.execute(sql: "INSERT INTO process_audit (instance_id, instance_name, process_id, user, at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [instance.id, instance.name, id, instance.adminUserName ?? "root", call.now])
         }
         return Reply(body: try WireJSON.object(["resp": "success"]))
     }

@@ -64,6 +64,18 @@ enum WireTime {
     /// Slow queries: `2024-10-26T07:30:00`, as OTC's example shows it.
     static func slowLog(_ epoch: Double) -> String { format(epoch, "yyyy-MM-dd'T'HH:mm:ss") }
 
+    /// The instance style read back (`+0000` or `Z`), as epoch seconds.
+    static func parse(_ text: String) -> Double? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        for pattern in ["yyyy-MM-dd'T'HH:mm:ssZ", "yyyy-MM-dd'T'HH:mm:ss.SSSZ"] {
+            f.dateFormat = pattern
+            if let d = f.date(from: text) { return d.timeIntervalSince1970 }
+        }
+        return nil
+    }
+
     private static func format(_ epoch: Double, _ pattern: String) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

@@ -147,6 +147,15 @@ enum StateDatabase {
                                arguments: [t.id, t.name, t.description, t.userDefined, JSONColumn.encode(t.values), 1_704_067_200, 1_704_067_200])
             }
         }
+        m.registerMigration("v10-logs") { db in
+            try db.execute(sql: """
+                CREATE TABLE process_audit (
+                    instance_id TEXT NOT NULL, instance_name TEXT NOT NULL, process_id TEXT NOT NULL, user TEXT NOT NULL, at REAL NOT NULL);
+                CREATE TABLE tmlog (
+                    node_id TEXT PRIMARY KEY, instance_id TEXT NOT NULL REFERENCES instance(id) ON DELETE CASCADE,
+                    size REAL NOT NULL, files TEXT NOT NULL DEFAULT '[]');
+                """)
+        }
         return m
     }
 }

@@ -29,14 +29,14 @@ enum AccountStatements: StatementFamily {
                        words: ["if", "not", "exists", "password", "prompt", "env", "file", "with", "on", "comment", "lifetime"],
                        followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"],
                                    "password": ["prompt", "env", "file"]],
-                       needsInstance: true, operations: [.listAccounts, .createAccounts]),
+                       needsInstance: true, operations: [.listAccounts, .checkWeakPassword, .createAccounts]),
         StatementEntry(.alterUserComment, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> comment '…';",
                        example: "alter user ddmtest comment 'reporting';", words: ["comment"],
                        followers: alterFollowers, needsInstance: true, operations: [.modifyAccount]),
         StatementEntry(.alterUserPassword, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> password <secret>;",
                        example: "alter user ddmtest password prompt;", words: ["password", "prompt", "env", "file"],
                        followers: alterFollowers.merging(["password": ["prompt", "env", "file"]]) { $1 },
-                       needsInstance: true, operations: [.resetPassword]),
+                       needsInstance: true, operations: [.checkWeakPassword, .resetPassword]),
         StatementEntry(.alterUserLifetime, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> lifetime <days>;  (password validity, 0 = never; DDM's v3 API)",
                        example: "alter user ddmtest lifetime 90;", words: ["lifetime"],
                        followers: alterFollowers, needsInstance: true, operations: [.modifyAccount]),
@@ -205,6 +205,7 @@ extension CreateUser: Step where P == Resolved {
             e.dryRunDropped.remove(name)
         }
         let password = try e.secretForWrite(self.password, purpose: "password for \(name)")
+        try await e.refuseWeak(password, for: name)
         let request = CreateAccountRequest(name: name, password: password, baseAuthority: base, extendAuthority: extended.isEmpty ? nil : extended,
                                            description: comment, databases: schemas.isEmpty ? nil : schemas, passwordLifetime: lifetime)
         let write = Write(summary: "create user \(what)", journal: .createAccount(name: name)) {
@@ -298,6 +299,7 @@ extension AlterUser: Step where P == Resolved {
             return "updated the comment of \(user)"
         case .password(let source):
             let password = try e.secretForWrite(source, purpose: "new password for \(user)")
+            try await e.refuseWeak(password, for: user)
             let write = Write(summary: "reset the password of \(user)", journal: .change(instance, "reset the password of \(user)")) {
                 try await client.resetPassword(instance: instance, account: user, password: password)
             }

@@ -35,7 +35,7 @@ extension AlterInstance where P == Resolved {
             }
             let plural = n == 1 ? "node" : "nodes"
             return try await job("add \(n) \(plural) in \(az) to \(i.name)", "adding \(n) \(plural) to \(i.name)", "added \(n) \(plural) to \(i.name)") {
-                try await client.addNodes(instance: id, zones: Array(repeating: az, count: n))
+                try await client.addNodes(instance: id, zones: Array(repeating: az, count: n), flavorId: { [e] in try await e.flavorId(of: i) })
             }
         case .removeNodes(let n):
             if let count = i.nodeCount, n >= count {

@@ -70,4 +70,12 @@ extension Evaluator {
         }
         return try await client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)
     }
+
+    /// The id of the instance's flavor (the older scale-out call takes the id, not the code).
+    func flavorId(of i: Instance) async throws -> String {
+        guard let f = try await flavors(of: i).first(where: { $0.code == i.flavorRef }) else {
+            throw EvaluationError("cannot find \(i.name)'s flavor \(i.flavorRef ?? "?") among its engine's flavors", kind: .notFound)
+        }
+        return f.id
+    }
 }

@@ -111,7 +111,11 @@ extension Evaluator {
         let window = at.map { ($0, ReshardWindow.end(after: $0)) }
         let request = ReshardRequest(dataNodes: nodes.map { .init(id: $0, user: user, password: secret) }, shards: to,
                                      switchBegin: window?.0, switchEnd: window?.1)
-        let check = try await client.precheckReshard(instance: instance, schema: schema, request)
+        var check = try await client.precheckReshard(instance: instance, schema: schema, request)
+        // An answer without its findings gives the pre-check's job: they are read from it.
+        if (check.preCheckResults ?? []).isEmpty, let job = check.jobId {
+            check = try await client.reshardPrecheck(instance: instance, schema: schema, job: job)
+        }
         let items = check.preCheckResults ?? []
         await sink.table(ResultTable(columns: ["pre-check", "result", "note"], rows: items.map { i in
             [i.name ?? "", i.passed ? "passed" : "failed",

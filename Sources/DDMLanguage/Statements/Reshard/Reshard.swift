@@ -21,7 +21,7 @@ enum ReshardStatements: StatementFamily {
         entry(.reshard, "alter schema <s> reshard [shards <n>] [add rds <rds>[, …]] [admin user <u> password <secret>] [switch at '<hh:mm:ss>' | switch manually] [wait];",
               "alter schema orders reshard shards 16 add rds rds-billing switch manually wait;",
               words: ["reshard", "shards", "add", "rds", "admin", "user", "password", "prompt", "env", "file", "switch", "at", "manually", "wait"],
-              [.showSchema, .listReshardTargets, .precheckReshard, .startReshard, .listTasks]),
+              [.showSchema, .listReshardTargets, .precheckReshard, .showReshardPrecheck, .startReshard, .listTasks]),
         StatementEntry(.showReshard, topic: "reshard", path: ["show", "reshard"], grammar: "show reshard [of <s>];  (the schema's shard configuration tasks, the newest in detail)",
                        example: "show reshard of orders;", words: ["of"], followers: StatementCatalog.showFollowers, needsInstance: true,
                        operations: [.listTasks, .showReshard, .showReshardLog]),
@@ -155,7 +155,9 @@ extension AlterSchema: Step where P == Resolved {
         case .reshard(_, let add, _, _, _, let wait):
             return [Action.Call(.showSchema, "the schema's shards and data nodes", object: schema)]
                 + (add?.contains { !Names.looksLikeRDSId($0) } == true ? [Action.Call(.listReshardTargets, "find the data nodes by name")] : [])
-                + [Action.Call(.precheckReshard, "pre-check (changes nothing)"), Action.Call(.startReshard, "start shard configuration")]
+                + [Action.Call(.precheckReshard, "pre-check (changes nothing)"),
+                   Action.Call(.showReshardPrecheck, "its findings, where the pre-check's answer leaves them to its job"),
+                   Action.Call(.startReshard, "start shard configuration")]
                 + (wait ? [Action.Call(.listTasks, "poll the task until it waits for its switch, or ends")] : [])
         case .switchRoute(let at):
             return [find, at == nil ? Action.Call(.switchReshardRoute, "switch route") : Action.Call(.changeReshardSwitchWindow, "change route switch window")]
