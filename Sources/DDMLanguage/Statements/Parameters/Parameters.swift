@@ -83,6 +83,30 @@ struct ParameterSetting<P: Phase>: Sendable, Equatable {
     var range: SourceRange
 }
 
+extension ParameterSetting where P == Parsed {
+    /// `name = value, …`, as `set parameter` and the template statements write it.
+    static func list(_ p: inout Parser) throws -> [Self] {
+        var settings: [Self] = []
+        repeat {
+            let start = p.current.range.start
+            let n = try p.identifier("parameter name")
+            try p.expect(punct: "=", "after '\(n)'")
+            let v = try p.parameterValue()
+            settings.append(Self(name: n, value: v, range: SourceRange(start, v.range.end)))
+        } while p.match(punct: ",")
+        return settings
+    }
+
+    /// Each value resolved; a parameter named twice is refused where it is named again.
+    static func resolve(_ settings: [Self], _ c: inout Compiler) throws -> [ParameterSetting<Resolved>] {
+        var seen: Set<String> = []
+        return try settings.map { s in
+            guard seen.insert(s.name.lowercased()).inserted else { throw Compiler.Failure(message: "parameter \(s.name) is set twice", range: s.range) }
+            return ParameterSetting<Resolved>(name: s.name, value: try c.scalar(s.value, "value"), range: s.range)
+        }
+    }
+}
+
 struct SetParameters<P: Phase>: Sendable, Equatable {
     var settings: [ParameterSetting<P>]
     var instance: P.Text?
@@ -91,27 +115,11 @@ struct SetParameters<P: Phase>: Sendable, Equatable {
 extension SetParameters: StatementSyntax where P == Parsed {
     /// set parameter <name> = <value> [, <name> = <value>]… [on instance <i>]
     static func parse(_ p: inout Parser) throws -> Self {
-        var settings: [ParameterSetting<Parsed>] = []
-        repeat {
-            let start = p.current.range.start
-            let n = try p.identifier("parameter name")
-            try p.expect(punct: "=", "after '\(n)'")
-            let v = try p.parameterValue()
-            settings.append(ParameterSetting(name: n, value: v, range: SourceRange(start, v.range.end)))
-        } while p.match(punct: ",")
-        return Self(settings: settings, instance: try p.onInstance())
+        Self(settings: try ParameterSetting.list(&p), instance: try p.onInstance())
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        var seen: Set<String> = []
-        var out: [ParameterSetting<Resolved>] = []
-        for s in settings {
-            guard seen.insert(s.name.lowercased()).inserted else {
-                throw Compiler.Failure(message: "parameter \(s.name) is set twice", range: s.range)
-            }
-            out.append(ParameterSetting(name: s.name, value: try c.scalar(s.value, "value"), range: s.range))
-        }
-        return SetParameters<Resolved>(settings: out, instance: try instance.map { try c.scalar($0, "instance name") })
+        SetParameters<Resolved>(settings: try ParameterSetting.resolve(settings, &c), instance: try instance.map { try c.scalar($0, "instance name") })
     }
 }
 

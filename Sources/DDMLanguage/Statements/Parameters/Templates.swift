@@ -39,28 +39,6 @@ enum ParameterTemplateStatements: StatementFamily {
         ParseRule("drop parameter template", { p in DropParameterTemplate<Parsed>(template: try p.name("template name or id")) }),
     ]
 
-    /// `name = value, …` as `set parameter` writes it.
-    static func settings(_ p: inout Parser) throws -> [ParameterSetting<Parsed>] {
-        var settings: [ParameterSetting<Parsed>] = []
-        repeat {
-            let start = p.current.range.start
-            let n = try p.identifier("parameter name")
-            try p.expect(punct: "=", "after '\(n)'")
-            let v = try p.parameterValue()
-            settings.append(ParameterSetting(name: n, value: v, range: SourceRange(start, v.range.end)))
-        } while p.match(punct: ",")
-        return settings
-    }
-
-    static func resolve(_ settings: [ParameterSetting<Parsed>], _ c: inout Compiler) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for s in settings {
-            guard out[s.name] == nil else { throw Compiler.Failure(message: "parameter \(s.name) is set twice", range: s.range) }
-            out[s.name] = try c.scalar(s.value, "value")
-        }
-        return out
-    }
-
     /// "1-64 characters: a-z, A-Z, 0-9, '.', '_' and '-'" (SDK `ConfigurationUpdateReqV3.name`).
     static func checkName(_ e: Expr, _ c: inout Compiler) throws -> String {
         let n = try c.scalar(e, "template name")
@@ -100,7 +78,7 @@ extension CreateParameterTemplate: StatementSyntax where P == Parsed {
         let name = try p.name("template name")
         let from = p.match("from") ? try p.name("template name or id") : nil
         let description = p.match("description") ? try p.stringValue("description") : nil
-        let settings = p.match("with") ? try ParameterTemplateStatements.settings(&p) : []
+        let settings = p.match("with") ? try ParameterSetting.list(&p) : []
         return Self(name: name, from: from, description: description, settings: settings)
     }
 
@@ -108,10 +86,9 @@ extension CreateParameterTemplate: StatementSyntax where P == Parsed {
         if from != nil, let first = settings.first {
             throw Compiler.Failure(message: "a copy takes its values from its template; change them after with 'alter parameter template … set …'", range: first.range)
         }
-        let values = try ParameterTemplateStatements.resolve(settings, &c)
         return CreateParameterTemplate<Resolved>(name: try ParameterTemplateStatements.checkName(name, &c), from: try from.map { try c.scalar($0, "template") },
                                                  description: try ParameterTemplateStatements.checkDescription(description, &c),
-                                                 settings: values.map { ParameterSetting(name: $0.key, value: $0.value, range: range) }.sorted { $0.name < $1.name })
+                                                 settings: try ParameterSetting.resolve(settings, &c).sorted { $0.name < $1.name })
     }
 }
 
@@ -161,7 +138,7 @@ extension AlterParameterTemplate: StatementSyntax where P == Parsed {
         let template = try p.name("template name or id")
         var out = Self(template: template, settings: [], description: nil, rename: nil)
         while true {
-            if p.match("set") { out.settings = try ParameterTemplateStatements.settings(&p) }
+            if p.match("set") { out.settings = try ParameterSetting.list(&p) }
             else if p.match("description") { out.description = try p.stringValue("description") }
             else if p.match("rename") { try p.expect("to", "after 'rename'"); out.rename = try p.name("new template name") }
             else { break }
@@ -173,9 +150,8 @@ extension AlterParameterTemplate: StatementSyntax where P == Parsed {
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        let values = try ParameterTemplateStatements.resolve(settings, &c)
         return AlterParameterTemplate<Resolved>(template: try c.scalar(template, "template"),
-                                                settings: values.map { ParameterSetting(name: $0.key, value: $0.value, range: range) }.sorted { $0.name < $1.name },
+                                                settings: try ParameterSetting.resolve(settings, &c).sorted { $0.name < $1.name },
                                                 description: try ParameterTemplateStatements.checkDescription(description, &c),
                                                 rename: try rename.map { try ParameterTemplateStatements.checkName($0, &c) })
     }
