@@ -19,6 +19,7 @@ struct UndoCommand: AsyncParsableCommand {
     @Flag(help: "List the journaled runs, oldest first.") var list = false
     @Option(help: "The run to undo (an id from --list); default: the last run that wrote.") var run: String?
     @Flag(help: "Apply without asking (for scripts).") var yes = false
+    @Option(help: "Output format: table, json or csv (as for a script: given before or after undo).") var output: OutputFormat = .table
 
     func run() async throws {
         let code = await execute()
@@ -27,7 +28,7 @@ struct UndoCommand: AsyncParsableCommand {
 
     func execute() async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
-        let renderer = Renderer(format: .table, color: false, showProgress: isatty(2) == 1)
+        let renderer = Renderer(format: output, color: false, showProgress: isatty(2) == 1)
         if list {
             let (runs, unreadable) = Journal.scan(DataPaths.journalDirectory)
             var rows = runs.filter { !$0.writes.isEmpty }.map {
