@@ -50,6 +50,12 @@ extension RestoreToInstance: Step where P == Resolved {
             + (map.map { " map " + $0.map { "\(SourceText.name($0.from)) to \(SourceText.name($0.to))" }.joined(separator: ", ") } ?? "")
             + (wait ? " wait" : "")
     }
+    /// The plan says what the target loses before anything is read: the data nodes `map` names
+    /// are overwritten (without `map`, which ones is known only at run time, and printed then).
+    var headline: String {
+        text + "  -- overwrites " + (map.map { $0.map(\.to).joined(separator: ", ") } ?? "the data nodes chosen at run time")
+            + " (what they hold now is lost); \(target) must have no schemas or accounts"
+    }
     var calls: [Action.Call] {
         [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)"),
          Action.Call(.listRestoreDataNodes, "the source's data nodes then"),
