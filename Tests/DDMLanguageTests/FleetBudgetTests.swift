@@ -78,4 +78,25 @@ import Testing
         let (alone, together) = try await Self.measure(pacing: .adaptive())
         #expect(together.throttled <= alone.throttled + 1, "throttled: fleet \(together.throttled), one instance \(alone.throttled)")
     }
+
+    /// DDM's weak-password check is the project's: a fleet creating one account on four instances
+    /// asks it once for the one password, and a weak one is refused on every target with nothing
+    /// created. Counted at the service.
+    @Test func aFleetAsksAboutAPasswordOnce() async throws {
+        let (h, client) = try await Self.setUp(instances: ["ddm-w1", "ddm-w2", "ddm-w3", "ddm-w4"], accounts: [], pacing: .off)
+        defer { stopAfterTest { await h.stop() } }
+        h.service.faultSettings = FaultSettings()
+        let before = h.service.traffic
+        let ok = await Self.run("on instances like 'ddm-w%' concurrency 4 { create user app password 'Str0ng_and_long!' with SELECT; }", client: client, instance: nil)
+        #expect(ok.failures.isEmpty, "\(ok.failures.map(\.message))")
+        // Four creates and one check, both POSTs.
+        #expect(h.service.traffic.writes - before.writes == 5)
+        let weak = await Self.run("on instances like 'ddm-w%' { create user weakling password 'Passw0rd!' with SELECT; }", client: client, instance: nil)
+        #expect(!weak.failures.isEmpty)
+        for name in ["ddm-w1", "ddm-w2", "ddm-w3", "ddm-w4"] {
+            let id = try #require(try await h.client.allInstances().first { $0.name == name }?.id)
+            #expect(!(try await h.client.allAccounts(instance: id)).contains { $0.name == "weakling" }, "\(name)")
+        }
+        #expect(h.service.traffic.writes - before.writes == 6, "one more check, no create")
+    }
 }

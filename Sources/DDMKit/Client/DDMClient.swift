@@ -21,6 +21,8 @@ public final class DDMClient: Sendable {
     private let stats = CallCounter()
     /// For `auto`: which calls this endpoint serves only in their older version.
     let router: APIRouter
+    /// DDM's weak-password verdicts this client has had (`isWeakPassword`).
+    let passwordVerdicts = PasswordVerdicts()
 
     public init(configuration: DDMConfiguration, authenticator: any Authenticator,
                 transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "ddmkit")) throws {

@@ -1,4 +1,6 @@
+import DDMSigning
 import Foundation
+import Synchronization
 
 /// Logs and checks: who killed which session, the slow-query analysis, the read/write ratio,
 /// transaction logs (TMLOG), the weak-password check, and the API versions (their call is in
@@ -121,12 +123,45 @@ extension DDMClient {
         guard !nodes.isEmpty else { throw DDMError.invalid("name at least one node") }
         return try await send(api.moveTransactionLogs(instance: instance, nodes: nodes))
     }
-    /// Whether DDM calls the password weak; nil where the endpoint does not have the check.
+    /// Whether DDM calls the password weak; nil where the endpoint does not have the check. The
+    /// check is the project's, not an instance's, so each password is asked about once per client
+    /// (a fleet's targets, running at once, share the one question), and an endpoint without the
+    /// check is asked once.
     public func isWeakPassword(_ password: String) async throws -> Bool? {
+        try await passwordVerdicts.verdict(Digest.sha256Hex(Array(password.utf8))) {
+            do {
+                return try await self.send(self.api.checkWeakPassword(password)).isWeakPassword
+            } catch let e as DDMError where e.isMissingAPI {
+                throw PasswordVerdicts.NoCheck()
+            }
+        }
+    }
+}
+
+/// Weak-password verdicts by the password's SHA-256 (never the password itself), each asked for
+/// once: callers that come while the question is out wait for its answer. A failed question is
+/// forgotten, so the next caller asks again.
+final class PasswordVerdicts: Sendable {
+    struct NoCheck: Error {}
+    private let state = Mutex<(asked: [String: Task<Bool?, Error>], lacksCheck: Bool)>(([:], false))
+
+    func verdict(_ digest: String, ask: @escaping @Sendable () async throws -> Bool?) async throws -> Bool? {
+        let task: Task<Bool?, Error>? = state.withLock { s in
+            if s.lacksCheck { return nil }
+            if let t = s.asked[digest] { return t }
+            let t = Task { try await ask() }
+            s.asked[digest] = t
+            return t
+        }
+        guard let task else { return nil }
         do {
-            return try await send(api.checkWeakPassword(password)).isWeakPassword
-        } catch let e as DDMError where e.isMissingAPI {
+            return try await task.value
+        } catch is NoCheck {
+            state.withLock { $0.lacksCheck = true }
             return nil
+        } catch {
+            state.withLock { s in if s.asked[digest] == task { s.asked[digest] = nil } }
+            throw error
         }
     }
 }

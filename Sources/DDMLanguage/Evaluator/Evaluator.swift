@@ -78,10 +78,6 @@ public actor Evaluator {
 
     /// Accounts a dry run would have created (or dropped), so later dry-run statements see them.
     var dryRunAccounts: [String: Account] = [:]
-    /// Passwords DDM's weak-password check has passed this session, by digest (never the password);
-    /// false once the endpoint is known not to have the check.
-    var strongPasswords: Set<String> = []
-    var weakPasswordCheck = true
     var dryRunDropped: Set<String> = []
     /// Schemas a dry run would have created, so a later dry run in the same session sees them.
     var dryRunSchemas: Set<String> = []

@@ -1,5 +1,4 @@
 import DDMKit
-import Crypto
 import Foundation
 
 extension StatementID {
@@ -70,17 +69,13 @@ enum LogStatements: StatementFamily {
 }
 
 extension Evaluator {
-    /// Refuses, before it is sent, a password DDM's weak-password check calls weak; each password
-    /// is checked once a session (kept as a digest), and not at all where the endpoint lacks the
-    /// check or in a dry run (no password is read then).
+    /// Refuses, before it is sent, a password DDM's weak-password check calls weak. The client
+    /// asks about each password once (`DDMClient.isWeakPassword`), and not at all where the
+    /// endpoint lacks the check; a dry run reads no password and checks none.
     func refuseWeak(_ password: String, for account: String) async throws {
-        guard weakPasswordCheck, !options.dryRun, !password.isEmpty else { return }
-        let digest = SHA256.hash(data: Data(password.utf8)).map { String(format: "%02x", $0) }.joined()
-        if strongPasswords.contains(digest) { return }
-        switch try await client.isWeakPassword(password) {
-        case nil: weakPasswordCheck = false
-        case true?: throw EvaluationError("DDM calls the password for \(account) weak (its weak-password check); nothing was sent with it; choose another", kind: .failed)
-        case false?: strongPasswords.insert(digest)
+        guard !options.dryRun, !password.isEmpty else { return }
+        if try await client.isWeakPassword(password) == true {
+            throw EvaluationError("DDM calls the password for \(account) weak (its weak-password check); nothing was sent with it; choose another", kind: .failed)
         }
     }
 }
