@@ -4,7 +4,7 @@ extension StatementID {
     static let showBackups = StatementID("showBackups"), showBackup = StatementID("showBackup"), dropBackup = StatementID("dropBackup")
 }
 
-/// An instance's backups (docs/language.md, "Backups"): DDM makes them by itself; they can be
+/// An instance's backups (docs/language.md, "Backups and restore"): DDM makes them by itself; they can be
 /// listed, looked at and deleted.
 enum BackupStatements: StatementFamily {
     static let entries: [StatementEntry] = [

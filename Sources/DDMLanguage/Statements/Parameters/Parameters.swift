@@ -7,7 +7,7 @@ extension StatementID {
     static let compareParameterTemplate = StatementID("compareParameterTemplate")
 }
 
-/// An instance's parameters and the parameter templates (docs/language.md, "Parameters").
+/// An instance's parameters and the parameter templates (docs/language.md, "Operating an instance").
 enum ParameterStatements: StatementFamily {
     private static let templateFollowers = StatementCatalog.showFollowers.merging(["parameter": ["templates", "template"]]) { $1 }
 

@@ -7,7 +7,7 @@ extension StatementID {
 }
 
 /// Parameter templates made, copied, changed and dropped; the instances one can be applied to and
-/// its apply history (docs/language.md, "Parameters"). v3 only. Applying one is
+/// its apply history (docs/language.md, "Operating an instance"). v3 only. Applying one is
 /// `apply parameter template` (Parameters.swift), in a fleet for many instances.
 enum ParameterTemplateStatements: StatementFamily {
     private static let followers: [String: [String]] = ["create": ["instance", "schema", "user", "group", "parameter"], "alter": ["parameter"],
