@@ -39,20 +39,21 @@ extension DDMOperationID {
 
 extension DDMAPI {
     /// `show_processes_audit_log`: `start_time`/`end_time` required, `yyyy-mm-ddThh:mm:ssZ` with
-    /// the offset as `+0000` (the SDK's request model); whole seconds, so the end is rounded up to
-    /// take in what happened in its last second.
+    /// the offset as `+0000`, at most 7 days apart (the SDK's request model). Whole seconds: both
+    /// ends are rounded up, so the window takes in its last second and stays as long as it was.
     public func listKilledSessions(instance: String, from: Date, to: Date, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<KilledSessionPage> {
         DDMOperation(name: "list killed sessions", method: "GET", path: v3("instances", instance, "processes-audit-log"),
-                     query: pageQuery(offset: offset, limit: limit) + [("start_time", Self.auditTime(from)), ("end_time", Self.auditTime(Date(timeIntervalSince1970: to.timeIntervalSince1970.rounded(.up))))],
+                     query: pageQuery(offset: offset, limit: limit) + [("start_time", Self.auditTime(from)), ("end_time", Self.auditTime(to))],
                      repeatability: .safe)
     }
 
     static func auditTime(_ d: Date) -> String {
+        let up = Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded(.up))
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZ"
-        return f.string(from: d)
+        return f.string(from: up)
     }
 
     /// `list_slow_log_analysis`: `start_date`/`end_date` required (epoch milliseconds, as the slow

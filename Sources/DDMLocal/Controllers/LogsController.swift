@@ -17,8 +17,8 @@ enum LogsController {
         t.add("POST", "/v3/{project_id}/weak-password-verification", weakPassword)
     }
 
-    /// `start_time` and `end_time`: required, `yyyy-mm-ddThh:mm:ssZ` with the offset as `+0000`
-    /// (the SDK's `ShowProcessesAuditLogRequest`).
+    /// `start_time` and `end_time`: required, `yyyy-mm-ddThh:mm:ssZ` with the offset as `+0000`,
+    /// at most 7 days apart (the SDK's `ShowProcessesAuditLogRequest`).
     static func auditLog(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...128))
@@ -26,6 +26,9 @@ enum LogsController {
             throw LocalError.parameter("start_time and end_time are required, as yyyy-mm-ddThh:mm:ss+0000")
         }
         guard from <= to else { throw LocalError.parameter("start_time must not be after end_time") }
+        guard to - from <= 7 * 86_400 else {
+            throw LocalError(status: 400, code: "DBS.280001", message: "The interval between start_time and end_time must be no more than 7 days.")
+        }
         let rows: [[String: Any]] = try Row.fetchAll(db, sql: "SELECT * FROM process_audit WHERE instance_id = ? AND at >= ? AND at <= ? ORDER BY at DESC",
                                                      arguments: [instance.id, from, to]).map {
             ["instance_id": $0["instance_id"] as String, "instance_name": $0["instance_name"] as String, "process_id": $0["process_id"] as String,

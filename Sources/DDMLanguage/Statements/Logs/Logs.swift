@@ -14,7 +14,7 @@ extension StatementID {
 enum LogStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showKilledSessions, topic: "logs", path: ["show", "killed", "sessions"],
-                       grammar: "show killed sessions [since '<when>'];  (who killed which session; the last 7 days unless given)",
+                       grammar: "show killed sessions [since '<when>'];  (who killed which session; the last day unless given, 7 at most)",
                        example: "show killed sessions since '2d';", words: ["since"], followers: ["killed": ["sessions"]],
                        needsInstance: true, operations: [.listKilledSessions]),
         StatementEntry(.showSlowQueryAnalysis, topic: "logs", path: ["show", "slow", "query", "analysis"],
@@ -88,7 +88,8 @@ enum LogKind: Sendable, Equatable {
     /// How far back a window may reach (days), and the default.
     var limits: (most: Int, given: Int) {
         switch self {
-        case .killedSessions: (30, 7)
+        // The SDK's request model: "结束时间与开始时间，间隔不能超过7天" (at most 7 days apart).
+        case .killedSessions: (7, 1)
         case .slowQueryAnalysis: (7, 1)
         case .readWriteRatio: (31, 1)
         }
