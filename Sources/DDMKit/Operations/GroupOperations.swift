@@ -1,6 +1,6 @@
 import Foundation
 
-/// An instance's groups of nodes, each behind a load balancer of its own: list, create, delete;
+/// An instance's groups of nodes, each with an endpoint of its own (`GroupInfo`): list, create, delete;
 /// the load balancer's address and IP access control list; the instance's public IPs. v3 only.
 ///
 /// Each operation: its entry (the SDK's names and the routes `explain` prints), the request

@@ -56,8 +56,8 @@ extension DDMAPI {
         return f.string(from: up)
     }
 
-    /// `list_slow_log_analysis`: `start_date`/`end_date` required (epoch milliseconds, as the slow
-    /// log takes them).
+    /// `list_slow_log_analysis`: `start_date`/`end_date` required. Their format the SDK does not
+    /// state; ddmsh sends epoch milliseconds, as the slow log (`list_slow_logs`) takes them.
     public func analyzeSlowQueries(instance: String, from: Int64, to: Int64, order: String? = nil, offset: Int? = nil, limit: Int? = nil) -> DDMOperation<SlowQueryAnalysisPage> {
         DDMOperation(name: "analyze slow queries", method: "GET", path: v3("instances", instance, "slow-log-analysis"),
                      query: [("start_date", String(from)), ("end_date", String(to))] + pageQuery(offset: offset, limit: limit) + (order.map { [("order", $0)] } ?? []),

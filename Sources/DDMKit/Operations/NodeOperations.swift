@@ -27,7 +27,7 @@ extension DDMOperationID {
 
     /// Two v3 forms of one call: `DELETE …/nodes` with a body, and `POST …/nodes/batch-delete`.
     /// Which is the newer the sources do not say; ddmsh sends the POST (a DELETE with a body is the
-    /// form proxies drop) and falls back to the DELETE where the POST is not served.
+    /// form RFC 9110 gives no meaning, which an intermediary may drop) and falls back to the DELETE where the POST is not served.
     public static let deleteNodes = DDMOperationID("deleteNodes", sdk: "delete_nodes", v3: "batch_delete_nodes") { api, at in
         Routes(api.deleteNodesByDelete(instance: at.instance, nodes: []), v3: api.deleteNodes(instance: at.instance, nodes: []))
     }

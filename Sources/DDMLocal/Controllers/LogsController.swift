@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 /// Logs and checks: the killed-session audit log, the slow-query analysis and the v2 slow log,
-/// the read/write ratio, transaction logs (TMLOG: "records XA transaction information to support
-/// transaction recovery"; a move "compresses the current TMLOG file and moves it to a backup
-/// directory", Huawei's API reference), and the weak-password check.
+/// the read/write ratio, transaction logs ("TMLogs record XA transaction information to support
+/// transaction recovery"; a move is to "Compress and move a TMLog file to a backup directory",
+/// Huawei's API reference, "Querying TMLog Information" and "Moving a TMLog File"), and the weak-password check.
 enum LogsController {
     static func register(_ t: inout RouteTable) {
         let p = "/v3/{project_id}/instances/{instance_id}"

@@ -6,7 +6,7 @@ extension StatementID {
     static let setGroupAddress = StatementID("setGroupAddress"), showPublicIPs = StatementID("showPublicIPs")
 }
 
-/// The current instance's groups of nodes, each behind a load balancer of its own; who may
+/// The current instance's groups of nodes, each with an endpoint of its own; who may
 /// connect to a group (its IP access control list) and at which address; the instance's public
 /// IPs (docs/language.md, "Groups and access control"). v3 only.
 enum GroupStatements: StatementFamily {
