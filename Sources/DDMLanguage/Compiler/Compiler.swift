@@ -383,11 +383,10 @@ public struct Compiler: Sendable {
     }
 
     /// `since '<when>'` (`show tasks`, `show slow queries`): a moment or a span back from now.
-    mutating func since(_ e: Expr) throws -> TaskWindow.Since {
+    /// `usage` is what the error says a time is, before "(got …)".
+    mutating func since(_ e: Expr, usage: String = "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d'") throws -> TaskWindow.Since {
         let text = try scalar(e, "time")
-        guard let when = TaskWindow.Since(text) else {
-            throw Failure(message: "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(text)')", range: e.range)
-        }
+        guard let when = TaskWindow.Since(text) else { throw Failure(message: "\(usage) (got '\(text)')", range: e.range) }
         return when
     }
 
@@ -518,6 +517,15 @@ enum Names {
         let u = s.utf8
         return (4...64).contains(u.count) && u.first.map(ASCII.isLetter) == true
             && u.allSatisfy { ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// An IPv4 address (`203.0.113.10`), or with `block` a CIDR block too (`10.0.0.0/24`).
+    static func ipv4(_ s: String, block: Bool = false) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 1 || block && parts.count == 2 else { return false }
+        if parts.count == 2 { guard let n = Int(parts[1]), (0...32).contains(n) else { return false } }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
     }
 
     static let reserved = ["information_schema", "mysql", "performance_schema", "sys"]

@@ -220,8 +220,7 @@ enum AdminController {
 
     static func bindEIP(_ call: Call, _ db: Database) throws -> Reply {
         let body = try WireJSON.decode(EIPWire.self, call.body)
-        let octets = body.public_ip.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else {
+        guard Rules.ipv4(body.public_ip) else {
             throw LocalError.parameter("public_ip must be an IPv4 address")
         }
         guard !body.public_ip_id.isEmpty else { throw LocalError.parameter("public_ip_id must not be empty") }

@@ -74,9 +74,7 @@ enum GroupsController {
         let body = try WireJSON.decode(CreateWire.self, call.body)
         let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
         // "4 to 64 characters … start with a letter … letters, digits, underscores (_), and hyphens (-)".
-        let ok = body.name.utf8.count >= 4 && body.name.utf8.count <= 64 && body.name.first?.isLetter == true
-            && body.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-        guard ok else { throw LocalError.parameter("name must be 4 to 64 letters, digits, _ or -, starting with a letter") }
+        guard Rules.instanceName(body.name) else { throw LocalError.parameter("name must be 4 to 64 letters, digits, _ or -, starting with a letter") }
         guard ["rw", "r"].contains(body.type) else { throw LocalError.parameter("type must be rw or r") }
         guard (1...32).contains(body.nodes.count) else { throw LocalError.parameter("nodes must list 1 to 32 nodes") }
         guard let flavor = Catalog.flavors.first(where: { $0.id == body.flavor_id || $0.code == body.flavor_ref }) else {
@@ -149,21 +147,13 @@ enum GroupsController {
         guard let type = body.type, ["white", "black"].contains(type) else { throw LocalError.parameter("type must be white or black") }
         let items = body.ip_list ?? []
         guard !items.isEmpty else { throw LocalError.parameter("ip_list must not be empty when access control is enabled") }
-        for item in items where !validAddress(item.ip) { throw LocalError.parameter("\(item.ip) is not an IPv4 address or CIDR block") }
+        for item in items where !Rules.ipv4(item.ip, block: true) { throw LocalError.parameter("\(item.ip) is not an IPv4 address or CIDR block") }
         let ips = items.map { ["ip": $0.ip, "description": $0.description ?? ""] }
         let text = String(decoding: try JSONSerialization.data(withJSONObject: ips, options: [.sortedKeys]), as: UTF8.self)
         let aclId = g.aclId ?? UUID().uuidString.lowercased()
         try db.execute(sql: "UPDATE instance_group SET acl_enabled = 1, acl_type = ?, acl_id = ?, acl_name = ?, acl_ips = ? WHERE id = ?",
                        arguments: [type, aclId, body.name ?? g.aclName ?? "\(g.name)-acl", text, g.id])
         return Reply(body: try WireJSON.object(["enable_ipgroup": true]))
-    }
-
-    static func validAddress(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return false }
-        if parts.count == 2 { guard let n = Int(parts[1]), (0...32).contains(n) else { return false } }
-        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
     }
 
     // MARK: addresses
@@ -175,7 +165,7 @@ enum GroupsController {
         let body = try WireJSON.decode(AddressWire.self, call.body)
         let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
         let g = try find(db, instance, body.group_id)
-        guard validAddress(body.new_ip), !body.new_ip.contains("/") else { throw LocalError.parameter("new_ip must be an IPv4 address") }
+        guard Rules.ipv4(body.new_ip) else { throw LocalError.parameter("new_ip must be an IPv4 address") }
         let taken = try groups(db, instance).contains { $0.endpointIp == body.new_ip && $0.id != g.id }
         guard !taken, body.new_ip != g.endpointIp else {
             throw LocalError(status: 400, code: "DBS.280001", message: "The IP address \(body.new_ip) is in use.")

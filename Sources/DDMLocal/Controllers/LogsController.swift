@@ -37,20 +37,6 @@ enum LogsController {
         return Reply(body: try WireJSON.object(["process_audit_logs": page.slice(rows), "total_count": rows.count]))
     }
 
-    /// Epoch milliseconds, at most `days` apart.
-    private static func window(_ call: Call, _ startKey: String, _ endKey: String, days: Double, required: Bool) throws -> (Double, Double)? {
-        guard let s = call.query[startKey], let e = call.query[endKey] else {
-            if required { throw LocalError.parameter("\(startKey) and \(endKey) are required (epoch milliseconds)") }
-            return nil
-        }
-        guard let start = Double(s), let end = Double(e) else { throw LocalError.parameter("\(startKey) and \(endKey) must be epoch milliseconds") }
-        guard start <= end else { throw LocalError.parameter("\(startKey) must not be after \(endKey)") }
-        guard end - start <= days * 86_400_000 else {
-            throw LocalError(status: 400, code: "DBS.280001", message: "The interval between \(startKey) and \(endKey) must be no more than \(Int(days)) days.")
-        }
-        return (start / 1000, end / 1000)
-    }
-
     private static func queries(_ db: Database, _ instance: InstanceRow, _ call: Call, in w: (Double, Double)) throws -> [[String: Any]] {
         let nodes = try CatalogController.nodeRows(db, instance.id).map { $0["node_id"] as String }
         return ObservabilityController.slowQueries(instance: instance, nodes: nodes, now: call.now).filter { w.0 <= $0.time && $0.time <= w.1 }.map(\.entry)
@@ -60,7 +46,7 @@ enum LogsController {
     /// not documented), slowest total first unless `order` says `asc`.
     static func slowLogAnalysis(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
-        let w = try window(call, "start_date", "end_date", days: 7, required: true)!
+        let w = try call.window("start_date", "end_date", days: 7, required: true)!
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...128))
         var groups: [String: [[String: Any]]] = [:]
         for q in try queries(db, instance, call, in: w) { groups[q["query_sample"] as! String, default: []].append(q) }
@@ -82,7 +68,7 @@ enum LogsController {
     /// `startDate`/`endDate` at most 7 days apart.
     static func slowLogV2(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
-        let w = try window(call, "startDate", "endDate", days: 7, required: false) ?? (call.now - 86_400, call.now)
+        let w = try call.window("startDate", "endDate", days: 7, required: false) ?? (call.now - 86_400, call.now)
         let current = try call.int("curPage", default: 1, range: 1...Int.max), per = try call.int("perPage", default: 10, range: 1...100)
         let all = try queries(db, instance, call, in: w).map { q -> [String: Any] in
             ["users": q["users"] as Any, "database": q["database"] as Any, "querySample": q["query_sample"] as Any, "logTime": q["log_time"] as Any,
@@ -94,7 +80,7 @@ enum LogsController {
     /// One row per schema: the emulator runs no SQL, so it counts none (0 reads, 0 writes).
     static func readWriteRatio(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
-        _ = try window(call, "startDate", "endDate", days: 31, required: false)
+        _ = try call.window("startDate", "endDate", days: 31, required: false)
         let current = try call.int("curPage", default: 0, range: 0...Int.max), per = try call.int("perPage", default: 10, range: 1...100)
         let all: [[String: Any]] = try String.fetchAll(db, sql: "SELECT name FROM schema WHERE instance_id = ? ORDER BY name", arguments: [instance.id]).map {
             ["schema": $0, "table": "", "readCount": "0", "writeCount": "0", "relationTables": "", "lastUpdated": WireTime.instance(call.now)]

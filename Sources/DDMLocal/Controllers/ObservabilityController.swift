@@ -48,20 +48,11 @@ enum ObservabilityController {
     /// 1–100, default 10 (OTC "Monitoring Slow Query Logs (a V3 API)").
     static func slowLogs(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
-        guard let startText = call.query["start_date"], let endText = call.query["end_date"] else {
-            throw LocalError.parameter("start_date and end_date are required (epoch milliseconds)")
-        }
-        guard let start = Int64(startText), let end = Int64(endText) else {
-            throw LocalError.parameter("start_date and end_date must be epoch milliseconds")
-        }
-        guard start <= end else { throw LocalError.parameter("start_date must not be after end_date") }
-        guard end - start <= 7 * 86_400_000 else {
-            throw LocalError(status: 400, code: "DBS.280001", message: "The interval between start_date and end_date must be no more than 7 days.")
-        }
+        let (start, end) = try call.window("start_date", "end_date", days: 7, required: true)!
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max), limit: try call.int("limit", default: 10, range: 1...100))
         let nodes = try CatalogController.nodeRows(db, instance.id).map { $0["node_id"] as String }
         let all = slowQueries(instance: instance, nodes: nodes, now: call.now)
-            .filter { Double(start) / 1000 <= $0.time && $0.time <= Double(end) / 1000 }.map(\.entry)
+            .filter { start <= $0.time && $0.time <= end }.map(\.entry)
         return Reply(body: try WireJSON.object(["total_record": all.count, "slow_log_list": page.slice(all)]))
     }
 

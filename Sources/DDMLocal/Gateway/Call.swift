@@ -32,6 +32,21 @@ struct Call: Sendable {
         }
     }
 
+    /// A window given as epoch milliseconds, at most `days` apart, in epoch seconds; nil when
+    /// neither end is given and it is not `required`.
+    func window(_ startKey: String, _ endKey: String, days: Double, required: Bool) throws -> (Double, Double)? {
+        guard let s = query[startKey], let e = query[endKey] else {
+            if required { throw LocalError.parameter("\(startKey) and \(endKey) are required (epoch milliseconds)") }
+            return nil
+        }
+        guard let start = Int64(s).map(Double.init), let end = Int64(e).map(Double.init) else { throw LocalError.parameter("\(startKey) and \(endKey) must be epoch milliseconds") }
+        guard start <= end else { throw LocalError.parameter("\(startKey) must not be after \(endKey)") }
+        guard end - start <= days * 86_400_000 else {
+            throw LocalError(status: 400, code: "DBS.280001", message: "The interval between \(startKey) and \(endKey) must be no more than \(Int(days)) days.")
+        }
+        return (start / 1000, end / 1000)
+    }
+
     var nowMillis: Int64 { Int64(now * 1000) }
 }
 

@@ -18,7 +18,16 @@ enum Rules {
     static func isLetter(_ c: Character) -> Bool { c.isASCII && c.isLetter }
     static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
 
-    /// 4–64, starts with a letter; letters, digits, `-` and `_`.
+    /// An IPv4 address, or with `block` a CIDR block too.
+    static func ipv4(_ text: String, block: Bool = false) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 1 || block && parts.count == 2 else { return false }
+        if parts.count == 2 { guard let n = Int(parts[1]), (0...32).contains(n) else { return false } }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// 4–64, starts with a letter; letters, digits, `-` and `_` (instances, and groups).
     static func instanceName(_ s: String) -> Bool {
         (4...64).contains(s.count) && s.first.map(isLetter) == true
             && s.allSatisfy { isLetter($0) || isDigit($0) || $0 == "-" || $0 == "_" }

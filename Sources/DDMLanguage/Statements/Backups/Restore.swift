@@ -67,11 +67,7 @@ enum RestoreStatements: StatementFamily {
 extension Compiler {
     /// `at '<when>'` of a restore: a moment, or a span back from now.
     mutating func restoreTime(_ e: Expr) throws -> TaskWindow.Since {
-        let text = try scalar(e, "time")
-        guard let when = TaskWindow.Since(text) else {
-            throw Failure(message: "a restore time is a moment such as '2026-11-26T08:00:00Z', a span back from now such as '2h', or 'now' (got '\(text)')", range: e.range)
-        }
-        return when
+        try since(e, usage: "a restore time is a moment such as '2026-11-26T08:00:00Z', a span back from now such as '2h', or 'now'")
     }
 }
 

@@ -76,27 +76,17 @@ extension AlterGroup: StatementSyntax where P == Parsed {
         case .access(let white, let e):
             let list = try c.strings(e)
             guard !list.isEmpty else { throw Compiler.Failure(message: "a \(white ? "whitelist" : "blacklist") needs at least one address (or: set access off)", range: e.range) }
-            for a in list where !IPv4.isAddressOrBlock(a) {
+            for a in list where !Names.ipv4(a, block: true) {
                 throw Compiler.Failure(message: "'\(a)' is not an IPv4 address or CIDR block (such as '10.0.0.0/24')", range: e.range)
             }
             change = .access(whitelist: white, addresses: list)
         case .accessOn(let on): change = .accessOn(on)
         case .address(let e, let wait):
             let ip = try c.scalar(e, "address")
-            guard IPv4.isAddressOrBlock(ip), !ip.contains("/") else { throw Compiler.Failure(message: "'\(ip)' is not an IPv4 address", range: e.range) }
+            guard Names.ipv4(ip) else { throw Compiler.Failure(message: "'\(ip)' is not an IPv4 address", range: e.range) }
             change = .address(ip, wait: wait)
         }
         return AlterGroup<Resolved>(group: try c.scalar(group, "group name"), change: change)
-    }
-}
-
-enum IPv4 {
-    static func isAddressOrBlock(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return false }
-        if parts.count == 2 { guard let n = Int(parts[1]), (0...32).contains(n) else { return false } }
-        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
     }
 }
 

@@ -107,9 +107,9 @@ extension CreateGroup: StatementSyntax where P == Parsed {
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let n = try c.scalar(name, "group name")
-        // "4 to 64 characters … start with a letter … letters, digits, underscores (_), and hyphens (-)" (OTC API reference).
-        guard (4...64).contains(n.utf8.count), n.utf8.first.map(ASCII.isLetter) == true,
-              n.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+        // "4 to 64 characters … start with a letter … letters, digits, underscores (_), and hyphens (-)"
+        // (OTC API reference): the instance name's rule.
+        guard Names.instance(n) else {
             throw Compiler.Failure(message: "a group name is 4 to 64 letters, digits, '_' or '-', starting with a letter (got '\(n)')", range: name.range)
         }
         let count = try c.int(nodes, "nodes")

@@ -151,8 +151,7 @@ extension AlterInstance: StatementSyntax where P == Parsed {
         case .readOnly(let on): return .readOnly(on)
         case .bindEIP(let ipExpr, let idExpr):
             let ip = try c.scalar(ipExpr, "public IP address")
-            let octets = ip.split(separator: ".", omittingEmptySubsequences: false)
-            guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else {
+            guard Names.ipv4(ip) else {
                 throw Failure(message: "'\(ip)' is not an IPv4 address", range: ipExpr.range)
             }
             return .bindEIP(ip: ip, id: try c.scalar(idExpr, "EIP id"))

@@ -92,18 +92,7 @@ extension ShowSQLBlacklist: Step where P == Resolved {
 
 enum SQLBlacklistTable {
     static func of(_ list: SQLBlacklist) -> ResultTable {
-        ResultTable(columns: ["kind", "statement"], rows: rows(list))
-    }
-
-    static func rows(_ list: SQLBlacklist) -> [[String]] {
-        list.prefix.map { ["prefix", $0] } + list.full.map { ["full", $0] } + list.regex.map { ["regex", $0] }
-    }
-
-    /// `prefix ('a', 'b') full (…) regex (…)`, or `none`: how the statement writes a whole list.
-    static func source(_ list: SQLBlacklist) -> String {
-        let parts = [("prefix", list.prefix), ("full", list.full), ("regex", list.regex)]
-            .map { "\($0.0) (\($0.1.map(SourceText.string).joined(separator: ", ")))" }
-        return parts.joined(separator: " ")
+        ResultTable(columns: ["kind", "statement"], rows: list.prefix.map { ["prefix", $0] } + list.full.map { ["full", $0] } + list.regex.map { ["regex", $0] })
     }
 }
 
@@ -266,45 +255,42 @@ extension SchemaMetadataFile: Step where P == Resolved {
 
     /// The file is the service's answer as it came (snake_case, as the API names it), so it can be
     /// sent back unchanged.
-    struct FileForm: Codable {
-        var compressed_databases_info: String
-        var data_nodes: [Node]?
-        struct Node: Codable { var instance_id: String?; var instance_name: String?; var access_host: String?; var access_port: Int?; var engine: String?; var engine_version: String? }
-    }
+    static let fileEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        return e
+    }()
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         if export {
-            let m = try await e.client.schemaMetadata(instance: instance)
-            let file = FileForm(compressed_databases_info: m.compressedDatabasesInfo, data_nodes: m.dataNodes?.map {
-                .init(instance_id: $0.instanceId, instance_name: $0.instanceName, access_host: $0.accessHost, access_port: $0.accessPort,
-                      engine: $0.engine, engine_version: $0.engineVersion)
-            })
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let file = try await e.client.schemaMetadata(instance: instance)
             do {
-                try ExportFile.write(String(decoding: try encoder.encode(file), as: UTF8.self) + "\n", to: path)
+                try ExportFile.write(String(decoding: try Self.fileEncoder.encode(file), as: UTF8.self) + "\n", to: path)
             } catch {
                 throw EvaluationError("cannot write \(path): \(Compiler.reason(error)); nothing was written", kind: .failed)
             }
-            await e.sink.message("wrote the schema metadata of \(e.currentInstanceName ?? instance) (\(file.data_nodes?.count ?? 0) data node\(file.data_nodes?.count == 1 ? "" : "s")) to \(path)")
+            let nodes = file.dataNodes?.count ?? 0
+            await e.sink.message("wrote the schema metadata of \(e.currentInstanceName ?? instance) (\(nodes) data node\(nodes == 1 ? "" : "s")) to \(path)")
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EvaluationError("cannot read \(path); nothing was imported", kind: .notFound)
         }
-        guard let file = try? JSONDecoder().decode(FileForm.self, from: data) else {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        guard let file = try? decoder.decode(SchemaMetadata.self, from: data) else {
             throw EvaluationError("\(path) is not a schema metadata file ('export schema metadata' writes one); nothing was imported", kind: .failed)
         }
-        let nodes = (file.data_nodes ?? []).compactMap(\.instance_id)
+        let nodes = (file.dataNodes ?? []).compactMap(\.instanceId)
         let user = user ?? "root"
         let secret = try e.secretForWrite(password ?? .env(Exporter.rdsPasswordVariable, SourceRange(0, 0)), purpose: "password of \(user) on the data nodes")
-        let metadata = SchemaMetadata(compressedDatabasesInfo: file.compressed_databases_info, dataNodes: nil)
         let client = e.client
-        let names = (file.data_nodes ?? []).map { $0.instance_name ?? $0.instance_id ?? "?" }.joined(separator: ", ")
+        let names = (file.dataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", ")
         let write = Write(summary: "import the schema metadata in \(path) (data nodes \(names))", question: nil,
                           journal: .change(instance, "imported the schema metadata in \(path)")) {
-            try await client.importSchemaMetadata(instance: instance, metadata, admins: nodes.map { DataNodeAdmin(id: $0, user: user, password: secret) })
+            try await client.importSchemaMetadata(instance: instance, file, admins: nodes.map { DataNodeAdmin(id: $0, user: user, password: secret) })
         }
         guard let answer = try await e.perform(write) else { return nil }
         await e.sink.message("imported the schema metadata in \(path)" + (answer.jobId.map { " (job \($0))" } ?? ""))
