@@ -103,8 +103,6 @@ public struct SQLBlacklist: Decodable, Sendable, Equatable {
         self.prefix = prefix; self.full = full; self.regex = regex
     }
 
-    public var isEmpty: Bool { prefix.isEmpty && full.isEmpty && regex.isEmpty }
-
     enum CodingKeys: String, CodingKey {
         case prefix = "sqlBlackListPrefixCheck", full = "sqlBlackListFullCheck", regex = "sqlBlackListRegexCheck"
     }

@@ -114,16 +114,6 @@ public enum StatementCatalog {
     /// Every keyword of the language.
     public static let words: [String] = unique(entries.flatMap(\.words))
 
-    /// What Tab offers after a word, merged over every statement.
-    public static let followers: [String: [String]] = {
-        var merged: [String: [String]] = [:]
-        for e in entries {
-            for (word, next) in e.followers { merged[word] = unique((merged[word] ?? []) + next) }
-        }
-        merged["show"] = unique((merged["show"] ?? []) + showTargets)
-        return merged
-    }()
-
     /// What Tab offers after a word in a statement that starts with `first`: the same word may be
     /// followed by other words in another statement (`on` in a grant, and in `on instances`).
     public static func followers(inStatementsStartingWith first: String) -> [String: [String]] {

@@ -109,8 +109,7 @@ enum GroupsController {
         let instance = try InstanceRow.findRunning(db, call.param("instance_id"))
         let g = try find(db, instance, call.param("group_id"))
         guard !g.isDefault else { throw LocalError(status: 400, code: "DBS.280001", message: "The default group cannot be deleted.") }
-        let removed = try db.execute(sql: "DELETE FROM node WHERE instance_id = ? AND group_id = ?", arguments: [instance.id, g.id])
-        _ = removed
+        try db.execute(sql: "DELETE FROM node WHERE instance_id = ? AND group_id = ?", arguments: [instance.id, g.id])
         try db.execute(sql: "DELETE FROM instance_group WHERE id = ?", arguments: [g.id])
         try db.execute(sql: "UPDATE instance SET node_num = (SELECT COUNT(*) FROM node WHERE instance_id = ?) WHERE id = ?", arguments: [instance.id, instance.id])
         let delay = call.settings.createDelay / 2

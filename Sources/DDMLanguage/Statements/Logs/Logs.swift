@@ -100,7 +100,6 @@ struct LogRead<P: Phase>: Sendable, Equatable {
     var kind: LogKind
     var since: P.Text?
     var when: TaskWindow.Since? = nil
-    var limits: (most: Int, given: Int) { kind.limits }
 }
 
 extension LogRead: StatementSyntax where P == Parsed {
@@ -141,7 +140,7 @@ extension LogRead: Step where P == Resolved {
         case .slowQueryAnalysis: "slow queries"
         case .readWriteRatio: "read/write ratios"
         }
-        let (from, to) = try (when ?? .days(limits.given)).window(now: e.options.clock(), atMost: TimeInterval(limits.most) * 86_400, of: "\(what) of the last")
+        let (from, to) = try (when ?? .days(kind.limits.given)).window(now: e.options.clock(), atMost: TimeInterval(kind.limits.most) * 86_400, of: "\(what) of the last")
         let ms = { (d: Date) in Int64(d.timeIntervalSince1970 * 1000) }
         switch kind {
         case .killedSessions:
