@@ -45,6 +45,17 @@ extension Evaluator {
         return answer
     }
 
+    /// `perform` of a write that starts a job on an instance: says `doing` with the job, waits
+    /// for the instance (and the job) when asked, naming `operation` if Ctrl-C stops the wait, and
+    /// gives `done` as the applied-changes line. Nil when nothing was sent.
+    func performJob(_ w: Write<JobAnswer>, doing: String, operation: String, done: String, wait: Bool,
+                    on instance: (id: String, name: String)) async throws -> String? {
+        guard let r = try await perform(w) else { return nil }
+        await sink.message("\(doing) (job \(r.jobId ?? "-"))")
+        if wait { try await waitRunning(instance.id, name: instance.name, job: r.jobId, operation: operation) }
+        return done
+    }
+
     /// `perform`, then says `done` and gives it as the applied-changes line: the whole run of a
     /// write that has nothing else to report. Nil when nothing was sent.
     func perform<Answer>(_ w: Write<Answer>, done: String) async throws -> String? {

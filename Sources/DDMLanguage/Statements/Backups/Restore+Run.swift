@@ -113,10 +113,8 @@ extension RestoreToInstance: Step where P == Resolved {
                           journal: .change(target.id, "restored \(sourceName) as of \(at) onto \(target.name) (data nodes \(losing))"), staleInstances: true) {
             try await client.restore(instance: source, to: target.id, at: ms, nodes: nodes)
         }
-        guard let r = try await e.perform(write) else { return nil }
-        await e.sink.message("restoring \(sourceName) onto \(target.name) (job \(r.jobId ?? "-"))")
-        if wait { try await e.waitRunning(target.id, name: target.name, job: r.jobId, operation: "restore onto \(target.name)") }
-        return "restored \(sourceName) onto \(target.name)"
+        return try await e.performJob(write, doing: "restoring \(sourceName) onto \(target.name)", operation: "restore onto \(target.name)",
+                                      done: "restored \(sourceName) onto \(target.name)", wait: wait, on: target)
     }
 }
 
@@ -193,9 +191,8 @@ extension RestoreMetadata: Step where P == Resolved {
                           journal: .change(target.id, "restored the metadata of \(sourceName) (\(from)) onto \(target.name)"), staleInstances: true) {
             try await client.restoreMetadata(instance: source, to: target.id, from: origin, dataNodes: nodes)
         }
-        guard let r = try await e.perform(write) else { return nil }
-        await e.sink.message("restoring the metadata of \(sourceName) onto \(target.name) (job \(r.jobId ?? "-"))")
-        if wait { try await e.waitRunning(target.id, name: target.name, job: r.jobId, operation: "restore metadata onto \(target.name)") }
-        return "restored the metadata of \(sourceName) onto \(target.name)"
+        return try await e.performJob(write, doing: "restoring the metadata of \(sourceName) onto \(target.name)",
+                                      operation: "restore metadata onto \(target.name)", done: "restored the metadata of \(sourceName) onto \(target.name)",
+                                      wait: wait, on: target)
     }
 }

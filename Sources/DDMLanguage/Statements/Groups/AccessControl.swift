@@ -131,10 +131,8 @@ extension AlterGroup: Step where P == Resolved {
                               journal: .change(instance, "moved group \(name)'s address from \(before ?? "?") to \(ip)", undo: undo), staleInstances: true) {
                 try await client.setGroupAddress(instance: instance, group: g.id, ip: ip)
             }
-            guard let r = try await e.perform(write) else { return nil }
-            await e.sink.message("moving group \(name)'s address to \(ip) (job \(r.jobId ?? "-"))")
-            if wait, let iname = e.currentInstanceName { try await e.waitRunning(instance, name: iname, job: r.jobId, operation: "move group \(name)'s address") }
-            return "moved group \(name)'s address to \(ip)"
+            return try await e.performJob(write, doing: "moving group \(name)'s address to \(ip)", operation: "move group \(name)'s address",
+                                          done: "moved group \(name)'s address to \(ip)", wait: wait, on: (instance, e.currentInstanceName ?? instance))
         }
         let before = try await client.groupACL(instance: instance, group: g.id)
         var after = before

@@ -144,10 +144,8 @@ extension CreateGroup: Step where P == Resolved {
                           journal: .change(instance, "created group \(name)", undo: DropGroup<Resolved>(group: name, wait: false)), staleInstances: true) {
             try await client.createGroup(instance: instance, group)
         }
-        guard let r = try await e.perform(write) else { return nil }
-        await e.sink.message("creating \(what) (job \(r.jobId ?? "-"))")
-        if wait { try await e.waitRunning(instance, name: i.name, job: r.jobId, operation: "create group \(name)") }
-        return "created group \(name)"
+        return try await e.performJob(write, doing: "creating \(what)", operation: "create group \(name)", done: "created group \(name)",
+                                      wait: wait, on: (instance, i.name))
     }
 }
 
@@ -179,9 +177,7 @@ extension DropGroup: Step where P == Resolved {
                           journal: .change(instance, "dropped group \(g.name ?? group)"), staleInstances: true) {
             try await client.deleteGroup(instance: instance, group: g.id)
         }
-        guard let r = try await e.perform(write) else { return nil }
-        await e.sink.message("dropping group \(g.name ?? group) (job \(r.jobId ?? "-"))")
-        if wait, let name = e.currentInstanceName { try await e.waitRunning(instance, name: name, job: r.jobId, operation: "drop group \(group)") }
-        return "dropped group \(g.name ?? group)"
+        return try await e.performJob(write, doing: "dropping group \(g.name ?? group)", operation: "drop group \(group)",
+                                      done: "dropped group \(g.name ?? group)", wait: wait, on: (instance, e.currentInstanceName ?? instance))
     }
 }

@@ -12,10 +12,7 @@ extension AlterInstance where P == Resolved {
                  _ call: @escaping () async throws -> JobAnswer) async throws -> String? {
             let write = Write(summary: summary, question: question, journal: .change(id, done, undo: undo, readOnly: readOnly),
                               staleInstances: true, call: call)
-            guard let r = try await e.perform(write) else { return nil }
-            await e.sink.message("\(doing) (job \(r.jobId ?? "-"))")
-            if wait { try await e.waitRunning(id, name: i.name, job: r.jobId, operation: done) }
-            return done
+            return try await e.performJob(write, doing: doing, operation: done, done: done, wait: wait, on: (id, i.name))
         }
         func inverse(_ change: Change, wait: Bool = false) -> AlterInstance<Resolved> { AlterInstance(instance: id, change: change, wait: wait) }
         let client = e.client
