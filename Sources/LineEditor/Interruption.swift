@@ -83,6 +83,11 @@ public enum Interruption {
         let (listener, idle) = state.withLock { ($0.listeners.last?.listener, $0.idle) }
         if let listener { listener(signal); return }
         if let idle { idle(signal); return }
+        // A closed stdout is posted as SIGPIPE from the thread that wrote; the watcher may hand it
+        // over only after the statement that wrote has ended and stopped listening. Ending the
+        // process then would cut off the account of what that run applied, which is being
+        // written now: whoever wrote already knows (StandardStreams.stdoutClosed) and ends with 141.
+        if signal == SIGPIPE { return }
         // Nobody is running a statement: behave as the default disposition would.
         exit(128 + signal)
     }

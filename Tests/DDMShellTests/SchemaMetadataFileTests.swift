@@ -15,6 +15,16 @@ import Testing
         #expect(unwritable.status == 1 && unwritable.stderr.contains("cannot write \(home)/no/such/dir/meta.json") && unwritable.stderr.contains("nothing was written"),
                 "\(unwritable.stderr)")
 
+        // A dry run writes no file: one that is there stays as it was, and no new one appears.
+        let keep = home + "/keep.json"
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: keep))
+        for path in [keep, home + "/new.json"] {
+            let dry = try Binary.run(local + ["--dry-run", "-c", "export schema metadata to '\(path)'"], home: home)
+            #expect(dry.status == 0 && dry.stdout.contains("dry run: would write the schema metadata"), "\(dry.stdout)\(dry.stderr)")
+        }
+        #expect(try String(contentsOfFile: keep, encoding: .utf8) == "kept")
+        #expect(!FileManager.default.fileExists(atPath: home + "/new.json"))
+
         let binary = home + "/binary.json", truncated = home + "/truncated.json", empty = home + "/empty.json"
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: binary))
         try Data(#"{"compressed_databases_info": "abc"#.utf8).write(to: URL(fileURLWithPath: truncated))

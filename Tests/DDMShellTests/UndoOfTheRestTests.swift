@@ -32,3 +32,21 @@ import Testing
         #expect(template.contains("long_query_time,2,"), "\(template)")
     }
 }
+
+/// A list kept while access control is off comes back, off, when a change made over it is undone.
+@Suite struct UndoKeepsTheListKeptWhileOffTests {
+    @Test func theKeptWhitelistComesBackOff() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0", "--output", "csv"]
+        #expect(try Binary.run(local + ["-c", "alter group default set access whitelist ('10.0.0.0/24'); alter group default set access off;"],
+                               home: home).status == 0)
+        let change = try Binary.run(local + ["-c", "alter group default set access blacklist ('192.168.1.7');"], home: home)
+        #expect(change.status == 0, "\(change.stderr)")
+        let undo = try Binary.run(local + ["undo", "--yes"], home: home)
+        #expect(undo.status == 0, "\(undo.stdout)\(undo.stderr)")
+        let state = try Binary.run(local + ["-c", "show access control for group default"], home: home)
+        #expect(state.stdout.contains("10.0.0.0/24") && !state.stdout.contains("192.168.1.7"), "\(state.stdout)")
+        #expect((state.stdout + state.stderr).contains("off"), "\(state.stdout)\(state.stderr)")
+    }
+}

@@ -75,7 +75,8 @@ extension Evaluator {
             let note = job.map { "job \($0) goes on in the service; 'wait job \($0);' or 'wait instance \(name);' to follow it" }
                 ?? "the operation goes on in the service; 'wait instance \(name);' to follow it"
             await sink.message("stopped waiting for \(name); \(note)")
-            throw WaitStopped(applied: (operation ?? "the operation on \(name)") + (job.map { " (job \($0), still running)" } ?? " (still running)"))
+            throw WaitStopped(applied: (operation ?? "the operation on \(name)") + (job.map { " (job \($0), still running)" } ?? " (still running)"),
+                              job: job)
         }
     }
 
@@ -99,7 +100,7 @@ extension Evaluator {
         } catch where error is CancellationError || Task.isCancelled {
             await sink.progress(nil)
             await sink.message("stopped waiting; job \(id) goes on in the service ('wait job \(id);' to follow it)")
-            throw WaitStopped(applied: "job \(id) (still running)")
+            throw WaitStopped(applied: "job \(id) (still running)", job: id)
         }
     }
 }
@@ -129,6 +130,8 @@ extension Evaluator {
 /// Ctrl-C during a wait: the operation was made and goes on; the run stops as interrupted.
 struct WaitStopped: Error {
     var applied: String
+    /// The job still running, when there is one: a retry waits for it instead of starting another.
+    var job: String? = nil
 }
 
 /// A progress bar for a job's `process` percentage.

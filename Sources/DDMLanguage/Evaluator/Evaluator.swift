@@ -64,6 +64,11 @@ public actor Evaluator {
         /// DDM's error code and request id of the first failure, when the service gave them.
         public var errorCode: String?
         public var requestId: String?
+        /// The plan's steps (by index) that applied their change, a change whose wait was stopped
+        /// included: a fleet's `--retry-failed` does not send them again.
+        public var appliedSteps: [Int] = []
+        /// Jobs a stopped wait left running.
+        public var runningJobs: [String] = []
         public init() {}
     }
 
@@ -87,6 +92,10 @@ public actor Evaluator {
     var inFlight: String?
     /// This run's journal, opened at its first write.
     var journal: Journal?
+    /// Every write applied, recorded as its answer arrives (`Ledger`); a fleet target's evaluator
+    /// records into its fleet's, under `ledgerTarget`.
+    private(set) var ledger = Ledger()
+    private(set) var ledgerTarget: String?
 
     /// The run's view of the current instance's accounts and schemas (`KnownNames`).
     var known: [KnownNames.Kind: KnownNames] = [:]
@@ -119,15 +128,26 @@ public actor Evaluator {
         } catch {
             // The check could not be made (no instance, the network): the statements say why themselves.
         }
-        for step in plan.steps {
+        for (index, step) in plan.steps.enumerated() {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled || options.stopRequested() { report.interrupted = true; break }
+            let mark = ledger.mark
+            /// What the step applied before it stopped (a fleet's targets included): the ledger
+            /// has it even when the step's own line never came back.
+            func recorded(dropping last: Bool = false) {
+                var entries = ledger.since(mark, target: ledgerTarget)
+                if last, let i = entries.lastIndex(where: { $0.known && $0.target == ledgerTarget }) { entries.remove(at: i) }
+                report.applied += entries.filter(\.known).map(\.line)
+                report.unknown += entries.filter { !$0.known }.map(\.line)
+            }
             do {
                 if case .setOnError(let c) = step.action {
                     options.continueOnError = c
                     continue
                 }
-                if let applied = try await execute(step) { report.applied.append(applied) }
+                let applied = try await execute(step)
+                if let applied { report.applied.append(applied) }
+                if applied != nil || !ledger.since(mark, target: ledgerTarget).isEmpty { report.appliedSteps.append(index) }
                 report.succeeded += 1
             } catch let stopped as BatchInterrupted {
                 report.applied += stopped.applied
@@ -136,19 +156,28 @@ public actor Evaluator {
                 report.interrupted = true
                 break
             } catch is CancellationError {
+                recorded()
                 // A single write may have reached the service before its answer was lost.
                 if let write = inFlight {
                     switch await settle(step) {
-                    case .applied: report.applied.append(write + " (answer lost; read back: applied)")
+                    case .applied:
+                        ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
+                        report.applied.append(write + " (answer lost; read back: applied)")
                     case .notApplied: break
-                    case .unknown: report.unknown.append(write)
+                    case .unknown:
+                        ledger.record(write, target: ledgerTarget, known: false)
+                        report.unknown.append(write)
                     }
                 }
                 report.interrupted = true
                 break
             } catch let stopped as WaitStopped {
-                // The operation was made; only the waiting stopped.
+                // The operation was made; only the waiting stopped: its line says so, in place of
+                // the ledger's.
+                recorded(dropping: true)
                 report.applied.append(stopped.applied)
+                report.appliedSteps.append(index)
+                if let job = stopped.job { report.runningJobs.append(job) }
                 report.interrupted = true
                 break
 
@@ -158,6 +187,7 @@ public actor Evaluator {
                 if !e.applied.isEmpty { report.applied.append(contentsOf: e.applied) }
                 if !options.continueOnError { report.stoppedEarly = true; break }
             } catch {
+                recorded()
                 if let e = error as? DDMError, report.errorCode == nil, report.requestId == nil {
                     report.errorCode = e.code
                     report.requestId = e.requestId
@@ -214,6 +244,15 @@ public actor Evaluator {
         return true
     }
 
+    /// A precondition the run checks after a read, refused the same way in a dry run, which says
+    /// it would fail (and so exits 1, as the run would) instead of predicting a change.
+    func refusal(_ error: EvaluationError) -> EvaluationError {
+        guard options.dryRun else { return error }
+        var e = error
+        e.description = "would fail: " + e.description
+        return e
+    }
+
     /// A delete through the executor; with `if exists`, the service's 404 means there was
     /// nothing to drop.
     func drop<Answer>(_ what: String, ifExists: Bool, _ delete: Write<Answer>) async throws -> String? {
@@ -243,7 +282,7 @@ public actor Evaluator {
         let header = Journal.Header(run: Journal.newRunId(now: options.clock()), time: ISO8601DateFormatter().string(from: options.clock()),
                                     endpoint: options.journalEndpoint ?? client.baseURL, project: client.configuration.projectId,
                                     instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing,
-                                    fleet: options.fleetRun)
+                                    fleet: options.fleetRun, profile: client.configuration.profile)
         let opened = Journal(directory: directory, header: header)
         journal = opened
         return opened
@@ -265,6 +304,12 @@ public actor Evaluator {
 
     /// The instances as a fleet listed them: its targets need no lookup of their own.
     func knowInstances(_ instances: [Instance]) { instanceCache = instances }
+
+    /// A fleet target's evaluator records its writes in the fleet's ledger, under its target.
+    func shareLedger(_ ledger: Ledger, as target: String) {
+        self.ledger = ledger
+        ledgerTarget = target
+    }
 
     // For the batch runner.
     func countWouldChange(_ n: Int) { wouldChange += n }

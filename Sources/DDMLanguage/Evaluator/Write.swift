@@ -41,6 +41,7 @@ extension Evaluator {
         let answer = try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: w.summary)) {
             try await journaled(w.journal) { try await w.call() }
         }
+        ledger.record(w.summary, target: ledgerTarget)
         if w.staleInstances { instanceCache = nil }
         return answer
     }

@@ -21,6 +21,9 @@ public final class Journal: Sendable {
         public var undoes: String?
         /// The fleet run it is one target of (`on instances … { … }`): undo takes them back together.
         public var fleet: String? = nil
+        /// The profile its connection came from, when one did: undo of a fleet across regions
+        /// reaches each region's runs through it.
+        public var profile: String? = nil
     }
 
     /// An account as it was: enough to restore it with `grant exactly`.

@@ -51,6 +51,8 @@ struct UndoCommand: AsyncParsableCommand {
     }
 
     /// Chooses the run, shows its inverse, asks, and applies it; the caller closes the session.
+    /// A fleet across regions is undone everywhere it ran: each other endpoint is reached through
+    /// the profile its journal names, and when one cannot be reached nothing is applied anywhere.
     private func undo(on session: Session, renderer: Renderer, environment: [String: String]) async -> Int32 {
         let chosen: Journal.Run
         switch Self.choose(run, endpoint: session.journalEndpoint, project: session.client.configuration.projectId) {
@@ -59,11 +61,35 @@ struct UndoCommand: AsyncParsableCommand {
             renderer.error("ddmsh: " + f.message)
             return f.exitCode
         }
-        let undo = Self.inverse(of: Self.withFleet(chosen), environment: environment)
+        let runs = Self.withFleet(chosen)
+        let project = session.client.configuration.projectId
+        var parts: [(session: Session, runs: [Journal.Run])] = [(session, runs.filter { $0.header.endpoint == session.journalEndpoint && $0.header.project == project })]
+        var unreachable: [String] = []
+        var opened: [Session] = []
+        defer { for s in opened { Task { await s.close() } } }
+        let elsewhere = runs.filter { $0.header.endpoint != session.journalEndpoint || $0.header.project != project }
+        var places: [(endpoint: String, project: String)] = []
+        for r in elsewhere where !places.contains(where: { $0 == (r.header.endpoint, r.header.project) }) { places.append((r.header.endpoint, r.header.project)) }
+        for place in places {
+            let here = elsewhere.filter { ($0.header.endpoint, $0.header.project) == place }
+            switch await Self.connect(to: place, profile: here.compactMap(\.header.profile).first, options: connection, environment: environment) {
+            case .success(let other):
+                opened.append(other)
+                parts.append((other, here))
+            case .failure(let why):
+                unreachable.append("\(place.endpoint) (project \(place.project)): \(why.message)")
+            }
+        }
+        let undo = Self.inverse(of: runs, environment: environment)
         await renderer.message(undo.script.trimmingCharacters(in: .newlines))
         guard undo.statements > 0 else {
             await renderer.message("nothing to undo in run \(chosen.header.run)")
             return Runner.exitOK
+        }
+        guard unreachable.isEmpty else {
+            renderer.error("ddmsh: the fleet also ran where this undo cannot reach; nothing was applied:\n"
+                           + unreachable.map { "  " + $0 }.joined(separator: "\n"))
+            return Runner.exitFailed
         }
         if !yes {
             guard isatty(0) == 1 else {
@@ -77,15 +103,50 @@ struct UndoCommand: AsyncParsableCommand {
             }
         }
         let runner = Runner(renderer: renderer, color: false)
-        var options = Compiler.Options()
-        options.secrets = .init(environment: environment)
-        let instance = chosen.header.instance ?? session.instance
-        options.instanceSelected = instance != nil
-        let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: undo.script), options: options) {
-            Shell.evaluator(on: session, renderer: renderer, environment: environment, instance: instance,
-                            promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
+        var worst = Runner.exitOK
+        for part in parts where !part.runs.isEmpty {
+            let script = Self.inverse(of: part.runs, environment: environment).script
+            var options = Compiler.Options()
+            options.secrets = .init(environment: environment)
+            let instance = part.runs.first?.header.instance ?? part.session.instance
+            options.instanceSelected = instance != nil
+            let outcome = await runner.run(SourceFile(name: "<undo \(chosen.header.run)>", text: script), options: options) {
+                Shell.evaluator(on: part.session, renderer: renderer, environment: environment, instance: instance,
+                                promptHint: "set DDM_PASSWORD_<ACCOUNT>") { $0.undoing = chosen.header.run }
+            }
+            if worst == Runner.exitOK { worst = outcome.exitCode }
         }
-        return outcome.exitCode
+        return worst
+    }
+
+    /// A session on another endpoint a fleet's run was journaled on, through the profile it ran with.
+    private static func connect(to place: (endpoint: String, project: String), profile: String?, options: ConnectionOptions,
+                                environment: [String: String]) async -> Result<Session, ShellFailure> {
+        guard let profile, profile != "local" else {
+            return .failure(ShellFailure(message: "its journal names no profile to connect with; undo it there with --run", exitCode: 1))
+        }
+        var o = options
+        o.profile = profile
+        o.endpoint = nil; o.region = nil; o.projectId = nil; o.instance = nil; o.local = false
+        do {
+            let s = try await Session.connect(o, environment: environment, warn: { StandardStreams.err("ddmsh: \($0)\n") })
+            guard s.journalEndpoint == place.endpoint, s.client.configuration.projectId == place.project else {
+                await s.close()
+                return .failure(ShellFailure(message: "profile \(profile) now connects to \(s.journalEndpoint) (project \(s.client.configuration.projectId))", exitCode: 1))
+            }
+            // Reached now, before anything is taken back anywhere: one list call.
+            do {
+                _ = try await s.client.allInstances()
+            } catch {
+                await s.close()
+                return .failure(ShellFailure(message: "through profile \(profile): \(error)", exitCode: 1))
+            }
+            return .success(s)
+        } catch let f as ShellFailure {
+            return .failure(f)
+        } catch {
+            return .failure(ShellFailure(message: "profile \(profile): \(error)", exitCode: 1))
+        }
     }
 
     /// The run to undo on this endpoint and project: the one named, or the newest that wrote.
@@ -129,14 +190,12 @@ struct UndoCommand: AsyncParsableCommand {
         return Undo.Result(script: parts.map(\.script).joined(), notes: parts.flatMap(\.notes), statements: parts.reduce(0) { $0 + $1.statements })
     }
 
-    /// The run and, when it is one target of a fleet, every other target's run of that fleet on the
-    /// same endpoint and project, newest first: a fleet is undone as the one run it was.
+    /// The run and, when it is one target of a fleet, every other target's run of that fleet,
+    /// wherever it ran (a fleet across regions), newest first: a fleet is undone as the one run it was.
     static func withFleet(_ run: Journal.Run) -> [Journal.Run] {
         guard let fleet = run.header.fleet else { return [run] }
         let (runs, _) = Journal.scan(DataPaths.journalDirectory)
-        let group = runs.filter {
-            $0.header.fleet == fleet && !$0.writes.isEmpty && $0.header.endpoint == run.header.endpoint && $0.header.project == run.header.project
-        }
+        let group = runs.filter { $0.header.fleet == fleet && !$0.writes.isEmpty }
         return group.isEmpty ? [run] : group.sorted { $0.header.run > $1.header.run }
     }
 }

@@ -104,6 +104,8 @@ public struct Runner: Sendable {
         if let account = Self.account(of: report, signal: signal) { renderer.error(account) }
         outcome.exitCode = report.interrupted ? Interrupts.exitCode(for: signal)
             : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
+        // Output that found no reader was lost: not a success, whichever statement wrote it last.
+        if outcome.exitCode == Self.exitOK && StandardStreams.stdoutClosed { outcome.exitCode = Interrupts.exitCode(for: SIGPIPE) }
         if detailedExitCode, outcome.exitCode == Self.exitOK {
             let drifted = report.wouldChange > 0
             renderer.error(drifted ? "drift: \(report.wouldChange) change\(report.wouldChange == 1 ? "" : "s") would be made" : "in sync: nothing would change")

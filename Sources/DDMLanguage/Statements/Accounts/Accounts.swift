@@ -43,7 +43,7 @@ enum AccountStatements: StatementFamily {
         StatementEntry(.dropUser, topic: "drop user", path: ["drop", "user"], grammar: "drop user <u> [if exists];",
                        example: "drop user ddmtest if exists;", words: ["if", "exists"],
                        followers: ["drop": ["instance", "schema", "user"], "if": ["exists"]],
-                       needsInstance: true, operations: [.deleteAccount]),
+                       needsInstance: true, operations: [.listAccounts, .deleteAccount]),
         StatementEntry(.declareUsersComplete, topic: "declare", path: ["declare", "users", "complete"],
                        grammar: "declare users complete [drop undeclared];  (accounts the script did not declare with create user or grant exactly are drift; dropped only with 'drop undeclared')",
                        example: "declare users complete;", words: ["drop", "undeclared"],
@@ -332,17 +332,28 @@ extension DropUser: StatementSyntax where P == Parsed {
 extension DropUser: Step where P == Resolved {
     var id: StatementID { .dropUser }
     var text: String { "drop user \(SourceText.name(name))\(ifExists ? " if exists" : "")" }
-    var calls: [Action.Call] { [Action.Call(.deleteAccount, "delete account", object: name)] }
+    var calls: [Action.Call] { [Action.Call(.listAccounts, "list accounts, every page: is it there, and its grants for the journal"), Action.Call(.deleteAccount, "delete account", object: name)] }
     var readBack: ReadBack? { accountReadBack(name, created: false) }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let user = name, client = e.client
+        // One read, the same in a dry run and a run: whether there is anything to drop, and what
+        // the journal keeps.
+        let existing = try await client.allAccounts(instance: instance).first { $0.name == user }
+        let present = e.options.dryRun ? (existing != nil || e.dryRunAccounts[user] != nil) && !e.dryRunDropped.contains(user) : existing != nil
+        if !present && ifExists {
+            await e.sink.message("user \(user) does not exist; nothing to drop")
+            return nil
+        }
+        // The run sends the delete all the same, so DDM's own refusal (its code, the audit
+        // record) is what it reports; the dry run says what that refusal will be.
+        if !present && e.options.dryRun { throw e.refusal(.notFound("account '\(user)'")) }
         if e.options.dryRun {
             e.dryRunAccounts[user] = nil
             e.dryRunDropped.insert(user)
         }
-        let before = try await e.accountBefore(user, instance: instance)
+        let before = await e.journalForWrites() == nil ? nil : existing.map { BatchPlanner.State($0).journaled }
         do {
             let dropped = try await e.drop("user \(user)", ifExists: ifExists, Write(
                 summary: "drop user \(user)", question: "drop user \(user)? undo can recreate it, but not its password",

@@ -21,7 +21,7 @@ enum DataNodeStatements: StatementFamily {
                        grammar: "set read weights <rds> = <n> [, <rds> = <n> …] [on instance <i>];  (0 to 100; a data node and its read replicas share reads by weight)",
                        example: "set read weights rds-orders = 20, rds-orders-replica = 80;", words: ["on", "instance"],
                        followers: ["set": ["read", "parameter"], "read": ["weights"]], needsInstance: true,
-                       operations: [.listInstances, .listAvailableRDS, .setReadWeights]),
+                       operations: [.listInstances, .listAvailableRDS, .listSchemas, .showSchema, .setReadWeights]),
         StatementEntry(.showReadWeights, topic: "show", path: ["show", "read", "weights"],
                        grammar: "show read weights [on instance <i>];  (as ddmsh last set them: DDM's API does not report them)",
                        example: "show read weights;", words: ["on", "instance"],
@@ -136,14 +136,24 @@ extension SetReadWeights: Step where P == Resolved {
     }
     var calls: [Action.Call] {
         (instance == nil ? [] : [.resolve])
-            + (weights.contains { !Names.looksLikeRDSId($0.rds) } ? [Action.Call(.listAvailableRDS, "find the RDS instances by name")] : [])
-            + [Action.Call(.setReadWeights, "set read weights")]
+            + [Action.Call(.listAvailableRDS, "find the RDS instances by name, and which are available"),
+               Action.Call(.listSchemas, "list schemas (with their data nodes): weights are for data nodes"),
+               Action.Call(.setReadWeights, "set read weights")]
     }
     var needsInstance: Bool { instance == nil }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let (id, name) = try await e.target(instance)
-        let ids = try await e.rdsIds(weights.map(\.rds), instance: id)
+        let listed = try await e.client.allAvailableRDS(instance: id)
+        let ids = try await e.rdsIds(weights.map(\.rds), instance: id, available: listed)
+        // DDM takes weights for the instance's data nodes (and their read replicas, which no list
+        // here shows): an RDS instance that is available but holds no schema is refused, in a dry
+        // run as in the run. One id the lists do not know is left to the service.
+        let nodes = try await e.dataNodeIds(instance: id)
+        let available = Set(listed.map(\.id))
+        for (ref, rdsId) in zip(weights.map(\.rds), ids) where available.contains(rdsId) && !nodes.contains(rdsId) {
+            throw e.refusal(EvaluationError("RDS instance '\(ref)' is not a data node of \(name): no schema uses it (see 'show data nodes;')", kind: .failed))
+        }
         let map = Dictionary(uniqueKeysWithValues: zip(ids, weights.map(\.weight)))
         let shown = weights.map { "\($0.rds) \($0.weight)" }.joined(separator: ", ")
         let client = e.client
@@ -254,6 +264,17 @@ extension Evaluator {
     /// schema listed without them is read on its own), which schemas, and the read weight ddmsh
     /// last set on each. DDM's API shows neither read replicas nor weights: the table says where
     /// its weights come from.
+    /// The RDS instances the instance's schemas use.
+    func dataNodeIds(instance: String) async throws -> Set<String> {
+        var ids: Set<String> = []
+        for schema in try await client.allSchemas(instance: instance) {
+            var used = schema.usedRds
+            if used == nil { used = try await client.showSchema(instance: instance, name: schema.name).usedRds }
+            ids.formUnion((used ?? []).map(\.id))
+        }
+        return ids
+    }
+
     func dataNodes() async throws -> [ResultTable] {
         let instance = try await instanceId()
         var order: [String] = []

@@ -37,6 +37,9 @@ public struct FleetSpec: Sendable {
             guard let n = Int(maxFailuresPercent ? String(m.dropLast()) : m), n >= 0 else {
                 throw EvaluationError("--max-failures takes a number or a percentage (3, 10%), got '\(m)'")
             }
+            if maxFailuresPercent && n > 100 {
+                throw EvaluationError("--max-failures takes a percentage from 0% to 100%, got '\(m)'")
+            }
             self.maxFailures = n
         }
     }
@@ -119,8 +122,8 @@ extension Fleet: StatementSyntax where P == Parsed {
         var names: [String]?
         if let list = self.names {
             let given = try c.strings(list)
-            for n in given where !Names.instance(n) {
-                throw Compiler.Failure(message: "invalid instance name '\(n)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: list.range)
+            for n in given where !Names.instance(n) && !Self.isInstanceId(n) {
+                throw Compiler.Failure(message: "invalid instance name '\(n)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_' (or an instance id)", range: list.range)
             }
             guard !given.isEmpty else { throw Compiler.Failure(message: "name at least one instance", range: list.range) }
             names = given.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
@@ -136,6 +139,12 @@ extension Fleet: StatementSyntax where P == Parsed {
         for statement in body {
             if case .node(let n) = statement.kind, n.value is Fleet<Parsed> {
                 throw Compiler.Failure(message: "a fleet's body cannot hold another fleet", range: statement.range)
+            }
+            // Each target's body runs on that target: a `use` would send every target's writes
+            // to one instance while the table reported them as each target's.
+            if case .node(let n) = statement.kind, n.value is UseInstance<Parsed> {
+                throw Compiler.Failure(message: "a fleet's body runs on each target; 'use instance' cannot choose another (name the instance in the fleet's list)",
+                                       range: statement.range)
             }
         }
         // Checked now, for every named target (or once for a pattern, whose targets are known
@@ -160,6 +169,11 @@ extension Fleet: StatementSyntax where P == Parsed {
         }
         return Fleet<Resolved>(names: names, like: like, regions: regions, concurrency: concurrency, maxFailures: maxFailures,
                                maxFailuresPercent: maxFailuresPercent, canary: canary, body: block)
+    }
+
+    /// An instance id as DDM gives them (32 hex digits and `in09`): letters and digits only.
+    static func isInstanceId(_ s: String) -> Bool {
+        (8...64).contains(s.utf8.count) && s.utf8.allSatisfy { ASCII.isLetter($0) || ASCII.isDigit($0) }
     }
 
     static func isRegion(_ r: String) -> Bool {

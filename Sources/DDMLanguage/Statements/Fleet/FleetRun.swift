@@ -31,6 +31,12 @@ struct FleetRun {
         var request = ""
         var seconds: Double?
         var output: [BufferedSink.Item] = []
+        /// The body's steps (by index) that applied their change, over this run and the ones it retried.
+        var appliedSteps: [Int] = []
+        /// Jobs a stopped wait left running.
+        var runningJobs: [String] = []
+        /// A write's answer was lost and could not be read back: a retry must not guess.
+        var unknown: [String] = []
 
         /// `region/instance` in a fleet across regions, else the instance.
         var key: String { region.map { "\($0)/\(instance)" } ?? instance }
@@ -41,10 +47,31 @@ struct FleetRun {
 
     /// A target: an instance, and the region (with its client and instance list) it is in.
     struct Target: Sendable, Hashable {
+        /// The instance's name, or `name (id)` where another instance of the region has the same name.
         var name: String
         var region: Int
+        /// What `$instance` stands for and the target's evaluator resolves: the name, or the id
+        /// where the name is not unique.
+        var ref: String
         /// As the record of a fleet across regions keys it.
         func key(_ regions: [Region]) -> String { regions[region].name.map { "\($0)/\(name)" } ?? name }
+    }
+
+    /// The region's instances a fleet names (by name or id) or matches, each once; names given
+    /// that none has are returned apart.
+    static func targets(in instances: [Instance], region: Int, names: [String]?, like: String?) -> (found: [Target], missing: [String]) {
+        func target(_ i: Instance) -> Target {
+            let shared = instances.filter { $0.name == i.name }.count > 1
+            return Target(name: shared ? "\(i.name) (\(i.id))" : i.name, region: region, ref: shared ? i.id : i.name)
+        }
+        if let like { return (instances.filter { SQLLike.matches($0.name, like) }.map(target), []) }
+        var found: [Target] = [], missing: [String] = []
+        for n in names ?? [] {
+            let matched = instances.filter { $0.id == n }.isEmpty ? instances.filter { $0.name == n } : instances.filter { $0.id == n }
+            if matched.isEmpty { missing.append(n) }
+            for t in matched.map(target) where !found.contains(t) { found.append(t) }
+        }
+        return (found, missing)
     }
 
     /// Where targets are found: the session's endpoint, or each region's in a fleet across regions.
@@ -73,23 +100,25 @@ struct FleetRun {
             regions = [Region(name: nil, client: e.client, instances: try await e.client.allInstances())]
         }
         var targets: [Target] = []
+        var missingEverywhere = Set(fleet.names ?? [])
         for (i, region) in regions.enumerated() {
-            let names = region.instances.map(\.name)
-            if let like = fleet.like {
-                targets += names.filter { SQLLike.matches($0, like) }.map { Target(name: $0, region: i) }
-            } else {
-                targets += (fleet.names ?? []).filter(names.contains).map { Target(name: $0, region: i) }
-            }
+            let (found, missing) = Self.targets(in: region.instances, region: i, names: fleet.names, like: fleet.like)
+            targets += found
+            missingEverywhere.formIntersection(missing)
         }
-        for missing in fleet.names ?? [] where !targets.contains(where: { $0.name == missing }) {
-            outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing)"))
+        for missing in fleet.names ?? [] where missingEverywhere.contains(missing) {
+            outcomes.append(Outcome(instance: missing, status: .failed, error: "no instance named \(missing) (nor with that id)"))
         }
-        let record = FleetRecord(directory: e.options.journalDirectory, fleet: fleet.identity)
+        let record = FleetRecord(directory: e.options.journalDirectory,
+                                 fleet: fleet.identity, endpoint: e.options.journalEndpoint ?? e.client.baseURL,
+                                 project: e.client.configuration.projectId)
         let last = record.load()
+        var resume: [String: FleetRecord.Target] = [:]
         if e.options.retryFailed {
             if let last {
-                targets = targets.filter { last[$0.key(regions)].map { $0 != Status.ok.rawValue && $0 != Status.unchanged.rawValue } ?? true }
-                outcomes = outcomes.filter { last[$0.key].map { $0 != Status.ok.rawValue } ?? true }
+                targets = targets.filter { last[$0.key(regions)].map { !$0.succeeded } ?? true }
+                outcomes = outcomes.filter { last[$0.key].map { !$0.succeeded } ?? true }
+                for t in targets { resume[t.key(regions)] = last[t.key(regions)] }
                 let again = targets.map { $0.key(regions) } + outcomes.map(\.key)
                 await e.sink.message("retrying the targets that did not succeed last time: \(again.isEmpty ? "none" : again.joined(separator: ", "))")
                 if again.isEmpty { return nil }
@@ -107,8 +136,11 @@ struct FleetRun {
         let concurrency = fleet.concurrency ?? Self.defaultConcurrency
         let live = FleetProgress(sink: e.sink)
         let context = Context(regions: regions, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
-                              block: fleet.body, live: live)
-        let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? Int.max
+                              block: fleet.body, live: live, ledger: e.ledger, sessionClient: e.client)
+        // Canaries exist to stop a bad change early: with them, a failure stops the fleet unless
+        // `max failures` tolerates more (StackSets' tolerance also defaults to zero). Without
+        // canaries or a tolerance, every target runs whatever the others do.
+        let limit = fleet.tolerance?.limit(of: targets.count + outcomes.count) ?? (fleet.canary != nil ? 0 : Int.max)
         var failures = outcomes.count
         let canaries = targets.prefix(fleet.canary ?? 0)
         var waiting = targets.dropFirst(canaries.count)[...]
@@ -121,7 +153,16 @@ struct FleetRun {
             await live.summary("fleet: \(outcomes.count)/\(targets.count + missing) done, \(started.count + missing - outcomes.count) running, \(failures) failed")
         }
 
+        // Kept as each target ends, so a run killed part-way leaves its retry what it did.
+        var kept = last ?? [:]
+        func keep(_ o: Outcome) {
+            guard !e.options.dryRun else { return }
+            kept[o.key] = FleetRecord.Target(o, over: resume[o.key])
+            record.save(kept)
+        }
+
         func finished(_ o: Outcome) async {
+            keep(o)
             if o.status == .failed { failures += 1 }
             await live.done(o.key)
             let changes = o.changes > 0 && o.status != .drift ? ", \(o.changes) change\(o.changes == 1 ? "" : "s")" : ""
@@ -135,7 +176,7 @@ struct FleetRun {
         for target in canaries {
             if failures > limit || Task.isCancelled || e.options.stopRequested() { stopped = true; break }
             started.insert(target)
-            await finished(await context.run(target))
+            await finished(await context.run(target, resume: resume[target.key(regions)]))
         }
         if failures > limit { stopped = true }
         if !stopped {
@@ -146,7 +187,8 @@ struct FleetRun {
                         waiting = waiting.dropFirst()
                         started.insert(target)
                         running += 1
-                        group.addTask { await context.run(target) }
+                        let from = resume[target.key(regions)]
+                        group.addTask { await context.run(target, resume: from) }
                     }
                     await progress()
                     guard let o = await group.next() else { break }
@@ -157,10 +199,12 @@ struct FleetRun {
         }
         await live.clear()
         for target in targets where !started.contains(target) {
-            outcomes.append(Outcome(instance: target.name, status: .notStarted, region: regions[target.region].name))
+            let o = Outcome(instance: target.name, status: .notStarted, region: regions[target.region].name)
+            keep(o)
+            outcomes.append(o)
         }
         // As written (named targets), else as found; region by region in the order given.
-        let order = (fleet.names ?? []) + targets.map(\.name)
+        let order = (fleet.names ?? []) + targets.map(\.name) + targets.map(\.ref)
         func rank(_ o: Outcome) -> (Int, Int) {
             (fleet.regions?.firstIndex { $0 == o.region } ?? -1, order.firstIndex(of: o.instance) ?? -1)
         }
@@ -168,13 +212,15 @@ struct FleetRun {
         await e.sink.table(Self.table(outcomes, regions: fleet.regions != nil))
         // A fleet's drift is its targets': `--dry-run --detailed-exitcode` exits 3 when any would change.
         e.countWouldChange(outcomes.filter { $0.status == .drift }.reduce(0) { $0 + $1.changes })
-        if !e.options.dryRun { record.save(outcomes, over: last) }
+        for o in outcomes where o.status == .failed && kept[o.key] == nil { keep(o) }
 
         let failed = outcomes.filter { $0.status == .failed }.count
         let notStarted = outcomes.filter { $0.status == .notStarted }.count
         let changed = outcomes.filter { $0.status == .ok }.count
         if failed > 0 || notStarted > 0 || outcomes.contains(where: { $0.status == .interrupted }) {
-            if Task.isCancelled { throw CancellationError() }
+            // Stopped by a signal or a closed pipe: the run's account (from the ledger) says what
+            // each target applied, and the exit status is the signal's.
+            if Task.isCancelled || e.options.stopRequested() { throw CancellationError() }
             throw EvaluationError("fleet: \(failed) of \(outcomes.count) target\(outcomes.count == 1 ? "" : "s") failed"
                                   + (notStarted > 0 ? ", \(notStarted) not started" : ""))
         }
@@ -208,23 +254,60 @@ struct FleetRun {
         let options: Evaluator.Options
         let block: CompiledBlock
         let live: FleetProgress
+        let ledger: Ledger
+        /// The session's own client: a target reached through it journals under the session's
+        /// endpoint name; one reached through another region's client under that client's URL.
+        let sessionClient: DDMClient
 
-        func run(_ target: Target) async -> Outcome {
+        /// Runs the body on `target`; a retry (`resume`) first waits for the jobs the last run left
+        /// running and sends none of the steps it applied.
+        func run(_ target: Target, resume: FleetRecord.Target? = nil) async -> Outcome {
             let key = regions[target.region].name.map { "\($0)/\(target.name)" } ?? target.name
             let sink = BufferedSink { [live] text in await live.target(key, text) }
             let started = options.clock()
             let region = regions[target.region]
-            let (steps, diagnostics) = block.steps(for: target.name)
+            let (all, diagnostics) = block.steps(for: target.ref)
             if let first = diagnostics.first {
                 return Outcome(instance: target.name, status: .failed, region: region.name, error: first.message)
             }
-            let evaluator = Evaluator(client: region.client, sink: sink, secrets: secrets, options: options, instance: target.name)
+            if let lost = resume?.unknown, !lost.isEmpty {
+                var o = Outcome(instance: target.name, status: .failed, region: region.name,
+                                error: "the last run lost the answer to \(lost.joined(separator: "; ")) and could not read it back; "
+                                     + "check the instance, then run the fleet without --retry-failed")
+                o.unknown = lost
+                return o
+            }
+            let skip = Set(resume?.applied ?? [])
+            let indices = all.indices.filter { !skip.contains($0) }
+            let steps = indices.map { all[$0] }
+            var options = options
+            if region.client !== sessionClient { options.journalEndpoint = nil }
+            let evaluator = Evaluator(client: region.client, sink: sink, secrets: secrets, options: options, instance: target.ref)
             await evaluator.knowInstances(region.instances)
+            await evaluator.shareLedger(ledger, as: key)
+            if !skip.isEmpty {
+                await sink.message("retrying: \(skip.count) statement\(skip.count == 1 ? " was" : "s were") applied by the last run and \(skip.count == 1 ? "is" : "are") not sent again")
+            }
+            for job in resume?.jobs ?? [] {
+                do {
+                    try await evaluator.waitJob(job)
+                } catch {
+                    var o = Outcome(instance: target.name, status: Task.isCancelled ? .interrupted : .failed, region: region.name)
+                    o.error = "job \(job), left running by the last run: \(Evaluator.message(error))"
+                    o.appliedSteps = []
+                    o.runningJobs = resume?.jobs ?? []
+                    o.output = await sink.items
+                    return o
+                }
+            }
             let report = await evaluator.run(Plan(steps: steps))
             var o = Outcome(instance: target.name, status: .ok, region: region.name, changes: report.applied.count)
             o.output = await sink.items
             o.jobs = o.output.compactMap(\.job)
             o.seconds = options.clock().timeIntervalSince(started)
+            o.appliedSteps = report.appliedSteps.map { indices[$0] }
+            o.runningJobs = report.runningJobs
+            o.unknown = report.unknown
             if let failure = report.failures.first {
                 o.status = .failed
                 o.error = failure.message
@@ -258,7 +341,7 @@ actor BufferedSink: OutputSink {
 
         /// The job a message names (`… (job <id>)`), for the fleet's row.
         var job: String? {
-            guard case .message(let m) = self, let r = m.range(of: "(job ") else { return nil }
+            guard case .message(let m) = self, let r = m.range(of: "(job ") ?? m.range(of: "(task ") else { return nil }
             let id = m[r.upperBound...].prefix { $0 != ")" && $0 != " " }
             return id.isEmpty || id == "-" ? nil : String(id)
         }
@@ -319,30 +402,61 @@ actor FleetProgress {
 }
 
 /// The last outcome of a fleet, per target, kept beside the journals: `--retry-failed` runs the
-/// targets that did not succeed. Keyed by the fleet's text, so another fleet has its own.
+/// targets that did not succeed, and sends none of the statements a target already applied.
+/// Keyed by the endpoint, project, targets and body, so another fleet, or the same one on
+/// another service, has its own. Written as each target ends, so a killed run leaves it too.
 struct FleetRecord {
     let path: String?
 
-    init(directory: String?, fleet: String) {
-        // FNV-1a: a stable name for the fleet's text (Hasher is seeded per process).
+    /// What one target's last run left.
+    struct Target: Codable, Sendable, Equatable {
+        var status: String
+        /// The body's statements (by index) it applied, over every run of the fleet until it succeeded.
+        var applied: [Int] = []
+        /// Jobs a stopped wait left running: a retry waits for them first.
+        var jobs: [String] = []
+        /// Writes whose outcome is unknown (the answer lost, not read back).
+        var unknown: [String] = []
+
+        var succeeded: Bool { status == FleetRun.Status.ok.rawValue || status == FleetRun.Status.unchanged.rawValue }
+
+        init(status: String) { self.status = status }
+
+        /// An outcome over the record it retried: what that run applied stays applied.
+        init(_ o: FleetRun.Outcome, over earlier: Target?) {
+            status = o.status.rawValue
+            applied = Array(Set((earlier?.applied ?? []) + o.appliedSteps)).sorted()
+            jobs = o.status == .ok || o.status == .unchanged ? [] : (o.runningJobs.isEmpty && o.status == .notStarted ? earlier?.jobs ?? [] : o.runningJobs)
+            unknown = o.unknown
+        }
+    }
+
+    private struct File: Codable {
+        var version = 2
+        var targets: [String: Target]
+    }
+
+    init(directory: String?, fleet: String, endpoint: String, project: String) {
+        // FNV-1a: a stable name (Hasher is seeded per process).
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in fleet.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in (endpoint + "\n" + project + "\n" + fleet).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         path = directory.map { $0 + "/fleet-" + String(h, radix: 16) + ".json" }
     }
 
-    func load() -> [String: String]? {
+    func load() -> [String: Target]? {
         guard let path, let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode([String: String].self, from: data)
+        if let file = try? JSONDecoder().decode(File.self, from: data) { return file.targets }
+        // The first format: each target's status alone.
+        return (try? JSONDecoder().decode([String: String].self, from: data))?.mapValues { Target(status: $0) }
     }
 
-    /// This run's outcomes over the last ones: a retry that ran some targets keeps what the others did.
-    func save(_ outcomes: [FleetRun.Outcome], over last: [String: String]?) {
-        guard let path else { return }
-        var statuses = last ?? [:]
-        for o in outcomes { statuses[o.key] = o.status.rawValue }
-        guard let data = try? JSONEncoder().encode(statuses) else { return }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
-        FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+    /// Replaces the record whole (a new file renamed over the old), so a reader never sees half of it.
+    func save(_ targets: [String: Target]) {
+        guard let path, let data = try? JSONEncoder().encode(File(targets: targets)) else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
     }
 }

@@ -155,15 +155,18 @@ extension AlterGroup: Step where P == Resolved {
             return nil
         }
         for line in changes { await e.sink.message("  \(line)") }
-        let undo = before.enabled ? AlterGroup(group: name, change: .access(whitelist: before.whitelist, addresses: before.addresses.map(\.ip)))
-                                  : AlterGroup(group: name, change: .accessOn(false))
+        // Undo puts back the list as it was, the one kept while access control was off included,
+        // and then turns it off again if it was off.
+        let list = before.addresses.isEmpty ? nil : AlterGroup(group: name, change: .access(whitelist: before.whitelist, addresses: before.addresses.map(\.ip)))
+        let undo = [before.enabled ? nil : AlterGroup(group: name, change: .accessOn(false)), list]
+            .compactMap { $0 }.map { $0.text + ";" }.reversed().joined(separator: "\n")
         let n = after.addresses.count, through = "through \(g.endpoint ?? "its address") from then on"
         let effect = !after.enabled ? "Anyone in the VPC connects \(through)"
             : after.whitelist ? (n == 1 ? "Only this address connects" : "Only these \(n) addresses connect") + " \(through); open sessions from others may be cut"
             : (n == 1 ? "This address cannot connect" : "These \(n) addresses cannot connect") + " \(through)"
         let summary = "set the access control of group \(name) to \(AccessControlText.short(after))"
         let write = Write(summary: summary, question: "\(summary)? \(effect)",
-                          journal: .change(instance, "set the access control of group \(name)", undo: undo)) {
+                          journal: .instanceChange(instance: instance, description: "set the access control of group \(name)", inverse: undo.isEmpty ? nil : undo)) {
             try await client.setGroupACL(instance: instance, group: g.id, after)
             return true
         }

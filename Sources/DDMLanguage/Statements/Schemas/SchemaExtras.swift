@@ -266,6 +266,12 @@ extension SchemaMetadataFile: Step where P == Resolved {
         let instance = try await e.instanceId()
         if export {
             let file = try await e.client.schemaMetadata(instance: instance)
+            // A dry run writes nothing, no file either: it says what it would write.
+            if e.options.dryRun {
+                let nodes = file.dataNodes?.count ?? 0
+                await e.sink.message("dry run: would write the schema metadata of \(e.currentInstanceName ?? instance) (\(nodes) data node\(nodes == 1 ? "" : "s")) to \(path)")
+                return nil
+            }
             do {
                 try ExportFile.write(String(decoding: try Self.fileEncoder.encode(file), as: UTF8.self) + "\n", to: path)
             } catch {
