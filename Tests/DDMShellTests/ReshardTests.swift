@@ -37,6 +37,9 @@ import Testing
         #expect(reshard.status == 0, "\(reshard.stderr)")
         let schema = try Binary.run(local + ["--output", "csv", "-c", "show schema orders"], home: home).stdout
         #expect(schema.split(separator: "\r\n").count == 9 && schema.contains("rds-billing"), "8 shards on two data nodes: \(schema)")
+        // Spread evenly, as a new 8-shard schema on the same two nodes is: 4 and 4, not 2 and 6.
+        #expect(schema.components(separatedBy: "rds-orders").count - 1 == 4 && schema.components(separatedBy: "rds-billing").count - 1 == 4,
+                "\(schema)")
 
         let grantsAfter = try Binary.run(local + ["--output", "csv", "-c", "show grants for app, report"], home: home).stdout
         let exportAfter = try Binary.run(local + ["-c", "export all"], home: home).stdout
@@ -72,6 +75,16 @@ import Testing
         p.waitUntilExit()
         #expect(p.terminationReason == .uncaughtSignal)
 
+        // The task is open: dropping the schema under it is refused, and running the reshard
+        // again follows the task instead of being refused for it.
+        let drop = try Binary.run(Self.local(home, delay: "8") + ["-c", "drop schema orders"], home: home)
+        #expect(drop.status == 1 && drop.stderr.contains("being resharded"), "\(drop.stderr)")
+        let again = try Binary.run(Self.local(home, delay: "8") + ["-c", "alter schema orders reshard shards 4 admin user root password 'Rds_Admin_1!' switch manually"],
+                                   home: home)
+        #expect(again.status == 0 && again.stdout.contains("already under way") && again.stdout.contains("following it"), "\(again.stdout)\(again.stderr)")
+        let nosuch = try Binary.run(Self.local(home, delay: "8") + ["-c", "show reshard of nosuch"], home: home)
+        #expect(nosuch.status == 1 && nosuch.stderr.contains("nosuch"), "\(nosuch.stdout)\(nosuch.stderr)")
+
         let shown = try Binary.run(Self.local(home, delay: "8") + ["--output", "csv", "-c", "show reshard of orders"], home: home)
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("orders,") && (shown.stdout.contains(",Running,") || shown.stdout.contains(",ToBeSwitched,")), "\(shown.stdout)")
@@ -81,7 +94,13 @@ import Testing
         try waitUntil("the copy is done", timeout: 30) {
             try Binary.run(Self.local(home, delay: "8") + ["--output", "csv", "-c", "show reshard of orders"], home: home).stdout.contains(",ToBeSwitched,")
         }
-        let finish = try Binary.run(Self.local(home, delay: "0") + ["-c", "alter schema orders switch route; show reshard of orders; alter schema orders clean reshard;"],
+        // After the switch, the schema list shows the new layout as soon as the task is done,
+        // with no read of the task list between (tasks move with time, not with reads).
+        let switched = try Binary.run(Self.local(home, delay: "0") + ["-c", "alter schema orders switch route;"], home: home)
+        #expect(switched.status == 0, "\(switched.stderr)")
+        let listed = try Binary.run(Self.local(home, delay: "0") + ["--output", "csv", "-c", "show schemas"], home: home).stdout
+        #expect(listed.contains("orders,") && listed.contains(",4,"), "\(listed)")
+        let finish = try Binary.run(Self.local(home, delay: "0") + ["-c", "show reshard of orders; alter schema orders clean reshard;"],
                                     home: home)
         #expect(finish.status == 0, "\(finish.stderr)")
         let schema = try Binary.run(Self.local(home) + ["--output", "csv", "-c", "show schema orders"], home: home).stdout

@@ -143,6 +143,17 @@ enum ReshardController {
     }
 
     /// A task of the schema that has not finished and been cleaned, if any.
+    /// A task of the schema that is moving data or routes now. The sources do not say what DDM
+    /// answers to a schema dropped under one; the local service refuses it as busy (docs/local-service.md),
+    /// as it refuses a drop of a schema that is not RUNNING.
+    static func moving(_ db: Database, instance: String, schema: String) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT job_id FROM migration WHERE kind = 'task' AND instance_id = ? AND db_name = ?
+              AND status IN ('Running', 'ToBeSwitched', 'Switching', 'Rollbacking', 'Canceling')
+            ORDER BY created DESC LIMIT 1
+            """, arguments: [instance, schema])
+    }
+
     private static func unfinished(_ db: Database, instance: String, schema: String) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT job_id FROM migration WHERE kind = 'task' AND instance_id = ? AND db_name = ?
@@ -280,6 +291,12 @@ enum ReshardController {
     /// Moves every task whose time has come: copied data waits for its switch, a switch in its
     /// window starts, a switch, rollback or cancel ends. A configured failure (`failReshards`)
     /// fails the copy instead.
+    /// Moves the tasks on as time says, before a read of a schema shows its layout: a task does
+    /// not wait for a read of the task list to end.
+    static func settle(_ call: Call, _ db: Database) throws {
+        try settle(db, now: call.now, delay: delay(call))
+    }
+
     static func settle(_ db: Database, now: Double, delay: Double) throws {
         for _ in 0..<4 {
             var moved = false
@@ -298,8 +315,11 @@ enum ReshardController {
                         try transition(db, id, "Switching", now: now)
                     } else { continue }
                 case "Switching" where due:
-                    try db.execute(sql: "UPDATE schema SET shard_number = ?, used_rds = ?, updated = ? WHERE instance_id = ? AND name = ?",
-                                   arguments: [row["new_shards"] as Int, row["after_dn"] as String, Int64(now * 1000),
+                    // The shards spread evenly over the data nodes after, as a new schema's are:
+                    // the shards per node (shard_unit) follow the new layout, not the old one.
+                    let shards: Int = row["new_shards"], nodes = max(1, (JSONColumn.decode(row["after_dn"] as String) as [String]).count)
+                    try db.execute(sql: "UPDATE schema SET shard_number = ?, shard_unit = ?, used_rds = ?, updated = ? WHERE instance_id = ? AND name = ?",
+                                   arguments: [shards, (shards + nodes - 1) / nodes, row["after_dn"] as String, Int64(now * 1000),
                                                row["instance_id"] as String, row["db_name"] as String])
                     try transition(db, id, "Completed", now: now)
                 case "Rollbacking" where due: try transition(db, id, "RollbackSuccess", now: now)

@@ -113,6 +113,7 @@ enum SchemasController {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
         let page = Page(offset: try call.int("offset", default: 0, range: 0...Int.max),
                         limit: try call.int("limit", default: 128, range: 1...128))
+        try ReshardController.settle(call, db)
         let all = try SchemaRow.fetchAll(db, sql: "SELECT * FROM schema WHERE instance_id = ? ORDER BY name", arguments: [instance.id])
         return .json(SchemaListWire(databases: page.slice(all).map {
             SchemaWire(name: $0.name, shard_mode: $0.shardMode, shard_number: $0.shardNumber, shard_unit: $0.shardUnit,
@@ -122,6 +123,7 @@ enum SchemasController {
 
     static func show(_ call: Call, _ db: Database) throws -> Reply {
         let instance = try InstanceRow.find(db, call.param("instance_id"))
+        try ReshardController.settle(call, db)
         let s = try find(db, instance: instance.id, name: call.param("ddm_dbname"))
         let shards = (0..<s.shardNumber).map { slot in
             let rdsId = s.usedRds[min(slot / max(1, s.shardUnit), s.usedRds.count - 1)]
@@ -142,6 +144,12 @@ enum SchemasController {
         let s = try find(db, instance: instance.id, name: call.param("ddm_dbname"))
         guard instance.status == "RUNNING", s.status == "RUNNING" else {
             throw LocalError.busy("The schema \(s.name) is \(s.status); it cannot be deleted now.")
+        }
+        try ReshardController.settle(call, db)
+        if let task = try ReshardController.moving(db, instance: instance.id, schema: s.name) {
+            // Not "busy" (409, which clients retry for minutes): a reshard lasts hours. DDM's
+            // code for an unfinished shard configuration, as its pre-check uses it.
+            throw LocalError(status: 400, code: "DBS.300358", message: "The schema \(s.name) is being resharded (task \(task)); it cannot be deleted now.")
         }
         try BackupsController.record(db, instance: instance, "metadata backup before schema \(s.name) was deleted", now: call.now)
         let delay = call.settings.createDelay / 2

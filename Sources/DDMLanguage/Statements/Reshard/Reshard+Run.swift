@@ -6,6 +6,9 @@ import Foundation
 enum ReshardStep: Sendable {
     case switchRoute, window(String), clean, retry, rollback, cancel
 
+    /// The states in which a task moves data or routes on its own: a new reshard follows it.
+    static let moving: Set<String> = ["Running", "Expanding", "ToBeSwitched", "Switching", "Canceling", "Rollbacking"]
+
     /// The states a shard configuration task goes through (issue 23, from DDM's task list).
     static let states: Set<String> = ["Running", "Completed", "Failed", "Expanding", "Canceling", "Rollbacking", "RollbackSuccess",
                                       "CancelSuccess", "ToBeSwitched", "Switching"]
@@ -88,6 +91,20 @@ extension Evaluator {
     func reshard(_ schema: String, shards: Int?, add: [String], user: String, password: SecretSource, at: String?, wait: Bool) async throws -> String? {
         let instance = try await instanceId()
         let detail = try await client.showSchema(instance: instance, name: schema)
+        // A task already open (a run killed in its wait, another session's) is followed, not
+        // pre-checked again: DDM would refuse a second one (DBS.300358) and say nothing of the first.
+        if let open = try await reshardTasks(instance: instance, schema: schema).first(where: Self.isOpen) {
+            let status = open.status ?? "?"
+            guard ReshardStep.moving.contains(status) else {
+                let allowed = (open.operations ?? []).map { ReshardStep.statement(for: $0, schema: schema) }
+                throw refusal(EvaluationError("the last shard configuration of \(schema) (task \(open.id)) is \(status) and not finished"
+                    + (allowed.isEmpty ? "" : "; it allows \(allowed.joined(separator: "; "))") + "; no new one was started", kind: .failed))
+            }
+            await sink.message("resharding \(schema) is already under way (task \(open.id), \(status)); following it, not starting another"
+                               + (wait ? "" : " ('show reshard of \(schema);' shows it)"))
+            if wait && !options.dryRun { try await waitReshard(schema, job: open.id, instance: instance) }
+            return nil
+        }
         let current = (detail.usedRds ?? []).map(\.id)
         var names = Dictionary((detail.usedRds ?? []).map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         var added: [String] = []
@@ -104,7 +121,7 @@ extension Evaluator {
                 }
             }
         }
-        let nodes = current + added.filter { !current.contains($0) }
+        let nodes = added.reduce(into: current) { if !$0.contains($1) { $0.append($1) } }
         let from = detail.shardNumber ?? 0, to = shards ?? from
         // The pre-check logs in to the data nodes: a dry run needs the password too.
         let secret = try secrets.resolve(password, purpose: "password of \(user) on the data nodes")
@@ -136,6 +153,14 @@ extension Evaluator {
         await sink.message("resharding \(schema): \(layout) (task \(job))")
         if wait, let started { try await waitReshard(schema, job: started, instance: instance) }
         return "started resharding \(schema)"
+    }
+
+    /// A task that is not over: moving, failed (to retry or roll back), or completed with its
+    /// source data still to clean.
+    static func isOpen(_ t: TaskItem) -> Bool {
+        let status = t.status ?? ""
+        return ReshardStep.moving.contains(status) || status == "Failed"
+            || status == "Completed" && (t.operations ?? []).contains(ReshardStep.clean.operation)
     }
 
     /// Polls the task until it waits for its switch or ends. Ctrl-C stops the waiting, not the task.
@@ -214,6 +239,8 @@ extension Evaluator {
         let instance = try await instanceId()
         let tasks = try await reshardTasks(instance: instance, schema: schema)
         guard let newest = tasks.first, let db = newest.databaseName else {
+            // A schema named that is not there is said to be so, not taken for one never resharded.
+            if let schema { _ = try await client.showSchema(instance: instance, name: schema) }
             await sink.message("no shard configuration\(schema.map { " of \($0)" } ?? "") in the last 30 days (the task list reaches no further back)")
             return
         }
@@ -221,7 +248,14 @@ extension Evaluator {
             let next = (t.operations ?? []).map { ReshardStep.statement(for: $0, schema: t.databaseName ?? "?") }.joined(separator: "; ")
             return [t.databaseName ?? "", t.id, t.status ?? "", t.process ?? "", next, t.createdTime ?? "", t.endTime ?? "", t.failReason ?? ""]
         }))
-        let d = try await client.reshard(instance: instance, schema: db, job: newest.id)
+        // The task list outlives its schema: a dropped schema's task has no detail to read.
+        let d: ReshardDetail
+        do {
+            d = try await client.reshard(instance: instance, schema: db, job: newest.id)
+        } catch let e as DDMError where e.isNotFound || e.status == 400 {
+            await sink.message("task \(newest.id) of \(db): its detail cannot be read (\(Self.message(e)))")
+            return
+        }
         func names(_ nodes: [ReshardDetail.DataNode]?) -> String { (nodes ?? []).map { $0.dnInstanceName ?? $0.dnInstanceId ?? "?" }.joined(separator: ", ") }
         let routes = d.switchRouteIsManual == false ? "switch between \(d.autoSwitchBeginTime ?? "?") and \(d.autoSwitchEndTime ?? "?")" : "switched by hand"
         await sink.message("task \(newest.id) of \(db): \(d.originalShardNum.map(String.init) ?? "?") → \(d.afterShardNum.map(String.init) ?? "?") shards, "

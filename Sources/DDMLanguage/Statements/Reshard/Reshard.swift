@@ -153,7 +153,8 @@ extension AlterSchema: Step where P == Resolved {
         let find = Action.Call(.listTasks, "find the schema's shard configuration task (the last 30 days)")
         switch change {
         case .reshard(_, let add, _, _, _, let wait):
-            return [Action.Call(.showSchema, "the schema's shards and data nodes", object: schema)]
+            return [Action.Call(.showSchema, "the schema's shards and data nodes", object: schema),
+                    Action.Call(.listTasks, "a task already open for the schema is followed, not started again")]
                 + (add?.contains { !Names.looksLikeRDSId($0) } == true ? [Action.Call(.listReshardTargets, "find the data nodes by name")] : [])
                 + [Action.Call(.precheckReshard, "pre-check (changes nothing)"),
                    Action.Call(.showReshardPrecheck, "its findings, where the pre-check's answer leaves them to its job"),
