@@ -40,12 +40,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
     @Option(help: "API generations served: both, v1 (v1/v2 only) or v3 (v3, and the older calls with no v3 twin).")
     var api: ServedAPI = .both
+    @Flag(help: "Also serve the ECS metadata service's token and securitykey routes, which issue temporary keys this service accepts (point ddmsh at it with DDMSH_METADATA_ENDPOINT).")
+    var metadata = false
+    @Option(name: .customLong("metadata-expiry"), help: "How long the temporary keys of --metadata live, e.g. 90s (default 15m; implies --metadata).")
+    var metadataExpiry: DurationArgument?
 
     func validate() throws {
         guard (0...1).contains(faultRate), (0...1).contains(throttleRate) else {
             throw ValidationError("--fault-rate and --throttle-rate take a share from 0 to 1")
         }
         if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive") }
+        if let metadataExpiry, metadataExpiry.seconds < 1 { throw ValidationError("--metadata-expiry must be at least 1s") }
     }
 
     func run() async throws {
@@ -67,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.failReshards = failReshards
         config.seedDemoInstance = true
         config.api = api
+        if metadata || metadataExpiry != nil { config.metadataKeyLifetime = metadataExpiry?.seconds ?? 15 * 60 }
 
         let termination = TerminationSignal()
         let service: LocalService
@@ -86,6 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """
             StandardStreams.err(hint)
+        }
+        if let lifetime = config.metadataKeyLifetime {
+            StandardStreams.err("ECS metadata routes served, temporary keys live \(Int(lifetime)) s: export DDMSH_METADATA_ENDPOINT=\(service.url)\n")
         }
         // Last, so that scripts waiting for this line find the service ready and stoppable.
         StandardStreams.out("listening on \(service.url)\n")
