@@ -99,7 +99,7 @@ public final class LocalService: Sendable {
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)
         let faults = FaultInjector(config.faults)
         let counter = TrafficCounter()
-        let temporaryKeys = config.metadataKeyLifetime.map(TemporaryKeys.init(lifetime:))
+        let temporaryKeys = config.metadataKeyLifetime.map { TemporaryKeys(lifetime: $0, observer: config.metadataObserver) }
         let gateway = Gateway(routes: routes, db: db,
                               auth: Authentication(accessKey: config.accessKey, secretKey: config.secretKey, staticToken: config.staticToken,
                                                    temporaryKeys: temporaryKeys),

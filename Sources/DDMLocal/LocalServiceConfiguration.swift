@@ -37,6 +37,8 @@ public struct LocalServiceConfiguration: Sendable {
     /// Serve the ECS metadata service's two routes (token and securitykey) on the same port,
     /// issuing temporary keys that live this many seconds; nil serves neither (`serve --metadata`).
     public var metadataKeyLifetime: Double?
+    /// Told of every session token, key and refusal of the metadata routes.
+    public var metadataObserver: (@Sendable (MetadataEvent) -> Void)?
 
     /// The service's clock; tests fix it to replay signed requests from the reference.
     public var clock: @Sendable () -> Date = Date.init

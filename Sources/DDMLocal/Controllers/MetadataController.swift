@@ -14,6 +14,15 @@ public struct MetadataTraffic: Sendable, Equatable {
     public init() {}
 }
 
+/// What the stand-in metadata service did, for whoever runs it to watch (`ddmsh serve` prints it).
+public enum MetadataEvent: Sendable {
+    case sessionToken(ttl: Int)
+    /// The keys themselves, so that a test can look for them where they must not be; `ddmsh serve`
+    /// shows only the expiry unless told otherwise.
+    case keysIssued(accessKey: String, secretKey: String, securityToken: String, expiresAt: String)
+    case refused(method: String, path: String, status: Int)
+}
+
 /// The temporary keys a local service issued through its metadata routes, kept in memory only
 /// (never in the state file: they are secrets, and a restarted service has forgotten them, as a
 /// rotated agency key is gone). The gateway accepts them until they expire.
@@ -32,9 +41,12 @@ final class TemporaryKeys: Sendable {
 
     /// Seconds an issued key lives.
     let lifetime: Double
+    let observer: (@Sendable (MetadataEvent) -> Void)?
     private let state = Mutex(State())
 
-    init(lifetime: Double) { self.lifetime = lifetime }
+    init(lifetime: Double, observer: (@Sendable (MetadataEvent) -> Void)?) {
+        self.lifetime = lifetime; self.observer = observer
+    }
 
     var traffic: MetadataTraffic { state.withLock { $0.traffic } }
 
@@ -47,7 +59,10 @@ final class TemporaryKeys: Sendable {
 
     func countExpiredPresented() { state.withLock { $0.traffic.expiredKeysPresented += 1 } }
 
-    fileprivate func refuse() { state.withLock { $0.traffic.refused += 1 } }
+    fileprivate func refuse(_ method: String, _ path: String, _ status: Int) {
+        state.withLock { $0.traffic.refused += 1 }
+        observer?(.refused(method: method, path: path, status: status))
+    }
 
     fileprivate func issueSessionToken(ttl: Double, now: Double) -> String {
         let token = Self.random(48)
@@ -56,6 +71,7 @@ final class TemporaryKeys: Sendable {
             s.sessionTokens[token] = now + ttl
             s.traffic.sessionTokens += 1
         }
+        observer?(.sessionToken(ttl: Int(ttl)))
         return token
     }
 
@@ -73,6 +89,8 @@ final class TemporaryKeys: Sendable {
             s.keys[accessKey] = key
             s.traffic.keysIssued += 1
         }
+        observer?(.keysIssued(accessKey: accessKey, secretKey: key.secretKey, securityToken: key.securityToken,
+                              expiresAt: IAMController.iso(key.expires)))
         return (accessKey, key)
     }
 
@@ -97,7 +115,7 @@ enum MetadataController {
     static func handle(method: String, path: String, headers: [(String, String)], now: Double, keys: TemporaryKeys) -> Reply? {
         func header(_ name: String) -> String? { headers.last { $0.0.lowercased() == name }?.1 }
         func text(_ status: Int, _ body: String) -> Reply {
-            if status >= 400 { keys.refuse() }
+            if status >= 400 { keys.refuse(method, path, status) }
             return Reply(status: status, headers: [("Content-Type", "text/plain")], body: Array(body.utf8))
         }
         switch path {

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     var metadata = false
     @Option(name: .customLong("metadata-expiry"), help: "How long the temporary keys of --metadata live, e.g. 90s (default 15m; implies --metadata).")
     var metadataExpiry: DurationArgument?
+    /// Hidden test knob: the metadata lines on stderr also carry the keys issued, so that a test
+    /// can look for them in what a client wrote.
+    @Flag(name: .customLong("metadata-show-keys"), help: .hidden) var metadataShowKeys = false
 
     func validate() throws {
         guard (0...1).contains(faultRate), (0...1).contains(throttleRate) else {
@@ -51,6 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive") }
         if let metadataExpiry, metadataExpiry.seconds < 1 { throw ValidationError("--metadata-expiry must be at least 1s") }
+    }
+
+    /// One line per metadata event, for whoever watches the service (and tests counting them).
+    static func describe(_ event: MetadataEvent, showKeys: Bool) -> String {
+        switch event {
+        case .sessionToken(let ttl): "metadata: session token issued for \(ttl) s"
+        case let .keysIssued(ak, sk, token, expires):
+            "metadata: temporary keys issued, valid until \(expires)" + (showKeys ? " access=\(ak) secret=\(sk) securitytoken=\(token)" : "")
+        case let .refused(method, path, status): "metadata: \(method) \(path) refused with \(status)"
+        }
     }
 
     func run() async throws {
@@ -72,7 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
         config.failReshards = failReshards
         config.seedDemoInstance = true
         config.api = api
-        if metadata || metadataExpiry != nil { config.metadataKeyLifetime = metadataExpiry?.seconds ?? 15 * 60 }
+        if metadata || metadataExpiry != nil {
+            config.metadataKeyLifetime = metadataExpiry?.seconds ?? 15 * 60
+            let showKeys = metadataShowKeys
+            config.metadataObserver = { event in StandardStreams.err(Self.describe(event, showKeys: showKeys) + "\n") }
+        }
 
         let termination = TerminationSignal()
         let service: LocalService
