@@ -18,6 +18,7 @@ public final class LocalService: Sendable {
     public let generatedCredentials: Bool
     private let faults: FaultInjector
     private let counter: TrafficCounter
+    private let temporaryKeys: TemporaryKeys?
     private let group: ServiceGroup
     private let runner: Task<Void, Error>
 
@@ -27,11 +28,17 @@ public final class LocalService: Sendable {
     public var staticToken: String? { configuration.staticToken }
 
     private init(configuration: LocalServiceConfiguration, url: String, port: Int, generated: Bool,
-                 faults: FaultInjector, counter: TrafficCounter, group: ServiceGroup, runner: Task<Void, Error>) {
+                 faults: FaultInjector, counter: TrafficCounter, temporaryKeys: TemporaryKeys?, group: ServiceGroup, runner: Task<Void, Error>) {
         self.configuration = configuration; self.url = url; self.port = port
         self.generatedCredentials = generated; self.faults = faults; self.counter = counter
-        self.group = group; self.runner = runner
+        self.temporaryKeys = temporaryKeys; self.group = group; self.runner = runner
     }
+
+    /// What the metadata routes answered (all zero when they are not served).
+    public var metadataTraffic: MetadataTraffic { temporaryKeys?.traffic ?? MetadataTraffic() }
+    /// The temporary keys issued and still held (access key, secret key, security token each), for
+    /// tests that look for them where they must not be.
+    public var issuedTemporarySecrets: [String] { temporaryKeys?.secrets ?? [] }
 
     /// Requests seen so far, counted at the gateway.
     public var traffic: Traffic { counter.snapshot }
@@ -92,14 +99,16 @@ public final class LocalService: Sendable {
         IAMController.register(&routes, user: config.iamUser, password: config.iamPassword)
         let faults = FaultInjector(config.faults)
         let counter = TrafficCounter()
+        let temporaryKeys = config.metadataKeyLifetime.map { TemporaryKeys(lifetime: $0, observer: config.metadataObserver) }
         let gateway = Gateway(routes: routes, db: db,
-                              auth: Authentication(accessKey: config.accessKey, secretKey: config.secretKey, staticToken: config.staticToken),
+                              auth: Authentication(accessKey: config.accessKey, secretKey: config.secretKey, staticToken: config.staticToken,
+                                                   temporaryKeys: temporaryKeys),
                               faults: faults, traffic: counter, settings: settings, maxBodyBytes: config.maxBodyBytes, logger: logger)
 
         let (portStream, portSink) = AsyncStream<Int>.makeStream()
         let clock = config.clock
         let responder = CallbackResponder<LocalContext> { request, context in
-            try await respond(gateway, clock, request, context)
+            try await respond(gateway, temporaryKeys, clock, request, context)
         }
         var quiet = logger
         quiet.logLevel = .warning
@@ -124,7 +133,7 @@ public final class LocalService: Sendable {
         }
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
         return LocalService(configuration: config, url: "http://\(host):\(port)", port: port, generated: generated,
-                            faults: faults, counter: counter, group: group, runner: runner)
+                            faults: faults, counter: counter, temporaryKeys: temporaryKeys, group: group, runner: runner)
     }
 
     public func stop() async {
@@ -132,7 +141,13 @@ public final class LocalService: Sendable {
         _ = try? await runner.value
     }
 
-    private static func respond(_ gateway: Gateway, _ clock: @Sendable () -> Date, _ request: Request, _ context: LocalContext) async throws -> Response {
+    private static func respond(_ gateway: Gateway, _ temporaryKeys: TemporaryKeys?, _ clock: @Sendable () -> Date,
+                                _ request: Request, _ context: LocalContext) async throws -> Response {
+        if let temporaryKeys,
+           let reply = MetadataController.handle(method: request.method.rawValue, path: request.uri.path, headers: headers(of: request),
+                                                 now: clock().timeIntervalSince1970, keys: temporaryKeys) {
+            return response(reply)
+        }
         var request = request
         var body: [UInt8] = []
         var tooLarge = false
@@ -150,13 +165,16 @@ public final class LocalService: Sendable {
             context.channel.close(mode: .all, promise: nil)
             throw LocalServiceError.dropped
         case .reply(let reply):
-            var headers = HTTPFields()
-            for (name, value) in reply.headers {
-                if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
-            }
-            return Response(status: .init(code: reply.status), headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+            return response(reply)
         }
+    }
+
+    private static func response(_ reply: Reply) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in reply.headers {
+            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
+        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
     /// HTTP/1 `Host` arrives as the `:authority` pseudo-header; signing needs it back.

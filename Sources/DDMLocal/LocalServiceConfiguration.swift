@@ -34,6 +34,12 @@ public struct LocalServiceConfiguration: Sendable {
     /// retry and a rollback can be tried (`serve --fail-reshards`).
     public var failReshards = 0
 
+    /// Serve the ECS metadata service's two routes (token and securitykey) on the same port,
+    /// issuing temporary keys that live this many seconds; nil serves neither (`serve --metadata`).
+    public var metadataKeyLifetime: Double?
+    /// Told of every session token, key and refusal of the metadata routes.
+    public var metadataObserver: (@Sendable (MetadataEvent) -> Void)?
+
     /// The service's clock; tests fix it to replay signed requests from the reference.
     public var clock: @Sendable () -> Date = Date.init
 
@@ -41,7 +47,7 @@ public struct LocalServiceConfiguration: Sendable {
 
     /// True when no credential of any kind was configured.
     public var hasCredentials: Bool {
-        (accessKey != nil && secretKey != nil) || staticToken != nil || (iamUser != nil && iamPassword != nil)
+        (accessKey != nil && secretKey != nil) || staticToken != nil || (iamUser != nil && iamPassword != nil) || metadataKeyLifetime != nil
     }
 }
 

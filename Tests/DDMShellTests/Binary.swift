@@ -25,6 +25,9 @@ enum Binary {
             "HOME": home, "XDG_CONFIG_HOME": home + "/.config", "XDG_DATA_HOME": home + "/.local/share",
             "XDG_CACHE_HOME": home + "/.cache",
             "NO_COLOR": "1", "LANG": "C.UTF-8",
+            // A run that finds no credentials asks the ECS metadata service last: never the real
+            // 169.254.169.254 from a test, but a loopback port where nothing listens.
+            "DDMSH_METADATA_ENDPOINT": "http://127.0.0.1:1",
         ]
         if let tmp = ProcessInfo.processInfo.environment["TMPDIR"] { env["TMPDIR"] = tmp }
         return env

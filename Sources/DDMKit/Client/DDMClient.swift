@@ -216,7 +216,7 @@ public final class DDMClient: Sendable {
     }
 
     private func logRequest(_ request: HTTPRequestData) {
-        let headers = request.headers.map { "\($0.0): \(Redaction.header($0.0, $0.1))" }.joined(separator: "; ")
+        let headers = Redaction.headers(request.headers)
         let version = request.path.split(separator: "/").first.map { "[\($0)] " } ?? ""
         logger.debug("→ \(version)\(request.method) \(request.url) [\(headers)] \(Redaction.body(request.body ?? []))")
     }

@@ -17,6 +17,19 @@ public enum Redaction {
         return value
     }
 
+    /// A request's headers for a trace. With a security token the access key is a temporary
+    /// one, which is never shown either (docs/shell.md, "Credentials").
+    public static func headers(_ headers: [(String, String)]) -> String {
+        let temporary = headers.contains { $0.0.lowercased() == "x-security-token" }
+        return headers.map { name, value in
+            var shown = header(name, value)
+            if temporary, name.lowercased() == "authorization", let r = shown.range(of: "Access=") {
+                shown = String(shown[..<r.upperBound]) + mask + (shown[r.upperBound...].firstIndex(of: ",").map { String(shown[$0...]) } ?? "")
+            }
+            return "\(name): \(shown)"
+        }.joined(separator: "; ")
+    }
+
     public static func body(_ bytes: [UInt8]) -> String {
         guard !bytes.isEmpty else { return "" }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else {

@@ -2,11 +2,13 @@ import DDMSigning
 import Foundation
 import GRDB
 
-/// The gateway's credential check: AK/SK signatures and `X-Auth-Token`.
+/// The gateway's credential check: AK/SK signatures (the configured key, or a temporary one the
+/// metadata routes issued, with its security token) and `X-Auth-Token`.
 struct Authentication: Sendable {
     var accessKey: String?
     var secretKey: String?
     var staticToken: String?
+    var temporaryKeys: TemporaryKeys?
     static let maxClockSkew: Double = 15 * 60
 
     struct Presented {
@@ -38,9 +40,7 @@ struct Authentication: Sendable {
         guard let auth = SignedAuthorization(header: header) else {
             throw LocalError.unauthorized("the Authorization header is not SDK-HMAC-SHA256")
         }
-        guard let accessKey, let secretKey, auth.accessKey == accessKey else {
-            throw LocalError.unauthorized("unknown access key")
-        }
+        let (secret, identity) = try signingSecret(for: auth, p, now: now)
         guard let dateText = p.header("x-sdk-date"), let date = Signer.parseDate(dateText) else {
             throw LocalError.unauthorized("X-Sdk-Date is missing or malformed")
         }
@@ -49,10 +49,31 @@ struct Authentication: Sendable {
         }
         let canonical = CanonicalRequest(method: p.method, path: p.rawPath, query: Self.queryPairs(p.rawQuery),
                                          headers: p.headers, body: p.body, signedHeaderNames: auth.signedHeaders)
-        guard Signer(accessKey: accessKey, secretKey: secretKey).verify(canonical, date: dateText, signature: auth.signature) else {
+        guard Signer(accessKey: auth.accessKey, secretKey: secret).verify(canonical, date: dateText, signature: auth.signature) else {
             throw LocalError.unauthorized("the signature does not match")
         }
-        return "ak:" + accessKey
+        return identity
+    }
+
+    /// The secret to check the signature with, and whose calls these are. A temporary key is
+    /// accepted only with its security token, signed (so it cannot be swapped), until it expires;
+    /// every key of the agency is one caller, as the budget of one user.
+    private func signingSecret(for auth: SignedAuthorization, _ p: Presented, now: Double) throws -> (String, String) {
+        if let accessKey, let secretKey, auth.accessKey == accessKey { return (secretKey, "ak:" + accessKey) }
+        guard let temporaryKeys, let key = temporaryKeys.key(auth.accessKey) else {
+            throw LocalError.unauthorized("unknown access key")
+        }
+        guard let token = p.header("x-security-token"), Self.constantTimeEqual(token, key.securityToken) else {
+            throw LocalError.unauthorized("a temporary access key needs its security token in X-Security-Token")
+        }
+        guard auth.signedHeaders.contains("x-security-token") else {
+            throw LocalError.unauthorized("X-Security-Token is not among the signed headers")
+        }
+        guard key.expires > now else {
+            temporaryKeys.countExpiredPresented()
+            throw LocalError.unauthorized("the security token has expired")
+        }
+        return (key.secretKey, "agency:metadata")
     }
 
     static func queryPairs(_ raw: String) -> [(String, String)] {

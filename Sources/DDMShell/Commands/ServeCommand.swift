@@ -40,12 +40,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-seed"), help: "Seed for the fault dice.") var faultSeed: UInt64 = 0x5EED
     @Option(help: "API generations served: both, v1 (v1/v2 only) or v3 (v3, and the older calls with no v3 twin).")
     var api: ServedAPI = .both
+    @Flag(help: "Also serve the ECS metadata service's token and securitykey routes, which issue temporary keys this service accepts (point ddmsh at it with DDMSH_METADATA_ENDPOINT).")
+    var metadata = false
+    @Option(name: .customLong("metadata-expiry"), help: "How long the temporary keys of --metadata live, e.g. 90s (default 15m; implies --metadata).")
+    var metadataExpiry: DurationArgument?
+    /// Hidden test knob: the metadata lines on stderr also carry the keys issued, so that a test
+    /// can look for them in what a client wrote.
+    @Flag(name: .customLong("metadata-show-keys"), help: .hidden) var metadataShowKeys = false
 
     func validate() throws {
         guard (0...1).contains(faultRate), (0...1).contains(throttleRate) else {
             throw ValidationError("--fault-rate and --throttle-rate take a share from 0 to 1")
         }
         if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive") }
+        if let metadataExpiry, metadataExpiry.seconds < 1 { throw ValidationError("--metadata-expiry must be at least 1s") }
+    }
+
+    /// One line per metadata event, for whoever watches the service (and tests counting them).
+    static func describe(_ event: MetadataEvent, showKeys: Bool) -> String {
+        switch event {
+        case .sessionToken(let ttl): "metadata: session token issued for \(ttl) s"
+        case let .keysIssued(ak, sk, token, expires):
+            "metadata: temporary keys issued, valid until \(expires)" + (showKeys ? " access=\(ak) secret=\(sk) securitytoken=\(token)" : "")
+        case let .refused(method, path, status): "metadata: \(method) \(path) refused with \(status)"
+        }
     }
 
     func run() async throws {
@@ -67,6 +85,11 @@ struct ServeCommand: AsyncParsableCommand {
         config.failReshards = failReshards
         config.seedDemoInstance = true
         config.api = api
+        if metadata || metadataExpiry != nil {
+            config.metadataKeyLifetime = metadataExpiry?.seconds ?? 15 * 60
+            let showKeys = metadataShowKeys
+            config.metadataObserver = { event in StandardStreams.err(Self.describe(event, showKeys: showKeys) + "\n") }
+        }
 
         let termination = TerminationSignal()
         let service: LocalService
@@ -86,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """
             StandardStreams.err(hint)
+        }
+        if let lifetime = config.metadataKeyLifetime {
+            StandardStreams.err("ECS metadata routes served, temporary keys live \(Int(lifetime)) s: export DDMSH_METADATA_ENDPOINT=\(service.url)\n")
         }
         // Last, so that scripts waiting for this line find the service ready and stoppable.
         StandardStreams.out("listening on \(service.url)\n")

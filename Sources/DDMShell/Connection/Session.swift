@@ -16,13 +16,17 @@ public final class Session: Sendable {
     public let journalEndpoint: String
     /// The region it is connected to, when one was named (flag, profile or environment).
     public let region: String?
+    /// Where the credentials came from (a profile, the environment, the credentials file, the
+    /// ECS metadata service), never the secret: `\\conninfo` and `--debug` say it.
+    public let credentialSource: String
 
     init(client: DDMClient, localService: LocalService?, label: String, instance: String?, pollInterval: Duration,
-         journalEndpoint: String? = nil, region: String? = nil) {
+         journalEndpoint: String? = nil, region: String? = nil, credentialSource: String) {
         self.client = client; self.localService = localService; self.label = label
         self.instance = instance; self.pollInterval = pollInterval
         self.journalEndpoint = journalEndpoint ?? client.baseURL
         self.region = region
+        self.credentialSource = credentialSource
     }
 
     public func close() async { await localService?.stop() }
@@ -60,10 +64,12 @@ public final class Session: Sendable {
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
+            logger.debug("credentials: the embedded local service (keys generated for this run)")
             let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
             return Session(client: client, localService: service, label: "local",
                            instance: o.instance ?? profile?.instance ?? "ddm-demo", pollInterval: poll,
-                           journalEndpoint: "local:" + config.statePath)
+                           journalEndpoint: "local:" + config.statePath,
+                           credentialSource: "the embedded local service (keys generated for this run)")
         }
 
         let env = EnvironmentCredentials(environment: environment)
@@ -76,21 +82,21 @@ public final class Session: Sendable {
         } else {
             throw ShellFailure(message: "no DDM endpoint: give --local, --endpoint URL, --region, a --profile, or set HUAWEICLOUD_SDK_REGION", exitCode: 2)
         }
-        guard let projectId = o.projectId ?? profile?.projectId ?? env.projectId else {
-            throw ShellFailure(message: "no project id: give --project-id, a profile with project_id, or set HUAWEICLOUD_SDK_PROJECT_ID", exitCode: 2)
-        }
         let insecure = o.insecure || profile?.values["insecure"] == "true"
-        let auth = try authenticator(profile: profile, env: env, environment: environment, projectId: projectId, region: region,
-                                     insecure: insecure)
+        let connectTimeout: Duration = o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10)
+        let given = o.projectId ?? profile?.projectId ?? env.projectId
+        let (auth, source, projectId) = try await credentials(profile: profile, env: env, environment: environment, projectId: given,
+                                                              region: region, insecure: insecure, connectTimeout: connectTimeout, logger: logger)
+        logger.debug("credentials: \(source)")
         let client = try DDMClient(
             configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
                                             apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
                                             endpointMemory: memory, audit: audit, profile: profileName,
-                                            connectTimeout: o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10),
-                                            verifyTLS: !insecure, environment: environment),
+                                            connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
-                       instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region)
+                       instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region,
+                       credentialSource: source)
     }
 
     /// Why a connection could not be made, as the exit status to end with (said already).
@@ -123,10 +129,21 @@ public final class Session: Sendable {
         return p.instance != nil || (o.endpoint == nil && o.region == nil && p.values["local"] == "true")
     }
 
-    private static func authenticator(profile: Profile?, env: EnvironmentCredentials, environment: [String: String],
-                                      projectId: String, region: String?, insecure: Bool) throws -> any Authenticator {
+    /// The credentials, where they came from (no secret), and the project they are for. A profile's
+    /// choice comes first; otherwise the SDK's chain (CredentialChain).
+    private static func credentials(profile: Profile?, env: EnvironmentCredentials, environment: [String: String], projectId given: String?,
+                                    region: String?, insecure: Bool, connectTimeout: Duration,
+                                    logger: Logger) async throws -> (any Authenticator, String, String) {
+        func project(_ fallback: String? = nil) throws -> String {
+            guard let id = given ?? fallback else {
+                throw ShellFailure(message: "no project id: give --project-id, a profile with project_id, set HUAWEICLOUD_SDK_PROJECT_ID, or put project_id in the credentials file's [basic] section", exitCode: 2)
+            }
+            return id
+        }
+        let profileName = profile.map { "profile '\($0.name)'" } ?? ""
         switch profile?.auth {
         case "iam":
+            let projectId = try project()
             guard let user = profile?.values["iam_user"], let domain = profile?.values["domain"] else {
                 throw ShellFailure(message: "profile auth = iam needs iam_user and domain", exitCode: 2)
             }
@@ -134,20 +151,38 @@ public final class Session: Sendable {
                 throw ShellFailure(message: "set DDMSH_IAM_PASSWORD for the IAM login of \(user)", exitCode: 2)
             }
             let iam = profile?.values["iam_endpoint"] ?? environment["HUAWEICLOUD_SDK_IAM_ENDPOINT"] ?? Endpoint.iamURL(region: region)
-            return IAMPasswordAuthenticator(
+            return (IAMPasswordAuthenticator(
                 login: .init(iamEndpoint: iam, user: user, password: password, domain: domain, projectId: projectId),
-                transport: AsyncHTTPTransport(verifyTLS: !insecure))
+                transport: AsyncHTTPTransport(verifyTLS: !insecure)), "\(profileName) (IAM login of \(user) at \(iam))", projectId)
         case "token":
+            let projectId = try project()
             guard let token = env.token ?? profile?.values["token"] else {
                 throw ShellFailure(message: "set \(EnvironmentCredentials.tokenVariable) for token authentication", exitCode: 2)
             }
-            return TokenAuthenticator(token: token)
+            return (TokenAuthenticator(token: token),
+                    env.token != nil ? "environment (\(EnvironmentCredentials.tokenVariable)) for \(profileName)" : "\(profileName) (token)", projectId)
         default:
-            if let ak = profile?.values["ak"] ?? env.accessKey, let sk = env.secretKey ?? profile?.values["sk"] {
-                return AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: projectId, securityToken: env.securityToken)
+            if let ak = profile?.values["ak"] {
+                let projectId = try project()
+                guard let sk = env.secretKey ?? profile?.values["sk"] else {
+                    throw ShellFailure(message: "\(profileName) has ak but no secret key: set HUAWEICLOUD_SDK_SK (or sk in the profile)", exitCode: 2)
+                }
+                return (AKSKAuthenticator(accessKey: ak, secretKey: sk, projectId: projectId, securityToken: env.securityToken),
+                        "\(profileName) (ak, with the SK from \(env.secretKey != nil ? "HUAWEICLOUD_SDK_SK" : "the profile"))", projectId)
             }
-            if let auth = env.authenticator(projectId: projectId) { return auth }
-            throw ShellFailure(message: "no credentials: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or \(EnvironmentCredentials.tokenVariable), or use a profile", exitCode: 2)
+            let chain = CredentialChain(environment: environment)
+            do {
+                let (found, looked) = try chain.withoutNetwork(projectId: given)
+                if let found { return (found.authenticator, found.source, try project(found.projectId)) }
+                // Known before the metadata service is asked (it gives no project id): said at once.
+                let projectId = try project()
+                let fromMetadata = try await chain.metadata(projectId: projectId, looked: looked, timeout: connectTimeout, logger: logger)
+                return (fromMetadata.authenticator, fromMetadata.source, projectId)
+            } catch let e as CredentialChain.Unusable {
+                throw ShellFailure(message: e.description, exitCode: 2)
+            } catch let e as CredentialChain.NotFound {
+                throw ShellFailure(message: e.description, exitCode: 2)
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ struct MetaCommands {
         "refresh": ("\\refresh        reload the names Tab completes", refresh),
         "set": ("\\set [NAME VALUE]  set a script variable, or list them", set),
         "vars": ("\\vars           list script variables", vars),
+        "conninfo": ("\\conninfo       the endpoint, project, instance and where the credentials came from", conninfo),
         "undo": ("\\undo           show the inverse of the last run that wrote, apply it if confirmed", undo),
     ] }
 
@@ -97,6 +98,22 @@ struct MetaCommands {
         guard let v = onOff(args, current: await s.evaluator.options.dryRun) else { s.renderer.error("\\dryrun takes on or off"); return .continue }
         await s.evaluator.setOptions { $0.dryRun = v }
         await s.renderer.message("dry run is \(v ? "on: nothing will be written" : "off")")
+        return .continue
+    }
+
+    /// Never a secret: the credentials are named by their source only.
+    static func conninfo(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
+        let client = s.evaluator.client
+        let instance = await s.evaluator.currentInstance?.name
+        var lines = [
+            "connection: \(s.session.label)",
+            "endpoint: \(s.session.localService?.url ?? client.baseURL)",
+            "project: \(client.configuration.projectId)",
+        ]
+        if let region = s.session.region { lines.append("region: \(region)") }
+        lines.append("instance: \(instance ?? "(none)")")
+        lines.append("credentials: \(s.session.credentialSource)")
+        await s.renderer.message(lines.joined(separator: "\n"))
         return .continue
     }
 

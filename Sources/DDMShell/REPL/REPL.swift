@@ -21,10 +21,13 @@ struct REPL {
         var timing = false
         /// The endpoint as journals name it, for `\\undo`.
         let journalEndpoint: String
+        /// The connection, for `\\conninfo`.
+        let session: Session
         init(renderer: Renderer, evaluator: Evaluator, reader: LineReader, completer: Completer, compilerOptions: Compiler.Options,
-             journalEndpoint: String) {
+             session: Session) {
             self.renderer = renderer; self.evaluator = evaluator; self.reader = reader
-            self.completer = completer; self.compilerOptions = compilerOptions; self.journalEndpoint = journalEndpoint
+            self.completer = completer; self.compilerOptions = compilerOptions; self.journalEndpoint = session.journalEndpoint
+            self.session = session
         }
     }
 
@@ -55,7 +58,7 @@ struct REPL {
             ? EditLineReader(program: "ddmsh", historyFile: DataPaths.historyFile, completion: completer)
             : PlainLineReader()
         let state = State(renderer: renderer, evaluator: evaluator, reader: reader, completer: completer, compilerOptions: compilerOptions,
-                          journalEndpoint: session.journalEndpoint)
+                          session: session)
         // Between statements a Ctrl-C that misses the prompt (during a completion refresh, say)
         // is dropped, as at the prompt; SIGTERM and a closed stdout still end the session.
         Interruption.setIdleAction { sig in if sig != SIGINT { exit(128 + sig) } }
