@@ -298,4 +298,18 @@ import Testing
                                   environment: FleetSafetyTests.password, home: home)
         #expect(both.status == 0 && both.stdout.contains("dry run: would drop user ghost5"), "\(both.stdout)\(both.stderr)")
     }
+
+    @Test func templateRefusalsArePredicted() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        #expect(try Binary.run(local + ["-c", "create parameter template taken description 'x'"], home: home).status == 0)
+        for statement in ["create parameter template taken description 'again'", "alter parameter template Default-DDM-3.0 set long_query_time = 3",
+                          "drop parameter template Default-DDM-3.0"] {
+            let dry = try Binary.run(local + ["--dry-run", "-c", statement], home: home)
+            let run = try Binary.run(local + ["-c", statement], home: home)
+            #expect(dry.status == 1 && dry.stderr.contains("would fail:"), "\(statement): \(dry.stdout)\(dry.stderr)")
+            #expect(run.status == 1, "\(statement): \(run.stderr)")
+        }
+    }
 }

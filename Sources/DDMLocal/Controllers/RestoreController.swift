@@ -32,7 +32,9 @@ enum RestoreController {
     private static func restoreTime(_ call: Call, _ instance: InstanceRow, _ text: String?) throws -> Double {
         guard let text, let ms = Double(text) else { throw LocalError.parameter("restore_time must be a timestamp in milliseconds") }
         let t = ms / 1000
-        guard t >= instance.created, t <= call.now else { throw LocalError.parameter("restore_time is outside the restorable time range") }
+        // The window as it is reported, to the second: a client that asks for its start or end
+        // (as ddmsh's 'now' does) is inside it.
+        guard t >= instance.created.rounded(.down), t <= call.now else { throw LocalError.parameter("restore_time is outside the restorable time range") }
         return t
     }
 
@@ -174,6 +176,12 @@ enum RestoreController {
         guard Set(body.target.data_nodes).count == needed.count else { throw LocalError(status: 400, code: "DBS.300108", message: "The RDS instances are duplicated.") }
         for id in body.target.data_nodes where !Catalog.rds.contains(where: { $0.id == id }) {
             throw LocalError(status: 400, code: "DBS.300103", message: "The RDS instance does not exist or it is not in the same VPC as the schema.")
+        }
+        // As for a point-in-time restore's target data nodes: one a live schema uses is not a
+        // target (its shards would be overwritten under that schema).
+        let used = Set(try String.fetchAll(db, sql: "SELECT used_rds FROM schema").flatMap { JSONColumn.decode($0) as [String] })
+        for id in body.target.data_nodes where used.contains(id) {
+            throw LocalError.parameter("data node \(id) is used by a schema; a metadata restore takes data nodes no schema uses")
         }
         try Snapshot.restore(db, snapshot, to: target.id, nodes: Dictionary(uniqueKeysWithValues: zip(needed, body.target.data_nodes)))
         let delay = call.settings.createDelay / 2

@@ -16,7 +16,7 @@ enum BackupStatements: StatementFamily {
                        operations: [.showBackup]),
         StatementEntry(.dropBackup, topic: "backups", path: ["drop", "backup"], grammar: "drop backup <id>;  (asks in the REPL)",
                        example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: ["drop": ["instance", "schema", "user", "backup"]],
-                       needsInstance: true, operations: [.deleteBackup]),
+                       needsInstance: true, operations: [.showBackup, .deleteBackup]),
     ]
     static let rules = [
         ParseRule("show backups", { _ in
@@ -72,12 +72,20 @@ extension DropBackup: StatementSyntax where P == Parsed {
 extension DropBackup: Step where P == Resolved {
     var id: StatementID { .dropBackup }
     var text: String { "drop backup \(SourceText.name(backup))" }
-    var calls: [Action.Call] { [Action.Call(.deleteBackup, "delete backup", object: backup)] }
+    var calls: [Action.Call] { [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)] }
     var question: String? { "delete backup \(backup)? (it cannot be restored from after)" }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client, backup = backup
+        // The delete call names the backup alone (any instance's): it is first read as a backup
+        // of this instance, as `show backup` reads it, so another instance's is never deleted
+        // and the audit names the instance it belongs to. A dry run makes the same read.
+        do {
+            _ = try await client.showBackup(instance: instance, backup: backup)
+        } catch let error as DDMError where error.isNotFound {
+            throw e.refusal(EvaluationError("backup \(backup) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;'); nothing was deleted", kind: .notFound))
+        }
         let write = Write(summary: "delete backup \(backup)", question: question, journal: .change(instance, "deleted backup \(backup)")) {
             try await client.deleteBackup(backup)
         }

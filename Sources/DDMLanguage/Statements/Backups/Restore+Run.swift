@@ -57,8 +57,9 @@ extension RestoreToInstance: Step where P == Resolved {
             + " (what they hold now is lost); \(target) must have no schemas or accounts"
     }
     var calls: [Action.Call] {
-        [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)"),
-         Action.Call(.listRestoreDataNodes, "the source's data nodes then"),
+        [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
+            + (when == .back(seconds: 0) ? [Action.Call(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
+            + [Action.Call(.listRestoreDataNodes, "the source's data nodes then"),
          Action.Call(.listRestoreTargetDataNodes, "per data node, the ones that can take its data"),
          Action.Call(.restoreToInstance, "restore", object: target)]
             + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
@@ -67,7 +68,7 @@ extension RestoreToInstance: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let source = try await e.instanceId(), sourceName = e.currentInstanceName ?? source
         let target = try await e.restoreTarget(self.target, source: source)
-        let ms = e.millis(when ?? .back(seconds: 0))
+        let ms = try await e.restoreMillis(when ?? .back(seconds: 0), instance: source)
         let then = (try await e.client.restoreDataNodes(instance: source, at: ms).relatedDataNodes ?? []).filter { $0.instanceId != nil }
         guard !then.isEmpty else { throw EvaluationError("\(sourceName) had no data nodes at \(at); there is nothing to restore", kind: .failed) }
         // Source data node → (id, name) of the one that takes its data.
@@ -167,6 +168,7 @@ extension RestoreMetadata: Step where P == Resolved {
     var calls: [Action.Call] {
         [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
             + (dataNodes.contains { !Names.looksLikeRDSId($0) } ? [Action.Call(.listAvailableRDS, "find the data nodes by name")] : [])
+            + (when == .back(seconds: 0) ? [Action.Call(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
             + [Action.Call(.restoreMetadata, "restore metadata", object: target)]
             + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
     }
@@ -181,7 +183,8 @@ extension RestoreMetadata: Step where P == Resolved {
             else if Names.looksLikeRDSId(ref) { ids.append(ref); names.append(ref) }
             else { throw EvaluationError("data node '\(ref)' is not one \(target.name) can use; see 'show available rds;' on it", kind: .notFound) }
         }
-        let origin: RestoreSource = backup.map { .backup($0) } ?? .moment(e.millis(when ?? .back(seconds: 0)))
+        let origin: RestoreSource
+        if let backup { origin = .backup(backup) } else { origin = .moment(try await e.restoreMillis(when ?? .back(seconds: 0), instance: source)) }
         await e.sink.message("restore the metadata of \(sourceName) (\(from)) onto \(target.name):")
         await e.sink.message("  \(target.name): takes the schemas and accounts of then; it has none to lose (DDM restores only onto such an instance)")
         await e.sink.message("  \(names.joined(separator: ", ")): matched to the shards of then; their data is not changed (restore them to that time first: PITR)")

@@ -28,13 +28,13 @@ enum RestoreStatements: StatementFamily {
                        example: "restore to instance ddm-copy at '2026-11-26T08:00:00Z' map rds-orders to rds-archive wait;",
                        words: ["at", "map", "to", "wait"], followers: ["restore": ["to", "metadata"], "to": ["instance"]],
                        needsInstance: true,
-                       operations: [.listInstances, .listRestoreTargets, .listRestoreDataNodes, .listRestoreTargetDataNodes, .restoreToInstance, .showInstance, .showJob]),
+                       operations: [.listInstances, .listRestoreTargets, .showRestoreWindow, .listRestoreDataNodes, .listRestoreTargetDataNodes, .restoreToInstance, .showInstance, .showJob]),
         StatementEntry(.restoreMetadata, topic: "restore", path: ["restore", "metadata", "to", "instance"],
                        grammar: "restore metadata to instance <t> from backup <id> | at '<when>' data nodes <rds>[, …] [wait];  (onto data nodes restored to that time; asks in the REPL)",
                        example: "restore metadata to instance ddm-copy from backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09 data nodes rds-archive;",
                        words: ["from", "backup", "at", "data", "nodes", "wait"], followers: ["restore": ["to", "metadata"], "metadata": ["to"], "to": ["instance"], "from": ["backup"], "data": ["nodes"]],
                        needsInstance: true,
-                       operations: [.listInstances, .listRestoreTargets, .listAvailableRDS, .restoreMetadata, .showInstance, .showJob]),
+                       operations: [.listInstances, .listRestoreTargets, .showRestoreWindow, .listAvailableRDS, .restoreMetadata, .showInstance, .showJob]),
     ]
 
     static let rules = [
@@ -74,6 +74,18 @@ extension Compiler {
 extension Evaluator {
     /// Epoch milliseconds of a restore time, as the API takes it.
     func millis(_ when: TaskWindow.Since) -> Int64 { Int64((when.start(now: options.clock()).timeIntervalSince1970 * 1000).rounded()) }
+
+    /// A restore time for `instance`: `'now'` is the newest moment the service says it can restore
+    /// (the end of its restorable window), not this machine's clock, which may run ahead of the
+    /// service's and ask for a moment it has not reached (one window read, for `'now'` only).
+    func restoreMillis(_ when: TaskWindow.Since, instance: String) async throws -> Int64 {
+        let ms = millis(when)
+        guard case .back(0) = when else { return ms }
+        let f = ISO8601DateFormatter()
+        let ends = try await client.restoreWindow(instance: instance).compactMap { $0.endTime.flatMap(f.date(from:)) }
+        guard let end = ends.max() else { return ms }
+        return min(ms, Int64(end.timeIntervalSince1970 * 1000))
+    }
 
     /// The instance to restore onto, checked by DDM's own list of them: a target that cannot be
     /// restored onto is refused with DDM's reason before anything is sent.

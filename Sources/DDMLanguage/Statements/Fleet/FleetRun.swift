@@ -239,6 +239,13 @@ struct FleetRun {
         return o
     }
 
+    /// DDM's error code as a failure's message quotes it (`… (DBS.300311, HTTP 400)`): a batch's
+    /// or a wrapped failure carries no typed error, but its message does.
+    static func code(in message: String) -> String? {
+        guard let r = message.range(of: #"\b(DBS|APIGW|DDM)\.[0-9]{4,}\b"#, options: .regularExpression) else { return nil }
+        return String(message[r])
+    }
+
     static func table(_ outcomes: [Outcome], regions: Bool) -> ResultTable {
         ResultTable(columns: ["instance"] + (regions ? ["region"] : []) + ["status", "changes", "jobs", "error", "code", "request", "seconds"],
                     rows: outcomes.map { o in
@@ -311,7 +318,7 @@ struct FleetRun {
             if let failure = report.failures.first {
                 o.status = .failed
                 o.error = failure.message
-                o.code = report.errorCode ?? ""
+                o.code = report.errorCode ?? FleetRun.code(in: failure.message) ?? ""
                 o.request = report.requestId ?? ""
             } else if report.interrupted {
                 o.status = .interrupted

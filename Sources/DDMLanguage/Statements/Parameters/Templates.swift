@@ -108,6 +108,11 @@ extension CreateParameterTemplate: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let client = e.client, name = name, description = description, values = values
         let undo = DropParameterTemplate<Resolved>(template: name)
+        // The run leaves a taken name to the service's refusal (one call fewer); the dry run
+        // reads the list to say that refusal is coming.
+        if e.options.dryRun, try await e.client.allParameterTemplates().contains(where: { $0.name == name }) {
+            throw e.refusal(EvaluationError("parameter template '\(name)' already exists", kind: .failed))
+        }
         if let from {
             let source = try await e.template(from)
             let write = Write(summary: "copy parameter template \(source.name) as \(name)", journal: .change("", "created parameter template \(name)", undo: undo)) {
@@ -171,6 +176,7 @@ extension AlterParameterTemplate: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let t = try await e.template(template)
+        if t.userDefined == false { throw e.refusal(EvaluationError("\(t.name) is one of DDM's own templates; it cannot be changed (copy it: create parameter template <n> from \(t.name))")) }
         let detail = try await e.client.showParameterTemplate(t.id)
         let now = Dictionary((detail.configurationParameters ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, value) in values {
@@ -225,7 +231,7 @@ extension DropParameterTemplate: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let t = try await e.template(template)
-        if t.userDefined == false { throw EvaluationError("\(t.name) is one of DDM's own templates; it cannot be dropped") }
+        if t.userDefined == false { throw e.refusal(EvaluationError("\(t.name) is one of DDM's own templates; it cannot be dropped")) }
         let detail = try await e.client.showParameterTemplate(t.id)
         // Empty values are the defaults' way of saying "none": a template cannot be given one.
         let values = Dictionary((detail.configurationParameters ?? []).compactMap { p in p.value.flatMap { $0.isEmpty ? nil : (p.name, $0) } }, uniquingKeysWith: { a, _ in a })
