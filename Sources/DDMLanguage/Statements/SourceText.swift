@@ -11,6 +11,16 @@ enum SourceText {
 
     static func names(_ ns: [String]) -> String { ns.map(name).joined(separator: ", ") }
 
+    /// Where a secret comes from, as written (`env NAME`, `file 'path'`), never the secret: a
+    /// literal prints as `prompt`, so a printed statement asks for what it cannot show.
+    static func secret(_ s: SecretSource) -> String {
+        switch s {
+        case .env(let n, _): "env \(n)"
+        case .file(let path, _): "file \(string(path))"
+        case .prompt, .literal: "prompt"
+        }
+    }
+
     /// Letters, digits and `_`, with `-` or `.` only between them: the lexer's word.
     private static func isWord(_ n: String) -> Bool {
         let b = Array(n.utf8)
