@@ -121,4 +121,19 @@ import Testing
         #expect(r.stdout.contains("check data nodes rds-orders user root password env RDS_X"), "\(r.stdout)")
         #expect(!r.stdout.contains("password prompt"), "\(r.stdout)")
     }
+
+    /// Export writes an empty value as '' and says how many parameters it wrote.
+    @Test func exportWritesAnEmptyParameterValueQuoted() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let file = home + "/p.ddm"
+        let export = try Binary.run(local(home) + ["-c", "export all passwords env to '\(file)'"], home: home)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.range(of: #"^exported 0 schemas, 0 accounts and \d+ parameters to "#, options: .regularExpression) != nil, "\(export.stdout)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("bind_table = ''"), "\(text)")
+        let dry = try Binary.run(local(home) + ["--dry-run", "--detailed-exitcode", file], home: home)
+        #expect(dry.status == 0, "\(dry.stdout)\n\(dry.stderr)")
+        #expect(!dry.stdout.contains("= ,") && dry.stdout.contains("bind_table = ''"), "\(dry.stdout)")
+    }
 }
