@@ -39,6 +39,10 @@ public actor Evaluator {
         /// A client for another region (`on instances … in regions (…)`): the shell connects with
         /// the profile for that region. Nil where no such connection can be made.
         public var regionClient: (@Sendable (String) async throws -> DDMClient)?
+        /// A dry run that saves its plan (`--plan-out`): what each statement would write is kept.
+        public var planRecorder: PlanRecorder?
+        /// A saved plan being applied (`ddmsh apply`): only its writes may be sent.
+        public var planGuard: PlanGuard?
         public init() {}
     }
 
@@ -130,6 +134,7 @@ public actor Evaluator {
         for step in plan.steps {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled || options.stopRequested() { report.interrupted = true; break }
+            options.planRecorder?.begin(step)
             do {
                 if case .setOnError(let c) = step.action {
                     options.continueOnError = c

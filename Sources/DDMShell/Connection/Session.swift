@@ -1,4 +1,5 @@
 import DDMKit
+import DDMLanguage
 import DDMLocal
 import Foundation
 import Logging
@@ -27,8 +28,13 @@ public final class Session: Sendable {
 
     public func close() async { await localService?.stop() }
 
+    /// - Parameter recorder: a dry run saving its plan (`--plan-out`): every read goes to it.
     public static func connect(_ o: ConnectionOptions, environment: [String: String],
-                               warn: @escaping @Sendable (String) -> Void) async throws -> Session {
+                               warn: @escaping @Sendable (String) -> Void, recorder: PlanRecorder? = nil) async throws -> Session {
+        /// The transport DDMClient would make, with the recorder below it when there is one.
+        func transport(_ c: DDMConfiguration) -> (any HTTPTransport)? {
+            recorder.map { RecordingTransport(AsyncHTTPTransport(connectTimeout: c.connectTimeout, readTimeout: c.readTimeout, verifyTLS: c.verifyTLS), recorder: $0) }
+        }
         var logger = Logger(label: "ddmsh") { _ in StreamLogHandler.standardError(label: "ddmsh") }
         logger.logLevel = o.debug ? .debug : .warning
         if let rate = o.rateLimit, rate < 0 || !rate.isFinite {
@@ -52,14 +58,15 @@ public final class Session: Sendable {
             if let latency = o.localLatency { config.faults.latency = latency.seconds }
             config.api = o.localAPI ?? .both
             let service = try await LocalService.start(config)
+            let configuration = DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
+                                                 pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                                 // A new port each run: nothing learned here would be found again.
+                                                 endpointMemory: nil, audit: audit, profile: "local")
             let client = try DDMClient(
-                configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
-                                                pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                                // A new port each run: nothing learned here would be found again.
-                                                endpointMemory: nil, audit: audit, profile: "local"),
+                configuration: configuration,
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
-                logger: logger)
+                transport: transport(configuration), logger: logger)
             let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
             return Session(client: client, localService: service, label: "local",
                            instance: o.instance ?? profile?.instance ?? "ddm-demo", pollInterval: poll,
@@ -82,13 +89,12 @@ public final class Session: Sendable {
         let insecure = o.insecure || profile?.values["insecure"] == "true"
         let auth = try authenticator(profile: profile, env: env, environment: environment, projectId: projectId, region: region,
                                      insecure: insecure)
-        let client = try DDMClient(
-            configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
-                                            apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                            endpointMemory: memory, audit: audit, profile: profileName,
-                                            connectTimeout: o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10),
-                                            verifyTLS: !insecure, environment: environment),
-            authenticator: auth, logger: logger)
+        let configuration = DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
+                                             apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                             endpointMemory: memory, audit: audit, profile: profileName,
+                                             connectTimeout: o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10),
+                                             verifyTLS: !insecure, environment: environment)
+        let client = try DDMClient(configuration: configuration, authenticator: auth, transport: transport(configuration), logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region)
     }
