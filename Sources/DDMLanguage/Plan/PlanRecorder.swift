@@ -54,9 +54,10 @@ public final class PlanRecorder: @unchecked Sendable {
     }
 
     /// A read as it was answered. The instance list is not kept: it changes with every other
-    /// instance of the project, and the plan names its instance by id instead.
+    /// instance of the project, and the plan names its instance by id instead. Nor is an answer
+    /// the client tries again (429, 5xx): it says nothing of the state, and its retry is kept.
     func read(method: String, path: String, query: [(String, String)], status: Int, body: [UInt8]) {
-        guard method == "GET", !path.hasSuffix("/instances") else { return }
+        guard method == "GET", !path.hasSuffix("/instances"), status != 429, status < 500 else { return }
         let value = status < 300 ? try? JSONDecoder().decode(JSONValue.self, from: Data(body)) : nil
         lock.withLock {
             reads.append(SavedPlan.Read(method: method, path: path, query: query.map { [$0.0, $0.1] }, status: status, body: value))
