@@ -120,6 +120,10 @@ import Testing
             DispatchQueue.global().async { done.resume(with: Result { try Binary.run(["--local", "--state", ":memory:", "apply", plan], home: home) }) }
         }
         #expect(elsewhere.status == 1 && elsewhere.stderr.contains("this plan was made on http://127.0.0.1:"), "\(elsewhere.stderr)")
+        // A fleet is not one instance's plan: none is written.
+        let fleet = try await s.run(["--instance", "ddm-plan", "--dry-run", "--plan-out", s.home + "/fleet.plan", "-c", "on instances like 'ddm-%' { show users; }"])
+        #expect(fleet.status == 1 && fleet.stderr.contains("a fleet ('on instances …') cannot be saved"), "\(fleet.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: s.home + "/fleet.plan"))
         // The plan's own instance, named, is accepted.
         let same = try await s.run(["--instance", "ddm-plan", "apply", plan], env: ["NEWBIE_PW": Self.password])
         #expect(same.status == 0, "\(same.stdout)\n\(same.stderr)")
