@@ -67,14 +67,50 @@ struct Shell {
             renderer.error("ddmsh: --detailed-exitcode goes with --dry-run")
             return Runner.exitUsage
         }
-        let outcome = await runner.run(source, options: compilerOptions, printPlan: options.dryRun,
+        let recorder = options.planOut.map { _ in PlanRecorder() }
+        var planInstance: SavedPlan.Instance?
+        var outcome = await runner.run(source, options: compilerOptions, printPlan: options.dryRun,
                                        detailedExitCode: options.detailedExitCode) {
-            let s = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) })
+            let s = try await Session.connect(options.connection, environment: environment, warn: { renderer.error($0) }, recorder: recorder)
             session = s
-            return makeEvaluator(s, renderer: renderer)
+            let e = makeEvaluator(s, renderer: renderer)
+            if let recorder { await e.setOptions { $0.planRecorder = recorder } }
+            // The instance the plan is for, by id: applied elsewhere, it is refused.
+            if recorder != nil { planInstance = await e.planInstance() }
+            return e
+        }
+        if let path = options.planOut, let recorder, let session {
+            outcome.exitCode = savePlan(recorder, to: path, source: source, session: session, instance: planInstance,
+                                        exitCode: outcome.exitCode, renderer: renderer)
         }
         await session?.close()
         return outcome.exitCode
+    }
+
+    /// Writes the plan a dry run recorded, when it ran to the end (in sync or with changes).
+    private func savePlan(_ recorder: PlanRecorder, to path: String, source: SourceFile, session: Session, instance: SavedPlan.Instance?,
+                          exitCode: Int32, renderer: Renderer) -> Int32 {
+        guard exitCode == Runner.exitOK || exitCode == Runner.exitDrift else {
+            renderer.error("ddmsh: the dry run did not finish; no plan was written to \(path)")
+            return exitCode
+        }
+        if let why = recorder.unsupported {
+            renderer.error("ddmsh: \(why); no plan was written")
+            return Runner.exitFailed
+        }
+        let plan = recorder.plan(endpoint: session.journalEndpoint, project: session.client.configuration.projectId, instance: instance,
+                                 source: source.name, created: Date()) { file, offset in
+            guard file == source.name else { return file }
+            let (line, column) = source.location(offset)
+            return "\(file):\(line):\(column)"
+        }
+        do { try plan.write(to: path) } catch {
+            renderer.error("ddmsh: \(error)")
+            return Runner.exitFailed
+        }
+        let n = plan.writes.count
+        renderer.error("plan saved to \(path): \(n) write\(n == 1 ? "" : "s"); 'ddmsh apply \(path)' makes exactly \(n == 1 ? "it" : "them")")
+        return exitCode
     }
 
     /// The REPL, on a session connected first (a failure to connect is reported before any prompt).

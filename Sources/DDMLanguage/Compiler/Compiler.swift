@@ -15,6 +15,9 @@ public struct Compiler: Sendable {
         /// Where the run will find its secrets: `env` and `file` ones are checked while compiling,
         /// so a run never stops halfway for a missing one. Nil checks none.
         public var secrets: SecretAvailability?
+        /// `--check`: a secret needed only when an object turns out to be missing, and not
+        /// available, is a warning (a run finds out by reading; the check reads nothing).
+        public var warnConditionalSecrets = false
         /// Set when extended privileges cannot be sent (`--api-version v3`): the reason, said at
         /// compile time so that nothing runs, rather than halfway through a script.
         public var extendedRefused: String?
@@ -129,32 +132,60 @@ public struct Compiler: Sendable {
                 diagnostics += pending
                 pending = []
             }
-            if options.keepPlan { compile(statement, into: &steps) } else {
-                compile(statement, into: &scratch)
-                scratch.removeAll(keepingCapacity: true)
-            }
+            let first = options.keepPlan ? steps.count : 0
+            if options.keepPlan { compile(statement, into: &steps) } else { compile(statement, into: &scratch) }
             let secrets = parser.takeSecretSources()
-            if let available = options.secrets, !secrets.isEmpty { check(secrets, available) }
+            if let available = options.secrets, !secrets.isEmpty {
+                check(secrets, available, steps: options.keepPlan ? steps[first...] : scratch[...])
+            }
+            if !options.keepPlan { scratch.removeAll(keepingCapacity: true) }
         }
         diagnostics += pending
         diagnostics += parser.takeDiagnostics()
         return steps
     }
 
-    private mutating func check(_ secrets: [SecretSource], _ available: SecretAvailability) {
+    /// What makes a secret needed, from the steps its statement compiled to: the steps of the
+    /// statement (inside a loop, of the body statement) that holds it. Nil when one of them needs it
+    /// whenever it runs; else the objects whose absence alone makes them write.
+    private func condition(of secret: SecretSource, in steps: ArraySlice<PlanStep>) -> String? {
+        let holders = steps.filter { $0.file == file && $0.range.start <= secret.range.start && secret.range.end <= $0.range.end }
+        var objects: [String] = []
+        for step in holders {
+            guard case .step(let s) = step.action, let c = s.secretCondition else { return nil }
+            if !objects.contains(c.described) { objects.append(c.described) }
+        }
+        guard !objects.isEmpty else { return nil }
+        return objects.count <= 3 ? ListFormat.or(objects) : objects.prefix(2).joined(separator: ", ") + " or \(objects.count - 2) more"
+    }
+
+    /// A secret always needed must be there before anything runs. One needed only when an object
+    /// is missing (`create user … if not exists`) is left to the run, which reads whether it is
+    /// (`Evaluator+SecretPreflight`); `--check`, which reads nothing, warns about it.
+    private mutating func check(_ secrets: [SecretSource], _ available: SecretAvailability, steps: ArraySlice<PlanStep>) {
         for secret in secrets {
+            let condition = condition(of: secret, in: steps)
+            func missing(_ message: String, _ range: SourceRange) {
+                guard let condition else { return error(message, range) }
+                if options.warnConditionalSecrets {
+                    diagnostics.append(Diagnostic(.warning, message + "; needed only if \(condition) does not exist (--check reads nothing to tell)",
+                                                  at: range, file: file))
+                }
+            }
             switch secret {
             case .env(let name, let range):
-                guard let value = available.environment[name] else { error("environment variable \(name) is not set", range); continue }
-                if value.isEmpty { error("environment variable \(name) is empty", range) }
+                // One the statement reads without naming it (reshard, import of metadata) says why.
+                let implicit = sourceText(range).hasPrefix("env") ? "" : " (the data nodes' administrator is root with $\(name) unless 'admin user … password …' is given)"
+                guard let value = available.environment[name] else { missing("environment variable \(name) is not set" + implicit, range); continue }
+                if value.isEmpty { missing("environment variable \(name) is empty" + implicit, range) }
             case .file(let path, let range):
                 var directory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: path, isDirectory: &directory) {
-                    error("the secret file '\(path)' does not exist", range)
+                    missing("the secret file '\(path)' does not exist", range)
                 } else if directory.boolValue {
-                    error("the secret file '\(path)' is a directory", range)
+                    missing("the secret file '\(path)' is a directory", range)
                 } else if !FileManager.default.isReadableFile(atPath: path) {
-                    error("the secret file '\(path)' cannot be read (permission denied)", range)
+                    missing("the secret file '\(path)' cannot be read (permission denied)", range)
                 }
             case .prompt, .literal:
                 continue

@@ -63,6 +63,11 @@ struct BatchRunner {
         for note in outcome.notes { await sink.message("note: " + note) }
         let changed = outcome.targets.filter(\.changed)
         let unchanged = outcome.targets.count - changed.count
+        // A saved plan keeps these writes (dry run) or admits only these (apply), before any is sent.
+        try await evaluator.planned(changed.map {
+            PlanRecorder.accountWrite($0.account, before: "\($0.before.privilegeText) on \($0.before.schemaText)",
+                                      after: "\($0.after.privilegeText) on \($0.after.schemaText)")
+        }, sending: write)
         guard write else {
             if !changed.isEmpty { await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
                 [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]

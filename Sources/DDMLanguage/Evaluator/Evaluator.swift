@@ -39,6 +39,10 @@ public actor Evaluator {
         /// A client for another region (`on instances … in regions (…)`): the shell connects with
         /// the profile for that region. Nil where no such connection can be made.
         public var regionClient: (@Sendable (String) async throws -> DDMClient)?
+        /// A dry run that saves its plan (`--plan-out`): what each statement would write is kept.
+        public var planRecorder: PlanRecorder?
+        /// A saved plan being applied (`ddmsh apply`): only its writes may be sent.
+        public var planGuard: PlanGuard?
         public init() {}
     }
 
@@ -128,6 +132,14 @@ public actor Evaluator {
         } catch {
             // The check could not be made (no instance, the network): the statements say why themselves.
         }
+        if !options.dryRun {
+            do { try await preflightSecrets(plan) } catch {
+                let diagnostics = (error as? BatchFailure)?.diagnostics ?? [Diagnostic(.error, Self.message(error), at: plan.steps[0].range, file: plan.steps[0].file)]
+                for d in diagnostics { await onFailure?(d) }
+                report.failures = diagnostics
+                return report
+            }
+        }
         for (index, step) in plan.steps.enumerated() {
             defer { report.wouldChange += wouldChange; wouldChange = 0 }
             if Task.isCancelled || options.stopRequested() { report.interrupted = true; break }
@@ -140,6 +152,7 @@ public actor Evaluator {
                 report.applied += entries.filter(\.known).map(\.line)
                 report.unknown += entries.filter { !$0.known }.map(\.line)
             }
+            options.planRecorder?.begin(step)
             do {
                 if case .setOnError(let c) = step.action {
                     options.continueOnError = c
@@ -266,10 +279,14 @@ public actor Evaluator {
         return "dropped \(what)"
     }
 
-    /// A secret the write needs, asked for only when the write is really made (a dry run needs
-    /// none), and before the journal records it, so a prompt given up on leaves no intent.
+    /// A secret the write needs, asked for only when the write is really made, and before the
+    /// journal records it, so a prompt given up on leaves no intent. A dry run asks for nothing
+    /// but fails, as the run would, on a variable or file that is not there: it is called only
+    /// once the reads show the write would be made.
     func secretForWrite(_ source: SecretSource, purpose: String) throws -> String {
-        options.dryRun ? "" : try secrets.resolve(source, purpose: purpose)
+        guard options.dryRun else { return try secrets.resolve(source, purpose: purpose) }
+        if let reason = secrets.unavailable(source) { throw EvaluationError("\(reason): the \(purpose) is needed, as this statement would write", kind: .failed) }
+        return ""
     }
 
     /// The journal writes of this run go to (opened now if needed); nil in a dry run or without one.

@@ -44,6 +44,18 @@ public protocol SecretResolver: Sendable {
     func resolve(_ source: SecretSource, purpose: String) throws -> String
 }
 
+extension SecretResolver {
+    /// Why `source` cannot be resolved without asking anyone, or nil when it can (or would be
+    /// asked for: `prompt`). The value is read and dropped at once.
+    func unavailable(_ source: SecretSource) -> String? {
+        switch source {
+        case .prompt, .literal: return nil
+        case .env, .file:
+            do { _ = try resolve(source, purpose: ""); return nil } catch { return "\(error)" }
+        }
+    }
+}
+
 /// Resolves `env` and `file` secrets; `prompt` goes to the closure (the shell's no-echo prompt).
 public struct DefaultSecretResolver: SecretResolver {
     public var environment: [String: String]

@@ -89,7 +89,9 @@ public enum Exporter {
 
 /// "a, b and c".
 enum ListFormat {
-    static func and(_ items: [String]) -> String {
-        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    static func and(_ items: [String]) -> String { joined(items, "and") }
+    static func or(_ items: [String]) -> String { joined(items, "or") }
+    private static func joined(_ items: [String], _ word: String) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " \(word) " + items.last!
     }
 }

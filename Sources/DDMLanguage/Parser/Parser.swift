@@ -125,6 +125,22 @@ public struct Parser {
         Failure(message: message, range: current.range, atEOF: atEnd)
     }
 
+    /// Refuses a clause given a second time (`shards 4 shards 16`): which one counts would be a
+    /// guess. Call right after matching the clause's first word, with the clauses seen so far.
+    mutating func once(_ clause: String, _ seen: inout Set<String>) throws {
+        guard seen.insert(clause).inserted else {
+            throw Failure(message: "'\(clause)' is given twice; give it once", range: previousRange, atEOF: false)
+        }
+    }
+
+    /// A secret a statement reads without naming it (the data nodes' administrator's password
+    /// from `DDM_RDS_PASSWORD` when no `admin user … password …` is given): checked before the run
+    /// like one it names, at `range`.
+    mutating func implicitSecret(_ variable: String, at range: SourceRange) -> SecretSource {
+        secretSources.append(.env(variable, range))
+        return .env(variable, range)
+    }
+
     var found: String {
         switch current.kind {
         case .eof: "end of input"

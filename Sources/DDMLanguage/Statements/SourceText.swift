@@ -11,6 +11,22 @@ enum SourceText {
 
     static func names(_ ns: [String]) -> String { ns.map(name).joined(separator: ", ") }
 
+    /// A value as a reader sees it: bare when it is one word or number, quoted otherwise, so an
+    /// empty one shows as `''` and one with a comma or a space cannot read as two.
+    static func value(_ v: String) -> String {
+        !v.isEmpty && v.utf8.allSatisfy({ ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) ? v : string(v)
+    }
+
+    /// Where a secret comes from, as written (`env NAME`, `file 'path'`), never the secret: a
+    /// literal prints as `prompt`, so a printed statement asks for what it cannot show.
+    static func secret(_ s: SecretSource) -> String {
+        switch s {
+        case .env(let n, _): "env \(n)"
+        case .file(let path, _): "file \(string(path))"
+        case .prompt, .literal: "prompt"
+        }
+    }
+
     /// Letters, digits and `_`, with `-` or `.` only between them: the lexer's word.
     private static func isWord(_ n: String) -> Bool {
         let b = Array(n.utf8)

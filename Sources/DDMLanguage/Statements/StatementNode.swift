@@ -39,6 +39,9 @@ public protocol Step: Sendable {
     /// How its write is read back when an interruption cut off the answer (`Evaluator+Settle`);
     /// nil: it cannot be told.
     var readBack: ReadBack? { get }
+    /// The object whose absence alone makes it write (`create … if not exists`), and so need its
+    /// secrets; nil: its secrets are needed whenever it runs.
+    var secretCondition: SecretCondition? { get }
     /// Runs it; returns a line for the applied-changes report when it changed something.
     func run(in e: isolated Evaluator) async throws -> String?
 }
@@ -49,6 +52,23 @@ extension Step {
     public var needsInstance: Bool { StatementCatalog.needsInstance(id) }
     public var schemaEffect: SchemaEffect { .none }
     public var readBack: ReadBack? { nil }
+    public var secretCondition: SecretCondition? { nil }
+}
+
+/// A write made only when `object` is missing, and the secrets that write needs: a run resolves
+/// them only then, so a drift check of an instance in sync needs no password.
+public struct SecretCondition: Sendable {
+    public enum Object: Sendable, Hashable { case account(String), schema(String) }
+    public var object: Object
+    public var secrets: [SecretSource]
+
+    /// "account bob" or "schema orders", as messages say it.
+    var described: String {
+        switch object {
+        case .account(let n): "account \(n)"
+        case .schema(let n): "schema \(n)"
+        }
+    }
 }
 
 /// What a step does to the current instance's schemas: creates or drops one, needs some to exist

@@ -12,10 +12,11 @@ struct DDMShCommand: AsyncParsableCommand {
             Exit codes: 0 all succeeded; 1 a statement or some batch items failed; 2 usage or syntax error, nothing ran; \
             3 drift (--dry-run --detailed-exitcode); 130 interrupted (SIGINT); 141 stdout closed by its reader; 143 terminated (SIGTERM).
 
-            Subcommands: ddmsh serve (the local DDM service), ddmsh undo (take back a run); ddmsh help [subcommand | topic].
+            Subcommands: ddmsh serve (the local DDM service), ddmsh undo (take back a run), ddmsh apply (a saved plan); \
+            ddmsh help [subcommand | topic].
             """,
         version: DDMShCommand.versionText,
-        subcommands: [ServeCommand.self, UndoCommand.self])
+        subcommands: [ServeCommand.self, UndoCommand.self, ApplyCommand.self])
 
     /// `ddmsh --version`: ddmsh's version and the SDK release its wire was checked against
     /// (the conformance test's spec, Tests/SDKSpec).
@@ -31,6 +32,8 @@ struct DDMShCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan and the changes; make no writes.") var dryRun = false
     @Flag(name: .customLong("detailed-exitcode"),
           help: "With --dry-run: exit 3 when the script would change something (drift), 0 when in sync.") var detailedExitCode = false
+    @Option(name: .customLong("plan-out"), help: ArgumentHelp("With --dry-run: save the writes it would make, and the state they were computed from, for 'ddmsh apply <file>'.",
+                                                           valueName: "file")) var planOut: String?
     @Flag(help: "Parse and compile only; no API calls.") var check = false
     @Option(help: ArgumentHelp("Run the script on these instances, as a fleet: a pattern (% and _ as in SQL) or a comma-separated list.",
                                valueName: "pattern")) var instances: String?
@@ -49,6 +52,8 @@ struct DDMShCommand: AsyncParsableCommand {
         if instances != nil, script == nil, file == nil, command == nil {
             throw ValidationError("--instances runs a script: give one, -f FILE or -c STATEMENTS")
         }
+        if planOut != nil, !dryRun { throw ValidationError("--plan-out goes with --dry-run (the plan is what the dry run would do)") }
+        if planOut != nil, instances != nil { throw ValidationError("--plan-out saves the plan of one instance; it does not go with --instances") }
         if let n = concurrency, n < 1 { throw ValidationError("--concurrency is at least 1") }
         if let n = canary, n < 1 { throw ValidationError("--canary is at least 1") }
         if let instances { _ = try Self.fleet(instances, concurrency: concurrency, maxFailures: maxFailures, canary: canary) }

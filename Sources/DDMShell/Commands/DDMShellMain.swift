@@ -48,7 +48,7 @@ public enum DDMShellMain {
     }
 
     /// The subcommands by name; `help` is answered here, with no command of its own.
-    static let subcommands: [String: ParsableCommand.Type] = ["serve": ServeCommand.self, "undo": UndoCommand.self]
+    static let subcommands: [String: ParsableCommand.Type] = ["serve": ServeCommand.self, "undo": UndoCommand.self, "apply": ApplyCommand.self]
 
     /// The arguments with the subcommand first, as ArgumentParser reads them, when one is given
     /// anywhere (`ddmsh --instance x undo --yes`, `ddmsh --local serve --port 0`): a word that is

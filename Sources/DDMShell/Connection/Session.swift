@@ -1,4 +1,5 @@
 import DDMKit
+import DDMLanguage
 import DDMLocal
 import Foundation
 import Logging
@@ -31,8 +32,13 @@ public final class Session: Sendable {
 
     public func close() async { await localService?.stop() }
 
+    /// - Parameter recorder: a dry run saving its plan (`--plan-out`): every read goes to it.
     public static func connect(_ o: ConnectionOptions, environment: [String: String],
-                               warn: @escaping @Sendable (String) -> Void) async throws -> Session {
+                               warn: @escaping @Sendable (String) -> Void, recorder: PlanRecorder? = nil) async throws -> Session {
+        /// The transport DDMClient would make, with the recorder below it when there is one.
+        func transport(_ c: DDMConfiguration) -> (any HTTPTransport)? {
+            recorder.map { RecordingTransport(AsyncHTTPTransport(connectTimeout: c.connectTimeout, readTimeout: c.readTimeout, verifyTLS: c.verifyTLS), recorder: $0) }
+        }
         var logger = Logger(label: "ddmsh") { _ in StreamLogHandler.standardError(label: "ddmsh") }
         logger.logLevel = o.debug ? .debug : .warning
         if let rate = o.rateLimit, rate < 0 || !rate.isFinite {
@@ -56,14 +62,15 @@ public final class Session: Sendable {
             if let latency = o.localLatency { config.faults.latency = latency.seconds }
             config.api = o.localAPI ?? .both
             let service = try await LocalService.start(config)
+            let configuration = DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
+                                                 pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                                 // A new port each run: nothing learned here would be found again.
+                                                 endpointMemory: nil, audit: audit, profile: "local")
             let client = try DDMClient(
-                configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
-                                                pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                                // A new port each run: nothing learned here would be found again.
-                                                endpointMemory: nil, audit: audit, profile: "local"),
+                configuration: configuration,
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
-                logger: logger)
+                transport: transport(configuration), logger: logger)
             logger.debug("credentials: the embedded local service (keys generated for this run)")
             let poll = min(Duration.seconds(2), .milliseconds(Int64(max(0.05, config.createDelay / 4) * 1000)))
             return Session(client: client, localService: service, label: "local",
@@ -88,12 +95,11 @@ public final class Session: Sendable {
         let (auth, source, projectId) = try await credentials(profile: profile, env: env, environment: environment, projectId: given,
                                                               region: region, insecure: insecure, connectTimeout: connectTimeout, logger: logger)
         logger.debug("credentials: \(source)")
-        let client = try DDMClient(
-            configuration: DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
-                                            apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
-                                            endpointMemory: memory, audit: audit, profile: profileName,
-                                            connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment),
-            authenticator: auth, logger: logger)
+        let configuration = DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
+                                             apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
+                                             endpointMemory: memory, audit: audit, profile: profileName,
+                                             connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment)
+        let client = try DDMClient(configuration: configuration, authenticator: auth, transport: transport(configuration), logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region,
                        credentialSource: source)

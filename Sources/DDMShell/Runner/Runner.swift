@@ -49,6 +49,7 @@ public struct Runner: Sendable {
     func check(_ source: SourceFile, options: Compiler.Options) -> Int32 {
         var options = options
         options.keepPlan = false
+        options.warnConditionalSecrets = true
         let output = Compiler.compile(source, options: options)
         printDiagnostics(output.diagnostics, sources: output.sources)
         return output.hasErrors ? Self.exitUsage : Self.exitOK

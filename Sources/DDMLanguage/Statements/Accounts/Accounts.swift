@@ -134,11 +134,12 @@ extension CreateUser: StatementSyntax where P == Parsed {
         let ifNotExists = try p.ifNot()
         try p.expect("password", "after the account name")
         var u = Self(name: n, ifNotExists: ifNotExists, password: try p.secret())
+        var seen: Set<String> = []
         while true {
-            if p.match("with") { u.privileges = try p.list("privilege") }
-            else if p.match("on") { u.schemas = try p.list("schema name") }
-            else if p.match("comment") { u.comment = try p.stringValue("comment") }
-            else if p.match("lifetime") { u.lifetime = try p.value() }
+            if p.match("with") { try p.once("with", &seen); u.privileges = try p.list("privilege") }
+            else if p.match("on") { try p.once("on", &seen); u.schemas = try p.list("schema name") }
+            else if p.match("comment") { try p.once("comment", &seen); u.comment = try p.stringValue("comment") }
+            else if p.match("lifetime") { try p.once("lifetime", &seen); u.lifetime = try p.value() }
             else { return u }
         }
     }
@@ -173,7 +174,7 @@ extension CreateUser: Step where P == Resolved {
     var extended: [ExtendedPermission] { privileges?.extended ?? [] }
     var schemaList: [String] { schemas ?? [] }
     var text: String {
-        "create user \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") password prompt with \((base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", "))"
+        "create user \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") password \(SourceText.secret(password)) with \((base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", "))"
             + (schemaList.isEmpty ? "" : " on \(SourceText.names(schemaList))") + (comment.map { " comment \(SourceText.string($0))" } ?? "")
             + (lifetime.map { " lifetime \($0)" } ?? "")
     }
@@ -187,6 +188,7 @@ extension CreateUser: Step where P == Resolved {
     }
     var schemaEffect: SchemaEffect { .needs(schemaList) }
     var readBack: ReadBack? { accountReadBack(name, created: true) }
+    var secretCondition: SecretCondition? { ifNotExists ? SecretCondition(object: .account(name), secrets: [password]) : nil }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
@@ -265,7 +267,7 @@ extension AlterUser: Step where P == Resolved {
     var text: String {
         let what = switch change {
         case .comment(let c): "comment \(SourceText.string(c))"
-        case .password: "password prompt"
+        case .password(let s): "password \(SourceText.secret(s))"
         case .lifetime(let d): "lifetime \(d)"
         }
         return "alter user \(SourceText.name(name)) \(what)"

@@ -226,7 +226,7 @@ extension CheckDataNodes: StatementSyntax where P == Parsed {
 extension CheckDataNodes: Step where P == Resolved {
     var id: StatementID { .checkDataNodes }
     var text: String {
-        "check data nodes \(SourceText.names(rds)) user \(SourceText.name(user)) password prompt" + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
+        "check data nodes \(SourceText.names(rds)) user \(SourceText.name(user)) password \(SourceText.secret(password))" + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
     }
     var calls: [Action.Call] {
         (instance == nil ? [] : [.resolve]) + [Action.Call(.listAvailableRDS, "the data nodes' addresses"),

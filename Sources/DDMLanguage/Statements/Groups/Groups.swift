@@ -96,10 +96,11 @@ extension CreateGroup: StatementSyntax where P == Parsed {
         try p.expect("nodes", "after the group name (create group <name> nodes <n>)")
         let nodes = try p.value()
         var readOnly = false, flavor: Expr?, zone: Expr?
+        var seen: Set<String> = []
         while true {
-            if p.match("read") { try p.expect("only", "after 'read'"); readOnly = true }
-            else if p.match("flavor") { flavor = try p.name("flavor code") }
-            else if p.match("in") { zone = try p.name("availability zone") }
+            if p.match("read") { try p.once("read only", &seen); try p.expect("only", "after 'read'"); readOnly = true }
+            else if p.match("flavor") { try p.once("flavor", &seen); flavor = try p.name("flavor code") }
+            else if p.match("in") { try p.once("in", &seen); zone = try p.name("availability zone") }
             else { break }
         }
         return Self(name: name, nodes: nodes, readOnly: readOnly, flavor: flavor, zone: zone, wait: p.match("wait"))

@@ -193,7 +193,7 @@ extension AlterInstance: Step where P == Resolved {
         case .readOnly(let on): "set read only \(on ? "on" : "off")"
         case .bindEIP(let ip, let id): "bind eip \(ip) id \(SourceText.name(id))"
         case .unbindEIP: "unbind eip"
-        case .adminPassword: "set admin password prompt"
+        case .adminPassword(let s): "set admin password \(SourceText.secret(s))"
         case .upgrade(let to): "upgrade" + (to.map { " to \(SourceText.name($0))" } ?? "")
         case .rollback: "rollback upgrade"
         }

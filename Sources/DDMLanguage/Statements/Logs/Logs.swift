@@ -203,7 +203,7 @@ struct CheckPassword: StatementSyntax, Step, Equatable {
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { self }
     var id: StatementID { .checkPassword }
-    var text: String { "check password prompt" }
+    var text: String { "check password \(SourceText.secret(password))" }
     var calls: [Action.Call] { [Action.Call(.checkWeakPassword, "DDM's weak-password check (changes nothing)")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {

@@ -46,11 +46,12 @@ extension ShowSlowQueries: StatementSyntax where P == Parsed {
     /// show slow queries [since '<when>'] [user <u>] [schema <s>] [limit <n>], in any order
     static func parse(_ p: inout Parser) throws -> Self {
         var q = Self()
+        var seen: Set<String> = []
         while true {
-            if p.match("since") { q.since = try p.value() }
-            else if p.match("user") { q.user = try p.name("account name") }
-            else if p.match("schema") { q.schema = try p.name("schema name") }
-            else if p.match("limit") { q.limit = try p.value() }
+            if p.match("since") { try p.once("since", &seen); q.since = try p.value() }
+            else if p.match("user") { try p.once("user", &seen); q.user = try p.name("account name") }
+            else if p.match("schema") { try p.once("schema", &seen); q.schema = try p.name("schema name") }
+            else if p.match("limit") { try p.once("limit", &seen); q.limit = try p.value() }
             else { return q }
         }
     }

@@ -42,7 +42,7 @@ extension Evaluator {
                                ?? "the parameters already have these values; nothing to change")
             return nil
         }
-        let text = changes.map { "\($0.0.name) = \($0.1) (was \($0.0.value ?? "-"))" }.joined(separator: ", ")
+        let text = changes.map { "\($0.0.name) = \(SourceText.value($0.1)) (was \($0.0.value.map(SourceText.value) ?? "-"))" }.joined(separator: ", ")
         let before = Dictionary(uniqueKeysWithValues: changes.map { ($0.0.name, $0.0.value ?? "") })
         let values = Dictionary(uniqueKeysWithValues: changes.map { ($0.0.name, $0.1) })
         let client = self.client

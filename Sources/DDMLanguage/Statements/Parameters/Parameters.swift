@@ -130,7 +130,7 @@ extension SetParameters: Step where P == Resolved {
             + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
     }
     var headline: String {
-        "set parameter " + settings.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + (instance.map { " on instance \($0)" } ?? "")
+        "set parameter " + settings.map { "\($0.name) = \(SourceText.value($0.value))" }.joined(separator: ", ") + (instance.map { " on instance \($0)" } ?? "")
     }
     var calls: [Action.Call] {
         (instance == nil ? [] : [.resolve]) + [Action.Call(.showParameters, "current values and allowed ranges"),

@@ -142,10 +142,11 @@ extension AlterParameterTemplate: StatementSyntax where P == Parsed {
     static func parse(_ p: inout Parser) throws -> Self {
         let template = try p.name("template name or id")
         var out = Self(template: template, settings: [], description: nil, rename: nil)
+        var seen: Set<String> = []
         while true {
-            if p.match("set") { out.settings = try ParameterSetting.list(&p) }
-            else if p.match("description") { out.description = try p.stringValue("description") }
-            else if p.match("rename") { try p.expect("to", "after 'rename'"); out.rename = try p.name("new template name") }
+            if p.match("set") { try p.once("set", &seen); out.settings = try ParameterSetting.list(&p) }
+            else if p.match("description") { try p.once("description", &seen); out.description = try p.stringValue("description") }
+            else if p.match("rename") { try p.once("rename to", &seen); try p.expect("to", "after 'rename'"); out.rename = try p.name("new template name") }
             else { break }
         }
         guard !out.settings.isEmpty || out.description != nil || out.rename != nil else {

@@ -65,22 +65,29 @@ extension AlterSchema: StatementSyntax where P == Parsed {
     /// alter schema <s> clean | retry | rollback | cancel reshard
     static func parse(schema: Expr, _ p: inout Parser) throws -> any StatementSyntax {
         if p.match("reshard") {
+            let keyword = p.previousRange
             var shards: Expr?, add: Expr?, user: Expr?, password: SecretSource?, at: Expr?
+            var seen: Set<String> = []
             while true {
-                if p.match("shards") { shards = try p.value() }
-                else if p.match("add") { try p.expect("rds", "after 'add'"); add = try p.list("data node (RDS instance id or name)") }
+                if p.match("shards") { try p.once("shards", &seen); shards = try p.value() }
+                else if p.match("add") { try p.once("add rds", &seen); try p.expect("rds", "after 'add'"); add = try p.list("data node (RDS instance id or name)") }
                 else if p.match("admin") {
+                    try p.once("admin user", &seen)
                     try p.expect("user", "after 'admin'")
                     user = try p.name("administrator of the data nodes")
                     try p.expect("password", "after the administrator")
                     password = try p.secret()
                 } else if p.match("switch") {
+                    try p.once("switch", &seen)
                     if p.match("manually") { at = nil } else {
                         try p.expect("at", "after 'switch' (switch at '<hh:mm:ss>' or switch manually)")
                         at = try p.stringValue("time (hh:mm:ss)")
                     }
                 } else { break }
             }
+            // The pre-check logs in to the data nodes, dry run included: without an administrator
+            // given, ddmsh uses root and DDM_RDS_PASSWORD, which must then be there before the run.
+            if password == nil { password = p.implicitSecret(Exporter.rdsPasswordVariable, at: keyword) }
             return Self(schema: schema, change: .reshard(shards: shards, add: add, user: user, password: password, at: at, wait: p.match("wait")))
         }
         if p.match("switch") {
@@ -137,9 +144,9 @@ extension AlterSchema: Step where P == Resolved {
     var text: String {
         let s = "alter schema \(SourceText.name(schema))"
         switch change {
-        case .reshard(let shards, let add, let user, _, let at, let wait):
+        case .reshard(let shards, let add, let user, let password, let at, let wait):
             return s + " reshard" + (shards.map { " shards \($0)" } ?? "") + (add.map { " add rds \(SourceText.names($0))" } ?? "")
-                + (user.map { " admin user \(SourceText.name($0)) password prompt" } ?? "")
+                + (user.map { " admin user \(SourceText.name($0)) password \(password.map(SourceText.secret) ?? "prompt")" } ?? "")
                 + (at.map { " switch at \(SourceText.string($0))" } ?? " switch manually") + (wait ? " wait" : "")
         case .switchRoute(let at): return s + " switch route" + (at.map { " at \(SourceText.string($0))" } ?? "")
         case .clean: return s + " clean reshard"

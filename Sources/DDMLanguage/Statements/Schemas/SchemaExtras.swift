@@ -63,6 +63,8 @@ enum SchemaExtraStatements: StatementFamily {
                 try p.expect("password", "after the administrator")
                 password = try p.secret()
             }
+            // Without an administrator given, ddmsh uses root and DDM_RDS_PASSWORD: checked before the run.
+            if password == nil { password = p.implicitSecret(Exporter.rdsPasswordVariable, at: path.range) }
             return SchemaMetadataFile<Parsed>(export: false, path: path, user: user, password: password)
         }),
     ]
@@ -117,10 +119,11 @@ extension SetSQLBlacklist: StatementSyntax where P == Parsed {
             return Self(schema: schema, prefix: empty, full: empty, regex: empty)
         }
         var out = Self(schema: schema)
+        var seen: Set<String> = []
         while true {
-            if p.match("prefix") { out.prefix = try p.item("statements refused by prefix") }
-            else if p.match("full") { out.full = try p.item("statements refused as a whole") }
-            else if p.match("regex") { out.regex = try p.item("regular expressions") }
+            if p.match("prefix") { try p.once("prefix", &seen); out.prefix = try p.item("statements refused by prefix") }
+            else if p.match("full") { try p.once("full", &seen); out.full = try p.item("statements refused as a whole") }
+            else if p.match("regex") { try p.once("regex", &seen); out.regex = try p.item("regular expressions") }
             else { break }
         }
         guard out.prefix != nil || out.full != nil || out.regex != nil else {
@@ -246,7 +249,7 @@ extension SchemaMetadataFile: Step where P == Resolved {
     var id: StatementID { export ? .exportSchemaMetadata : .importSchemaMetadata }
     var text: String {
         export ? "export schema metadata to \(SourceText.string(path))"
-            : "import schema metadata from \(SourceText.string(path))" + (user.map { " admin user \(SourceText.name($0)) password prompt" } ?? "")
+            : "import schema metadata from \(SourceText.string(path))" + (user.map { " admin user \(SourceText.name($0)) password \(password.map(SourceText.secret) ?? "prompt")" } ?? "")
     }
     var calls: [Action.Call] {
         export ? [Action.Call(.downloadSchemaMetadata, "the instance's schema metadata")]

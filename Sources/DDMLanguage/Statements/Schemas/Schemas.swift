@@ -129,7 +129,7 @@ extension CreateSchema: Step where P == Resolved {
     var id: StatementID { .createSchema }
     var text: String {
         "create schema \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") shards \(shards)\(mode == .single ? " mode single" : "") on rds \(SourceText.names(rds))"
-            + (adminUser.map { " admin user \(SourceText.name($0)) password prompt" } ?? "") + (wait ? " wait" : "")
+            + (adminUser.map { " admin user \(SourceText.name($0)) password \(adminPassword.map(SourceText.secret) ?? "prompt")" } ?? "") + (wait ? " wait" : "")
     }
     var headline: String {
         "create schema \(name)\(ifNotExists ? " if not exists" : "") (\(shards) shards, \(mode.rawValue), on \(rds.joined(separator: ", ")))\(wait ? " wait" : "")"
@@ -141,6 +141,7 @@ extension CreateSchema: Step where P == Resolved {
             + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job until done")] : [])
     }
     var schemaEffect: SchemaEffect { .creates(name) }
+    var secretCondition: SecretCondition? { ifNotExists ? SecretCondition(object: .schema(name), secrets: adminPassword.map { [$0] } ?? []) : nil }
     var readBack: ReadBack? {
         let name = name
         return ReadBack(created: true) { client, instance in try await client.allSchemas(instance: instance).contains { $0.name == name } }
