@@ -299,6 +299,19 @@ import Testing
         #expect(both.status == 0 && both.stdout.contains("dry run: would drop user ghost5"), "\(both.stdout)\(both.stderr)")
     }
 
+    /// An object the same script creates first: its dry run does not fail where the run succeeds.
+    @Test func aDryRunSeesWhatTheScriptCreatesFirst() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let script = "create parameter template xtpl description 'x'; apply parameter template xtpl; "
+            + "create group grp1 nodes 1 wait; alter group grp1 set access whitelist ('10.0.0.1');"
+        let dry = try Binary.run(local + ["--dry-run", "--detailed-exitcode", "-c", script], home: home)
+        #expect(dry.status == 3 && dry.stdout.components(separatedBy: "which this run creates first").count == 3, "\(dry.stdout)\(dry.stderr)")
+        let run = try Binary.run(local + ["-c", script], home: home)
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+
     @Test func templateRefusalsArePredicted() throws {
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }

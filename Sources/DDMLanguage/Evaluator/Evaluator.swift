@@ -90,6 +90,9 @@ public actor Evaluator {
     var dryRunDropped: Set<String> = []
     /// Schemas a dry run would have created, so a later dry run in the same session sees them.
     var dryRunSchemas: Set<String> = []
+    /// Other objects a dry run would have created (`group <instance>/<name>`, `parameter template
+    /// <name>`): a later statement on one is a change the dry run cannot read, not a failure.
+    var dryRunCreated: Set<String> = []
     /// Changes the current step would have made in a dry run.
     var wouldChange = 0
     /// The write being made now (its plan text), for the account of an interruption.
@@ -184,6 +187,12 @@ public actor Evaluator {
                 }
                 report.interrupted = true
                 break
+            } catch let created as CreatedInDryRun {
+                // The run would find it (this run makes it first): the dry run cannot read what
+                // the statement would change on it, and counts it as a change.
+                await sink.message("dry run: would run this on \(created.what), which this run creates first (what it changes there cannot be read before it exists)")
+                wouldChange += 1
+                report.succeeded += 1
             } catch let stopped as WaitStopped {
                 // The operation was made; only the waiting stopped: its line says so, in place of
                 // the ledger's.
@@ -331,4 +340,9 @@ public actor Evaluator {
     // For the batch runner.
     func countWouldChange(_ n: Int) { wouldChange += n }
     func dryRunView() -> (accounts: [String: Account], dropped: Set<String>) { (dryRunAccounts, dryRunDropped) }
+}
+
+/// A dry-run statement on an object that an earlier statement of the same dry run would create.
+struct CreatedInDryRun: Error {
+    var what: String
 }

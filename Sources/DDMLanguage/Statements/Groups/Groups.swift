@@ -74,6 +74,7 @@ extension Evaluator {
     func group(_ ref: String, instance: String) async throws -> InstanceGroup {
         let all = try await client.allGroups(instance: instance)
         if let g = all.first(where: { $0.id == ref || $0.name == ref }) { return g }
+        if options.dryRun && dryRunCreated.contains("group \(instance)/\(ref)") { throw CreatedInDryRun(what: "group \(ref)") }
         throw EvaluationError("group '\(ref)' does not exist; the instance has \(all.compactMap(\.name).joined(separator: ", "))", kind: .notFound)
     }
 }
@@ -145,6 +146,7 @@ extension CreateGroup: Step where P == Resolved {
                           journal: .change(instance, "created group \(name)", undo: DropGroup<Resolved>(group: name, wait: false)), staleInstances: true) {
             try await client.createGroup(instance: instance, group)
         }
+        if e.options.dryRun { e.dryRunCreated.insert("group \(i.id)/\(name)") }
         return try await e.performJob(write, doing: "creating \(what)", operation: "create group \(name)", done: "created group \(name)",
                                       wait: wait, on: (instance, i.name))
     }

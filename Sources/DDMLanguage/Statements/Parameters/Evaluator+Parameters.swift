@@ -13,6 +13,7 @@ extension Evaluator {
     func template(_ ref: String) async throws -> ParameterTemplate {
         let all = try await client.allParameterTemplates()
         if let t = all.first(where: { $0.id == ref || $0.name == ref }) { return t }
+        if options.dryRun && dryRunCreated.contains("parameter template \(ref)") { throw CreatedInDryRun(what: "parameter template \(ref)") }
         var message = "parameter template '\(ref)' does not exist; see 'show parameter templates;'"
         if let s = Suggestion.closest(to: ref, in: all.map(\.name)) { message = "parameter template '\(ref)' does not exist; did you mean '\(s)'?" }
         throw EvaluationError(message, kind: .notFound)

@@ -113,6 +113,7 @@ extension CreateParameterTemplate: Step where P == Resolved {
         if e.options.dryRun, try await e.client.allParameterTemplates().contains(where: { $0.name == name }) {
             throw e.refusal(EvaluationError("parameter template '\(name)' already exists", kind: .failed))
         }
+        if e.options.dryRun { e.dryRunCreated.insert("parameter template \(name)") }
         if let from {
             let source = try await e.template(from)
             let write = Write(summary: "copy parameter template \(source.name) as \(name)", journal: .change("", "created parameter template \(name)", undo: undo)) {
