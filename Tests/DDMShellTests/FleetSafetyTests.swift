@@ -170,19 +170,7 @@ import Testing
         let two = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token])
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
-        try """
-            [profile one]
-            region = rg-one
-            endpoint = \(one.url)
-            project_id = \(ServeTests.project)
-            auth = token
-            [profile two]
-            region = rg-two
-            endpoint = \(two.url)
-            project_id = \(ServeTests.project)
-            auth = token
-            """.write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+        try ServeTests.regionProfiles(home: home, ["one": one, "two": two])
         let token = ["DDMSH_TOKEN": ServeTests.token]
         let users = { (profile: String) in
             try Binary.run(["--profile", profile, "--instance", "ddm-demo", "--output", "csv", "-c", "show users"], environment: token, home: home).stdout

@@ -44,6 +44,15 @@ import Testing
     static let token = "local-test-token-0001"
     static let project = "0123456789abcdef0123456789abcdef"
 
+    /// A config file with a profile per server, `[profile <name>]` with region `rg-<name>`: the
+    /// servers stand in for the endpoints of two regions.
+    static func regionProfiles(home: String, _ servers: [String: Server]) throws {
+        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
+        try servers.sorted { $0.key < $1.key }.map { name, server in
+            "[profile \(name)]\nregion = rg-\(name)\nendpoint = \(server.url)\nproject_id = \(project)\nauth = token\n"
+        }.joined().write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+    }
+
     func client(_ server: Server, _ statements: String) throws -> Binary.Result {
         try Binary.run(["--endpoint", server.url, "--project-id", Self.project, "--instance", "ddm-demo", "--rate-limit", "0",
                         "-c", statements], environment: ["DDMSH_TOKEN": Self.token])
@@ -58,19 +67,7 @@ import Testing
         defer { two.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        try FileManager.default.createDirectory(atPath: home + "/.config/ddmsh", withIntermediateDirectories: true)
-        try """
-            [profile one]
-            region = rg-one
-            endpoint = \(one.url)
-            project_id = \(Self.project)
-            auth = token
-            [profile two]
-            region = rg-two
-            endpoint = \(two.url)
-            project_id = \(Self.project)
-            auth = token
-            """.write(toFile: home + "/.config/ddmsh/config", atomically: true, encoding: .utf8)
+        try Self.regionProfiles(home: home, ["one": one, "two": two])
         let r = try Binary.run(["--profile", "one", "--rate-limit", "0", "--output", "csv", "-c", """
             on instances like 'ddm-%' in regions (rg-one, rg-two, rg-three) concurrency 2 { create user app password 'App_pass_12!'; }
             """], environment: ["DDMSH_TOKEN": Self.token], home: home)
