@@ -46,5 +46,12 @@ import Testing
         #expect((dry.stdout + dry.stderr).contains("dry run: would restore ddm-demo as of 'now' onto ddm-copy"), "\(dry.stdout)")
         let after = try Binary.run(Self.local(home) + ["-c", "use instance ddm-copy; show schemas"], home: home).stdout
         #expect(!after.contains("shop"), "\(after)")
+        // Two restores onto one target: the run would find it filled by the first, and so does the dry run.
+        let twice = try Binary.run(Self.local(home) + ["--dry-run", "-c", """
+            restore to instance ddm-copy at 'now' map rds-orders to rds-archive;
+            restore to instance ddm-copy at 'now' map rds-orders to rds-billing;
+            """], home: home)
+        #expect(twice.status == 1 && twice.stderr.contains("would fail: ddm-copy cannot be restored onto: an earlier restore of this run fills it"),
+                "\(twice.stdout)\(twice.stderr)")
     }
 }

@@ -91,11 +91,16 @@ extension Evaluator {
     /// restored onto is refused with DDM's reason before anything is sent.
     func restoreTarget(_ ref: String, source: String) async throws -> (id: String, name: String) {
         let target = try await resolve(ref)
+        // A dry run whose earlier restore fills this target: the run would find it taken.
+        if options.dryRun && dryRunCreated.contains("restore onto \(target.id)") {
+            throw refusal(EvaluationError("\(target.name) cannot be restored onto: an earlier restore of this run fills it (a target has no schemas or accounts)", kind: .failed))
+        }
         let fit = try await client.allRestoreTargets(instance: source).first { $0.instanceId == target.id }
         guard let fit, fit.available == true else {
             throw EvaluationError("\(target.name) cannot be restored onto: \(fit?.unavailableReason.flatMap { $0.isEmpty ? nil : $0 } ?? "DDM does not list it as a restore target") "
                                   + "(a target has no data nodes, schemas or accounts; see 'show restore targets;')", kind: .failed)
         }
+        if options.dryRun { dryRunCreated.insert("restore onto \(target.id)") }
         return (target.id, target.name)
     }
 }
