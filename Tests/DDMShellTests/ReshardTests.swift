@@ -90,10 +90,11 @@ import Testing
         #expect(shown.stdout.contains("orders,") && (shown.stdout.contains(",Running,") || shown.stdout.contains(",ToBeSwitched,")), "\(shown.stdout)")
         #expect(shown.stdout.contains("cancel reshard"), "what it allows is named: \(shown.stdout)")
 
-        // The next statements carry on: wait for the copy through the task list, switch, clean.
-        try waitUntil("the copy is done", timeout: 30) {
-            try Binary.run(Self.local(home, delay: "8") + ["--output", "csv", "-c", "show reshard of orders"], home: home).stdout.contains(",ToBeSwitched,")
-        }
+        // The next statements carry on: `wait job <task>`, as the output named it, follows the
+        // task through the task list (the job call does not know it); then switch, and clean.
+        let task = try #require(output.text.firstMatch(of: /\(task ([0-9a-f-]+)\)/)?.output.1, "\(output.text)")
+        let waited = try Binary.run(Self.local(home, delay: "8") + ["-c", "wait job \(task)"], home: home)
+        #expect(waited.status == 0 && waited.stdout.contains("data copied"), "\(waited.stdout)\(waited.stderr)")
         // After the switch, the schema list shows the new layout as soon as the task is done,
         // with no read of the task list between (tasks move with time, not with reads).
         let switched = try Binary.run(Self.local(home, delay: "0") + ["-c", "alter schema orders switch route;"], home: home)

@@ -20,8 +20,8 @@ enum HistoryStatements: StatementFamily {
                        example: "show tasks;", followers: StatementCatalog.showFollowers, operations: [.listTasks]),
         StatementEntry(.showJob, topic: "show", path: ["show", "job"], grammar: "show job <id>;",
                        example: "show job 0a1b2c3d;", followers: StatementCatalog.showFollowers, operations: [.showJob]),
-        StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;", example: "wait job 0a1b2c3d;",
-                       followers: ["wait": ["job", "instance"]], operations: [.showJob]),
+        StatementEntry(.waitJob, topic: "wait", path: ["wait", "job"], grammar: "wait job <id>;  (a job, or a shard configuration task)", example: "wait job 0a1b2c3d;",
+                       followers: ["wait": ["job", "instance"]], operations: [.showJob, .listTasks]),
         StatementEntry(.showAudit, topic: "show", path: ["show", "audit"], grammar: "show audit [limit <n>];  (the newest writes in this machine's audit log; default 20)",
                        example: "show audit limit 50;", words: ["limit"], followers: StatementCatalog.showFollowers),
     ]
@@ -147,10 +147,22 @@ extension WaitJob: StatementSyntax where P == Parsed {
 extension WaitJob: Step where P == Resolved {
     var id: StatementID { .waitJob }
     var text: String { "wait job \(SourceText.name(job))" }
-    var calls: [Action.Call] { [Action.Call(.showJob, "poll until done", object: job)] }
+    var calls: [Action.Call] {
+        [Action.Call(.showJob, "poll until done", object: job),
+         Action.Call(.listTasks, "a shard configuration task, which the job call does not know: followed in the task list")]
+    }
 
     func run(in e: isolated Evaluator) async throws -> String? {
-        try await e.waitJob(job)
+        do {
+            try await e.waitJob(job)
+        } catch let error as DDMError where error.isNotFound {
+            // A shard configuration task is no job the job call knows: `resharding … (task <id>)`
+            // said to follow it, so it is found in the task list and followed there.
+            guard let instance = try? await e.instanceId(),
+                  let task = try await e.reshardTasks(instance: instance, schema: nil).first(where: { $0.id == job }),
+                  let schema = task.databaseName else { throw error }
+            try await e.waitReshard(schema, job: job, instance: instance)
+        }
         return nil
     }
 }
