@@ -42,3 +42,25 @@ import Testing
         #expect(schemas.contains("(1 row)"), "\(schemas)")
     }
 }
+
+/// The documented way back from an unbind: import an export made before it. The schemas the
+/// instance still has are taken as they are; the unbound one comes back.
+@Suite struct ImportAfterUnbindTests {
+    @Test func anUnboundSchemaComesBackWhileTheOthersStay() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0", "--output", "csv"]
+        let env = ["DDM_RDS_PASSWORD": "Rds_Admin_1!"]
+        let r = try Binary.run(local + ["-c", """
+            create schema orders shards 2 on rds rds-orders admin user root password env DDM_RDS_PASSWORD;
+            create schema billing shards 2 on rds rds-billing admin user root password env DDM_RDS_PASSWORD;
+            export schema metadata to '\(home)/m.json';
+            alter schema billing unbind;
+            import schema metadata from '\(home)/m.json';
+            show schemas;
+            """], environment: env, home: home)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let schemas = try Binary.run(local + ["-c", "show schemas"], home: home).stdout
+        #expect(schemas.contains("orders,") && schemas.contains("billing,"), "\(schemas)")
+    }
+}

@@ -117,10 +117,21 @@ enum SchemaExtrasController {
             }
         }
         let now = Int64(call.now * 1000)
+        // What DDM does with a schema the instance still has, the sources do not say. The local
+        // service takes one it has as it is (same shards on the same data nodes) as already there,
+        // so the documented way back from an unbind (import an earlier export) works while the
+        // other schemas stay; one whose layout differs is refused, before anything is created.
+        var missing: [SchemaMetadataWire] = []
         for s in schemas {
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM schema WHERE instance_id = ? AND name = ?", arguments: [instance.id, s.name]) == 0 else {
-                throw LocalError(status: 400, code: "DBS.300112", message: "The schema name \(s.name) already exists.")
+            if let kept = try SchemasController.SchemaRow.fetchOne(db, sql: "SELECT * FROM schema WHERE instance_id = ? AND name = ?", arguments: [instance.id, s.name]) {
+                guard kept.shardNumber == s.shard_number, kept.usedRds == s.used_rds else {
+                    throw LocalError(status: 400, code: "DBS.300112", message: "The schema name \(s.name) already exists.")
+                }
+                continue
             }
+            missing.append(s)
+        }
+        for s in missing {
             let blacklist = String(decoding: try JSONSerialization.data(withJSONObject: s.sql_blacklist ?? [:], options: [.sortedKeys]), as: UTF8.self)
             try db.execute(sql: """
                 INSERT INTO schema (instance_id, name, shard_mode, shard_number, shard_unit, status, used_rds, created, updated, sql_blacklist)

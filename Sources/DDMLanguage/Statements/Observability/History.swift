@@ -159,7 +159,7 @@ extension WaitJob: Step where P == Resolved {
             // A shard configuration task is no job the job call knows: `resharding … (task <id>)`
             // said to follow it, so it is found in the task list and followed there.
             guard let instance = try? await e.instanceId(),
-                  let task = try await e.reshardTasks(instance: instance, schema: nil).first(where: { $0.id == job }),
+                  let task = (try? await e.reshardTasks(instance: instance, schema: nil))?.first(where: { $0.id == job }),
                   let schema = task.databaseName else { throw error }
             try await e.waitReshard(schema, job: job, instance: instance)
         }
