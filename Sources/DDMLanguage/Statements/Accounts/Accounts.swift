@@ -191,7 +191,7 @@ extension CreateUser: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        if ifNotExists, try await e.exists(name, in: .accounts, instance: instance, read: { try await client.allAccounts(instance: instance).map(\.name) }) {
+        if ifNotExists, try await e.exists(name, in: .accounts, instance: instance, read: { try await e.accounts(instance: instance).map(\.name) }) {
             await e.sink.message("user \(name) already exists")
             return nil
         }
@@ -213,6 +213,11 @@ extension CreateUser: Step where P == Resolved {
         }
         do {
             guard try await e.perform(write) != nil else { return nil }
+        } catch let error as DDMError where ifNotExists && error.code == "DBS.300311" {
+            // Another run created it between the read and the create: what was asked holds.
+            e.note(name, exists: true, in: .accounts, instance: instance)
+            await e.sink.message("user \(name) already exists")
+            return nil
         } catch {
             e.note(name, exists: nil, in: .accounts, instance: instance)
             throw error
@@ -391,7 +396,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        let accounts = try await client.allAccounts(instance: instance)
+        let accounts = try await e.accounts(instance: instance)
         if !e.options.dryRun { e.known[.accounts] = KnownNames(instance: instance, names: Set(accounts.map(\.name))) }
         var live = accounts.map(\.name)
         if e.options.dryRun {

@@ -235,7 +235,7 @@ extension Evaluator {
     /// RDS instances may be named by id or by name; names cost one read of the available list.
     func rdsIds(_ refs: [String], instance: String) async throws -> [String] {
         guard refs.contains(where: { !Names.looksLikeRDSId($0) }) else { return refs }
-        let available = try await client.allAvailableRDS(instance: instance)
+        let available = try await availableRDSList(instance: instance)
         return try refs.map { ref in
             if let node = try RDSReference.find(ref, in: available) { return node.id }
             if Names.looksLikeRDSId(ref) { return ref }
