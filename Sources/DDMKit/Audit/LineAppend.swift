@@ -38,7 +38,7 @@ public enum LineAppend {
 
     /// Room reserved past a file's end before a record's call is sent: more than any record takes,
     /// so the line written after the call finds its blocks already allocated.
-    public static let reservation = 64 << 10
+    public static let reservation = 16 << 10
 
     /// Allocates `bytes` past the end of `fd` without changing its size (Linux `fallocate` with
     /// `FALLOC_FL_KEEP_SIZE`), so a disk that is full says so now, not after the call. A file system
