@@ -57,6 +57,8 @@ import Testing
         #expect(sink.text.contains("read back: applied"))
         // Counted at the service: it is there, once.
         #expect(try await h.client.allAccounts(instance: instance).filter { $0.name == "lostanswer" }.count == 1)
+        #expect(DDMClient.auditOutcome(DDMError.transport("connection reset by peer")) == "unknown")
+        #expect(DDMClient.auditOutcome(DDMError.unreachable("cannot connect")) == "failed")
     }
 
     @Test func aBatchWhoseAnswersAreLostReadsThemBackAsChanged() async throws {

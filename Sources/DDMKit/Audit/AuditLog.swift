@@ -14,7 +14,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var target: String
     public var before: String?
     public var after: String?
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, or `unknown` (sent, and the answer lost).
     public var outcome: String
     public var httpStatus: Int?
     public var errorCode: String?

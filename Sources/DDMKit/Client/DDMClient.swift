@@ -176,8 +176,16 @@ public final class DDMClient: Sendable {
             project: configuration.projectId, instance: context?.instance, operation: operation.name,
             target: operation.method + " " + operation.path, before: context?.before,
             after: context?.after ?? operation.body.map(Redaction.body).flatMap { $0.isEmpty ? nil : $0 },
-            outcome: error == nil ? "ok" : "failed", httpStatus: status,
+            outcome: Self.auditOutcome(error), httpStatus: status,
             errorCode: (error as? DDMError)?.code, requestId: requestId, durationMs: ms, attempts: attempts))
+    }
+
+    /// `ok`; `failed` when the write certainly changed nothing (or the service said why);
+    /// `unknown` when it was sent and its answer lost (a dropped connection, a timeout, a 5xx).
+    public static func auditOutcome(_ error: Error?) -> String {
+        guard let error else { return "ok" }
+        guard let e = error as? DDMError else { return error is CancellationError ? "unknown" : "failed" }
+        return !e.certainlyNotApplied && (e.kind == .transport || e.isServerError) ? "unknown" : "failed"
     }
 
     private func sendOnce<R>(_ operation: DDMOperation<R>, deadline: ContinuousClock.Instant) async throws -> HTTPResponseData {
