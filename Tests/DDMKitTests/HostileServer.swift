@@ -14,6 +14,8 @@ final class HostileServer: @unchecked Sendable {
         case silent
         /// 302 to `location`, with an empty body.
         case redirect(String)
+        /// 429 with this `Retry-After`, every time.
+        case throttle(retryAfter: Int)
     }
 
     let port: Int
@@ -110,6 +112,9 @@ final class HostileServer: @unchecked Sendable {
             }
         case .redirect(let location):
             _ = send("HTTP/1.1 302 Found\r\nLocation: \(location)\r\nContent-Length: 0\r\n\r\n")
+        case .throttle(let seconds):
+            let body = #"{"error_code":"APIGW.0308","error_msg":"The request is throttled."}"#
+            _ = send("HTTP/1.1 429 Too Many Requests\r\nRetry-After: \(seconds)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
         }
     }
 }

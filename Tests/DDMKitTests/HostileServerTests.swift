@@ -75,4 +75,21 @@ import Testing
         // One try each: no quick retries spent again on an endpoint just found down.
         #expect(await client.callCounts().total == first + 30)
     }
+
+    /// One 429 asking for two minutes: the next call waits for its turn only until its deadline,
+    /// and is not sent.
+    @Test func aPaceHeldByALongRetryAfterEndsAtTheCallDeadline() async throws {
+        let server = try HostileServer(.throttle(retryAfter: 120), lifetime: .seconds(300))
+        defer { server.stop() }
+        let client = try DDMClient(configuration: DDMConfiguration(endpoint: .url(server.url), projectId: Self.project,
+                                                                   retry: RetryPolicy(throttleDeadline: .seconds(1)),
+                                                                   pacing: .adaptive(), apiVersion: .v1),
+                                   authenticator: TokenAuthenticator(token: Self.token))
+        let first = await #expect(throws: DDMError.self) { _ = try await client.listEngines() }
+        #expect(first?.isThrottled == true, "\(String(describing: first))")
+        let second = await #expect(throws: DDMError.self) { _ = try await client.listEngines() }
+        #expect(second?.message.contains("held list engines past the call's deadline") == true, "\(String(describing: second))")
+        #expect(second?.certainlyNotApplied == true)
+        #expect(server.requests.count == 1)
+    }
 }

@@ -188,8 +188,34 @@ public final class DDMClient: Sendable {
         return !e.certainlyNotApplied && (e.kind == .transport || e.isServerError) ? "unknown" : "failed"
     }
 
+    /// A turn from the pacer, or an error once the call's deadline passes while it waits: a pace
+    /// slowed by throttles (a long Retry-After) holds calls back, and the deadline bounds that too.
+    private func acquire(_ pacer: Pacer, by deadline: ContinuousClock.Instant, operation: String) async throws -> Pacer.Ticket {
+        let turn: Pacer.Ticket? = try await withThrowingTaskGroup(of: Pacer.Ticket?.self) { group in
+            group.addTask { try await pacer.acquire() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            // Nil: the deadline came first.
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            if first == nil {
+                // A turn granted as the deadline passed is given back, not leaked from the window.
+                while let late = try? await group.next() { if let late { await pacer.finish(late, .other) } }
+            }
+            return first
+        }
+        guard let granted = turn else {
+            throw DDMError(kind: .invalidRequest, message: "not sent: the pace learned from the service's throttling held \(operation) past the call's deadline (--call-deadline)",
+                           operation: operation)
+        }
+        return granted
+    }
+
     private func sendOnce<R>(_ operation: DDMOperation<R>, deadline: ContinuousClock.Instant) async throws -> HTTPResponseData {
-        let ticket = try await pacer?.acquire()
+        var ticket: Pacer.Ticket?
+        if let pacer { ticket = try await acquire(pacer, by: deadline, operation: operation.name) }
         do {
             let response = try await exchange(operation, deadline: deadline)
             if let pacer, let ticket { await pacer.finish(ticket, .success) }
