@@ -118,3 +118,21 @@ final class HostileServer: @unchecked Sendable {
         }
     }
 }
+
+/// Runs a test's tasks on a thread of their own, not the shared cooperative pool: with the whole
+/// suite running, other tests that block the pool's few threads would otherwise hold these for
+/// longer than the deadlines under test.
+final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue = DispatchQueue(label: "ddmsh.tests.dedicated")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        queue.async { unowned.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    static let shared = DedicatedExecutor()
+
+    static func run<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        try await withTaskExecutorPreference(shared) { try await body() }
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 
 /// A server that drips, never answers or redirects elsewhere: the call ends by its deadline, and
 /// no credential leaves for another origin.
-@Suite struct HostileServerTests {
+@Suite(.serialized) struct HostileServerTests {
     static let project = String(repeating: "a", count: 32)
     static let token = "tok-" + UUID().uuidString
 
@@ -79,6 +79,10 @@ import Testing
     /// One 429 asking for two minutes: the next call waits for its turn only until its deadline,
     /// and is not sent.
     @Test func aPaceHeldByALongRetryAfterEndsAtTheCallDeadline() async throws {
+        try await DedicatedExecutor.run { try await paceHeld() }
+    }
+
+    func paceHeld() async throws {
         let server = try HostileServer(.throttle(retryAfter: 120), lifetime: .seconds(300))
         defer { server.stop() }
         let client = try DDMClient(configuration: DDMConfiguration(endpoint: .url(server.url), projectId: Self.project,

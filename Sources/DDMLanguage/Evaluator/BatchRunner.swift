@@ -79,7 +79,8 @@ struct BatchRunner {
     /// window is left, and the journal shows each merge as a write of its own, with its before.
     /// Returns the accounts merged, with their final target, and those still moving.
     private func remerge(_ changes: [Change], written: [BatchPlanner.Target], read: [Account], instance: String, instanceName: String?,
-                         journal: Journal?, extended: Bool) async -> ([String: BatchPlanner.Target], [String]) {
+                         journal: Journal?, extended: Bool, step: PlanStep,
+                         mergeFailures: inout [Diagnostic]) async -> ([String: BatchPlanner.Target], [String]) {
         let client = evaluator.client
         var merged: [String: BatchPlanner.Target] = [:]
         var expected = Dictionary(written.map { ($0.account, $0.after) }, uniquingKeysWith: { a, _ in a })
@@ -102,9 +103,13 @@ struct BatchRunner {
             if round == Self.mergeRounds { return (merged, redo.map(\.account)) }
             expected = [:]
             for target in redo {
-                if case .success = await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal) {
+                switch await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal) {
+                case .success:
                     merged[target.account] = target
                     expected[target.account] = target.after
+                case .failure(let error):
+                    mergeFailures.append(Diagnostic(.error, "account '\(target.account)': changed by another run meanwhile, and writing this batch's change again failed: \(Evaluator.message(error))",
+                                                    at: step.range, file: step.file))
                 }
             }
             guard !expected.isEmpty, let again = await Evaluator.uncancelled({
@@ -207,6 +212,7 @@ struct BatchRunner {
         // Accounts written; after the check below, with what they were merged into.
         var merged: [String: BatchPlanner.Target] = [:]
         var stillMoving: [String] = []
+        var mergeFailures: [Diagnostic] = []
         let wrote = changed.contains { if case .success = results[$0.account] { true } else { false } }
         if !inFlight.isEmpty || !lost.isEmpty || (wrote && !cancelled && !unreachable && recordLost == nil) {
             // One read serves both: lost answers are settled, and every write is checked against
@@ -221,7 +227,8 @@ struct BatchRunner {
             if let read, !cancelled, !unreachable, recordLost == nil {
                 (merged, stillMoving) = await remerge(changes, written: changed.filter {
                     if case .success = results[$0.account] { true } else { false }
-                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended)
+                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, step: step,
+                   mergeFailures: &mergeFailures)
             }
         }
         let after = await client.callCounts()
@@ -268,6 +275,7 @@ struct BatchRunner {
         if !merged.isEmpty {
             await sink.message("note: \(merged.count) account\(merged.count == 1 ? " was" : "s were") changed by another run while this batch wrote; this batch's changes were merged into what \(merged.count == 1 ? "it holds" : "they hold") now")
         }
+        failures += mergeFailures
         for name in stillMoving {
             failures.append(Diagnostic(.error, "account '\(name)': still being changed by another run after \(Self.mergeRounds) merges; run this again once it has finished",
                                        at: step.range, file: step.file))
