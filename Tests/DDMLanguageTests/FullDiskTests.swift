@@ -56,4 +56,34 @@ import Testing
         #expect(refusals.first?.message.contains(record == "audit" ? auditPath : directory + "/journal/") == true)
         #expect(refusals.first?.message.contains("\(names.count - changed.count) changes not sent") == true, "\(refusals.first?.message ?? "")")
     }
+
+    /// A script of single writes with `--on-error continue`: the refusal is said once and the run
+    /// stops, rather than once for each remaining statement.
+    @Test func statementsGoingOnAfterErrorsStopAtARecordThatCannotBeKept() async throws {
+        let h = try await LocalHarness.start()
+        defer { stopAfterTest { await h.stop() } }
+        let instance = try await h.makeInstance()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("full-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let room = Mutex(3)
+        let filling = LineAppend.IO(write: { fd, bytes in write(fd, bytes.baseAddress, bytes.count) },
+                                    reserve: { _, _ in room.withLock { r in r -= 1; return r >= 0 ? 0 : ENOSPC } })
+        let client = try DDMClient(configuration: DDMConfiguration(
+            endpoint: .url(h.service.url), projectId: h.client.configuration.projectId, retry: h.client.configuration.retry,
+            pacing: .off, audit: AuditFile(path: directory + "/audit.log", io: filling)),
+            authenticator: AKSKAuthenticator(accessKey: LocalHarness.ak, secretKey: LocalHarness.sk, projectId: h.client.configuration.projectId))
+        var options = Evaluator.Options()
+        options.continueOnError = true
+        var co = Compiler.Options()
+        co.instanceSelected = true
+        let script = (1...10).map { "create user full\($0) password env PW;" }.joined(separator: "\n")
+        let compiled = Compiler.compile(SourceFile(name: "fill.ddm", text: script), options: co)
+        let report = await Evaluator(client: client, sink: Collector(), secrets: DefaultSecretResolver(environment: ["PW": "Secret_pass1!"]) { _ in "" },
+                                     options: options, instance: instance).run(compiled.plan)
+        #expect(report.failures.count == 1, "\(report.failures.map(\.message))")
+        #expect(report.failures.first?.message.contains(directory + "/audit.log: " + String(cString: strerror(ENOSPC))) == true)
+        #expect(report.stoppedEarly)
+        // Counted at the service: the three writes that had room, and no more.
+        #expect(try await h.client.allAccounts(instance: instance).filter { $0.name.hasPrefix("full") }.count == 3)
+    }
 }

@@ -4,6 +4,8 @@ import DDMKit
 struct BatchFailure: Error {
     var diagnostics: [Diagnostic]
     var applied: [String]
+    /// The journal or audit log refused a record: no later write of the run can be kept either.
+    var recordRefused = false
 }
 
 /// A batch stopped by an interruption (or an endpoint that went away): what was applied,
@@ -288,7 +290,7 @@ struct BatchRunner {
             failures.append(Diagnostic(.error, "\(Evaluator.message(recordLost)) (\(notSent) change\(notSent == 1 ? "" : "s") not sent)",
                                        at: step.range, file: step.file))
         }
-        if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied) }
+        if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied, recordRefused: recordLost != nil) }
         return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"
     }
 }

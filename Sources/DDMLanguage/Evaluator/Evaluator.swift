@@ -168,7 +168,8 @@ public actor Evaluator {
                 for d in e.diagnostics { await onFailure?(d) }
                 report.failures += e.diagnostics
                 if !e.applied.isEmpty { report.applied.append(contentsOf: e.applied) }
-                if !options.continueOnError { report.stoppedEarly = true; break }
+                // No later write could be recorded either: said once, not once per statement.
+                if !options.continueOnError || e.recordRefused { report.stoppedEarly = true; break }
             } catch {
                 var message = Self.message(error)
                 if let write = answerLost {
@@ -194,7 +195,8 @@ public actor Evaluator {
                 let d = Diagnostic(.error, message, at: step.range, file: step.file)
                 await onFailure?(d)
                 report.failures.append(d)
-                if !options.continueOnError { report.stoppedEarly = true; break }
+                // No later write could be recorded either: said once, not once per statement.
+                if !options.continueOnError || BatchRunner.isRecordNotKept(error) { report.stoppedEarly = true; break }
             }
         }
         return report
