@@ -7,6 +7,9 @@ public final class EditLineReader: LineReader {
     private let el: OpaquePointer
     private let hist: OpaquePointer
     private let historyFile: String?
+    private let historySize: Int32
+    /// Entries of this session not yet in the file.
+    private var unsaved: [String] = []
     private weak var completion: CompletionSource?
     private var promptBuffer: UnsafeMutablePointer<CChar>?
 
@@ -15,6 +18,7 @@ public final class EditLineReader: LineReader {
         el = ddm_el_init(program)
         hist = ddm_history_init()
         self.historyFile = historyFile
+        self.historySize = Int32(historySize)
         self.completion = completion
         ddm_history_setsize(hist, Int32(historySize))
         ddm_history_setunique(hist, 1)
@@ -62,6 +66,7 @@ public final class EditLineReader: LineReader {
 
     public func addHistory(_ entry: String) {
         ddm_history_enter(hist, entry)
+        unsaved.append(entry)
         // Written at once, so a killed session keeps its history too.
         saveHistory()
     }
@@ -72,16 +77,32 @@ public final class EditLineReader: LineReader {
         return (0..<Int(n)).compactMap { out[$0].map { String(cString: $0) } }
     }
 
+    /// Adds this session's new entries to the file as it is now, under an exclusive lock: REPLs
+    /// open at the same time each keep their lines, instead of the last one to write its whole
+    /// list replacing everyone else's.
     public func saveHistory() {
-        guard let historyFile else { return }
+        guard let historyFile, !unsaved.isEmpty else { return }
         let dir = (historyFile as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lock = open(historyFile + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if lock >= 0 { while flock(lock, LOCK_EX) != 0, errno == EINTR {} }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         // Create it private before libedit writes to it.
         if !FileManager.default.fileExists(atPath: historyFile) {
             FileManager.default.createFile(atPath: historyFile, contents: nil, attributes: [.posixPermissions: 0o600])
         }
-        ddm_history_save(hist, historyFile)
+        guard let merged = ddm_history_init() else { return }
+        defer { history_end(merged) }
+        ddm_history_setsize(merged, historySize)
+        ddm_history_setunique(merged, 1)
+        ddm_history_load(merged, historyFile)
+        for entry in unsaved { ddm_history_enter(merged, entry) }
+        // Written aside and renamed: a reader (another REPL starting) never sees half a file.
+        let temporary = historyFile + ".\(getpid()).tmp"
+        FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard ddm_history_save(merged, temporary) >= 0, rename(temporary, historyFile) == 0 else { unlink(temporary); return }
         chmod(historyFile, 0o600)
+        unsaved.removeAll()
     }
 
     private func complete() -> UInt8 {

@@ -28,6 +28,33 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
+    /// A state file damaged on disk: each start says so in words and leaves it as it was.
+    @Test func aDamagedStateFileIsSaidAndNotWrittenAtEachFailedStart() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddm-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.sqlite").path
+        let first = try await RawClient.start { $0.statePath = path }
+        _ = try await first.instance()
+        await first.stop()
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        // The first pages only: the schema's pages point past the end.
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.truncate(atOffset: 8192)
+        try handle.close()
+        let damaged = try Data(contentsOf: URL(fileURLWithPath: path))
+        for _ in 0..<2 {
+            do {
+                let service = try await RawClient.start { $0.statePath = path }
+                await service.stop()
+                Issue.record("a damaged state file started")
+            } catch {
+                #expect("\(error)".contains("is damaged"), "\(error)")
+                #expect(!"\(error)".contains("sqlite_master"))
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == damaged)
+        }
+    }
+
     @Test func instanceBecomesRunningAfterTheCreateDelay() async throws {
         // The service's clock is the test's: time moves when the test says, not with the machine.
         let clock = TestClock()

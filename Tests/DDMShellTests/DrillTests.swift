@@ -58,7 +58,7 @@ import Testing
 
         let rerun = try run(server, ["--rate-limit", "0", script])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        let summary = try #require(rerun.stdout.firstMatch(of: /batch: (\d+) changed, (\d+) unchanged, 0 failed \(API calls: 1 read, (\d+) write\)/))
+        let summary = try #require(rerun.stdout.firstMatch(of: /batch: (\d+) changed, (\d+) unchanged, 0 failed \(API calls: 2 read, (\d+) write\)/))
         let changed = Int(summary.1)!, unchanged = Int(summary.2)!, writes = Int(summary.3)!
         #expect(changed + unchanged == 30)
         #expect(changed == writes)

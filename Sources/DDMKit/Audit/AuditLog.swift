@@ -14,7 +14,7 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var target: String
     public var before: String?
     public var after: String?
-    /// `ok` or `failed`.
+    /// `ok`, `failed`, or `unknown` (sent, and the answer lost).
     public var outcome: String
     public var httpStatus: Int?
     public var errorCode: String?
@@ -54,30 +54,60 @@ extension AuditSink {
 
 /// Appends one JSON line per record to a file that only its owner can read (0600), opened for
 /// append on every record, so concurrent ddmsh processes interleave whole lines and a log that
-/// is rotated away is started again.
+/// is rotated away is started again. Before each write call is sent, room for its record is
+/// reserved (`LineAppend.reserve`): a full disk refuses the call instead of losing its line.
 public final class AuditFile: AuditSink {
     public let path: String
+    private let io: LineAppend.IO
+    private let warn: @Sendable (String) -> Void
     private let lock = Mutex(())
-    private let checked = Mutex(false)
+    private let warned = Mutex(false)
 
-    public init(path: String) { self.path = path }
+    /// - Parameters:
+    ///   - io: the system calls records go through (a test's full disk).
+    ///   - warn: where a record lost after its call was sent is said, once (stderr).
+    public init(path: String, io: LineAppend.IO = .system, warn: @escaping @Sendable (String) -> Void = AuditFile.standardError) {
+        self.path = path; self.io = io; self.warn = warn
+    }
 
-    /// Opens the log for append once (creating it and its directory, private): a path that cannot
-    /// be written is said before the first write is sent, not found out after it.
+    @Sendable public static func standardError(_ message: String) {
+        FileHandle.standardError.write(Data(("ddmsh: " + message + "\n").utf8))
+    }
+
+    /// Opens the log for append (creating it and its directory, private) and reserves room for
+    /// the coming record: a log that cannot take it is said before the write is sent, not found
+    /// out after it.
     public func ensureWritable() throws {
-        if checked.withLock({ $0 }) { return }
+        try lock.withLock { _ in
+            let fd = try openLog()
+            defer { close(fd) }
+            let code = io.reserve(fd, LineAppend.reservation)
+            if code != 0 { throw refusal(String(cString: strerror(code))) }
+        }
+    }
+
+    private func refusal(_ reason: String) -> DDMError {
+        var error = DDMError.configuration("cannot write the audit log \(path): \(reason); nothing was sent (free some space, or give --audit-log PATH, or --audit-log off to keep no log)")
+        error.isRecordNotKept = true
+        return error
+    }
+
+    private func openLog() throws -> Int32 {
+        let fd = openFile()
+        guard fd >= 0 else { throw refusal(String(cString: strerror(-fd))) }
+        return fd
+    }
+
+    /// The log opened for append, or minus the errno.
+    private func openFile() -> Int32 {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             _ = try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                          attributes: [.posixPermissions: 0o700])
         }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw DDMError.configuration("cannot write the audit log \(path): \(reason); nothing was sent (give --audit-log PATH, or --audit-log off to keep no log)")
-        }
-        close(fd)
-        checked.withLock { $0 = true }
+        // Read as well as append: a record checks the log's last byte (`LineAppend.append`).
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        return fd >= 0 ? fd : -errno
     }
 
     /// The newest `limit` records of the log at `path`, oldest first; none when there is no log yet.
@@ -109,15 +139,16 @@ public final class AuditFile: AuditSink {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))
-        lock.withLock { _ in
-            let directory = (path as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { return }
+        let failure: String? = lock.withLock { _ in
+            let fd = openFile()
+            guard fd >= 0 else { return String(cString: strerror(-fd)) }
             defer { close(fd) }
-            // One write of the whole line: appends of a line are not split between writers.
-            _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            do { try LineAppend.append(Array(line), to: fd, ownFile: false, io: io) } catch { return "\(error)" }
+            return nil
+        }
+        // The call was sent already: say so once, not at every later write of the run.
+        if let failure, !warned.withLock({ w in defer { w = true }; return w }) {
+            warn("the audit log \(path) could not be written: \(failure); \(record.operation) was sent and is not recorded there")
         }
     }
 }

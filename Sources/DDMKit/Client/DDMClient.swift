@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The typed DDM client: every v1 operation, with auth, retries, a shared
 /// adaptive pacer, pagination and the service's error model.
@@ -8,11 +9,16 @@ public final class DDMClient: Sendable {
     public static let userAgent = "ddmsh/\(version)"
     /// The official SDK release whose request models every request was checked against.
     public static let checkedSDK = "3.1.219"
+    /// How long an endpoint that could not be reached is tried only once per call.
+    static let downWindow: Duration = .seconds(30)
 
     public let configuration: DDMConfiguration
     public let api: DDMAPI
     /// The adaptive limiter every call of this client goes through; nil when pacing is off.
     public let pacer: Pacer?
+    /// The pace this client starts at, learned in an earlier run (calls per minute, and how many
+    /// seconds ago): a slowed start the shell says on a terminal. Nil when it starts unpaced.
+    public let learnedPace: (callsPerMinute: Double, age: TimeInterval)?
     /// `https://host[:port]`: where calls go.
     public let baseURL: String
     private let transport: any HTTPTransport
@@ -21,6 +27,10 @@ public final class DDMClient: Sendable {
     private let stats = CallCounter()
     /// For `auto`: which calls this endpoint serves only in their older version.
     let router: APIRouter
+    /// When a call last gave up on an endpoint it could not connect to: later calls try once
+    /// while it stays down, so `--on-error continue` through a dead endpoint takes a second, not
+    /// a second per statement.
+    private let endpointDown = Mutex<ContinuousClock.Instant?>(nil)
     /// DDM's weak-password verdicts this client has had (`isWeakPassword`).
     let passwordVerdicts = PasswordVerdicts()
 
@@ -39,7 +49,13 @@ public final class DDMClient: Sendable {
         self.logger = logger
         // The memory file is read once: the pacer and the router both start from it.
         let remembered = configuration.endpointMemory?.load() ?? [:]
-        self.pacer = Self.makePacer(configuration, remembered, baseURL: baseURL, identity: authenticator.identity, logger: logger)
+        let paceKey = EndpointMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: authenticator.identity)
+        if case .adaptive = configuration.pacing {
+            self.learnedPace = configuration.endpointMemory?.learned(for: paceKey, in: remembered)
+        } else {
+            self.learnedPace = nil
+        }
+        self.pacer = Self.makePacer(configuration, learnedPace?.callsPerMinute, key: paceKey, logger: logger)
         self.router = Self.makeRouter(configuration, remembered, baseURL: baseURL, logger: logger)
     }
 
@@ -60,12 +76,9 @@ public final class DDMClient: Sendable {
     /// Operations this client has learned to send in their older version (`auto` only).
     public func olderOnlyOperations() async -> Set<DDMOperationID> { await router.olderOnly }
 
-    private static func makePacer(_ configuration: DDMConfiguration, _ remembered: [String: EndpointMemory.Entry],
-                                  baseURL: String, identity: String, logger: Logger) -> Pacer? {
+    private static func makePacer(_ configuration: DDMConfiguration, _ learned: Double?, key: String, logger: Logger) -> Pacer? {
         guard case .adaptive(let cap, let concurrency) = configuration.pacing else { return nil }
         let memory = configuration.endpointMemory
-        let key = EndpointMemory.key(endpoint: baseURL, projectId: configuration.projectId, identity: identity)
-        let learned = memory?.rate(for: key, in: remembered)
         if let learned { logger.debug("pacing: starting at \(PacingLog.perMinute(learned)) calls/min, learned in an earlier run") }
         let settings = PacingState.Settings(maxConcurrency: concurrency, cap: cap.map { $0 / 60 })
         return Pacer(settings: settings, learned: learned.map { $0 / 60 }) { change in
@@ -104,12 +117,22 @@ public final class DDMClient: Sendable {
                                     attempts: inout Int) async throws -> (R, HTTPResponseData) {
         var attempt = 1
         var reauthenticated = false
+        var previous: DDMError?
         while true {
             attempts += 1
             do {
-                let response = try await sendOnce(operation)
+                let response = try await sendOnce(operation, deadline: started + configuration.retry.throttleDeadline)
+                endpointDown.withLock { $0 = nil }
                 return (try decode(R.self, response, operation: operation.name), response)
-            } catch let error as DDMError {
+            } catch let cut as DDMError {
+                // A retry the deadline cut short says nothing new: the error it retried is the news.
+                let error = cut.isDeadline ? previous ?? cut : cut
+                previous = error
+                if error.isUnreachable, attempt == 1 {
+                    let now = ContinuousClock.now
+                    // Already found down a moment ago: the quick retries were spent then.
+                    if endpointDown.withLock({ $0.map { now - $0 < Self.downWindow } ?? false }) { throw error }
+                }
                 if error.status == 401, !reauthenticated {
                     // A cached token may have been revoked early; one fresh login is worth a try.
                     reauthenticated = true
@@ -120,6 +143,8 @@ public final class DDMClient: Sendable {
                 switch configuration.retry.decide(error, attempt: attempt, elapsed: elapsed,
                                                   repeatability: operation.repeatability, paced: pacer != nil) {
                 case .fail:
+                    if error.isUnreachable { endpointDown.withLock { $0 = ContinuousClock.now } }
+                    if cut.isDeadline && !error.isDeadline { throw error.afterRetries(attempt, elapsed) }
                     // A throttle ends a call only at its deadline: say so even after one long try.
                     throw attempt > 1 || error.isThrottled ? error.afterRetries(attempt, elapsed) : error
                 case .retry(let wait):
@@ -151,14 +176,48 @@ public final class DDMClient: Sendable {
             project: configuration.projectId, instance: context?.instance, operation: operation.name,
             target: operation.method + " " + operation.path, before: context?.before,
             after: context?.after ?? operation.body.map(Redaction.body).flatMap { $0.isEmpty ? nil : $0 },
-            outcome: error == nil ? "ok" : "failed", httpStatus: status,
+            outcome: Self.auditOutcome(error), httpStatus: status,
             errorCode: (error as? DDMError)?.code, requestId: requestId, durationMs: ms, attempts: attempts))
     }
 
-    private func sendOnce<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {
-        let ticket = try await pacer?.acquire()
+    /// `ok`; `failed` when the write certainly changed nothing (or the service said why);
+    /// `unknown` when it was sent and its answer lost (a dropped connection, a timeout, a 5xx).
+    public static func auditOutcome(_ error: Error?) -> String {
+        guard let error else { return "ok" }
+        guard let e = error as? DDMError else { return error is CancellationError ? "unknown" : "failed" }
+        return !e.certainlyNotApplied && (e.kind == .transport || e.isServerError) ? "unknown" : "failed"
+    }
+
+    /// A turn from the pacer, or an error once the call's deadline passes while it waits: a pace
+    /// slowed by throttles (a long Retry-After) holds calls back, and the deadline bounds that too.
+    private func acquire(_ pacer: Pacer, by deadline: ContinuousClock.Instant, operation: String) async throws -> Pacer.Ticket {
+        let turn: Pacer.Ticket? = try await withThrowingTaskGroup(of: Pacer.Ticket?.self) { group in
+            group.addTask { try await pacer.acquire() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            // Nil: the deadline came first.
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            if first == nil {
+                // A turn granted as the deadline passed is given back, not leaked from the window.
+                while let late = try? await group.next() { if let late { await pacer.finish(late, .other) } }
+            }
+            return first
+        }
+        guard let granted = turn else {
+            throw DDMError(kind: .invalidRequest, message: "not sent: the pace learned from the service's throttling held \(operation) past the call's deadline (--call-deadline)",
+                           operation: operation)
+        }
+        return granted
+    }
+
+    private func sendOnce<R>(_ operation: DDMOperation<R>, deadline: ContinuousClock.Instant) async throws -> HTTPResponseData {
+        var ticket: Pacer.Ticket?
+        if let pacer { ticket = try await acquire(pacer, by: deadline, operation: operation.name) }
         do {
-            let response = try await exchange(operation)
+            let response = try await exchange(operation, deadline: deadline)
             if let pacer, let ticket { await pacer.finish(ticket, .success) }
             return response
         } catch let error as DDMError {
@@ -175,9 +234,10 @@ public final class DDMClient: Sendable {
         }
     }
 
-    private func exchange<R>(_ operation: DDMOperation<R>) async throws -> HTTPResponseData {
+    private func exchange<R>(_ operation: DDMOperation<R>, deadline: ContinuousClock.Instant) async throws -> HTTPResponseData {
         var request = HTTPRequestData(method: operation.method, baseURL: baseURL, path: operation.path,
                                       query: operation.query, body: operation.body)
+        request.deadline = deadline
         request.setHeader("Content-Type", operation.body == nil ? "application/json" : "application/json;charset=utf-8")
         request.setHeader("User-Agent", Self.userAgent)
         request.setHeader("Host", request.authority)

@@ -26,6 +26,11 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfter: Double?
     /// No connection could be made: the request was never sent, so it certainly changed nothing.
     public var isUnreachable = false
+    /// The record a write promises (its audit line) could not be kept, so the write was not sent:
+    /// every later write would meet the same refusal.
+    public var isRecordNotKept = false
+    /// The call's deadline (`--call-deadline`) ended the exchange before the answer was whole.
+    public var isDeadline = false
 
     public init(kind: Kind, status: Int? = nil, code: String? = nil, message: String,
                 requestId: String? = nil, operation: String? = nil, retryAfter: Double? = nil) {

@@ -15,6 +15,7 @@ enum PacingLog {
         switch c.reason {
         case .learned: why = "throttled at the learned rate; keeping it"
         case .retryAfter(let s): why = "throttled; Retry-After \(s) s"
+        case .pause(let s): why = "throttled; Retry-After \(s) s is a pause, not a rate: waiting it out, then probing up from 60 calls/min"
         case .guessed: why = "throttled without Retry-After; starting at DDM's documented 60 calls/min and probing up"
         case .measured(let n, let s): why = "measured \(n) calls in \(String(format: "%.1f", s)) s between throttles"
         case .notTheBudget(let n, let s):

@@ -49,6 +49,10 @@ public struct PacingState: Sendable, Equatable {
         public var guess = 1.0
         /// Never slower than this (calls per second), whatever a string of throttles suggests.
         public var floor = 0.05
+        /// A first `Retry-After` longer than this (seconds) is a pause, not a rate: one call in two
+        /// minutes is no budget DDM documents (60/min per user), so it is waited out and the pace
+        /// probed up fast after it, and nothing is kept for the next run.
+        public var longestRateRetryAfter = 10.0
 
         public init(maxConcurrency: Int = 8, cap: Double? = nil) {
             self.maxConcurrency = max(1, maxConcurrency); self.cap = cap
@@ -59,6 +63,8 @@ public struct PacingState: Sendable, Equatable {
     public enum Reason: Sendable, Equatable {
         case learned
         case retryAfter(Double)
+        /// A `Retry-After` too long to be a rate: waited out, then probed up from the guess.
+        case pause(Double)
         case guessed
         case measured(successes: Int, seconds: Double)
         case notTheBudget(successes: Int, seconds: Double)
@@ -116,7 +122,7 @@ public struct PacingState: Sendable, Equatable {
 
     private static func newKnowledge(_ reason: Reason) -> Bool {
         switch reason {
-        case .learned, .notTheBudget: false
+        case .learned, .notTheBudget, .pause: false
         case .retryAfter, .guessed, .measured, .probeEnded, .throttledAgain: true
         }
     }
@@ -198,6 +204,10 @@ public struct PacingState: Sendable, Equatable {
             reason = .throttledAgain
             confident = false
             holdScale = 1
+        } else if let retryAfter, retryAfter > settings.longestRateRetryAfter {
+            newBase = settings.guess
+            reason = .pause(retryAfter)
+            confident = false
         } else if let retryAfter, retryAfter > 0 {
             newBase = 1 / retryAfter
             reason = .retryAfter(retryAfter)

@@ -9,6 +9,9 @@ public struct HTTPRequestData: Sendable {
     public var query: [(String, String)]
     public var headers: [(String, String)]
     public var body: [UInt8]?
+    /// When the whole exchange must have ended, the body's last byte included (`--call-deadline`);
+    /// nil leaves it to the transport's timeouts.
+    public var deadline: ContinuousClock.Instant?
 
     public init(method: String, baseURL: String, path: String, query: [(String, String)] = [],
                 headers: [(String, String)] = [], body: [UInt8]? = nil) {

@@ -7,8 +7,11 @@ import Foundation
 /// SHA-256 digests, so the file names no endpoint, project or key, and it never holds a secret.
 public struct EndpointMemory: Sendable {
     public let path: String
-    /// Older facts are ignored: a limit may have changed since, a region may have gained v3.
+    /// Older facts are ignored: a region may have gained v3.
     public var maximumAge: TimeInterval = 7 * 24 * 3600
+    /// A learned rate is a hint for the next runs of the day, not a fact: a limit may have been
+    /// raised, or another tool that shared the budget may have stopped.
+    public var rateAge: TimeInterval = 24 * 3600
 
     public struct Entry: Codable, Equatable, Sendable {
         public var callsPerMinute: Double?
@@ -31,9 +34,14 @@ public struct EndpointMemory: Sendable {
 
     /// The learned rate in calls per minute, if fresh. `entries`: the file as already loaded.
     public func rate(for key: String, in entries: [String: Entry]? = nil, now: Date = Date()) -> Double? {
-        guard let entry = (entries ?? load())[key], let rate = entry.callsPerMinute, rate > 0, let at = entry.measuredAt,
-              now.timeIntervalSince1970 - at < maximumAge else { return nil }
-        return rate
+        learned(for: key, in: entries, now: now)?.callsPerMinute
+    }
+
+    /// The learned rate in calls per minute and how old it is (seconds), if fresh.
+    public func learned(for key: String, in entries: [String: Entry]? = nil, now: Date = Date()) -> (callsPerMinute: Double, age: TimeInterval)? {
+        guard let entry = (entries ?? load())[key], let rate = entry.callsPerMinute, rate > 0, let at = entry.measuredAt else { return nil }
+        let age = now.timeIntervalSince1970 - at
+        return age < rateAge && age > -60 ? (rate, max(0, age)) : nil
     }
 
     /// Records a measured rate. Best effort: a cache that cannot be written costs only a re-probe.
@@ -53,22 +61,21 @@ public struct EndpointMemory: Sendable {
 
     private func update(_ key: String, now date: Date, _ change: (inout Entry) -> Void) {
         let now = date.timeIntervalSince1970
-        // Facts past their age are dropped as the file is written, so it does not grow for ever.
-        var all = load().filter { _, e in
-            let times = [e.measuredAt].compactMap { $0 } + Array((e.olderAPI ?? [:]).values)
-            return times.contains { now - $0 < maximumAge }
+        // Read, merged and written under a lock: a fact another process wrote since this one
+        // started is kept, not overwritten by this process's older copy.
+        FileLock.withLock(path) {
+            // Facts past their age are dropped as the file is written, so it does not grow for ever.
+            var all = load().filter { _, e in
+                let times = [e.measuredAt].compactMap { $0 } + Array((e.olderAPI ?? [:]).values)
+                return times.contains { now - $0 < maximumAge }
+            }
+            var entry = all[key] ?? Entry()
+            change(&entry)
+            all[key] = entry
+            guard let data = try? JSONEncoder().encode(all) else { return }
+            // Renamed into place, so a reader never sees half a file.
+            FileLock.replace(path, with: data)
         }
-        var entry = all[key] ?? Entry()
-        change(&entry)
-        all[key] = entry
-        let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
-        guard let data = try? JSONEncoder().encode(all) else { return }
-        // Written aside and renamed, so concurrent runs never read half a file.
-        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     public func load() -> [String: Entry] {

@@ -318,12 +318,7 @@ public struct Compiler: Sendable {
 
     static func reason(_ error: Error) -> String {
         if let e = error as? EvaluationError { return e.description }
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError || ns.code == 260 { return "no such file" }
-        return ns.localizedDescription
+        return FileErrors.reason(error)
     }
 
     // MARK: values

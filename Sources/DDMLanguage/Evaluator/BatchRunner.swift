@@ -4,6 +4,8 @@ import DDMKit
 struct BatchFailure: Error {
     var diagnostics: [Diagnostic]
     var applied: [String]
+    /// The journal or audit log refused a record: no later write of the run can be kept either.
+    var recordRefused = false
 }
 
 /// A batch stopped by an interruption (or an endpoint that went away): what was applied,
@@ -39,6 +41,87 @@ struct BatchRunner {
         return line
     }
 
+    static func isRecordNotKept(_ error: Error) -> Bool {
+        error is JournalError || (error as? DDMError)?.isRecordNotKept == true
+    }
+
+    /// One account's modify call, journaled first (on disk before the call: a run killed between
+    /// two writes can still be undone) and audited with its before and after.
+    static func write(_ target: BatchPlanner.Target, client: DDMClient, instance: String, instanceName: String?,
+                      journal: Journal?) async -> Result<Void, Error> {
+        let audit = AuditContext(instance: instanceName, before: "\(target.before.privilegeText) on \(target.before.schemaText)",
+                                 after: "\(target.after.privilegeText) on \(target.after.schemaText)")
+        var seq: Int?
+        do {
+            seq = try journal?.intent(.modifyAccount(name: target.account, before: target.before.journaled))
+            try await AuditContext.$current.withValue(audit) {
+                try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
+                    baseAuthority: target.after.base,
+                    extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
+                    description: target.after.comment != target.before.comment ? target.after.comment : nil,
+                    databases: target.after.schemas))
+            }
+            if let seq { journal?.done(seq, ok: true) }
+            return .success(())
+        } catch {
+            if let seq { journal?.failed(seq, error) }
+            return .failure(error)
+        }
+    }
+
+    /// Rounds of compare-and-merge after a batch's writes.
+    static let mergeRounds = 3
+
+    /// DDM's modify call replaces an account's whole privilege list and has no version to compare
+    /// against, so two runs that read the same accounts and write at once would each undo the
+    /// other's change (last writer wins). After writing, the accounts are read again: each one
+    /// that no longer holds what this batch wrote was changed by someone else in between, so this
+    /// batch's changes are applied again to what it holds now, written, and checked again (up to
+    /// `mergeRounds` times). A change made by another run after the last check is not seen: that
+    /// window is left, and the journal shows each merge as a write of its own, with its before.
+    /// Returns the accounts merged, with their final target, and those still moving.
+    private func remerge(_ changes: [Change], written: [BatchPlanner.Target], read: [Account], instance: String, instanceName: String?,
+                         journal: Journal?, extended: Bool, step: PlanStep,
+                         mergeFailures: inout [Diagnostic]) async -> ([String: BatchPlanner.Target], [String]) {
+        let client = evaluator.client
+        var merged: [String: BatchPlanner.Target] = [:]
+        var expected = Dictionary(written.map { ($0.account, $0.after) }, uniquingKeysWith: { a, _ in a })
+        var current = read
+        for round in 0...Self.mergeRounds {
+            var redo: [BatchPlanner.Target] = []
+            for account in current where expected[account.name] != nil {
+                let now = BatchPlanner.State(account)
+                guard let wanted = expected[account.name], !now.sameGrants(as: wanted) else { continue }
+                let own = changes.compactMap { c -> Change? in
+                    guard c.users.contains(account.name) else { return nil }
+                    var mine = c
+                    mine.users = [account.name]
+                    return mine
+                }
+                let plan = BatchPlanner.plan(own, accounts: [account])
+                if let target = plan.targets.first, target.changed, plan.errors.isEmpty { redo.append(target) }
+            }
+            if redo.isEmpty { return (merged, []) }
+            if round == Self.mergeRounds { return (merged, redo.map(\.account)) }
+            expected = [:]
+            for target in redo {
+                switch await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal) {
+                case .success:
+                    merged[target.account] = target
+                    expected[target.account] = target.after
+                case .failure(let error):
+                    mergeFailures.append(Diagnostic(.error, "account '\(target.account)': changed by another run meanwhile, and writing this batch's change again failed: \(Evaluator.message(error))",
+                                                    at: step.range, file: step.file))
+                }
+            }
+            guard !expected.isEmpty, let again = await Evaluator.uncancelled({
+                try await client.allAccounts(instance: instance, showingExtended: extended)
+            }) else { return (merged, []) }
+            current = again
+        }
+        return (merged, [])
+    }
+
     func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
@@ -46,7 +129,16 @@ struct BatchRunner {
         let before = await client.callCounts()
         // A change that names an extended privilege needs a read that shows them (v1's, under auto).
         let extended = changes.contains { !$0.extended.isEmpty }
-        var accounts = try await client.allAccounts(instance: instance, showingExtended: extended)
+        // Held until the batch's last check: another ddmsh batch on this machine and instance waits.
+        let lock: BatchLock? = if write, let directory = await evaluator.options.journalDirectory {
+            try await BatchLock.acquire(directory: directory, instance: instance) { [sink] in
+                await sink.message("waiting for another ddmsh run's batch on this instance to finish")
+            }
+        } else { nil }
+        defer { withExtendedLifetime(lock) {} }
+        // Under the lock the list must be read now: a copy from before it may be another run's past.
+        if lock != nil { await evaluator.accountsChanged() }
+        var accounts = try await evaluator.accounts(instance: instance, showingExtended: extended)
         if !write {
             // A dry run sees the accounts earlier dry-run statements would have created or dropped.
             let view = await evaluator.dryRunView()
@@ -78,12 +170,15 @@ struct BatchRunner {
         }
 
         let journal = await evaluator.journalForWrites()
+        if !changed.isEmpty { await evaluator.accountsChanged() }
         let started = ContinuousClock.now
         var results: [String: Result<Void, Error>] = [:]
         let total = changed.count
         let limit = max(1, await evaluator.options.concurrency)
         var cancelled = false
         var unreachable = false
+        // The journal or audit log refused a record: no later write can be recorded either.
+        var recordLost: Error?
         var inFlight: Set<String> = []
         var checked: Set<String> = []
         await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
@@ -91,26 +186,8 @@ struct BatchRunner {
             func launch() {
                 let target = changed[next]
                 next += 1
-                let audit = AuditContext(instance: instanceName, before: "\(target.before.privilegeText) on \(target.before.schemaText)",
-                                         after: "\(target.after.privilegeText) on \(target.after.schemaText)")
                 group.addTask {
-                    var seq: Int?
-                    do {
-                        // On disk before the call: a run killed between two writes can still be undone.
-                        seq = try journal?.intent(.modifyAccount(name: target.account, before: target.before.journaled))
-                        try await AuditContext.$current.withValue(audit) {
-                        try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
-                            baseAuthority: target.after.base,
-                            extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
-                            description: target.after.comment != target.before.comment ? target.after.comment : nil,
-                            databases: target.after.schemas))
-                        }
-                        if let seq { journal?.done(seq, ok: true) }
-                        return (target.account, .success(()))
-                    } catch {
-                        if let seq { journal?.failed(seq, error) }
-                        return (target.account, .failure(error))
-                    }
+                    (target.account, await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal))
                 }
             }
             while next < min(limit, total) { launch() }
@@ -127,18 +204,38 @@ struct BatchRunner {
                 if Task.isCancelled { cancelled = true }
                 // An endpoint that cannot be reached fails every later write the same way: stop here.
                 if case .failure(let e as DDMError) = result, e.isUnreachable { unreachable = true }
-                if next < total && !cancelled && !unreachable { launch() }
+                if case .failure(let e) = result, Self.isRecordNotKept(e) { recordLost = recordLost ?? e }
+                if next < total && !cancelled && !unreachable && recordLost == nil { launch() }
             }
         }
         await sink.progress(nil)
         var unknown: Set<String> = []
-        if !inFlight.isEmpty {
-            let read = await Evaluator.uncancelled { try await client.allAccounts(instance: instance) }
-            for t in changed where inFlight.contains(t.account) {
+        // Writes sent whose answer was lost (a dropped connection, a timeout, a 5xx): read back
+        // with the ones an interruption cut off, not reported failed on the error alone.
+        var lost: [String: Error] = [:]
+        for (account, result) in results {
+            if case .failure(let e) = result, Evaluator.outcomeUnknown(e) { lost[account] = e }
+        }
+        // Accounts written; after the check below, with what they were merged into.
+        var merged: [String: BatchPlanner.Target] = [:]
+        var stillMoving: [String] = []
+        var mergeFailures: [Diagnostic] = []
+        let wrote = changed.contains { if case .success = results[$0.account] { true } else { false } }
+        if !inFlight.isEmpty || !lost.isEmpty || (wrote && !cancelled && !unreachable && recordLost == nil) {
+            // One read serves both: lost answers are settled, and every write is checked against
+            // what the service holds now (another run may have written the same accounts).
+            let read = await Evaluator.uncancelled { try await client.allAccounts(instance: instance, showingExtended: extended) }
+            for t in changed where inFlight.contains(t.account) || lost[t.account] != nil {
                 let now = read?.first { $0.name == t.account }.map(BatchPlanner.State.init)
                 if let now, now.sameGrants(as: t.after) { results[t.account] = .success(()); checked.insert(t.account) }
                 else if let now, now.sameGrants(as: t.before) { continue }
-                else { unknown.insert(t.account) }
+                else { unknown.insert(t.account); results[t.account] = nil }
+            }
+            if let read, !cancelled, !unreachable, recordLost == nil {
+                (merged, stillMoving) = await remerge(changes, written: changed.filter {
+                    if case .success = results[$0.account] { true } else { false }
+                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, step: step,
+                   mergeFailures: &mergeFailures)
             }
         }
         let after = await client.callCounts()
@@ -149,13 +246,21 @@ struct BatchRunner {
         for t in changed {
             switch results[t.account] {
             case .success:
-                rows.append([t.account, "changed", t.after.privilegeText, t.after.schemaText])
-                applied.append(t.changeText + (checked.contains(t.account) ? " (answer lost; read back: applied)" : ""))
+                let final = merged[t.account] ?? t
+                rows.append([t.account, "changed", final.after.privilegeText, final.after.schemaText])
+                applied.append(t.changeText + (checked.contains(t.account) ? " (answer lost; read back: applied)" : "")
+                    + (merged[t.account].map { "; merged into another run's change: \($0.after.privilegeText) on \($0.after.schemaText)" } ?? ""))
+            case .failure(let e) where Self.isRecordNotKept(e):
+                rows.append([t.account, "not sent", "", ""])
             case .failure(let e):
                 rows.append([t.account, "failed", Evaluator.message(e), ""])
                 failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
             case nil:
                 rows.append([t.account, unknown.contains(t.account) ? "unknown" : "not applied", "", ""])
+                if let e = lost[t.account], unknown.contains(t.account) {
+                    failures.append(Diagnostic(.error, "account '\(t.account)': outcome unknown: sent, its answer lost (\(Evaluator.message(e))), and it could not be read back",
+                                               at: step.range, file: step.file))
+                }
             }
         }
         for t in outcome.targets where !t.changed {
@@ -168,13 +273,29 @@ struct BatchRunner {
             throw BatchInterrupted(applied: applied, unknown: changed.filter { unknown.contains($0.account) }.map(\.changeText), total: total)
         }
         if unreachable {
-            let notSent = changed.count - results.count
+            let notSent = changed.count - results.count - unknown.count
             if notSent > 0 {
                 failures.append(Diagnostic(.error, "\(notSent) change\(notSent == 1 ? " was" : "s were") not sent: the endpoint cannot be reached",
                                            at: step.range, file: step.file))
             }
         }
-        if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied) }
+        if !merged.isEmpty {
+            await sink.message("note: \(merged.count) account\(merged.count == 1 ? " was" : "s were") changed by another run while this batch wrote; this batch's changes were merged into what \(merged.count == 1 ? "it holds" : "they hold") now")
+        }
+        failures += mergeFailures
+        for name in stillMoving {
+            failures.append(Diagnostic(.error, "account '\(name)': still being changed by another run after \(Self.mergeRounds) merges; run this again once it has finished",
+                                       at: step.range, file: step.file))
+        }
+        if let recordLost {
+            // Said once, with the count: the same refusal for every account says nothing more.
+            let notSent = changed.filter { t in
+                switch results[t.account] { case nil: !unknown.contains(t.account); case .failure(let e): Self.isRecordNotKept(e); case .success: false }
+            }.count
+            failures.append(Diagnostic(.error, "\(Evaluator.message(recordLost)) (\(notSent) change\(notSent == 1 ? "" : "s") not sent)",
+                                       at: step.range, file: step.file))
+        }
+        if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied, recordRefused: recordLost != nil) }
         return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"
     }
 }

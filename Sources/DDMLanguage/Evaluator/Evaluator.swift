@@ -20,6 +20,8 @@ public actor Evaluator {
         public var clock: @Sendable () -> Date = Date.init
         /// Where each run that writes keeps its journal (for `undo`); nil keeps none.
         public var journalDirectory: String?
+        /// The system calls journal lines go through (a test's full disk).
+        public var journalIO: LineAppend.IO = .system
         /// The endpoint as the journal names it (undo offers only runs of the endpoint it is on);
         /// nil: the client's base URL. The local service gets a name of its own, as its port changes.
         public var journalEndpoint: String?
@@ -97,6 +99,9 @@ public actor Evaluator {
     var wouldChange = 0
     /// The write being made now (its plan text), for the account of an interruption.
     var inFlight: String?
+    /// The write of the current step whose answer was lost after it was sent (a dropped
+    /// connection, a timeout, a 5xx): the run reads it back before calling it failed.
+    var answerLost: String?
     /// This run's journal, opened at its first write.
     var journal: Journal?
     /// Every write applied, recorded as its answer arrives (`Ledger`); a fleet target's evaluator
@@ -106,6 +111,10 @@ public actor Evaluator {
 
     /// The run's view of the current instance's accounts and schemas (`KnownNames`).
     var known: [KnownNames.Kind: KnownNames] = [:]
+    /// The account list as this run last read it, until its next write (`RunCache`).
+    var accountSnapshot: RunCache.Accounts?
+    /// The RDS instances available to an instance, read once per run (`RunCache`).
+    var availableRDS: (instance: String, list: [AvailableRDS])?
 
     /// Set by `--instance`: resolved at first use.
     var pendingInstance: String?
@@ -126,6 +135,8 @@ public actor Evaluator {
         var report = Report()
         journal = nil
         known = [:]
+        accountSnapshot = nil
+        availableRDS = nil
         do {
             try await preflight(plan)
         } catch let e as BatchFailure {
@@ -156,6 +167,7 @@ public actor Evaluator {
                 report.unknown += entries.filter { !$0.known }.map(\.line)
             }
             options.planRecorder?.begin(step)
+            answerLost = nil
             do {
                 if case .setOnError(let c) = step.action {
                     options.continueOnError = c
@@ -207,17 +219,38 @@ public actor Evaluator {
                 for d in e.diagnostics { await onFailure?(d) }
                 report.failures += e.diagnostics
                 if !e.applied.isEmpty { report.applied.append(contentsOf: e.applied) }
-                if !options.continueOnError { report.stoppedEarly = true; break }
+                // No later write could be recorded either: said once, not once per statement.
+                if !options.continueOnError || e.recordRefused { report.stoppedEarly = true; break }
             } catch {
                 recorded()
+                var message = Self.message(error)
+                if let write = answerLost {
+                    // Sent, and the answer lost: not "failed" until a read says so.
+                    answerLost = nil
+                    switch await settle(step) {
+                    case .applied:
+                        ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
+                        await sink.message("\(write): the answer was lost (\(message)); read back: applied")
+                        report.applied.append(write + " (answer lost; read back: applied)")
+                        report.succeeded += 1
+                        continue
+                    case .notApplied:
+                        message += "; read back: not applied"
+                    case .unknown:
+                        ledger.record(write, target: ledgerTarget, known: false)
+                        report.unknown.append(write)
+                        message = "outcome unknown: \(write) was sent and its answer lost (\(message)); read it back before repeating it"
+                    }
+                }
                 if let e = error as? DDMError, report.errorCode == nil, report.requestId == nil {
                     report.errorCode = e.code
                     report.requestId = e.requestId
                 }
-                let d = Diagnostic(.error, Self.message(error), at: step.range, file: step.file)
+                let d = Diagnostic(.error, message, at: step.range, file: step.file)
                 await onFailure?(d)
                 report.failures.append(d)
-                if !options.continueOnError { report.stoppedEarly = true; break }
+                // No later write could be recorded either: said once, not once per statement.
+                if !options.continueOnError || BatchRunner.isRecordNotKept(error) { report.stoppedEarly = true; break }
             }
         }
         return report
@@ -309,7 +342,7 @@ public actor Evaluator {
                                     endpoint: options.journalEndpoint ?? client.baseURL, project: client.configuration.projectId,
                                     instance: currentInstance?.id, instanceName: currentInstance?.name, undoes: options.undoing,
                                     fleet: options.fleetRun, profile: client.configuration.profile)
-        let opened = Journal(directory: directory, header: header)
+        let opened = Journal(directory: directory, header: header, io: options.journalIO)
         journal = opened
         return opened
     }
@@ -318,14 +351,22 @@ public actor Evaluator {
     func journaled<T>(_ entry: Journal.Entry?, _ write: () async throws -> T) async throws -> T {
         let journal = await journalForWrites()
         let seq = try entry.flatMap { try journal?.intent($0) }
+        accountSnapshot = nil
         do {
             let result = try await write()
             if let seq { journal?.done(seq, ok: true) }
             return result
         } catch {
             if let seq { journal?.failed(seq, error) }
+            if Self.outcomeUnknown(error) { answerLost = inFlight }
             throw error
         }
+    }
+
+    /// The write may have been applied: it was sent and no answer says otherwise.
+    static func outcomeUnknown(_ error: Error) -> Bool {
+        guard let e = error as? DDMError, !e.certainlyNotApplied else { return false }
+        return e.kind == .transport || e.isServerError
     }
 
     /// The instances as a fleet listed them: its targets need no lookup of their own.

@@ -63,9 +63,11 @@ public final class Journal: Sendable {
     public let runId: String
     private let header: Header
     private let state = Mutex<(fd: Int32, seq: Int)>((-1, 0))
+    private let io: LineAppend.IO
 
-    public init(directory: String, header: Header) {
-        self.directory = directory; self.runId = header.run; self.header = header
+    /// - Parameter io: the system calls lines go through (a test's full disk).
+    public init(directory: String, header: Header, io: LineAppend.IO = .system) {
+        self.directory = directory; self.runId = header.run; self.header = header; self.io = io
     }
 
     public var path: String { directory + "/" + runId + ".jsonl" }
@@ -94,12 +96,23 @@ public final class Journal: Sendable {
                 guard fd >= 0 else {
                     throw JournalError("cannot keep this run's journal in \(directory): \(String(cString: strerror(errno))); nothing was sent (set DDMSH_JOURNAL_DIR or XDG_STATE_HOME to a directory you can write)")
                 }
+                do { try append(fd, Line(header: header)) } catch {
+                    // A journal without its header names no run: start it again at the next write.
+                    close(fd)
+                    unlink(path)
+                    throw error
+                }
                 s.fd = fd
-                try Self.append(fd, Line(header: header))
                 Self.prune(directory, keeping: Self.kept)
             }
+            // Room for this intent and its `done` line, or a full disk stops the write before it
+            // is sent rather than leaving an intent that never closes.
+            let code = io.reserve(s.fd, 4096)
+            if code != 0 {
+                throw JournalError("cannot write the journal \(path): \(String(cString: strerror(code))); nothing was sent (free some space, or set DDMSH_JOURNAL_DIR to a directory you can write)")
+            }
+            try append(s.fd, Line(seq: s.seq + 1, intent: entry))
             s.seq += 1
-            try Self.append(s.fd, Line(seq: s.seq, intent: entry))
             return s.seq
         }
     }
@@ -113,7 +126,7 @@ public final class Journal: Sendable {
     public func done(_ seq: Int, ok: Bool) {
         state.withLock { s in
             guard s.fd >= 0 else { return }
-            try? Self.append(s.fd, Line(seq: seq, done: ok))
+            try? append(s.fd, Line(seq: seq, done: ok))
         }
     }
 
@@ -121,13 +134,21 @@ public final class Journal: Sendable {
         state.withLock { s in if s.fd >= 0 { close(s.fd) } }
     }
 
-    private static func append(_ fd: Int32, _ line: Line) throws {
+    /// One whole line, on disk (fsync) when this returns; a line that cannot be finished is taken
+    /// back off the file, so the next one never glues onto it.
+    private func append(_ fd: Int32, _ line: Line) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(line)
         data.append(UInt8(ascii: "\n"))
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else { throw JournalError("cannot write the journal") }
+        do {
+            try LineAppend.append(Array(data), to: fd, ownFile: true, io: io)
+        } catch {
+            throw JournalError("cannot write the journal \(path): \(error); nothing was sent (free some space, or set DDMSH_JOURNAL_DIR to a directory you can write)")
+        }
+        guard fsync(fd) == 0 else {
+            throw JournalError("cannot write the journal \(path): \(String(cString: strerror(errno))); nothing was sent")
+        }
     }
 
     /// Runs kept for undo; older journals are removed when a new one starts.

@@ -77,7 +77,7 @@ extension ExportStatement: Step where P == Resolved {
         do {
             try ExportFile.write(text, to: path)
         } catch {
-            throw EvaluationError("cannot write '\(path)': \(error.localizedDescription)", kind: .failed)
+            throw EvaluationError("cannot write '\(path)': \(FileErrors.reason(error))", kind: .failed)
         }
         func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
         let parts = (scope.schemas ? [count(schemas.count, "schema")] : []) + (scope.users ? [count(accounts.count, "account")] : [])

@@ -18,9 +18,16 @@ enum StateDatabase {
             if !FileManager.default.fileExists(atPath: location) {
                 FileManager.default.createFile(atPath: location, contents: nil, attributes: [.posixPermissions: 0o600])
             }
-            // DatabasePool puts the file in WAL mode.
-            writer = try DatabasePool(path: location, configuration: config)
-            for suffix in ["", "-wal", "-shm"] { chmod(location + suffix, 0o600) }
+            do {
+                // DatabasePool puts the file in WAL mode.
+                writer = try DatabasePool(path: location, configuration: config)
+                for suffix in ["", "-wal", "-shm"] { chmod(location + suffix, 0o600) }
+                try migrator.migrate(writer)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+                // Said in words, not as SQLite's error and the query it failed on; nothing was written to it.
+                throw StateFileError(description: "\(location) is damaged (\(error.message ?? "SQLite error \(error.resultCode.rawValue)")); it was left as it is: move it aside to start with a fresh state, or give --state another file")
+            }
+            return writer
         }
         try migrator.migrate(writer)
         return writer

@@ -24,7 +24,7 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
             help: "Most calls per minute; pacing below it adapts to the service's throttling (0 = no client pacing).")
     public var rateLimit: Double?
     @Option(name: .customLong("call-deadline"),
-            help: "How long one call is retried while the service throttles it or is busy (default 5m).")
+            help: "How long one call may take, retries included, from connecting to the last byte of its answer (default 5m).")
     public var callDeadline: DurationArgument?
 
     @Option(name: .customLong("connect-timeout"),

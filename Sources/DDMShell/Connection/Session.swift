@@ -100,9 +100,19 @@ public final class Session: Sendable {
                                              endpointMemory: memory, audit: audit, profile: profileName,
                                              connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment)
         let client = try DDMClient(configuration: configuration, authenticator: auth, transport: transport(configuration), logger: logger)
+        if isatty(2) == 1, let line = Self.slowedStart(client.learnedPace, memory: memory.path) { warn(line) }
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region,
                        credentialSource: source)
+    }
+
+    /// A start slowed by a rate an earlier run learned, said on a terminal: a run that is paced
+    /// from its first call should not leave anyone wondering why. Nil for a start at full speed.
+    static func slowedStart(_ learned: (callsPerMinute: Double, age: TimeInterval)?, memory path: String) -> String? {
+        guard let learned, learned.callsPerMinute < 600 else { return nil }
+        let age = learned.age < 3600 ? "\(max(1, Int(learned.age / 60))) min" : "\(Int(learned.age / 3600)) h"
+        let rate = learned.callsPerMinute < 10 ? String(format: "%.1f", learned.callsPerMinute) : "\(Int(learned.callsPerMinute.rounded()))"
+        return "pacing: starting at \(rate) calls/min, as this endpoint throttled an earlier run \(age) ago (kept for a day; delete \(path) to start unpaced)"
     }
 
     /// Why a connection could not be made, as the exit status to end with (said already).

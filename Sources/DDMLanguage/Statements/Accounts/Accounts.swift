@@ -193,7 +193,7 @@ extension CreateUser: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        if ifNotExists, try await e.exists(name, in: .accounts, instance: instance, read: { try await client.allAccounts(instance: instance).map(\.name) }) {
+        if ifNotExists, try await e.exists(name, in: .accounts, instance: instance, read: { try await e.accounts(instance: instance).map(\.name) }) {
             await e.sink.message("user \(name) already exists")
             return nil
         }
@@ -215,6 +215,11 @@ extension CreateUser: Step where P == Resolved {
         }
         do {
             guard try await e.perform(write) != nil else { return nil }
+        } catch let error as DDMError where ifNotExists && error.code == "DBS.300311" {
+            // Another run created it between the read and the create: what was asked holds.
+            e.note(name, exists: true, in: .accounts, instance: instance)
+            await e.sink.message("user \(name) already exists")
+            return nil
         } catch {
             e.note(name, exists: nil, in: .accounts, instance: instance)
             throw error
@@ -342,7 +347,7 @@ extension DropUser: Step where P == Resolved {
         let user = name, client = e.client
         // One read, the same in a dry run and a run: whether there is anything to drop, and what
         // the journal keeps.
-        let existing = try await client.allAccounts(instance: instance).first { $0.name == user }
+        let existing = try await e.accounts(instance: instance).first { $0.name == user }
         let present = e.options.dryRun ? (existing != nil || e.dryRunAccounts[user] != nil) && !e.dryRunDropped.contains(user) : existing != nil
         if !present && ifExists {
             await e.sink.message("user \(user) does not exist; nothing to drop")
@@ -404,7 +409,7 @@ extension DeclareUsersComplete: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client
-        let accounts = try await client.allAccounts(instance: instance)
+        let accounts = try await e.accounts(instance: instance)
         if !e.options.dryRun { e.known[.accounts] = KnownNames(instance: instance, names: Set(accounts.map(\.name))) }
         var live = accounts.map(\.name)
         if e.options.dryRun {

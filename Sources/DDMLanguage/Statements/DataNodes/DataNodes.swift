@@ -144,7 +144,7 @@ extension SetReadWeights: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let (id, name) = try await e.target(instance)
-        let listed = try await e.client.allAvailableRDS(instance: id)
+        let listed = try await e.availableRDSList(instance: id)
         let ids = try await e.rdsIds(weights.map(\.rds), instance: id, available: listed)
         // DDM takes weights for the instance's data nodes (and their read replicas, which no list
         // here shows): an RDS instance that is available but holds no schema is refused, in a dry

@@ -237,7 +237,7 @@ extension Evaluator {
     func rdsIds(_ refs: [String], instance: String, available read: [AvailableRDS]? = nil) async throws -> [String] {
         guard refs.contains(where: { !Names.looksLikeRDSId($0) }) else { return refs }
         let available: [AvailableRDS]
-        if let read { available = read } else { available = try await client.allAvailableRDS(instance: instance) }
+        if let read { available = read } else { available = try await availableRDSList(instance: instance) }
         return try refs.map { ref in
             if let node = try RDSReference.find(ref, in: available) { return node.id }
             if Names.looksLikeRDSId(ref) { return ref }
