@@ -56,7 +56,10 @@ extension DDMAPI {
 }
 
 extension DDMClient {
-    public func showJob(_ id: String) async throws -> Job { try await send(api.showJobEnvelope(id)).job }
+    public func showJob(_ id: String) async throws -> Job {
+        guard let job = try await send(api.showJobEnvelope(id)).job else { throw DDMError.emptyAnswer("show job", "job \(id)") }
+        return job
+    }
     /// Slow queries between two times (at most 7 days apart), newest pages first as the service
     /// orders them, up to `max`.
     /// Up to `max` slow queries in the window that `keep` accepts (the API filters only by time),

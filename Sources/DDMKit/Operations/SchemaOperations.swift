@@ -98,7 +98,12 @@ extension DDMClient {
     }
     public func showSchema(instance: String, name: String) async throws -> SchemaDetail {
         try await versioned(.showSchema, v3: { try await self.send(self.api.showSchemaV3(instance: instance, name: name)).common },
-                            older: { try await send(api.showSchemaEnvelope(instance: instance, name: name)).database })
+                            older: {
+            guard let d = try await send(api.showSchemaEnvelope(instance: instance, name: name)).database else {
+                throw DDMError.emptyAnswer("show schema", "schema \(name)")
+            }
+            return d
+        })
     }
     @discardableResult
     public func deleteSchema(instance: String, name: String, deleteRDSData: Bool = false) async throws -> JobOnly {
