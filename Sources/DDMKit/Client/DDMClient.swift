@@ -17,7 +17,7 @@ public final class DDMClient: Sendable {
     public let baseURL: String
     private let transport: any HTTPTransport
     private let authenticator: any Authenticator
-    private let logger: Logger
+    let logger: Logger
     private let stats = CallCounter()
     /// For `auto`: which calls this endpoint serves only in their older version.
     let router: APIRouter

@@ -174,7 +174,7 @@ extension DDMClient {
         }, older: { try await send(api.resetPassword(instance: instance, account: account, password: password)) })
     }
     public func allAccounts(instance: String, showingExtended: Bool = false) async throws -> [Account] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p: AccountPage
             do {
                 p = try await self.listAccounts(instance: instance, offset: offset, limit: limit, showingExtended: showingExtended)

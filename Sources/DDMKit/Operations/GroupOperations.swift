@@ -91,7 +91,7 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allGroups(instance: String) async throws -> [InstanceGroup] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listGroups(instance: instance, offset: offset, limit: limit))
             return (p.groupList ?? [], p.totalCount)
         }
@@ -113,7 +113,7 @@ extension DDMClient {
         try await send(api.modifyGroupAddress(instance: instance, group: group, ip: ip))
     }
     public func allPublicIPs(instance: String) async throws -> [PublicIP] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listPublicIPs(instance: instance, offset: offset, limit: limit))
             return (p.publicIpList ?? [], p.totalCount)
         }

@@ -70,10 +70,14 @@ extension DDMClient {
         var kept: [SlowQuery] = []
         var read = 0
         var total: Int?
-        while kept.count < max {
+        var previous: [SlowQuery]?
+        while kept.count < max, read < configuration.maxListedRows {
             let page = try await versioned(.listSlowQueries, v3: { try await self.send(self.api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100)) },
                                            older: { try await send(api.listSlowQueriesV2(instance: instance, from: start, to: end, offset: read, limit: 100)) })
             total = page.totalRecord
+            // The same page again: the service ignores the offset (DDMClient.collectPages).
+            if page.slowLogList == previous { warn("the service served the same page of slow queries twice; the listing ends at \(read)"); break }
+            previous = page.slowLogList
             read += page.slowLogList.count
             kept += page.slowLogList.filter(keep)
             if page.slowLogList.isEmpty || read >= (page.totalRecord ?? 0) { break }

@@ -226,7 +226,7 @@ extension DDMClient {
                             older: { _ = try await send(api.reloadTableData(id)) })
     }
     public func allInstances() async throws -> [Instance] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.listInstances(offset: offset, limit: limit)
             return (p.instances, p.totalRecord)
         }

@@ -112,7 +112,7 @@ extension DDMClient {
         }, older: { try await send(api.deleteSchema(instance: instance, name: name, deleteRDSData: deleteRDSData)) })
     }
     public func allSchemas(instance: String) async throws -> [Schema] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.listSchemas(instance: instance, offset: offset, limit: limit)
             return (p.databases, p.total)
         }

@@ -56,7 +56,7 @@ public final class Session: Sendable {
                 configuration: DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
                                                 pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
                                                 // A new port each run: nothing learned here would be found again.
-                                                endpointMemory: nil, audit: audit, profile: "local"),
+                                                endpointMemory: nil, audit: audit, profile: "local", warn: Self.warnOnStderr),
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
                                                  projectId: config.projectId),
                 logger: logger)
@@ -87,10 +87,16 @@ public final class Session: Sendable {
                                             apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
                                             endpointMemory: memory, audit: audit, profile: profileName,
                                             connectTimeout: o.connectTimeout.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(10),
-                                            verifyTLS: !insecure, environment: environment),
+                                            verifyTLS: !insecure, environment: environment, warn: Self.warnOnStderr),
             authenticator: auth, logger: logger)
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
                        instance: o.instance ?? profile?.instance, pollInterval: .seconds(2), region: region)
+    }
+
+    /// The client's warnings (a listing the service cut short or claimed more of than it served),
+    /// one line each on stderr, where the shell's other warnings go.
+    static let warnOnStderr: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("ddmsh: warning: \(message)\n".utf8))
     }
 
     /// Why a connection could not be made, as the exit status to end with (said already).
