@@ -163,4 +163,41 @@ import Testing
             #expect(!f.sink.text.contains("off (anyone"), "\(f.sink.text)")
         }
     }
+
+    // MARK: the refused v1 account list
+
+    /// An endpoint without v1's account list: `show grants` (which asks v1 first under `auto`,
+    /// for the extended privileges only it shows) learns it once, and the next run, from the
+    /// endpoint memory, does not ask again.
+    @Test func theRefusedV1AccountListIsLearnedOnce() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ddmsh-answers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let memory = EndpointMemory(path: dir.appendingPathComponent("pacing.json").path)
+        let wire = EditingTransport { _, _ in nil }
+        let h = try await LocalHarness.start(configure: { $0.api = .v3 }, endpointMemory: memory, transport: wire)
+        defer { Task { await h.stop() } }
+        let id = try await h.makeInstance()
+        try await h.client.createAccounts(instance: id, [CreateAccountRequest(name: "app", password: "Secret_pass1!", baseAuthority: [.select])])
+        func v1Lists() -> Int { wire.calls.filter { $0.hasPrefix("GET /v1/") && $0.hasSuffix("/users") }.count }
+        func showGrants(_ client: DDMClient) async -> String {
+            let sink = Collector()
+            var o = Compiler.Options()
+            o.instanceSelected = true
+            let compiled = Compiler.compile(SourceFile(name: "t.ddm", text: "show grants for app; show grants for app;"), options: o)
+            let e = Evaluator(client: client, sink: sink, secrets: DefaultSecretResolver(environment: [:]) { _ in "" },
+                              options: Evaluator.Options(), instance: id)
+            let report = await e.run(compiled.plan)
+            #expect(report.failures.isEmpty, "\(report.failures.map(\.message))")
+            return sink.text
+        }
+        #expect(await showGrants(h.client).contains("app"))
+        #expect(v1Lists() == 1, "\(wire.calls)")
+        // The next run at the same endpoint: a new client that reads what was learned.
+        let next = try DDMClient(configuration: h.client.configuration,
+                                 authenticator: AKSKAuthenticator(accessKey: LocalHarness.ak, secretKey: LocalHarness.sk,
+                                                                  projectId: h.client.configuration.projectId),
+                                 transport: wire)
+        #expect(await showGrants(next).contains("app"))
+        #expect(v1Lists() == 1, "\(wire.calls)")
+    }
 }

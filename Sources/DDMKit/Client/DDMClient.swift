@@ -51,10 +51,14 @@ public final class DDMClient: Sendable {
         if !known.isEmpty {
             logger.debug("api: older calls for \(known.map(\.rawValue).sorted().joined(separator: ", ")), learned in an earlier run")
         }
-        return APIRouter(olderOnly: known) { id in
+        let noOlder = configuration.apiVersion == .auto ? memory?.withoutOlder(for: key, in: remembered) ?? [] : []
+        return APIRouter(olderOnly: known, withoutOlder: noOlder, remember: { id in
             logger.debug("api: this endpoint has no v3 \(id.route().name); using the older call from now on")
             memory?.rememberOlderOnly(id, for: key)
-        }
+        }, rememberNoOlder: { id in
+            logger.debug("api: this endpoint has no older \(id.route().name); using v3 from now on")
+            memory?.rememberNoOlder(id, for: key)
+        })
     }
 
     /// Operations this client has learned to send in their older version (`auto` only).
