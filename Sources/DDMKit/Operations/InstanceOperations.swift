@@ -210,8 +210,7 @@ extension DDMClient {
     @discardableResult
     public func modifyInstanceName(_ id: String, name: String) async throws -> NameResult {
         try await versioned(.modifyInstanceName, v3: {
-            _ = try await self.send(self.api.modifyInstanceNameV3(id, name: name))
-            return NameResult(name: name)
+            NameResult(name: name, jobId: try await self.send(self.api.modifyInstanceNameV3(id, name: name)).jobId)
         }, older: { try await send(api.modifyInstanceName(id, name: name)) })
     }
     @discardableResult
