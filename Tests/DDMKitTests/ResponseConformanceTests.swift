@@ -119,6 +119,19 @@ import Testing
         #expect(try DDMClient.read(AsShipped.self, body, operation: "show instance").vpcId == nil)
     }
 
+    /// The lenient reading's conversions, one by one: 0 and 1 stay numbers (not booleans) when
+    /// read as text, whole decimals are integers, and both key spellings read.
+    @Test func theLenientReadingsConversions() throws {
+        struct Shape: Decodable, Sendable {
+            var port: String; var count: Int; var flag: Bool; var ratio: Double
+            var on: Bool?; var small: String?; var list: [String]; var missing: [Int]; var jobId: String?
+        }
+        let body = #"{"port": 1, "count": "5066.0", "flag": "true", "ratio": "0.5", "on": 0, "small": 0, "list": null, "job_id": 42}"#
+        let s = try DDMClient.read(Shape.self, HTTPResponseData(status: 200, headers: [], body: Array(body.utf8)), operation: "t")
+        #expect(s.port == "1" && s.count == 5066 && s.flag && s.ratio == 0.5)
+        #expect(s.on == false && s.small == "0" && s.list.isEmpty && s.missing.isEmpty && s.jobId == "42")
+    }
+
     /// Walks DDMKit's decoded value beside the JSON sent (keys already in camel case, as DDMKit
     /// reads them) and names every field whose value differs from what was sent.
     static func compare(_ value: Any, _ json: JSONValue, path: String, into wrong: inout [String]) {
