@@ -37,9 +37,11 @@ import Testing
         return nil
     }
 
+    /// The bodies file as parsed, once for the whole suite (read only after it is made).
+    nonisolated(unsafe) static let parsed: [String: Any]? = (try? Data(contentsOf: bodiesURL)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+
     static func raw(_ operation: String, _ variant: String) throws -> [UInt8] {
-        let data = try Data(contentsOf: bodiesURL)
-        guard let all = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+        guard let all = parsed,
               let ops = all["operations"] as? [String: Any], let op = ops[operation] as? [String: Any],
               let variants = op["variants"] as? [String: Any], let body = variants[variant] else { return [] }
         return Array(try JSONSerialization.data(withJSONObject: body, options: [.fragmentsAllowed]))
