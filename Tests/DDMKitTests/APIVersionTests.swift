@@ -95,7 +95,7 @@ import Testing
         try await c.deleteAccount(instance: id, name: "app")
         try await c.deleteSchema(instance: id, name: "orders")
         let node = try #require(try await c.showInstance(id).nodes?.first)
-        #expect(try await c.showNode(instance: id, node: node.nodeId).nodeId == node.nodeId)
+        #expect(try await c.showNode(instance: id, node: try #require(node.nodeId)).nodeId == node.nodeId)
         try await c.modifySecurityGroup(id, securityGroupId: "sg-2")
         #expect(try await c.allInstances().first?.securityGroupId == "sg-2")
         try await c.reloadTableData(id)

@@ -12,11 +12,11 @@ import Testing
         let c = h.client
         let id = try await h.makeInstance()
         #expect(try await c.addNodes(instance: id, zones: ["ap-southeast-1a"], flavorId: { Issue.record("v3 needs no flavor id"); return "" }).jobId != nil)
-        var nodes = try await c.listNodes(instance: id).nodes.map(\.nodeId)
+        var nodes = try await c.listNodes(instance: id).nodes.compactMap(\.nodeId)
         #expect(nodes.count == 3)
         #expect(try await c.removeNodes(instance: id, count: 1).jobId != nil)
         #expect(try await c.deleteNodes(instance: id, nodes: [nodes[1]]).jobId != nil)
-        nodes = try await c.listNodes(instance: id).nodes.map(\.nodeId)
+        nodes = try await c.listNodes(instance: id).nodes.compactMap(\.nodeId)
         #expect(nodes.count == 1)
         let restart = try await c.restartNode(instance: id, node: nodes[0])
         #expect(try await c.showJob(try require(restart.jobId)).name == "RestartNode")

@@ -29,7 +29,7 @@ import Testing
 
         let nodes = try await c.listNodes(instance: id)
         #expect(nodes.nodes.count == 2)
-        let node = try await c.showNode(instance: id, node: nodes.nodes[0].nodeId)
+        let node = try await c.showNode(instance: id, node: try require(nodes.nodes[0].nodeId))
         #expect(node.nodeId == nodes.nodes[0].nodeId)
 
         try await c.modifyInstanceName(id, name: "ddm-beta")

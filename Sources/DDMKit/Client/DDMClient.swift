@@ -23,7 +23,7 @@ public final class DDMClient: Sendable {
     public let baseURL: String
     private let transport: any HTTPTransport
     private let authenticator: any Authenticator
-    private let logger: Logger
+    let logger: Logger
     private let stats = CallCounter()
     /// For `auto`: which calls this endpoint serves only in their older version.
     let router: APIRouter
@@ -67,10 +67,14 @@ public final class DDMClient: Sendable {
         if !known.isEmpty {
             logger.debug("api: older calls for \(known.map(\.rawValue).sorted().joined(separator: ", ")), learned in an earlier run")
         }
-        return APIRouter(olderOnly: known) { id in
+        let noOlder = configuration.apiVersion == .auto ? memory?.withoutOlder(for: key, in: remembered) ?? [] : []
+        return APIRouter(olderOnly: known, withoutOlder: noOlder, remember: { id in
             logger.debug("api: this endpoint has no v3 \(id.route().name); using the older call from now on")
             memory?.rememberOlderOnly(id, for: key)
-        }
+        }, rememberNoOlder: { id in
+            logger.debug("api: this endpoint has no older \(id.route().name); using v3 from now on")
+            memory?.rememberNoOlder(id, for: key)
+        })
     }
 
     /// Operations this client has learned to send in their older version (`auto` only).
@@ -264,14 +268,45 @@ public final class DDMClient: Sendable {
     }
 
     private func decode<R: Decodable>(_ type: R.Type, _ response: HTTPResponseData, operation: String) throws -> R {
+        try Self.read(R.self, response, operation: operation, logger: logger)
+    }
+
+    /// An answer as DDMKit reads it: strictly, then leniently (`LenientJSON`).
+    static func read<R: Decodable>(_ type: R.Type, _ response: HTTPResponseData, operation: String,
+                                  logger: Logger = Logger(label: "ddmkit")) throws -> R {
         let body = response.body.isEmpty ? Array("{}".utf8) : response.body
         do {
             return try JSONDecoder.ddm.decode(R.self, from: Data(body))
-        } catch {
+        } catch let strict {
             if R.self == Empty.self, let empty = Empty() as? R { return empty }
+            // The sources disagree on shapes; the lenient reading settles those (LenientJSON).
+            let failure: Error
+            do {
+                let read = try LenientJSON.decode(R.self, from: Data(body))
+                logger.debug("\(operation): the answer read leniently (\(Self.describe(strict)))")
+                return read
+            } catch {
+                // Why the lenient reading failed is the error worth showing: the strict one may
+                // name a shape the lenient reading accepts.
+                failure = (error as? DecodingError) == nil ? strict : error
+            }
             throw DDMError(kind: .decoding, status: response.status,
-                           message: "could not read the answer: \(error)", requestId: response.requestId,
+                           message: "could not read the answer: \(Self.describe(failure))", requestId: response.requestId,
                            operation: operation)
+        }
+    }
+
+    /// A decoding error in a line: what is wrong and where (`nodes[0].nodeId`).
+    static func describe(_ error: Error) -> String {
+        func path(_ p: [CodingKey]) -> String {
+            p.reduce("") { s, k in k.intValue.map { s + "[\($0)]" } ?? (s.isEmpty ? k.stringValue : s + "." + k.stringValue) }
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let c)?: return "no \(path(c.codingPath + [key]))"
+        case .valueNotFound(_, let c)?: return "\(path(c.codingPath)) is null"
+        case .typeMismatch(_, let c)?: return "\(path(c.codingPath)): \(c.debugDescription)"
+        case .dataCorrupted(let c)?: return "not JSON\(c.codingPath.isEmpty ? "" : " at " + path(c.codingPath))"
+        default: return "\(error)"
         }
     }
 

@@ -18,11 +18,17 @@ public struct DDMConfiguration: Sendable {
     /// TLS certificate verification. Only an explicit user choice turns it off.
     public var verifyTLS: Bool
     public var environment: [String: String]
+    /// Where the client's warnings go (a listing cut short, a service that claims more than it
+    /// serves); nil logs them.
+    public var warn: (@Sendable (String) -> Void)?
+    /// The most rows an all-pages read collects (`DDMClient.defaultMaxListedRows`).
+    public var maxListedRows: Int = DDMClient.defaultMaxListedRows
 
     public init(endpoint: Endpoint, projectId: String, retry: RetryPolicy = RetryPolicy(),
                 pacing: Pacing = .adaptive(), apiVersion: APIVersionChoice = .auto, endpointMemory: EndpointMemory? = nil, audit: (any AuditSink)? = nil, profile: String? = nil,
                 connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(60),
-                verifyTLS: Bool = true, environment: [String: String] = [:]) {
+                verifyTLS: Bool = true, environment: [String: String] = [:], warn: (@Sendable (String) -> Void)? = nil) {
+        self.warn = warn
         self.endpoint = endpoint; self.projectId = projectId; self.retry = retry
         self.pacing = pacing; self.apiVersion = apiVersion; self.endpointMemory = endpointMemory; self.audit = audit; self.profile = profile
         self.connectTimeout = connectTimeout; self.readTimeout = readTimeout

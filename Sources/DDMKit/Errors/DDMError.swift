@@ -84,3 +84,10 @@ public struct DDMError: Error, Sendable, Equatable, CustomStringConvertible {
         return text
     }
 }
+
+extension DDMError {
+    /// An answer that read, but without the one thing the call is for (`{"job": null}`).
+    static func emptyAnswer(_ operation: String, _ what: String) -> DDMError {
+        DDMError(kind: .decoding, message: "the service's answer did not include \(what)", operation: operation)
+    }
+}

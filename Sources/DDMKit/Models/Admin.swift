@@ -20,9 +20,9 @@ public struct JobAnswer: Decodable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         enum Key: String, CodingKey { case jobId, orderId, instanceId }
         guard let c = try? decoder.container(keyedBy: Key.self) else { return }
-        jobId = try? c.decodeIfPresent(String.self, forKey: .jobId)
-        orderId = try? c.decodeIfPresent(String.self, forKey: .orderId)
-        instanceId = try? c.decodeIfPresent(String.self, forKey: .instanceId)
+        jobId = c.text(.jobId)
+        orderId = c.text(.orderId)
+        instanceId = c.text(.instanceId)
     }
 }
 

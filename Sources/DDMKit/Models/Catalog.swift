@@ -7,7 +7,7 @@ public struct EngineGroup: Decodable, Sendable, Equatable {
 }
 
 public struct AvailabilityZone: Decodable, Sendable, Equatable {
-    public var code: String
+    public var code: String?
     public var name: String?
     public var favored: Bool?
 }
@@ -72,7 +72,7 @@ public struct AvailableRDSPage: Decodable, Sendable {
 public struct Node: Decodable, Sendable, Equatable {
     public var port: String?
     public var status: String?
-    public var nodeId: String
+    public var nodeId: String?
     public var ip: String?
     public var groupId: String?
 }
@@ -87,7 +87,7 @@ public struct NodePage: Decodable, Sendable {
 public struct NodeDetail: Decodable, Sendable, Equatable {
     public var status: String?
     public var name: String?
-    public var nodeId: String
+    public var nodeId: String?
     public var privateIp: String?
     public var floatingIp: String?
     public var serverId: String?
@@ -114,7 +114,7 @@ public struct Job: Decodable, Sendable, Equatable {
     }
 }
 
-struct JobEnvelope: Decodable, Sendable { var job: Job }
+struct JobEnvelope: Decodable, Sendable { var job: Job? }
 
 public struct APIVersion: Decodable, Sendable, Equatable {
     public var id: String

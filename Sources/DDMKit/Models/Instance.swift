@@ -2,7 +2,7 @@
 public struct Instance: Decodable, Sendable, Equatable {
     public var id: String
     public var name: String
-    public var status: String
+    @UnknownIfAbsent public var status: String
     public var created: String?
     public var updated: String?
     public var availableZone: String?
@@ -34,7 +34,8 @@ public struct InstanceNode: Decodable, Sendable, Equatable {
     public var port: String?
     public var ip: String?
     public var groupId: String?
-    public var nodeId: String
+    /// Optional: Huawei's current page for v1 `show instance` leaves it out of `nodes[]`.
+    public var nodeId: String?
 }
 
 public struct InstancePage: Decodable, Sendable {
@@ -129,7 +130,7 @@ extension Instance {
     public func withNodeAddresses(_ listed: [Node]) -> Instance {
         var i = self
         i.nodes = nodes?.map { n in
-            guard n.ip == nil, let l = listed.first(where: { $0.nodeId == n.nodeId }) else { return n }
+            guard n.ip == nil, let id = n.nodeId, let l = listed.first(where: { $0.nodeId == id }) else { return n }
             var n = n
             n.ip = l.ip
             n.port = n.port ?? l.port

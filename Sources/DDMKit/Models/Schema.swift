@@ -35,7 +35,7 @@ public struct SchemaDetail: Decodable, Sendable, Equatable {
     public var usedRds: [SchemaRDS]?
 
     public struct Shard: Decodable, Sendable, Equatable {
-        public var dbslot: Int
+        public var dbslot: Int?
         public var name: String
         public var status: String?
         public var created: Int64?
@@ -45,7 +45,7 @@ public struct SchemaDetail: Decodable, Sendable, Equatable {
     }
 }
 
-struct SchemaDetailEnvelope: Decodable, Sendable { var database: SchemaDetail }
+struct SchemaDetailEnvelope: Decodable, Sendable { var database: SchemaDetail? }
 
 public enum ShardMode: String, Sendable, Codable { case cluster, single }
 
@@ -84,6 +84,15 @@ public struct CreateSchemaResult: Decodable, Sendable, Equatable {
 
 public struct JobOnly: Decodable, Sendable, Equatable {
     public var jobId: String?
+
+    public init(jobId: String? = nil) { self.jobId = jobId }
+
+    /// v1 `delete_database` is typed by the SDK as a bare string; the API reference's example is
+    /// `{"job_id": …}`. Whatever the body is, the call succeeded; a job is read when there is one.
+    public init(from decoder: Decoder) throws {
+        enum Key: String, CodingKey { case jobId }
+        jobId = (try? decoder.container(keyedBy: Key.self))?.text(.jobId)
+    }
 }
 
 public struct NameOnly: Codable, Sendable, Equatable, Hashable {

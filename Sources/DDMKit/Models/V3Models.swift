@@ -22,7 +22,7 @@ struct InstanceDetailPageV3: Decodable, Sendable {
     struct Detail: Decodable, Sendable {
         var id: String
         var name: String
-        var status: String
+        @UnknownIfAbsent var status: String
         var projectId: String?
         var datastoreVersion: String?
         var createAt: String?
@@ -94,11 +94,11 @@ struct JobAnswerV3: Decodable, Sendable {
     init(from decoder: Decoder) throws {
         enum Key: String, CodingKey { case jobId, orderId, id, name, databaseName }
         guard let c = try? decoder.container(keyedBy: Key.self) else { return }
-        jobId = try? c.decodeIfPresent(String.self, forKey: .jobId)
-        orderId = try? c.decodeIfPresent(String.self, forKey: .orderId)
-        id = try? c.decodeIfPresent(String.self, forKey: .id)
-        name = try? c.decodeIfPresent(String.self, forKey: .name)
-        databaseName = try? c.decodeIfPresent(String.self, forKey: .databaseName)
+        jobId = c.text(.jobId)
+        orderId = c.text(.orderId)
+        id = c.text(.id)
+        name = c.text(.name)
+        databaseName = c.text(.databaseName)
     }
 }
 
@@ -106,9 +106,9 @@ struct JobAnswerV3: Decodable, Sendable {
 struct SchemaDetailV3: Decodable, Sendable {
     struct Shard: Decodable, Sendable {
         var dataNodeId: String?
-        var physicalDbName: String
+        var physicalDbName: String?
         var status: String?
-        var shardIndex: Int
+        var shardIndex: Int?
     }
     struct DataNode: Decodable, Sendable {
         var id: String
@@ -129,7 +129,7 @@ struct SchemaDetailV3: Decodable, Sendable {
         return SchemaDetail(
             name: name, status: status, shardMode: shardMode, shardNumber: shardNumber,
             databases: (shards ?? []).map { s in
-                .init(dbslot: s.shardIndex, name: s.physicalDbName, status: s.status, id: s.dataNodeId,
+                .init(dbslot: s.shardIndex, name: s.physicalDbName ?? UnknownIfAbsent.unknown, status: s.status, id: s.dataNodeId,
                       idName: nodes.first { $0.id == s.dataNodeId }?.name)
             },
             usedRds: nodes.map { SchemaRDS(id: $0.id, name: $0.name, status: $0.status) })

@@ -174,12 +174,18 @@ extension DDMClient {
         }, older: { try await send(api.resetPassword(instance: instance, account: account, password: password)) })
     }
     public func allAccounts(instance: String, showingExtended: Bool = false) async throws -> [Account] {
-        try await Self.collectPages { offset, limit in
+        // An endpoint known to refuse v1's list is not asked again (learned per endpoint, like
+        // a missing v3 call).
+        var extended = showingExtended
+        if extended, configuration.apiVersion == .auto, await router.withoutOlder.contains(.listAccounts) { extended = false }
+        return try await collectPages { offset, limit in
             let p: AccountPage
             do {
-                p = try await self.listAccounts(instance: instance, offset: offset, limit: limit, showingExtended: showingExtended)
-            } catch let e as DDMError where showingExtended && e.isMissingAPI {
+                p = try await self.listAccounts(instance: instance, offset: offset, limit: limit, showingExtended: extended)
+            } catch let e as DDMError where extended && e.isMissingAPI {
                 // An endpoint without v1's list: v3's is all there is, extended privileges unseen.
+                if self.configuration.apiVersion == .auto { await self.router.olderMissing(.listAccounts) }
+                extended = false
                 p = try await self.listAccounts(instance: instance, offset: offset, limit: limit)
             }
             return (p.users, p.totalRecord)

@@ -36,7 +36,7 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allBackups(instance: String) async throws -> [Backup] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listBackups(instance: instance, offset: offset, limit: limit))
             return (p.backups ?? [], p.total)
         }

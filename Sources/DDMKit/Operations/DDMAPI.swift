@@ -31,5 +31,10 @@ extension PathBuilder {
     }
 }
 
-public struct NameResult: Decodable, Sendable, Equatable { public var name: String? }
+public struct NameResult: Decodable, Sendable, Equatable {
+    public var name: String?
+    /// v3's rename answers a job (`UpdateDdmInstanceNameResponse.job_id`); v1's the name.
+    public var jobId: String?
+    public init(name: String? = nil, jobId: String? = nil) { self.name = name; self.jobId = jobId }
+}
 public struct SecurityGroupResult: Decodable, Sendable, Equatable { public var securityGroupId: String? }

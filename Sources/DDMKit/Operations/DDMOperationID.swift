@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A DDM operation named without calling it: what the statement catalogue lists and `explain`
 /// prints. Each entry is declared in its family's `…Operations.swift`, next to its request
@@ -72,11 +73,33 @@ public struct DDMOperationID: Hashable, Sendable, CustomStringConvertible {
     struct Routes {
         var older: Route
         var v3: Route?
-        init<A>(_ older: DDMOperation<A>) { self.older = Route(older) }
+        /// How each call's answer is read, for the response conformance test.
+        var readOlder: AnswerReader
+        var readV3: AnswerReader?
+        init<A>(_ older: DDMOperation<A>) {
+            self.older = Route(older)
+            self.readOlder = Self.reader(older)
+        }
         init<A, B>(_ older: DDMOperation<A>, v3: DDMOperation<B>?) {
             self.older = Route(older)
             self.v3 = v3.map(Route.init)
+            self.readOlder = Self.reader(older)
+            self.readV3 = v3.map(Self.reader)
         }
+
+        static func reader<R>(_ op: DDMOperation<R>) -> AnswerReader {
+            { body in try DDMClient.read(R.self, HTTPResponseData(status: 200, headers: [], body: body), operation: op.name,
+                                         logger: Logger(label: "ddmkit.answers")) }
+        }
+    }
+
+    /// Reads an answer's body into the call's response type, as the client does.
+    typealias AnswerReader = @Sendable ([UInt8]) throws -> any Sendable
+
+    /// How the answer of this entry's older call (or v3's) is read: the type DDMKit decodes it into.
+    func answerReader(v3: Bool) -> AnswerReader {
+        let r = routes(DDMAPI(projectId: "{project_id}"), Placeholders(instance: "{instance_id}", object: nil, deleteData: false))
+        return v3 ? r.readV3 ?? r.readOlder : r.readOlder
     }
 
     /// The older call's SDK operation.

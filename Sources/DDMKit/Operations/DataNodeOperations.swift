@@ -117,7 +117,7 @@ extension DDMClient {
         }, older: { try await send(api.listAvailableRDS(instance: instance, offset: offset, limit: limit)) })
     }
     public func allAvailableRDS(instance: String) async throws -> [AvailableRDS] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.listAvailableRDS(instance: instance, offset: offset, limit: limit)
             return (p.instances, p.total)
         }

@@ -91,7 +91,7 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allGroups(instance: String) async throws -> [InstanceGroup] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listGroups(instance: instance, offset: offset, limit: limit))
             return (p.groupList ?? [], p.totalCount)
         }
@@ -113,7 +113,7 @@ extension DDMClient {
         try await send(api.modifyGroupAddress(instance: instance, group: group, ip: ip))
     }
     public func allPublicIPs(instance: String) async throws -> [PublicIP] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listPublicIPs(instance: instance, offset: offset, limit: limit))
             return (p.publicIpList ?? [], p.totalCount)
         }
@@ -164,6 +164,11 @@ public struct GroupACL: Sendable, Equatable {
     /// The load balancer's IP group, when there is one: sent back so it is changed, not a second made.
     public var ipGroupId: String?
     public var name: String?
+    /// False when the answer did not say whether access control is on (`enable_ipgroup` absent):
+    /// `enabled` is then no fact, and must not be shown as one.
+    public var enabledReported = true
+    /// False when an answer with access control on did not say which kind of list it is.
+    public var kindReported = true
     public init(enabled: Bool, whitelist: Bool = true, addresses: [Address] = [], ipGroupId: String? = nil, name: String? = nil) {
         self.enabled = enabled; self.whitelist = whitelist; self.addresses = addresses; self.ipGroupId = ipGroupId; self.name = name
     }
@@ -184,9 +189,12 @@ public struct GroupACLAnswer: Decodable, Sendable {
     var ipgroup: IPGroup?
 
     public var acl: GroupACL {
-        GroupACL(enabled: enableIpgroup ?? false, whitelist: (type ?? "white") != "black",
-                 addresses: (ipgroup?.ipList ?? []).compactMap { i in i.ip.map { GroupACL.Address(ip: $0, description: i.description ?? "") } },
-                 ipGroupId: ipgroup?.id, name: ipgroup?.name)
+        var acl = GroupACL(enabled: enableIpgroup ?? false, whitelist: (type ?? "white") != "black",
+                           addresses: (ipgroup?.ipList ?? []).compactMap { i in i.ip.map { GroupACL.Address(ip: $0, description: i.description ?? "") } },
+                           ipGroupId: ipgroup?.id, name: ipgroup?.name)
+        acl.enabledReported = enableIpgroup != nil
+        acl.kindReported = type != nil
+        return acl
     }
 }
 

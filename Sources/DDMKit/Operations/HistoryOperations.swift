@@ -56,7 +56,10 @@ extension DDMAPI {
 }
 
 extension DDMClient {
-    public func showJob(_ id: String) async throws -> Job { try await send(api.showJobEnvelope(id)).job }
+    public func showJob(_ id: String) async throws -> Job {
+        guard let job = try await send(api.showJobEnvelope(id)).job else { throw DDMError.emptyAnswer("show job", "job \(id)") }
+        return job
+    }
     /// Slow queries between two times (at most 7 days apart), newest pages first as the service
     /// orders them, up to `max`.
     /// Up to `max` slow queries in the window that `keep` accepts (the API filters only by time),
@@ -67,10 +70,14 @@ extension DDMClient {
         var kept: [SlowQuery] = []
         var read = 0
         var total: Int?
-        while kept.count < max {
+        var previous: [SlowQuery]?
+        while kept.count < max, read < configuration.maxListedRows {
             let page = try await versioned(.listSlowQueries, v3: { try await self.send(self.api.listSlowQueries(instance: instance, from: start, to: end, offset: read, limit: 100)) },
                                            older: { try await send(api.listSlowQueriesV2(instance: instance, from: start, to: end, offset: read, limit: 100)) })
             total = page.totalRecord
+            // The same page again: the service ignores the offset (DDMClient.collectPages).
+            if page.slowLogList == previous { warn("the service served the same page of slow queries twice; the listing ends at \(read)"); break }
+            previous = page.slowLogList
             read += page.slowLogList.count
             kept += page.slowLogList.filter(keep)
             if page.slowLogList.isEmpty || read >= (page.totalRecord ?? 0) { break }

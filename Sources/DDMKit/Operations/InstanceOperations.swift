@@ -210,8 +210,7 @@ extension DDMClient {
     @discardableResult
     public func modifyInstanceName(_ id: String, name: String) async throws -> NameResult {
         try await versioned(.modifyInstanceName, v3: {
-            _ = try await self.send(self.api.modifyInstanceNameV3(id, name: name))
-            return NameResult(name: name)
+            NameResult(name: name, jobId: try await self.send(self.api.modifyInstanceNameV3(id, name: name)).jobId)
         }, older: { try await send(api.modifyInstanceName(id, name: name)) })
     }
     @discardableResult
@@ -226,7 +225,7 @@ extension DDMClient {
                             older: { _ = try await send(api.reloadTableData(id)) })
     }
     public func allInstances() async throws -> [Instance] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.listInstances(offset: offset, limit: limit)
             return (p.instances, p.totalRecord)
         }

@@ -94,28 +94,25 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allKilledSessions(instance: String, from: Date, to: Date) async throws -> [KilledSession] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listKilledSessions(instance: instance, from: from, to: to, offset: offset, limit: limit))
             return (p.processAuditLogs ?? [], p.totalCount)
         }
     }
     public func allSlowQueryAnalysis(instance: String, from: Int64, to: Int64) async throws -> [SlowQueryTemplate] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.analyzeSlowQueries(instance: instance, from: from, to: to, offset: offset, limit: limit))
             return (p.slowLogList ?? [], p.total)
         }
     }
     public func allReadWriteRatios(instance: String, from: Int64, to: Int64) async throws -> [ReadWriteRatio] {
-        var out: [ReadWriteRatio] = [], page = 1
-        while true {
-            let p = try await send(api.listReadWriteRatio(instance: instance, from: from, to: to, page: page))
-            out += p.readWriteRatioList ?? []
-            if (p.readWriteRatioList ?? []).isEmpty || out.count >= (p.totalRecord ?? 0) { return out }
-            page += 1
+        try await collectPages(limit: 100, numbering: .pages) { offset, limit in
+            let p = try await self.send(self.api.listReadWriteRatio(instance: instance, from: from, to: to, page: offset / limit + 1, perPage: limit))
+            return (p.readWriteRatioList ?? [], p.totalRecord)
         }
     }
     public func allTransactionLogs(instance: String) async throws -> [TransactionLog] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listTransactionLogs(instance: instance, offset: offset, limit: limit))
             return (p.tmlogs ?? [], p.total)
         }

@@ -69,7 +69,7 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allParameters(instance: String) async throws -> [Parameter] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.showParameters(instance: instance, offset: offset, limit: limit))
             return (p.configurationParameter, p.total)
         }
@@ -87,7 +87,7 @@ extension DDMClient {
         })
     }
     public func allParameterTemplates() async throws -> [ParameterTemplate] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listParameterTemplates(offset: offset, limit: limit))
             return (p.configurations, p.total)
         }

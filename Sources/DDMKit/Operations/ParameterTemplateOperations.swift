@@ -99,13 +99,13 @@ extension DDMClient {
         _ = try await send(api.deleteParameterTemplate(id))
     }
     public func allTemplateInstances(_ id: String) async throws -> [TemplateInstancePage.Entity] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listTemplateInstances(id, offset: offset, limit: limit))
             return (p.entities ?? [], p.total)
         }
     }
     public func allTemplateApplyHistory(_ id: String) async throws -> [TemplateHistoryPage.Entry] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listTemplateApplyHistory(id, offset: offset, limit: limit))
             return (p.histories ?? [], p.total)
         }

@@ -52,13 +52,13 @@ extension DDMAPI {
 
 extension DDMClient {
     public func allLogicalProcesses(instance: String) async throws -> [LogicalProcess] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listLogicalProcesses(instance: instance, offset: offset, limit: limit))
             return (p.logicalProcesses, p.totalCount)
         }
     }
     public func allPhysicalProcesses(instance: String) async throws -> [PhysicalProcess] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listPhysicalProcesses(instance: instance, offset: offset, limit: limit))
             return (p.physicalProcesses, p.totalCount)
         }

@@ -157,7 +157,7 @@ extension DDMAPI {
 
 extension DDMClient {
     public func reshardTargets(instance: String, schema: String) async throws -> [AvailableRDS] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listReshardTargets(instance: instance, schema: schema, offset: offset, limit: limit)).common
             return (p.instances, p.total)
         }

@@ -93,7 +93,7 @@ extension DDMClient {
         try await send(api.showRestoreWindow(instance: instance)).restorableTimeIntervals ?? []
     }
     public func allRestoreTargets(instance: String) async throws -> [RestoreTarget] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.send(self.api.listRestoreTargets(instance: instance, offset: offset, limit: limit))
             return (p.instances ?? [], p.total)
         }

@@ -50,7 +50,7 @@ extension DDMAPI {
         DDMOperation(name: "unbind schema", method: "POST", path: v3("instances", instance, "databases", schema, "unbind"), repeatability: .once)
     }
 
-    public func downloadSchemaMetadata(instance: String) -> DDMOperation<SchemaMetadata> {
+    public func downloadSchemaMetadata(instance: String) -> DDMOperation<SchemaMetadataAnswer> {
         DDMOperation(name: "export schema metadata", method: "GET", path: v3("instances", instance, "schema-metadata"), repeatability: .safe)
     }
 
@@ -82,7 +82,9 @@ extension DDMClient {
         _ = try await send(api.unbindSchema(instance: instance, schema: schema))
     }
     public func schemaMetadata(instance: String) async throws -> SchemaMetadata {
-        try await send(api.downloadSchemaMetadata(instance: instance))
+        let a = try await send(api.downloadSchemaMetadata(instance: instance))
+        guard let packed = a.compressedDatabasesInfo else { throw DDMError.emptyAnswer("export schema metadata", "the schemas' metadata") }
+        return SchemaMetadata(compressedDatabasesInfo: packed, dataNodes: a.dataNodes)
     }
     public func importSchemaMetadata(instance: String, _ metadata: SchemaMetadata, admins: [DataNodeAdmin]) async throws -> JobAnswer {
         try await send(api.uploadSchemaMetadata(instance: instance, metadata, admins: admins))
@@ -137,6 +139,13 @@ public struct SchemaMetadata: Codable, Sendable, Equatable {
     public init(compressedDatabasesInfo: String, dataNodes: [DataNode]?) {
         self.compressedDatabasesInfo = compressedDatabasesInfo; self.dataNodes = dataNodes
     }
+}
+
+/// The answer as sent: the SDK makes every field optional; `schemaMetadata(instance:)` refuses
+/// one without the metadata, which is what an export is for.
+public struct SchemaMetadataAnswer: Decodable, Sendable {
+    public var compressedDatabasesInfo: String?
+    public var dataNodes: [SchemaMetadata.DataNode]?
 }
 
 /// An administrator of a data node, as a metadata import sends it.

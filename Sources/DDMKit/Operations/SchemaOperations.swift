@@ -98,7 +98,12 @@ extension DDMClient {
     }
     public func showSchema(instance: String, name: String) async throws -> SchemaDetail {
         try await versioned(.showSchema, v3: { try await self.send(self.api.showSchemaV3(instance: instance, name: name)).common },
-                            older: { try await send(api.showSchemaEnvelope(instance: instance, name: name)).database })
+                            older: {
+            guard let d = try await send(api.showSchemaEnvelope(instance: instance, name: name)).database else {
+                throw DDMError.emptyAnswer("show schema", "schema \(name)")
+            }
+            return d
+        })
     }
     @discardableResult
     public func deleteSchema(instance: String, name: String, deleteRDSData: Bool = false) async throws -> JobOnly {
@@ -107,7 +112,7 @@ extension DDMClient {
         }, older: { try await send(api.deleteSchema(instance: instance, name: name, deleteRDSData: deleteRDSData)) })
     }
     public func allSchemas(instance: String) async throws -> [Schema] {
-        try await Self.collectPages { offset, limit in
+        try await collectPages { offset, limit in
             let p = try await self.listSchemas(instance: instance, offset: offset, limit: limit)
             return (p.databases, p.total)
         }

@@ -85,7 +85,8 @@ extension DDMAPI {
     }
 
     /// `reset_administrator`: the instance's administrator account and its new password.
-    public func resetAdministrator(instance: String, name: String, password: String) -> DDMOperation<Empty> {
+    /// The SDK's answer is empty; the API reference's examples carry a `job_id`, read when there.
+    public func resetAdministrator(instance: String, name: String, password: String) -> DDMOperation<JobAnswer> {
         DDMOperation(name: "reset administrator", method: "PUT", path: v3("instances", instance, "admin-user"),
                      body: JSONBody.encode(AdminBody(name: name, password: password)), repeatability: .safe)
     }
@@ -130,8 +131,9 @@ extension DDMClient {
     }
     @discardableResult
     public func unbindEIP(instance: String) async throws -> JobAnswer { try await send(api.unbindEIP(instance: instance)) }
-    public func resetAdministrator(instance: String, name: String, password: String) async throws {
-        _ = try await send(api.resetAdministrator(instance: instance, name: name, password: password))
+    @discardableResult
+    public func resetAdministrator(instance: String, name: String, password: String) async throws -> JobAnswer {
+        try await send(api.resetAdministrator(instance: instance, name: name, password: password))
     }
     /// The risks of the engine version an instance runs, each with the upgrade advice that ends it.
     public func engineRisks(instance: String) async throws -> [EngineRisk] { try await send(api.showRiskInfo(instance: instance)).risks ?? [] }

@@ -8,10 +8,23 @@ actor APIRouter {
     private var states: [DDMOperationID: State] = [:]
     private var waiting: [DDMOperationID: [CheckedContinuation<Void, Never>]] = [:]
     private let remember: @Sendable (DDMOperationID) -> Void
+    /// Operations whose older call this endpoint refused (the gateway's "no such API").
+    private(set) var withoutOlder: Set<DDMOperationID>
+    private let rememberNoOlder: @Sendable (DDMOperationID) -> Void
 
-    init(olderOnly: Set<DDMOperationID>, remember: @escaping @Sendable (DDMOperationID) -> Void) {
+    init(olderOnly: Set<DDMOperationID>, withoutOlder: Set<DDMOperationID> = [],
+         remember: @escaping @Sendable (DDMOperationID) -> Void,
+         rememberNoOlder: @escaping @Sendable (DDMOperationID) -> Void = { _ in }) {
         for id in olderOnly { states[id] = .older }
         self.remember = remember
+        self.withoutOlder = withoutOlder
+        self.rememberNoOlder = rememberNoOlder
+    }
+
+    /// The older call of `id` is not served here: learned once, then not asked again.
+    func olderMissing(_ id: DDMOperationID) {
+        guard withoutOlder.insert(id).inserted else { return }
+        rememberNoOlder(id)
     }
 
     func route(_ id: DDMOperationID) async -> Route {

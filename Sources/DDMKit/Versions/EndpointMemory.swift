@@ -18,6 +18,9 @@ public struct EndpointMemory: Sendable {
         public var measuredAt: Double?
         /// `DDMOperationID` raw value → when the gateway said its v3 call does not exist.
         public var olderAPI: [String: Double]?
+        /// `DDMOperationID` raw value → when the gateway said its older call does not exist
+        /// (v1's account list, asked for the extended privileges only it shows).
+        public var noOlderAPI: [String: Double]?
     }
 
     public init(path: String) { self.path = path }
@@ -59,6 +62,16 @@ public struct EndpointMemory: Sendable {
         update(key, now: now) { $0.olderAPI = ($0.olderAPI ?? [:]).merging([id.rawValue: now.timeIntervalSince1970]) { $1 } }
     }
 
+    /// Operations learned (and still fresh) to have no older call at this endpoint.
+    public func withoutOlder(for key: String, in entries: [String: Entry]? = nil, now: Date = Date()) -> Set<DDMOperationID> {
+        let fresh = ((entries ?? load())[key]?.noOlderAPI ?? [:]).filter { now.timeIntervalSince1970 - $0.value < maximumAge }
+        return Set(fresh.keys.compactMap(DDMOperationID.init(rawValue:)))
+    }
+
+    public func rememberNoOlder(_ id: DDMOperationID, for key: String, now: Date = Date()) {
+        update(key, now: now) { $0.noOlderAPI = ($0.noOlderAPI ?? [:]).merging([id.rawValue: now.timeIntervalSince1970]) { $1 } }
+    }
+
     private func update(_ key: String, now date: Date, _ change: (inout Entry) -> Void) {
         let now = date.timeIntervalSince1970
         // Read, merged and written under a lock: a fact another process wrote since this one
@@ -66,7 +79,7 @@ public struct EndpointMemory: Sendable {
         FileLock.withLock(path) {
             // Facts past their age are dropped as the file is written, so it does not grow for ever.
             var all = load().filter { _, e in
-                let times = [e.measuredAt].compactMap { $0 } + Array((e.olderAPI ?? [:]).values)
+                let times = [e.measuredAt].compactMap { $0 } + Array((e.olderAPI ?? [:]).values) + Array((e.noOlderAPI ?? [:]).values)
                 return times.contains { now - $0 < maximumAge }
             }
             var entry = all[key] ?? Entry()

@@ -310,14 +310,20 @@ public actor Evaluator {
 
     /// A delete through the executor; with `if exists`, the service's 404 means there was
     /// nothing to drop.
-    func drop<Answer>(_ what: String, ifExists: Bool, _ delete: Write<Answer>) async throws -> String? {
+    /// - Parameters:
+    ///   - job: the job the answer carries, said and followed with `wait` (`reportJob`).
+    ///   - instance: what `wait` watches until it is RUNNING again; nil follows the job alone.
+    func drop<Answer>(_ what: String, ifExists: Bool, _ delete: Write<Answer>, job: (Answer) -> String? = { _ in nil },
+                      wait: Bool = false, on instance: (id: String, name: String)? = nil) async throws -> String? {
+        let answer: Answer
         do {
-            guard try await perform(delete) != nil else { return nil }
+            guard let a = try await perform(delete) else { return nil }
+            answer = a
         } catch let e as DDMError where ifExists && e.isNotFound {
             await sink.message("\(what) does not exist; nothing to drop")
             return nil
         }
-        await sink.message("dropped \(what)")
+        try await reportJob(job(answer), doing: "dropping \(what)", done: "dropped \(what)", wait: wait, on: instance, operation: "drop \(what)")
         return "dropped \(what)"
     }
 

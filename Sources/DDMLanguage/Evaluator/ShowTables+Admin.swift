@@ -2,29 +2,35 @@ import DDMKit
 
 /// The layouts of the instance administration `show` statements.
 extension ShowTables {
+    /// What a table shows for a field the answer did not carry: never a default that states a fact.
+    public static let unknown = "unknown"
+
+    /// `yes`/`no`, or unknown when the answer did not say.
+    public static func yesNo(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? unknown }
+
     public static func node(_ n: NodeDetail) -> ResultTable {
-        ResultTable(title: "node \(n.nodeId)", columns: ["field", "value"], rows: [
-            ["node", n.nodeId], ["name", n.name ?? ""], ["status", n.status ?? ""], ["private ip", n.privateIp ?? ""],
-            ["group", n.groupId ?? ""], ["subnet", n.subnetId ?? ""],
+        ResultTable(title: "node \(n.nodeId ?? unknown)", columns: ["field", "value"], rows: [
+            ["node", n.nodeId ?? unknown], ["name", n.name ?? ""], ["status", n.status ?? ""], ["private ip", n.privateIp ?? ""],
+            ["group", n.groupId ?? ""], ["subnet", n.subnetName ?? n.subnetId ?? ""],
         ])
     }
 
     public static func parameters(_ all: [Parameter]) -> ResultTable {
         ResultTable(columns: ["name", "value", "allowed", "restart", "description"], rows: all.map {
-            [$0.name, $0.value ?? "", $0.valueRange ?? "", $0.requiresRestart ? "yes" : "no", $0.description ?? ""]
+            [$0.name, $0.value ?? "", $0.valueRange ?? "", $0.needRestart == nil ? unknown : $0.requiresRestart ? "yes" : "no", $0.description ?? ""]
         })
     }
 
     public static func templates(_ all: [ParameterTemplate]) -> ResultTable {
         ResultTable(columns: ["name", "id", "kind", "description"], rows: all.map {
-            [$0.name, $0.id, $0.userDefined == true ? "custom" : "default", $0.description ?? ""]
+            [$0.name, $0.id, $0.userDefined.map { $0 ? "custom" : "default" } ?? unknown, $0.description ?? ""]
         })
     }
 
     public static func template(_ t: ParameterTemplateDetail) -> ResultTable {
         ResultTable(title: "parameter template \(t.name)", columns: ["name", "value", "allowed", "restart"],
                     rows: (t.configurationParameters ?? []).map {
-                        [$0.name, $0.value ?? "", $0.valueRange ?? "", $0.restartRequired == true ? "yes" : "no"]
+                        [$0.name, $0.value ?? "", $0.valueRange ?? "", yesNo($0.restartRequired)]
                     })
     }
 

@@ -28,13 +28,13 @@ public enum ShowTables {
                 ["admin user", i.adminUserName ?? ""], ["created", i.created ?? ""],
             ]),
             ResultTable(title: "nodes", columns: ["node", "ip", "port", "status"],
-                        rows: (i.nodes ?? []).map { [$0.nodeId, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] }),
+                        rows: (i.nodes ?? []).map { [$0.nodeId ?? unknown, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] }),
         ]
     }
 
     public static func engines(_ engines: [EngineGroup]) -> ResultTable {
         ResultTable(columns: ["id", "name", "version", "zones"], rows: engines.map {
-            [$0.id, $0.name ?? "", $0.version ?? "", ($0.supportAzs ?? []).map(\.code).joined(separator: ",")]
+            [$0.id, $0.name ?? "", $0.version ?? "", ($0.supportAzs ?? []).compactMap(\.code).joined(separator: ",")]
         })
     }
 
@@ -54,8 +54,18 @@ public enum ShowTables {
 
     public static func schema(_ s: SchemaDetail) -> ResultTable {
         ResultTable(title: "schema \(s.name)", columns: ["shard", "database", "rds", "status"], rows: (s.databases ?? []).map {
-            [String($0.dbslot), $0.name, $0.idName ?? $0.id ?? "", $0.status ?? ""]
+            [$0.dbslot.map(String.init) ?? "", $0.name, rdsName(of: $0, in: s), $0.status ?? ""]
         })
+    }
+
+    /// The RDS instance a shard is on, by name where the answer says it. `id_name` is the RDS
+    /// instance's name per the SDK and the reference's table, but the reference's example gives
+    /// the database's name there: the schema's `used_rds` (id and name) is right under either
+    /// reading, so it is asked first; `id_name` only when it is not the shard's own database.
+    static func rdsName(of shard: SchemaDetail.Shard, in s: SchemaDetail) -> String {
+        if let id = shard.id, let name = (s.usedRds ?? []).first(where: { $0.id == id })?.name { return name }
+        if let n = shard.idName, n != shard.name { return n }
+        return shard.id ?? ""
     }
 
     public static func availableRDS(_ all: [AvailableRDS]) -> ResultTable {
@@ -96,6 +106,6 @@ public enum ShowTables {
     }
 
     public static func nodes(_ nodes: [Node]) -> ResultTable {
-        ResultTable(columns: ["node", "ip", "port", "status"], rows: nodes.map { [$0.nodeId, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] })
+        ResultTable(columns: ["node", "ip", "port", "status"], rows: nodes.map { [$0.nodeId ?? unknown, $0.ip ?? "", $0.port ?? "", $0.status ?? ""] })
     }
 }

@@ -55,9 +55,36 @@ extension Evaluator {
     func performJob(_ w: Write<JobAnswer>, doing: String, operation: String, done: String, wait: Bool,
                     on instance: (id: String, name: String)) async throws -> String? {
         guard let r = try await perform(w) else { return nil }
+        if let ordered = await ordered(r, doing: doing, operation: operation, wait: wait, on: instance.name) { return ordered }
         await sink.message("\(doing) (job \(r.jobId ?? "-"))")
         if wait { try await waitRunning(instance.id, name: instance.name, job: r.jobId, operation: operation) }
         return done
+    }
+
+    /// A yearly/monthly instance answers a change with an order instead of a job (the SDK's
+    /// `order_id`; `job_id` comes for pay-per-use): the change starts once the order is paid, so
+    /// it is said with its order, and `wait` does not claim it done. Nil for any other answer.
+    func ordered(_ r: JobAnswer, doing: String, operation: String, wait: Bool, on instance: String) async -> String? {
+        guard r.jobId == nil, let order = r.orderId else { return nil }
+        await sink.message("\(doing) (order \(order): it starts once the order is paid)")
+        if wait { await sink.message("not waiting for \(instance): the change waits for order \(order) to be paid") }
+        return "\(operation) (order \(order), waiting for payment)"
+    }
+
+    /// Says the job a write's answer carries (`dropping schema x (job …)`), and with `wait` follows
+    /// it: on the instance until it is RUNNING again and the job done, or the job alone when the
+    /// instance is the thing going away. An answer without a job says `done` at once.
+    func reportJob(_ job: String?, doing: String, done: String, wait: Bool, on instance: (id: String, name: String)?,
+                   operation: String) async throws {
+        guard let job else { await sink.message(done); return }
+        await sink.message("\(doing) (job \(job))")
+        guard wait else { return }
+        if let instance {
+            try await waitRunning(instance.id, name: instance.name, job: job, operation: operation, announce: false)
+        } else {
+            try await waitJob(job)
+        }
+        await sink.message(done)
     }
 
     /// `perform`, then says `done` and gives it as the applied-changes line: the whole run of a

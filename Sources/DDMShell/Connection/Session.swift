@@ -65,7 +65,7 @@ public final class Session: Sendable {
             let configuration = DDMConfiguration(endpoint: .url(service.url), projectId: config.projectId, retry: o.retry,
                                                  pacing: o.pacing, apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
                                                  // A new port each run: nothing learned here would be found again.
-                                                 endpointMemory: nil, audit: audit, profile: "local")
+                                                 endpointMemory: nil, audit: audit, profile: "local", warn: Self.warnOnStderr)
             let client = try DDMClient(
                 configuration: configuration,
                 authenticator: AKSKAuthenticator(accessKey: service.accessKey ?? "", secretKey: service.secretKey ?? "",
@@ -98,7 +98,7 @@ public final class Session: Sendable {
         let configuration = DDMConfiguration(endpoint: endpoint, projectId: projectId, retry: o.retry, pacing: o.pacing,
                                              apiVersion: try o.apiVersionChoice(profile: profile, environment: environment),
                                              endpointMemory: memory, audit: audit, profile: profileName,
-                                             connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment)
+                                             connectTimeout: connectTimeout, verifyTLS: !insecure, environment: environment, warn: Self.warnOnStderr)
         let client = try DDMClient(configuration: configuration, authenticator: auth, transport: transport(configuration), logger: logger)
         if isatty(2) == 1, let line = Self.slowedStart(client.learnedPace, memory: memory.path) { warn(line) }
         return Session(client: client, localService: nil, label: profileName ?? region ?? "remote",
@@ -113,6 +113,12 @@ public final class Session: Sendable {
         let age = learned.age < 3600 ? "\(max(1, Int(learned.age / 60))) min" : "\(Int(learned.age / 3600)) h"
         let rate = learned.callsPerMinute < 10 ? String(format: "%.1f", learned.callsPerMinute) : "\(Int(learned.callsPerMinute.rounded()))"
         return "pacing: starting at \(rate) calls/min, as this endpoint throttled an earlier run \(age) ago (kept for a day; delete \(path) to start unpaced)"
+    }
+
+    /// The client's warnings (a listing the service cut short or claimed more of than it served),
+    /// one line each on stderr, where the shell's other warnings go.
+    static let warnOnStderr: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("ddmsh: warning: \(message)\n".utf8))
     }
 
     /// Why a connection could not be made, as the exit status to end with (said already).

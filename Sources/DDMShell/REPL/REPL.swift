@@ -40,7 +40,7 @@ struct REPL {
                 names.schemas = try await client.allSchemas(instance: id).map(\.name)
                 names.accounts = try await client.allAccounts(instance: id).map(\.name)
                 // The admin names are a nicety: a service without those calls still completes the rest.
-                names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.map(\.nodeId)) ?? []
+                names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.compactMap(\.nodeId)) ?? []
                 names.parameters = (try? await client.allParameters(instance: id).map(\.name)) ?? []
             }
             // The data nodes, templates and flavors change seldom: fetched once a session.

@@ -14,9 +14,9 @@ enum BackupStatements: StatementFamily {
         StatementEntry(.showBackup, topic: "backups", path: ["show", "backup"], grammar: "show backup <id>;  (and the data nodes it covers)",
                        example: "show backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: StatementCatalog.showFollowers, needsInstance: true,
                        operations: [.showBackup]),
-        StatementEntry(.dropBackup, topic: "backups", path: ["drop", "backup"], grammar: "drop backup <id>;  (asks in the REPL)",
-                       example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: ["drop": ["instance", "schema", "user", "backup"]],
-                       needsInstance: true, operations: [.showBackup, .deleteBackup]),
+        StatementEntry(.dropBackup, topic: "backups", path: ["drop", "backup"], grammar: "drop backup <id> [wait];  (asks in the REPL)",
+                       example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", words: ["wait"], followers: ["drop": ["instance", "schema", "user", "backup"]],
+                       needsInstance: true, operations: [.showBackup, .deleteBackup, .showJob]),
     ]
     static let rules = [
         ParseRule("show backups", { _ in
@@ -61,18 +61,26 @@ extension ShowBackup: Step where P == Resolved {
 
 struct DropBackup<P: Phase>: Sendable, Equatable {
     var backup: P.Text
+    var wait = false
 }
 
 extension DropBackup: StatementSyntax where P == Parsed {
-    /// drop backup <id>
-    static func parse(_ p: inout Parser) throws -> Self { Self(backup: try p.name("backup id")) }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { DropBackup<Resolved>(backup: try c.scalar(backup, "backup id")) }
+    /// drop backup <id> [wait]
+    static func parse(_ p: inout Parser) throws -> Self {
+        let b = try p.name("backup id")
+        return Self(backup: b, wait: p.match("wait"))
+    }
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        DropBackup<Resolved>(backup: try c.scalar(backup, "backup id"), wait: wait)
+    }
 }
 
 extension DropBackup: Step where P == Resolved {
     var id: StatementID { .dropBackup }
-    var text: String { "drop backup \(SourceText.name(backup))" }
-    var calls: [Action.Call] { [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)] }
+    var text: String { "drop backup \(SourceText.name(backup))\(wait ? " wait" : "")" }
+    var calls: [Action.Call] {
+        [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)] + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
+    }
     var question: String? { "delete backup \(backup)? (it cannot be restored from after)" }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -89,8 +97,10 @@ extension DropBackup: Step where P == Resolved {
         let write = Write(summary: "delete backup \(backup)", question: question, journal: .change(instance, "deleted backup \(backup)")) {
             try await client.deleteBackup(backup)
         }
-        guard try await e.perform(write) != nil else { return nil }
-        await e.sink.message("deleted backup \(backup)")
+        guard let job = try await e.perform(write) else { return nil }
+        // The backup goes away, not the instance: `wait` follows the job alone.
+        try await e.reportJob(job, doing: "deleting backup \(backup)", done: "deleted backup \(backup)", wait: wait, on: nil,
+                              operation: "delete backup \(backup)")
         return "deleted backup \(backup)"
     }
 }

@@ -28,12 +28,18 @@ extension ShowAccessControl: Step where P == Resolved {
 enum AccessControlText {
     /// `off`, `whitelist of 2 addresses`, `blacklist of 1 address`.
     static func short(_ acl: GroupACL) -> String {
+        guard acl.enabledReported else { return "unknown" }
         guard acl.enabled else { return "off" }
-        return "\(acl.whitelist ? "whitelist" : "blacklist") of \(acl.addresses.count) address\(acl.addresses.count == 1 ? "" : "es")"
+        return "\(acl.kindReported ? acl.whitelist ? "whitelist" : "blacklist" : "list of unknown kind") of \(acl.addresses.count) address\(acl.addresses.count == 1 ? "" : "es")"
     }
 
+    /// What the service said, and only that: an answer that leaves out whether access control is
+    /// on (or which kind of list it is) is shown as unknown, never as off: off would misstate who
+    /// can connect.
     static func state(_ acl: GroupACL) -> String {
+        guard acl.enabledReported else { return "unknown (the service did not say whether access control is on)" }
         guard acl.enabled else { return acl.addresses.isEmpty ? "off (anyone in the VPC connects)" : "off (anyone in the VPC connects; the list below is kept)" }
+        guard acl.kindReported else { return "on (the service did not say whether the list below is a whitelist or a blacklist)" }
         return acl.whitelist ? "whitelist (only the addresses below connect)" : "blacklist (the addresses below cannot connect)"
     }
 }
@@ -149,16 +155,21 @@ extension AlterGroup: Step where P == Resolved {
             after.enabled = on
         case .address: return nil
         }
-        let changes = Self.changes(from: before, to: after)
+        after.enabledReported = true
+        after.kindReported = true
+        // A state the service did not report is no reason to skip the change: send it.
+        var changes = Self.changes(from: before, to: after)
+        if !before.enabledReported { changes = ["access control: unknown → \(after.enabled ? "on" : "off")"] + changes.filter { !$0.hasPrefix("access control:") } }
         guard !changes.isEmpty else {
             await e.sink.message("access control of group \(name) is already so; nothing to change")
             return nil
         }
         for line in changes { await e.sink.message("  \(line)") }
         // Undo puts back the list as it was, the one kept while access control was off included,
-        // and then turns it off again if it was off.
+        // and then turns it off again if it was off. What was not reported cannot be put back:
+        // no undo then.
         let list = before.addresses.isEmpty ? nil : AlterGroup(group: name, change: .access(whitelist: before.whitelist, addresses: before.addresses.map(\.ip)))
-        let undo = [before.enabled ? nil : AlterGroup(group: name, change: .accessOn(false)), list]
+        let undo = !before.enabledReported ? "" : [before.enabled ? nil : AlterGroup(group: name, change: .accessOn(false)), list]
             .compactMap { $0 }.map { $0.text + ";" }.reversed().joined(separator: "\n")
         let n = after.addresses.count, through = "through \(g.endpoint ?? "its address") from then on"
         let effect = !after.enabled ? "Anyone in the VPC connects \(through)"

@@ -48,9 +48,11 @@ enum GroupStatements: StatementFamily {
             PlainRead(.showGroups, "show groups", calls: [Action.Call(.listGroups, "the instance's groups, every page")]) { e in
                 let groups = try await e.client.allGroups(instance: try await e.instanceId())
                 return [ResultTable(columns: ["name", "role", "address", "default", "nodes", "per node", "id"], rows: groups.map { g in
-                    [g.name ?? "", g.role == "r" ? "read-only" : "read/write", g.endpoint ?? "", g.isDefaultGroup == true ? "yes" : "no",
+                    // What the answer left out is shown as unknown, not as a default that states a fact.
+                    [g.name ?? "", g.role.map { $0 == "r" ? "read-only" : "read/write" } ?? ShowTables.unknown, g.endpoint ?? "",
+                     ShowTables.yesNo(g.isDefaultGroup),
                      (g.nodeList ?? []).map { $0.name ?? $0.id ?? "?" }.joined(separator: ", "),
-                     g.cpuNumPerNode.map { "\($0) vCPU, \(g.memNumPerNode ?? 0) GB" } ?? "", g.id]
+                     g.cpuNumPerNode.map { "\($0) vCPU, \(g.memNumPerNode.map(String.init) ?? "?") GB" } ?? "", g.id]
                 }, kinds: [.text, .text, .text, .text, .list, .text, .text])]
             }
         }),

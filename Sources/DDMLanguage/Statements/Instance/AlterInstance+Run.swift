@@ -89,8 +89,11 @@ extension AlterInstance where P == Resolved {
                               journal: .change(id, "reset the administrator password of \(i.name)")) {
                 try await client.resetAdministrator(instance: id, name: admin, password: password)
             }
-            guard try await e.perform(write) != nil else { return nil }
-            await e.sink.message("reset the password of \(i.name)'s administrator \(admin)")
+            guard let r = try await e.perform(write) else { return nil }
+            // The SDK's answer is empty; the API reference's carries a job (202 and 200 editions).
+            try await e.reportJob(r.jobId, doing: "resetting the password of \(i.name)'s administrator \(admin)",
+                                  done: "reset the password of \(i.name)'s administrator \(admin)", wait: wait, on: (id, i.name),
+                                  operation: "reset the administrator password of \(i.name)")
             return "reset the administrator password of \(i.name)"
         case .upgrade(let to):
             let versions = try await client.engineVersions(instance: id)

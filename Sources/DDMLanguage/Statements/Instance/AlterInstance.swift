@@ -68,8 +68,8 @@ enum AlterInstanceStatements: StatementFamily {
               words: ["bind", "eip", "id", "wait"], [.bindEIP] + polls),
         entry(.unbindEIP, "alter instance <i> unbind eip [wait];", "alter instance ddm-prod unbind eip;",
               words: ["unbind", "eip", "wait"], [.unbindEIP] + polls),
-        entry(.setAdminPassword, "alter instance <i> set admin password <secret>;", "alter instance ddm-prod set admin password prompt;",
-              words: ["set", "admin", "password", "prompt", "env", "file"], [.showInstance, .resetAdministrator]),
+        entry(.setAdminPassword, "alter instance <i> set admin password <secret> [wait];", "alter instance ddm-prod set admin password prompt;",
+              words: ["set", "admin", "password", "prompt", "env", "file", "wait"], [.showInstance, .resetAdministrator] + polls),
         entry(.upgradeEngine, "alter instance <i> upgrade [to <version>] [wait];  (asks in the REPL)", "alter instance ddm-prod upgrade wait;",
               words: ["upgrade", "to", "wait"], [.listEngineVersions, .upgradeEngine] + polls),
         entry(.rollbackEngine, "alter instance <i> rollback upgrade [wait];  (asks in the REPL)", "alter instance ddm-prod rollback upgrade;",
@@ -220,7 +220,7 @@ extension AlterInstance: Step where P == Resolved {
         case .readOnly: return [.resolve, Call(.setReadOnly, "set read-only")] + tail
         case .bindEIP: return [.resolve, Call(.bindEIP, "bind eip")] + tail
         case .unbindEIP: return [.resolve, Call(.unbindEIP, "unbind eip")] + tail
-        case .adminPassword: return [.resolve, Call(.showInstance, "the administrator's name"), Call(.resetAdministrator, "reset administrator password")]
+        case .adminPassword: return [.resolve, Call(.showInstance, "the administrator's name"), Call(.resetAdministrator, "reset administrator password")] + tail
         case .upgrade(let to):
             return [.resolve] + (to == nil ? [Call(.listEngineVersions, "the latest version")] : []) + [Call(.upgradeEngine, "upgrade engine")] + tail
         case .rollback: return [.resolve, Call(.rollbackEngine, "roll back engine")] + tail

@@ -37,10 +37,10 @@ enum InstanceStatements: StatementFamily {
                        words: ["with", "wait"], followers: ["create": ["instance", "schema", "user"]],
                        operations: [.listEngines, .listFlavors, .createInstance, .showInstance, .showJob]),
         StatementEntry(.dropInstance, topic: "drop instance", path: ["drop", "instance"],
-                       grammar: "drop instance <i> [if exists] [delete rds data];", example: "drop instance ddm-old if exists;",
-                       words: ["if", "exists", "delete", "rds", "data"],
+                       grammar: "drop instance <i> [if exists] [delete rds data] [wait];", example: "drop instance ddm-old if exists;",
+                       words: ["if", "exists", "delete", "rds", "data", "wait"],
                        followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
-                       operations: [.listInstances, .deleteInstance]),
+                       operations: [.listInstances, .deleteInstance, .showJob]),
         StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
                        example: "wait instance ddm-prod;", followers: wait, operations: [.listInstances, .showInstance]),
     ]
@@ -256,6 +256,7 @@ struct DropInstance<P: Phase>: Sendable, Equatable {
     var instance: P.Text
     var ifExists: Bool
     var deleteData: Bool
+    var wait = false
 }
 
 extension DropInstance: StatementSyntax where P == Parsed {
@@ -263,18 +264,21 @@ extension DropInstance: StatementSyntax where P == Parsed {
     static func parse(_ p: inout Parser) throws -> Self {
         let i = try p.name("instance name")
         let e = try p.ifExists()
-        return Self(instance: i, ifExists: e, deleteData: try p.deleteData())
+        let d = try p.deleteData()
+        return Self(instance: i, ifExists: e, deleteData: d, wait: p.match("wait"))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        DropInstance<Resolved>(instance: try c.scalar(instance, "instance name"), ifExists: ifExists, deleteData: deleteData)
+        DropInstance<Resolved>(instance: try c.scalar(instance, "instance name"), ifExists: ifExists, deleteData: deleteData, wait: wait)
     }
 }
 
 extension DropInstance: Step where P == Resolved {
     var id: StatementID { .dropInstance }
-    var text: String { "drop instance \(SourceText.name(instance))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")" }
-    var calls: [Action.Call] { [.resolve, Action.Call(.deleteInstance, "delete instance", deleteData: deleteData)] }
+    var text: String { "drop instance \(SourceText.name(instance))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")\(wait ? " wait" : "")" }
+    var calls: [Action.Call] {
+        [.resolve, Action.Call(.deleteInstance, "delete instance", deleteData: deleteData)] + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
+    }
     var schemaEffect: SchemaEffect { .otherInstance }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -287,11 +291,13 @@ extension DropInstance: Step where P == Resolved {
         let write = Write(summary: "drop instance \(i.name)",
                           question: "drop instance \(i.name) with its schemas and accounts\(deleteData ? " and the data on its RDS instances" : "")? undo cannot bring it back",
                           journal: .change(i.id, "dropped instance \(i.name)"), staleInstances: true) {
-            _ = try await client.deleteInstance(i.id, deleteRDSData: deleteData)
+            try await client.deleteInstance(i.id, deleteRDSData: deleteData)
         }
-        guard try await e.perform(write) != nil else { return nil }
+        guard let r = try await e.perform(write) else { return nil }
         if e.currentInstance?.id == i.id { e.currentInstance = nil }
-        await e.sink.message("dropped instance \(i.name)")
+        // The instance is what goes away: `wait` follows the job alone.
+        try await e.reportJob(r.jobId, doing: "dropping instance \(i.name)", done: "dropped instance \(i.name)", wait: wait, on: nil,
+                              operation: "drop instance \(i.name)")
         return "dropped instance \(i.name)"
     }
 }

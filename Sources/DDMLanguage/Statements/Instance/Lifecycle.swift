@@ -98,8 +98,11 @@ extension RenameInstance: Step where P == Resolved {
                           staleInstances: true) {
             try await client.modifyInstanceName(i.id, name: to)
         }
-        let done = try await e.perform(write, done: "renamed instance \(i.name) to \(to)")
-        if done != nil, e.currentInstance?.id == i.id { e.currentInstance = (i.id, to) }
+        guard let r = try await e.perform(write) else { return nil }
+        let done = "renamed instance \(i.name) to \(to)"
+        // v3 answers the rename's job: said, so `show job` can follow it.
+        await e.sink.message(done + (r.jobId.map { " (job \($0))" } ?? ""))
+        if e.currentInstance?.id == i.id { e.currentInstance = (i.id, to) }
         return done
     }
 }

@@ -125,7 +125,11 @@ extension CreateParameterTemplate: Step where P == Resolved {
         let write = Write(summary: "create parameter template \(name)", journal: .change("", "created parameter template \(name)", undo: undo)) {
             try await client.createParameterTemplate(name: name, description: description, values: values)
         }
-        return try await e.perform(write, done: "created parameter template \(name)" + (values.isEmpty ? "" : " (\(values.count) value\(values.count == 1 ? "" : "s"))"))
+        guard let created = try await e.perform(write) else { return nil }
+        let done = "created parameter template \(name)" + (values.isEmpty ? "" : " (\(values.count) value\(values.count == 1 ? "" : "s"))")
+        // The new template's id, as the answer gives it (`CreateDdmConfigurationsResponse.id`).
+        await e.sink.message(done + (created.id.map { ", id \($0)" } ?? ""))
+        return done
     }
 }
 

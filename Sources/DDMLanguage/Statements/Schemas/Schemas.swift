@@ -27,10 +27,10 @@ enum SchemaStatements: StatementFamily {
                        followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"], "mode": ["cluster", "single"],
                                    "admin": ["user"], "password": ["prompt", "env", "file"]],
                        needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas, .showInstance, .showJob]),
-        StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data];",
-                       example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data"],
+        StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data] [wait];",
+                       example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data", "wait"],
                        followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
-                       needsInstance: true, operations: [.deleteSchema]),
+                       needsInstance: true, operations: [.deleteSchema, .showInstance, .showJob]),
     ]
     static let rules = [
         ParseRule("show schemas|databases", { _ in
@@ -189,6 +189,7 @@ struct DropSchema<P: Phase>: Sendable, Equatable {
     var name: P.Text
     var ifExists: Bool
     var deleteData: Bool
+    var wait = false
 }
 
 extension DropSchema: StatementSyntax where P == Parsed {
@@ -196,18 +197,19 @@ extension DropSchema: StatementSyntax where P == Parsed {
     static func parse(_ p: inout Parser) throws -> Self {
         let n = try p.name("schema name")
         let e = try p.ifExists()
-        return Self(name: n, ifExists: e, deleteData: try p.deleteData())
+        let d = try p.deleteData()
+        return Self(name: n, ifExists: e, deleteData: d, wait: p.match("wait"))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        DropSchema<Resolved>(name: try c.schemaName(name), ifExists: ifExists, deleteData: deleteData)
+        DropSchema<Resolved>(name: try c.schemaName(name), ifExists: ifExists, deleteData: deleteData, wait: wait)
     }
 }
 
 extension DropSchema: Step where P == Resolved {
     var id: StatementID { .dropSchema }
-    var text: String { "drop schema \(SourceText.name(name))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")" }
-    var calls: [Action.Call] { [Action.Call(.deleteSchema, "delete schema", object: name, deleteData: deleteData)] }
+    var text: String { "drop schema \(SourceText.name(name))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")\(wait ? " wait" : "")" }
+    var calls: [Action.Call] { [Action.Call(.deleteSchema, "delete schema", object: name, deleteData: deleteData)] + (wait ? Action.Call.pollUntilRunning : []) }
     var schemaEffect: SchemaEffect { .drops(name) }
     var readBack: ReadBack? {
         let name = name
@@ -221,8 +223,8 @@ extension DropSchema: Step where P == Resolved {
             let dropped = try await e.drop("schema \(name)", ifExists: ifExists, Write(
                 summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
                 journal: .dropSchema(name: name)) {
-                _ = try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
-            })
+                try await client.deleteSchema(instance: instance, name: name, deleteRDSData: deleteData)
+            }, job: \.jobId, wait: wait, on: (instance, e.currentInstanceName ?? instance))
             if dropped != nil { e.note(name, exists: false, in: .schemas, instance: instance) }
             return dropped
         } catch {
