@@ -26,7 +26,7 @@ enum DataNodeStatements: StatementFamily {
                        grammar: "show read weights [on instance <i>];  (as ddmsh last set them: DDM's API does not report them)",
                        example: "show read weights;", words: ["on", "instance"],
                        followers: StatementCatalog.showFollowers.merging(["read": ["weights"]]) { $1 }, needsInstance: true,
-                       operations: [.listInstances]),
+                       operations: [.listInstances, .listAvailableRDS]),
         StatementEntry(.showDataNodes, topic: "show", path: ["show", "data", "nodes"],
                        grammar: "show data nodes;  (the RDS instances the schemas use, with the read weights ddmsh last set)",
                        example: "show data nodes;", followers: StatementCatalog.showFollowers.merging(["data": ["nodes"]]) { $1 }, needsInstance: true,
@@ -184,7 +184,7 @@ extension ShowReadWeights: StatementSyntax where P == Parsed {
 extension ShowReadWeights: Step where P == Resolved {
     var id: StatementID { .showReadWeights }
     var text: String { "show read weights" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") }
-    var calls: [Action.Call] { instance == nil ? [] : [.resolve] }
+    var calls: [Action.Call] { (instance == nil ? [] : [.resolve]) + [Action.Call(.listAvailableRDS, "the data nodes' names, for the ids the journal keeps")] }
     var needsInstance: Bool { instance == nil }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -194,8 +194,13 @@ extension ShowReadWeights: Step where P == Resolved {
             await e.sink.message("DDM's API does not report read weights, and ddmsh has set none on \(name) (kept journals)")
             return nil
         }
+        // The journal keeps ids (what the call takes); people named them: one read gives the names
+        // back, and without it the ids stand alone.
+        let known = (try? await e.availableRDSList(instance: id)) ?? []
         await e.sink.message("DDM's API does not report read weights; these are the ones ddmsh last set on \(name), from its journal:")
-        await e.sink.table(ResultTable(columns: ["data node", "weight", "set at"], rows: set.map { [$0.rds, String($0.weight), $0.time] }))
+        await e.sink.table(ResultTable(columns: ["data node", "id", "weight", "set at"], rows: set.map { w in
+            [known.first { $0.id == w.rds }?.name ?? w.rds, w.rds, String(w.weight), w.time]
+        }))
         return nil
     }
 }
