@@ -69,5 +69,4 @@ enum Catalog {
         Template(id: "7f2a6b1c9e8d4f3a2b1c0d9e8f7a6b5cpr09", name: "high-concurrency", description: "More connections, free transactions",
                  userDefined: true, values: ["max_connections": "40000", "min_backend_connections": "50", "transaction_policy": "FREE"]),
     ]
-    static let maxAccountsDefault = 100
 }

@@ -116,7 +116,6 @@ import Testing
         #expect(p.nextStatement() == nil)
         #expect(p.takeDiagnostics().map(\.message) == ["expected 'on' before the schemas, found ';'"])
         #expect(p.takeDiagnostics().isEmpty)
-        #expect(!p.endedIncomplete)
     }
 
     @Test func incompleteInputIsNotAnError() {

@@ -21,8 +21,18 @@ import Testing
             .filter { $0.hasSuffix(".ddm") }.sorted()
     }
 
-    @Test func thereAreEnoughGoldenScripts() {
-        #expect(Self.scripts.count >= 30)
+    /// Every script has its transcript and every transcript its script: a golden whose `.out`
+    /// was lost would otherwise be recorded anew, and a stray `.out` checks nothing.
+    @Test func everyScriptHasItsTranscriptAndNoTranscriptIsAlone() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+        #expect(!Self.scripts.isEmpty)
+        for script in Self.scripts {
+            #expect(files.contains(script.replacingOccurrences(of: ".ddm", with: ".out")), "\(script) has no .out")
+        }
+        for out in files where out.hasSuffix(".out") {
+            let base = out.replacingOccurrences(of: ".v1.out", with: ".out").replacingOccurrences(of: ".v3.out", with: ".out")
+            #expect(Self.scripts.contains(base.replacingOccurrences(of: ".out", with: ".ddm")), "\(out) has no script")
+        }
     }
 
     @Test(arguments: scripts)

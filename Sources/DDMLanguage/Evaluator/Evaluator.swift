@@ -4,7 +4,8 @@ import Foundation
 /// Runs a compiled plan through DDMKit, statement by statement. An actor: the REPL's completer
 /// reads the current instance from another task while `use instance` changes it.
 ///
-/// The statement families live in `Evaluator+Instances`, `+Schemas`, `+Accounts` and `+Show`.
+/// The statements live in their families (`Statements/`); what several share is in the
+/// `Evaluator+…` files beside this one.
 public actor Evaluator {
     public struct Options: Sendable {
         public var dryRun = false

@@ -199,9 +199,6 @@ public struct Parser {
         return nil
     }
 
-    /// The input ended inside a statement, string or block (valid once `nextStatement` returned nil).
-    public var endedIncomplete: Bool { incomplete }
-
     private mutating func report(_ f: Failure) {
         if f.atEOF { incomplete = true }
         diagnostics.append(Diagnostic(.error, f.message, at: f.range, file: source.name))
