@@ -92,6 +92,28 @@ import Testing
         }
     }
 
+    /// Two targets at once, the reader gone before the first line: a target's write cancelled in
+    /// flight is read back and named (not dropped from the account), and the retry sends neither
+    /// write again (a second create would fail with DBS.300311). Run a few times: a race.
+    @Test func aWriteCancelledInFlightIsReadBackAndNotRetried() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        #expect(try Binary.run(local + ["-c", Self.instances(["fp-a", "fp-b"])], home: home).status == 0)
+        for round in 1...3 {
+            let fleet = "on instances like 'fp-%' concurrency 2 { create user r\(round) password env P; }"
+            let r = try Self.runClosingStdout(local + ["-c", fleet], afterLines: 0, environment: Self.password, home: home)
+            var made = 0
+            for name in ["fp-a", "fp-b"] {
+                let here = try Binary.run(local + ["--instance", name, "--output", "csv", "-c", "show users"], home: home).stdout.contains("r\(round),")
+                if here { made += 1; #expect(r.stderr.contains("\(name): create user r\(round)"), "round \(round), \(name): \(r.stderr)") }
+            }
+            #expect(r.status == 141, "\(r.stderr)")
+            let retry = try Binary.run(local + ["--retry-failed", "-c", fleet], environment: Self.password, home: home)
+            #expect(retry.status == 0 && !retry.stdout.contains("DBS.300311"), "round \(round) (\(made) made): \(retry.stdout)\(retry.stderr)")
+        }
+    }
+
     static func remote(_ server: ServeTests.Server) -> [String] {
         ["--endpoint", server.url, "--project-id", ServeTests.project, "--rate-limit", "0"]
     }

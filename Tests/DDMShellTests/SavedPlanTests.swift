@@ -104,6 +104,25 @@ import Testing
         #expect(try await s.grants("newbie") == nil)
     }
 
+    /// What the kept reads do not cover, and a plan file edited by hand: the apply is rehearsed
+    /// as a dry run first, so a write the plan does not hold (here: the same account on another
+    /// instance) refuses the whole plan before its first write.
+    @Test func aPlanEditedToWriteElsewhereSendsNothing() async throws {
+        let s = try await Setup.start()
+        defer { Task { await s.stop() } }
+        _ = try await s.harness.makeInstance("ddm-other")
+        let plan = try await s.plan()
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "create user newbie", with: "use instance ddm-other;\\ncreate user newbie")
+        #expect(edited != text)
+        try edited.write(toFile: plan, atomically: true, encoding: .utf8)
+        s.harness.service.resetTraffic()
+        let apply = try await s.run(["apply", plan], env: ["NEWBIE_PW": Self.password])
+        #expect(apply.status == 1 && apply.stderr.contains("no longer matches") && apply.stderr.contains("nothing was sent"), "\(apply.stdout)\n\(apply.stderr)")
+        #expect(s.harness.service.traffic.writes == 0, "\(s.harness.service.traffic)")
+        #expect(try await s.grants("app") == ["SELECT"])
+    }
+
     @Test func aPlanIsRefusedOnAnotherInstanceOrEndpoint() async throws {
         let s = try await Setup.start()
         defer { Task { await s.stop() } }

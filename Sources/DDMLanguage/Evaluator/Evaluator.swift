@@ -187,11 +187,12 @@ public actor Evaluator {
             } catch is CancellationError {
                 recorded()
                 // A single write may have reached the service before its answer was lost.
-                if let write = inFlight {
+                if let write = inFlight ?? answerLost {
                     switch await settle(step) {
                     case .applied:
                         ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
                         report.applied.append(write + " (answer lost; read back: applied)")
+                        report.appliedSteps.append(index)
                     case .notApplied: break
                     case .unknown:
                         ledger.record(write, target: ledgerTarget, known: false)
@@ -233,6 +234,7 @@ public actor Evaluator {
                         ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
                         await sink.message("\(write): the answer was lost (\(message)); read back: applied")
                         report.applied.append(write + " (answer lost; read back: applied)")
+                        report.appliedSteps.append(index)
                         report.succeeded += 1
                         continue
                     case .notApplied:
@@ -365,7 +367,9 @@ public actor Evaluator {
             return result
         } catch {
             if let seq { journal?.failed(seq, error) }
-            if Self.outcomeUnknown(error) { answerLost = inFlight }
+            // Cancelled mid-call (a signal, a closed pipe): the request may have reached the
+            // service, so it is read back like a lost answer. `perform` clears `inFlight` on its way out.
+            if Self.outcomeUnknown(error) || error is CancellationError || Task.isCancelled { answerLost = inFlight }
             throw error
         }
     }

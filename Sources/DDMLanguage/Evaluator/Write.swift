@@ -33,11 +33,11 @@ extension Evaluator {
         if options.dryRun {
             await sink.message("dry run: would \(w.summary)")
             wouldChange += 1
-            options.planRecorder?.write(w.summary)
+            options.planRecorder?.write(plannedWrite(w.summary))
             return nil
         }
         // Applying a saved plan: a write it does not hold is not sent.
-        try options.planGuard?.admit(w.summary)
+        try options.planGuard?.admit(plannedWrite(w.summary))
         if await declined(w.question) { return nil }
         inFlight = w.summary
         defer { inFlight = nil }

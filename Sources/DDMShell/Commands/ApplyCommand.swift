@@ -86,6 +86,28 @@ struct ApplyCommand: AsyncParsableCommand {
         var options = Compiler.Options()
         options.secrets = .init(environment: environment)
         options.instanceSelected = instance != nil
+        // Rehearsed first, as a dry run with the run's own reads: every write it would make must
+        // be the plan's, on the plan's instance, in the plan's order, or nothing is sent. The
+        // guard alone would refuse a foreign write only when it came, after the ones before it
+        // (a stale state the kept reads do not cover, a plan file edited by hand).
+        let rehearsal = PlanRecorder()
+        let silent = Renderer(format: .table, color: false, showProgress: false, out: { _ in }, err: { _ in })
+        let rehearsed = await Runner(renderer: silent, color: false).run(SourceFile(name: plan, text: saved.script), options: options) {
+            Shell.evaluator(on: session, renderer: silent, environment: environment, instance: instance) {
+                $0.dryRun = true
+                $0.planRecorder = rehearsal
+            }
+        }
+        let would = rehearsal.plan(endpoint: saved.endpoint, project: saved.project, instance: saved.instance, source: "", created: Date(),
+                                   locate: { _, _ in "" }).writes
+        if rehearsed.exitCode != Runner.exitOK || would != saved.writes {
+            let missing = saved.writes.filter { !would.contains($0) }, extra = would.filter { !saved.writes.contains($0) }
+            var lines = missing.map { "  planned, now not made: \($0)" } + extra.map { "  not planned, now made: \($0)" }
+            if lines.isEmpty { lines = rehearsed.exitCode != Runner.exitOK ? ["  a statement of the plan would now fail"] : ["  the same writes in another order"] }
+            renderer.error("ddmsh: the plan no longer matches what running it would do:\n" + lines.joined(separator: "\n")
+                           + "\nnothing was sent; make the plan again (ddmsh --dry-run --plan-out …)")
+            return Runner.exitFailed
+        }
         let guardian = PlanGuard(saved)
         let runner = Runner(renderer: renderer, color: false)
         let outcome = await runner.run(SourceFile(name: plan, text: saved.script), options: options) {

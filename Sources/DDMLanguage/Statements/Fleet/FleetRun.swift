@@ -299,8 +299,9 @@ struct FleetRun {
                 do {
                     try await evaluator.waitJob(job)
                 } catch {
-                    var o = Outcome(instance: target.name, status: Task.isCancelled ? .interrupted : .failed, region: region.name)
-                    o.error = "job \(job), left running by the last run: \(Evaluator.message(error))"
+                    let stopped = error is WaitStopped || error is CancellationError || Task.isCancelled
+                    var o = Outcome(instance: target.name, status: stopped ? .interrupted : .failed, region: region.name)
+                    o.error = stopped ? "" : "job \(job), left running by the last run: \(Evaluator.message(error))"
                     o.appliedSteps = []
                     o.runningJobs = resume?.jobs ?? []
                     o.output = await sink.items

@@ -52,7 +52,13 @@ extension AlterInstance where P == Resolved {
             guard flavors.contains(where: { $0.code == code }) else {
                 throw EvaluationError("flavor '\(code)' does not exist; flavors: \(flavors.compactMap(\.code).joined(separator: ", "))", kind: .notFound)
             }
-            if i.flavorRef == code { await e.sink.message("\(i.name) already has flavor \(code); nothing to change"); return nil }
+            if i.flavorRef == code {
+                await e.sink.message("\(i.name) already has flavor \(code); nothing to change")
+                // Already on its way there (an earlier run's change, still resizing): `wait` still
+                // means the statements after it find the instance RUNNING.
+                if wait && !e.options.dryRun && i.status != "RUNNING" { try await e.waitRunning(id, name: i.name) }
+                return nil
+            }
             return try await job("change the flavor of \(i.name) from \(i.flavorRef ?? "?") to \(code)", "changing the flavor of \(i.name) to \(code)",
                                  "changed the flavor of \(i.name) to \(code)", undo: i.flavorRef.map { inverse(.flavor($0), wait: true) }) {
                 try await client.resizeFlavor(instance: id, code: code)
