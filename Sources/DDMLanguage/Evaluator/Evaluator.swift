@@ -76,6 +76,9 @@ public actor Evaluator {
         public var appliedSteps: [Int] = []
         /// Jobs a stopped wait left running.
         public var runningJobs: [String] = []
+        /// Every write the run applied, as the ledger has them (a fleet's per target): the account
+        /// of a run whose output found no reader, though the run itself finished.
+        public var written: [String] = []
         public init() {}
     }
 
@@ -134,6 +137,7 @@ public actor Evaluator {
 
     public func run(_ plan: Plan) async -> Report {
         var report = Report()
+        let runMark = ledger.mark
         journal = nil
         known = [:]
         accountSnapshot = nil
@@ -256,6 +260,7 @@ public actor Evaluator {
                 if !options.continueOnError || BatchRunner.isRecordNotKept(error) { report.stoppedEarly = true; break }
             }
         }
+        report.written = ledger.since(runMark, target: ledgerTarget).filter(\.known).map(\.line)
         return report
     }
 

@@ -103,6 +103,10 @@ public struct Runner: Sendable {
         let signal = caught ?? (report.interrupted && StandardStreams.stdoutClosed ? SIGPIPE : nil)
         outcome.ranStatements = true
         if let account = Self.account(of: report, signal: signal) { renderer.error(account) }
+        else if StandardStreams.stdoutClosed, !report.written.isEmpty {
+            // The run finished, but the reader went before it saw what was done: said here instead.
+            renderer.error("stdout was closed before the run's output was read; applied:\n" + report.written.map { "  " + $0 }.joined(separator: "\n"))
+        }
         outcome.exitCode = report.interrupted ? Interrupts.exitCode(for: signal)
             : report.failures.isEmpty ? Self.exitOK : Self.exitFailed
         // Output that found no reader was lost: not a success, whichever statement wrote it last.
