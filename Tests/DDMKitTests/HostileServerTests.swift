@@ -1,4 +1,5 @@
 import Foundation
+import LocalTestSupport
 import Testing
 @testable import DDMKit
 
@@ -64,7 +65,7 @@ import Testing
 
     @Test func aDeadEndpointIsTriedOnceByEachLaterCall() async throws {
         // A port that was just free: nothing listens there.
-        let port = try HostileServer.closedPort()
+        let port = try LoopbackPort.unused()
         let client = try DDMClient(configuration: DDMConfiguration(endpoint: .url("http://127.0.0.1:\(port)"), projectId: Self.project,
                                                                    pacing: .off, apiVersion: .v1),
                                    authenticator: TokenAuthenticator(token: Self.token))

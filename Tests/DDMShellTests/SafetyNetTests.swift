@@ -1,4 +1,5 @@
 import Foundation
+import LocalTestSupport
 import Testing
 
 /// "What ddmsh reports is what happened", off the happy path: closed pipes, signals, endpoints
@@ -47,7 +48,7 @@ import Testing
 
     @Test func aRefusedConnectionFailsInSecondsInPlainWords() throws {
         // A port nobody listens on: bind one, note it, close it.
-        let port = try Self.freePort()
+        let port = try LoopbackPort.unused()
         let started = Date()
         let r = try Binary.run(["--endpoint", "http://127.0.0.1:\(port)", "--project-id", String(repeating: "a", count: 32), "-c", "show instances"],
                                environment: ["HUAWEICLOUD_SDK_AK": "ak", "HUAWEICLOUD_SDK_SK": "sk"])
@@ -69,19 +70,6 @@ import Testing
         #expect(r.status == 143)
         #expect(r.stderr.contains("interrupted; already applied:"))
         #expect(r.stderr.contains("created user app"))
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     /// The undo of an administration run that named its instance explicitly: it knows the

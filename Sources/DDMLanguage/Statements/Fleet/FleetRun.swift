@@ -269,7 +269,7 @@ struct FleetRun {
         /// Runs the body on `target`; a retry (`resume`) first waits for the jobs the last run left
         /// running and sends none of the steps it applied.
         func run(_ target: Target, resume: FleetRecord.Target? = nil) async -> Outcome {
-            let key = regions[target.region].name.map { "\($0)/\(target.name)" } ?? target.name
+            let key = target.key(regions)
             let sink = BufferedSink { [live] text in await live.target(key, text) }
             let started = options.clock()
             let region = regions[target.region]
