@@ -190,6 +190,7 @@ import Testing
         let one = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token])
         defer { one.stop() }
         let two = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token])
+        defer { two.stop() }
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         try ServeTests.regionProfiles(home: home, ["one": one, "two": two])

@@ -33,7 +33,9 @@ import Testing
             url = String(first.dropFirst("listening on ".count))
         }
 
+        /// Stops it; a second call (a test that stopped it early, then its `defer`) does nothing.
         func stop() {
+            guard process.isRunning else { return }
             process.terminate()
             process.waitUntilExit()
         }

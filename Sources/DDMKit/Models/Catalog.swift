@@ -102,7 +102,8 @@ public struct NodeDetail: Decodable, Sendable, Equatable {
 public struct Job: Decodable, Sendable, Equatable {
     public var id: String
     public var name: String?
-    public var status: String
+    /// Optional in the SDK's `JobInfo`: absent, it is `unknown`, which no wait takes for done.
+    @UnknownIfAbsent public var status: String
     public var createdTime: String?
     public var endTime: String?
     public var process: String?

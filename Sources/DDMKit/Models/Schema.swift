@@ -36,7 +36,8 @@ public struct SchemaDetail: Decodable, Sendable, Equatable {
 
     public struct Shard: Decodable, Sendable, Equatable {
         public var dbslot: Int?
-        public var name: String
+        /// Optional in the SDK's `GetDatabases`, as v3's is.
+        @UnknownIfAbsent public var name: String
         public var status: String?
         public var created: Int64?
         public var updated: Int64?

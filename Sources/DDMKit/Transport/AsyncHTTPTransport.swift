@@ -78,8 +78,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
             throw CancellationError()
         } catch let error as DDMError {
             throw error
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             throw DDMError.transport("the answer from \(Self.target(request.url)) is larger than \(Self.maximumBody >> 20) MB; not read")
         } catch {
             throw Self.describe(error, url: request.url)

@@ -191,7 +191,8 @@ public actor Evaluator {
             } catch is CancellationError {
                 recorded()
                 // A single write may have reached the service before its answer was lost.
-                if let write = inFlight ?? answerLost {
+                // `perform` cleared `inFlight` on its way out; `journaled` kept the write here.
+                if let write = answerLost {
                     switch await settle(step) {
                     case .applied:
                         ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)

@@ -30,8 +30,6 @@ public final class Ledger: Sendable {
     /// A position to read from later: what was recorded after it is what one step did.
     var mark: Int { entries.withLock { $0.count } }
 
-    public var all: [Entry] { entries.withLock { $0 } }
-
     /// What was recorded after `mark`: a fleet target's own entries, or (nil) every target's.
     func since(_ mark: Int, target: String?) -> [Entry] {
         entries.withLock { all in all[min(mark, all.count)...].filter { target == nil || $0.target == target } }

@@ -147,8 +147,8 @@ enum SchemasController {
         }
         try ReshardController.settle(call, db)
         if let task = try ReshardController.moving(db, instance: instance.id, schema: s.name) {
-            // Not "busy" (409, which clients retry for minutes): a reshard lasts hours. DDM's
-            // code for an unfinished shard configuration, as its pre-check uses it.
+            // Not "busy" (409, which clients retry for minutes): a reshard lasts hours. The code
+            // is DDM's for "source data is not cleared"; using it here is the local service's choice.
             throw LocalError(status: 400, code: "DBS.300358", message: "The schema \(s.name) is being resharded (task \(task)); it cannot be deleted now.")
         }
         try BackupsController.record(db, instance: instance, "metadata backup before schema \(s.name) was deleted", now: call.now)
