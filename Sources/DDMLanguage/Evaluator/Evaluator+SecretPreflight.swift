@@ -60,7 +60,9 @@ extension Evaluator {
         let client = client
         switch object {
         case .account(let name):
-            return try await exists(name, in: .accounts, instance: id, read: { try await client.allAccounts(instance: id).map(\.name) })
+            // Through the run's account list, so the statements after it read it no more.
+            let list = try await accounts(instance: id)
+            return try await exists(name, in: .accounts, instance: id, read: { list.map(\.name) })
         case .schema(let name):
             return try await exists(name, in: .schemas, instance: id, read: { try await client.allSchemas(instance: id).map(\.name) })
         }
