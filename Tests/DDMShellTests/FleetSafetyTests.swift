@@ -114,6 +114,29 @@ import Testing
         }
     }
 
+    /// A fleet whose body is a grant (a batch, written outside `perform`), the reader gone before
+    /// the first line: each target's grant that landed is named on stderr, as the service has it.
+    @Test func aGrantBatchInAFleetIsNamedWhenTheReaderGoes() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let made = try Binary.run(local + ["-c", Self.instances(["gb-a", "gb-b"]) + """
+            use instance gb-a; create schema s1 shards 2 on rds rds-orders admin user root password env R;
+            use instance gb-b; create schema s1 shards 2 on rds rds-billing admin user root password env R;
+            on instances like 'gb-%' { create user app password env P; }
+            """], environment: Self.password.merging(["R": "Rds_Admin_1!"]) { $1 }, home: home)
+        #expect(made.status == 0, "\(made.stderr)")
+        for privilege in ["INSERT", "UPDATE", "DELETE"] {
+            let r = try Self.runClosingStdout(local + ["-c", "on instances like 'gb-%' concurrency 2 { grant \(privilege) on s1 to app; }"],
+                                              afterLines: 0, home: home)
+            #expect(r.status == 141, "\(r.stderr)")
+            for name in ["gb-a", "gb-b"] {
+                let held = try Binary.run(local + ["--instance", name, "--output", "csv", "-c", "show users"], home: home).stdout.contains(privilege)
+                #expect(!held || r.stderr.contains("\(name): app: "), "\(privilege) on \(name): \(r.stderr)")
+            }
+        }
+    }
+
     static func remote(_ server: ServeTests.Server) -> [String] {
         ["--endpoint", server.url, "--project-id", ServeTests.project, "--rate-limit", "0"]
     }

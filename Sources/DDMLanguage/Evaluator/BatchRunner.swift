@@ -231,7 +231,10 @@ struct BatchRunner {
                 else if let now, now.sameGrants(as: t.before) { continue }
                 else { unknown.insert(t.account); results[t.account] = nil }
             }
-            if let read, !cancelled, !unreachable, recordLost == nil {
+            // Applying a saved plan, a re-merge would send writes the plan does not hold: its
+            // rehearsal already refused a state that moved, and a later move is reported instead.
+            let underPlan = await evaluator.options.planGuard != nil
+            if let read, !cancelled, !unreachable, recordLost == nil, !underPlan {
                 (merged, stillMoving) = await remerge(changes, written: changed.filter {
                     if case .success = results[$0.account] { true } else { false }
                 }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, step: step,
@@ -266,6 +269,9 @@ struct BatchRunner {
         for t in outcome.targets where !t.changed {
             rows.append([t.account, "unchanged", t.after.privilegeText, t.after.schemaText])
         }
+        // Into the run's ledger before anything is printed, as `perform` does for a single write:
+        // an interrupted fleet's account, or a run whose output found no reader, names them.
+        await evaluator.recordWrites(applied)
         await sink.table(ResultTable(columns: ["account", "result", "privileges", "schemas"], rows: rows))
         await sink.message("batch: \(applied.count) changed, \(unchanged) unchanged, \(failures.count) failed"
             + " (API calls: \(after.reads - before.reads) read, \(after.writes - before.writes) write)")

@@ -389,6 +389,11 @@ public actor Evaluator {
     /// The instances as a fleet listed them: its targets need no lookup of their own.
     func knowInstances(_ instances: [Instance]) { instanceCache = instances }
 
+    /// Writes applied outside `perform` (a batch's, per account), recorded as it records its own.
+    func recordWrites(_ lines: [String]) {
+        for line in lines { ledger.record(line, target: ledgerTarget) }
+    }
+
     /// A fleet target's evaluator records its writes in the fleet's ledger, under its target.
     func shareLedger(_ ledger: Ledger, as target: String) {
         self.ledger = ledger
