@@ -70,10 +70,15 @@ public actor MetadataAuthenticator: Authenticator {
         if let keys, keys.expires.timeIntervalSince(t) > Self.refreshMargin(lifetime: keys.expires.timeIntervalSince(keys.fetched)) {
             return keys
         }
-        if let inFlight { return try await inFlight.value }
-        let task = Task { try await self.fetch() }
-        inFlight = task
-        defer { inFlight = nil }
+        // Callers that come while a refresh is out wait for it, and fall back as the first one does.
+        let task: Task<Keys, Error>
+        if let inFlight {
+            task = inFlight
+        } else {
+            task = Task { try await self.fetch() }
+            inFlight = task
+        }
+        defer { if inFlight == task { inFlight = nil } }
         do {
             let fresh = try await task.value
             keys = fresh
@@ -124,7 +129,8 @@ public actor MetadataAuthenticator: Authenticator {
         } else if [404, 405, 503].contains(response.status), !required {
             sessionToken = nil
         } else {
-            throw failure("answered HTTP \(response.status) to PUT \(Self.tokenPath)" + Self.excerpt(response.body))
+            // A 2xx body is the session token: it is never quoted.
+            throw failure("answered HTTP \(response.status) to PUT \(Self.tokenPath)" + ((200..<300).contains(response.status) ? "" : Self.excerpt(response.body)))
         }
     }
 
