@@ -142,9 +142,8 @@ enum ReshardController {
         return p[0] * 3600 + p[1] * 60 + p[2]
     }
 
-    /// A task of the schema that has not finished and been cleaned, if any.
     /// A task of the schema that is moving data or routes now. The sources do not say what DDM
-    /// answers to a schema dropped under one; the local service refuses it as busy (docs/local-service.md),
+    /// answers to a schema dropped under one; the local service refuses it (docs/local-service.md),
     /// as it refuses a drop of a schema that is not RUNNING.
     static func moving(_ db: Database, instance: String, schema: String) throws -> String? {
         try String.fetchOne(db, sql: """
@@ -154,6 +153,7 @@ enum ReshardController {
             """, arguments: [instance, schema])
     }
 
+    /// A task of the schema that has not finished and been cleaned, if any.
     private static func unfinished(_ db: Database, instance: String, schema: String) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT job_id FROM migration WHERE kind = 'task' AND instance_id = ? AND db_name = ?
@@ -288,15 +288,15 @@ enum ReshardController {
 
     // MARK: the state machine
 
-    /// Moves every task whose time has come: copied data waits for its switch, a switch in its
-    /// window starts, a switch, rollback or cancel ends. A configured failure (`failReshards`)
-    /// fails the copy instead.
     /// Moves the tasks on as time says, before a read of a schema shows its layout: a task does
     /// not wait for a read of the task list to end.
     static func settle(_ call: Call, _ db: Database) throws {
         try settle(db, now: call.now, delay: delay(call))
     }
 
+    /// Moves every task whose time has come: copied data waits for its switch, a switch in its
+    /// window starts, a switch, rollback or cancel ends. A configured failure (`failReshards`)
+    /// fails the copy instead.
     static func settle(_ db: Database, now: Double, delay: Double) throws {
         for _ in 0..<4 {
             var moved = false

@@ -265,31 +265,33 @@ extension CheckDataNodes: Step where P == Resolved {
 }
 
 extension Evaluator {
-    /// The data nodes the schemas use (the schema list gives them: `GetDatabaseInfo.used_rds`; a
-    /// schema listed without them is read on its own), which schemas, and the read weight ddmsh
-    /// last set on each. DDM's API shows neither read replicas nor weights: the table says where
-    /// its weights come from.
-    /// The RDS instances the instance's schemas use.
-    func dataNodeIds(instance: String) async throws -> Set<String> {
-        var ids: Set<String> = []
+    /// Each schema with the data nodes it uses (the schema list gives them: `GetDatabaseInfo.used_rds`;
+    /// a schema listed without them is read on its own).
+    func schemaDataNodes(instance: String) async throws -> [(schema: String, nodes: [SchemaRDS])] {
+        var out: [(schema: String, nodes: [SchemaRDS])] = []
         for schema in try await client.allSchemas(instance: instance) {
             var used = schema.usedRds
             if used == nil { used = try await client.showSchema(instance: instance, name: schema.name).usedRds }
-            ids.formUnion((used ?? []).map(\.id))
+            out.append((schema.name, used ?? []))
         }
-        return ids
+        return out
     }
 
+    /// The RDS instances the instance's schemas use.
+    func dataNodeIds(instance: String) async throws -> Set<String> {
+        Set(try await schemaDataNodes(instance: instance).flatMap { $0.nodes.map(\.id) })
+    }
+
+    /// The data nodes the schemas use, which schemas, and the read weight ddmsh last set on each.
+    /// DDM's API shows neither read replicas nor weights: the table says where its weights come from.
     func dataNodes() async throws -> [ResultTable] {
         let instance = try await instanceId()
         var order: [String] = []
         var nodes: [String: (name: String, status: String, schemas: [String])] = [:]
-        for schema in try await client.allSchemas(instance: instance) {
-            var used = schema.usedRds
-            if used == nil { used = try await client.showSchema(instance: instance, name: schema.name).usedRds }
-            for rds in used ?? [] {
+        for (schema, used) in try await schemaDataNodes(instance: instance) {
+            for rds in used {
                 if nodes[rds.id] == nil { order.append(rds.id); nodes[rds.id] = (rds.name ?? rds.id, rds.status ?? "", []) }
-                nodes[rds.id]?.schemas.append(schema.name)
+                nodes[rds.id]?.schemas.append(schema)
             }
         }
         let weights = options.journalDirectory.map { Journal.lastReadWeights(instance: instance, in: $0) } ?? []
