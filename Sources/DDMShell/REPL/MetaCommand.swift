@@ -119,7 +119,7 @@ struct MetaCommands {
 
     static func undo(_ args: [String], _ s: REPL.State) async -> MetaOutcome {
         let last: Journal.Run
-        switch UndoCommand.choose(nil, endpoint: s.journalEndpoint, project: s.evaluator.client.configuration.projectId) {
+        switch UndoCommand.choose(nil, endpoint: s.session.journalEndpoint, project: s.evaluator.client.configuration.projectId) {
         case .success(let run): last = run
         case .failure(let f): s.renderer.error(f.message); return .continue
         }

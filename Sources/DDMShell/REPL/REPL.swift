@@ -19,14 +19,12 @@ struct REPL {
         let completer: Completer
         var compilerOptions: Compiler.Options
         var timing = false
-        /// The endpoint as journals name it, for `\\undo`.
-        let journalEndpoint: String
         /// The connection, for `\\conninfo`.
         let session: Session
         init(renderer: Renderer, evaluator: Evaluator, reader: LineReader, completer: Completer, compilerOptions: Compiler.Options,
              session: Session) {
             self.renderer = renderer; self.evaluator = evaluator; self.reader = reader
-            self.completer = completer; self.compilerOptions = compilerOptions; self.journalEndpoint = session.journalEndpoint
+            self.completer = completer; self.compilerOptions = compilerOptions
             self.session = session
         }
     }
