@@ -9,16 +9,18 @@ import Testing
 /// (or a hostile one) might send them: a page capped below the limit asked, no `total`, the same
 /// page at every offset, a `total` of a million. Calls are counted at the wire.
 @Suite struct PagingTests {
-    /// Passes calls to the local service and lets a test rewrite the answers of list accounts.
+    /// Passes calls to the local service and lets a test rewrite the answers of one list (by
+    /// default, list accounts).
     final class Editing: HTTPTransport, @unchecked Sendable {
         let inner = AsyncHTTPTransport(connectTimeout: .seconds(5), readTimeout: .seconds(10))
         let lists = Mutex(0)
+        let list: String
         let edit: @Sendable (_ offset: Int, _ limit: Int, _ answer: [String: Any]) -> [String: Any]
-        init(edit: @escaping @Sendable (Int, Int, [String: Any]) -> [String: Any]) { self.edit = edit }
+        init(list: String = "/users", edit: @escaping @Sendable (Int, Int, [String: Any]) -> [String: Any]) { self.list = list; self.edit = edit }
 
         func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
             let response = try await inner.send(request)
-            guard request.method == "GET", request.path.hasSuffix("/users"),
+            guard request.method == "GET", request.path.hasSuffix(list),
                   let answer = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else { return response }
             lists.withLock { $0 += 1 }
             let q = Dictionary(request.query.map { ($0.0, Int($0.1) ?? 0) }, uniquingKeysWith: { a, _ in a })
@@ -35,7 +37,7 @@ import Testing
 
     /// A service with `accounts` accounts on one instance, and a client whose list answers go
     /// through `edit`.
-    static func setUp(accounts: Int, maxRows: Int = DDMClient.defaultMaxListedRows,
+    static func setUp(accounts: Int, maxRows: Int = DDMClient.defaultMaxListedRows, list: String = "/users",
                       edit: @escaping @Sendable (Int, Int, [String: Any]) -> [String: Any])
     async throws -> (LocalHarness, DDMClient, String, Editing, Warnings) {
         let h = try await LocalHarness.start { $0.maxAccounts = 500 }
@@ -44,7 +46,7 @@ import Testing
             _ = try await h.client.createAccounts(instance: instance, [CreateAccountRequest(
                 name: String(format: "pg%03d", n), password: "Paging_Test_1!", baseAuthority: [.select])])
         }
-        let wire = Editing(edit: edit)
+        let wire = Editing(list: list, edit: edit)
         let warnings = Warnings()
         var config = h.client.configuration
         config.warn = { message in warnings.said.withLock { $0.append(message) } }
@@ -107,6 +109,19 @@ import Testing
         #expect(all.count == 1000)
         #expect(wire.lists.withLock { $0 } == 8)   // 1000 rows at 128 a page
         #expect(warnings.all.count == 1 && warnings.all[0].contains("1000") && warnings.all[0].contains("1000000"))
+    }
+
+    /// The slow-query listing has its own loop (it stops once it has enough): at the cap it stops
+    /// too, and says so, as every other listing does.
+    @Test func slowQueriesStopAtTheCapAndSaySo() async throws {
+        let (h, client, instance, wire, warnings) = try await Self.setUp(accounts: 0, maxRows: 300, list: "/slow-logs") { offset, limit, _ in
+            ["slow_log_list": (0..<limit).map { ["query_sample": "select \(offset + $0)", "time": "2"] }, "total_record": 1_000_000]
+        }
+        defer { Task { await h.stop() } }
+        let (queries, total) = try await client.slowQueries(instance: instance, from: Date().addingTimeInterval(-3600), to: Date(), max: 10_000)
+        #expect(queries.count == 300 && total == 1_000_000)
+        #expect(wire.lists.withLock { $0 } == 3)
+        #expect(warnings.all.count == 1 && warnings.all[0].contains("300 slow queries") && warnings.all[0].contains("1000000"), "\(warnings.all)")
     }
 
     /// An empty page while the total says more: the listing ends, and says the service served less.

@@ -60,10 +60,9 @@ extension DDMClient {
         guard let job = try await send(api.showJobEnvelope(id)).job else { throw DDMError.emptyAnswer("show job", "job \(id)") }
         return job
     }
-    /// Slow queries between two times (at most 7 days apart), newest pages first as the service
-    /// orders them, up to `max`.
-    /// Up to `max` slow queries in the window that `keep` accepts (the API filters only by time),
-    /// reading pages of 100 until there are enough or none are left.
+    /// Up to `max` slow queries between two times (at most 7 days apart) that `keep` accepts (the
+    /// API filters only by time), newest pages first as the service orders them, reading pages of
+    /// 100 until there are enough, none are left, or the listing cap is reached.
     public func slowQueries(instance: String, from: Date, to: Date, max: Int,
                             keep: (SlowQuery) -> Bool = { _ in true }) async throws -> (queries: [SlowQuery], total: Int?) {
         let start = Int64(from.timeIntervalSince1970 * 1000), end = Int64(to.timeIntervalSince1970 * 1000)
@@ -81,6 +80,10 @@ extension DDMClient {
             read += page.slowLogList.count
             kept += page.slowLogList.filter(keep)
             if page.slowLogList.isEmpty || read >= (page.totalRecord ?? 0) { break }
+        }
+        // Stopped by the cap, as `collectPages` says it.
+        if kept.count < max, read >= configuration.maxListedRows, let total, total > read {
+            warn("the listing stops at \(configuration.maxListedRows) slow queries (the service said \(total))")
         }
         return (Array(kept.prefix(max)), total)
     }
