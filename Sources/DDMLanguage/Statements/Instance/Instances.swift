@@ -246,6 +246,8 @@ extension CreateInstance: Step where P == Resolved {
             try await client.createInstance(request)
         }
         guard let r = try await e.perform(write) else { return nil }
+        if let ordered = await e.ordered(JobAnswer(jobId: r.jobId, orderId: r.orderId), doing: "creating instance \(name)" + (r.id.map { " (\($0))" } ?? ""),
+                                         operation: "create instance \(name)", wait: wait, on: name) { return ordered }
         await e.sink.message("creating instance \(name) (\(r.id ?? "?"))")
         if wait, let id = r.id { try await e.waitRunning(id, name: name, job: r.jobId, operation: "create instance \(name)") }
         return "created instance \(name)"
