@@ -45,7 +45,7 @@ import Testing
         #expect(ids.count == 2)
         guard let readOnly = nodes[3] as? AlterInstance<Parsed>, readOnly.change == .readOnly(true), !readOnly.wait else { Issue.record("\(r.statements[3])"); return }
         guard let slow = nodes[4] as? ShowSlowQueries<Parsed>, case .number(5, _)? = slow.limit else { Issue.record("\(r.statements[4])"); return }
-        guard let restart = nodes[5] as? RestartNode<Parsed>, case .name("n1", _) = restart.node, restart.wait else { Issue.record("\(r.statements[5])"); return }
+        guard let restart = nodes[5] as? NameStatement<Parsed>, restart.form.id == .restartNode, case .name("n1", _) = restart.name, restart.wait else { Issue.record("\(r.statements[5])"); return }
     }
 
     @Test func adminStatementErrorsPointAtTheWord() {

@@ -30,62 +30,27 @@ enum BackupStatements: StatementFamily {
                 }, kinds: [.text, .text, .text, .text, .number, .text])]
             }
         }),
-        ParseRule("show backup", ShowBackup<Parsed>.parse),
-        ParseRule("drop backup", DropBackup<Parsed>.parse),
+        show.rule,
+        drop.rule,
     ]
-}
 
-struct ShowBackup<P: Phase>: Sendable, Equatable {
-    var backup: P.Text
-}
-
-extension ShowBackup: StatementSyntax where P == Parsed {
     /// show backup <id>
-    static func parse(_ p: inout Parser) throws -> Self { Self(backup: try p.name("backup id")) }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowBackup<Resolved>(backup: try c.scalar(backup, "backup id")) }
-}
-
-extension ShowBackup: Step where P == Resolved {
-    var id: StatementID { .showBackup }
-    var text: String { "show backup \(SourceText.name(backup))" }
-    var calls: [Action.Call] { [Action.Call(.showBackup, "show backup", object: backup)] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let d = try await e.client.showBackup(instance: try await e.instanceId(), backup: backup)
+    static let show = NameStatementForm(.showBackup, "show backup", noun: "backup id",
+                                        calls: { backup, _ in [Action.Call(.showBackup, "show backup", object: backup)] }) { e, s in
+        let d = try await e.client.showBackup(instance: try await e.instanceId(), backup: s.name)
         await e.sink.table(ResultTable(columns: ["backup", "instance", "data nodes"], rows: [[
-            d.id ?? backup, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
+            d.id ?? s.name, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
         ]], kinds: [.text, .text, .list]))
         return nil
     }
-}
 
-struct DropBackup<P: Phase>: Sendable, Equatable {
-    var backup: P.Text
-    var wait = false
-}
-
-extension DropBackup: StatementSyntax where P == Parsed {
     /// drop backup <id> [wait]
-    static func parse(_ p: inout Parser) throws -> Self {
-        let b = try p.name("backup id")
-        return Self(backup: b, wait: p.match("wait"))
-    }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        DropBackup<Resolved>(backup: try c.scalar(backup, "backup id"), wait: wait)
-    }
-}
-
-extension DropBackup: Step where P == Resolved {
-    var id: StatementID { .dropBackup }
-    var text: String { "drop backup \(SourceText.name(backup))\(wait ? " wait" : "")" }
-    var calls: [Action.Call] {
-        [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)] + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
-    }
-    var question: String? { "delete backup \(backup)? (it cannot be restored from after)" }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
+    static let drop = NameStatementForm(.dropBackup, "drop backup", noun: "backup id", waits: true, calls: { backup, wait in
+        [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)]
+            + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
+    }, question: { "delete backup \($0)? (it cannot be restored from after)" }) { e, s in
         let instance = try await e.instanceId()
-        let client = e.client, backup = backup
+        let client = e.client, backup = s.name
         // The delete call names the backup alone (any instance's): it is first read as a backup
         // of this instance, as `show backup` reads it, so another instance's is never deleted
         // and the audit names the instance it belongs to. A dry run makes the same read.
@@ -94,12 +59,12 @@ extension DropBackup: Step where P == Resolved {
         } catch let error as DDMError where error.isNotFound {
             throw e.refusal(EvaluationError("backup \(backup) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;'); nothing was deleted", kind: .notFound))
         }
-        let write = Write(summary: "delete backup \(backup)", question: question, journal: .change(instance, "deleted backup \(backup)")) {
+        let write = Write(summary: "delete backup \(backup)", question: s.question, journal: .change(instance, "deleted backup \(backup)")) {
             try await client.deleteBackup(backup)
         }
         guard let job = try await e.perform(write) else { return nil }
         // The backup goes away, not the instance: `wait` follows the job alone.
-        try await e.reportJob(job, doing: "deleting backup \(backup)", done: "deleted backup \(backup)", wait: wait, on: nil,
+        try await e.reportJob(job, doing: "deleting backup \(backup)", done: "deleted backup \(backup)", wait: s.wait, on: nil,
                               operation: "delete backup \(backup)")
         return "deleted backup \(backup)"
     }

@@ -2,24 +2,15 @@ import DDMKit
 
 // MARK: show access control for group
 
-struct ShowAccessControl<P: Phase>: Sendable, Equatable {
-    var group: P.Text
-}
-
-extension ShowAccessControl: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowAccessControl<Resolved>(group: try c.scalar(group, "group name")) }
-}
-
-extension ShowAccessControl: Step where P == Resolved {
-    var id: StatementID { .showAccessControl }
-    var text: String { "show access control for group \(SourceText.name(group))" }
-    var calls: [Action.Call] { [Action.Call(.listGroups, "find the group"), Action.Call(.showGroupACL, "its IP access control list")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
+extension GroupStatements {
+    /// show access control for group <g>
+    static let accessControl = NameStatementForm(.showAccessControl, "show access control for group", noun: "group name", calls: { _, _ in
+        [Action.Call(.listGroups, "find the group"), Action.Call(.showGroupACL, "its IP access control list")]
+    }) { e, s in
         let instance = try await e.instanceId()
-        let g = try await e.group(group, instance: instance)
+        let g = try await e.group(s.name, instance: instance)
         let acl = try await e.client.groupACL(instance: instance, group: g.id)
-        await e.sink.message("access control of group \(g.name ?? group) (\(g.endpoint ?? "no address")): " + AccessControlText.state(acl))
+        await e.sink.message("access control of group \(g.name ?? s.name) (\(g.endpoint ?? "no address")): " + AccessControlText.state(acl))
         await e.sink.table(ResultTable(columns: ["address", "description"], rows: acl.addresses.map { [$0.ip, $0.description] }))
         return nil
     }

@@ -65,8 +65,8 @@ enum GroupStatements: StatementFamily {
             }
         }),
         ParseRule("create group", CreateGroup<Parsed>.parse),
-        ParseRule("drop group", { p in DropGroup<Parsed>(group: try p.name("group name"), wait: p.match("wait")) }),
-        ParseRule("show access control for group", { p in ShowAccessControl<Parsed>(group: try p.name("group name")) }),
+        drop.rule,
+        accessControl.rule,
         ParseRule("alter group", AlterGroup<Parsed>.parse),
     ]
 }
@@ -145,7 +145,7 @@ extension CreateGroup: Step where P == Resolved {
         let client = e.client
         let what = "\(readOnly ? "read-only" : "read/write") group \(name) (\(nodes) \(code) node\(nodes == 1 ? "" : "s") in \(az))"
         let write = Write(summary: "create \(what) on \(i.name)", question: nil,
-                          journal: .change(instance, "created group \(name)", undo: DropGroup<Resolved>(group: name, wait: false)), staleInstances: true) {
+                          journal: .change(instance, "created group \(name)", undo: NameStatement<Resolved>(form: GroupStatements.drop, name: name)), staleInstances: true) {
             try await client.createGroup(instance: instance, group)
         }
         if e.options.dryRun { e.dryRunCreated.insert("group \(i.id)/\(name)") }
@@ -154,25 +154,14 @@ extension CreateGroup: Step where P == Resolved {
     }
 }
 
-struct DropGroup<P: Phase>: Sendable, Equatable {
-    var group: P.Text
-    var wait: Bool
-}
-
-extension DropGroup: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { DropGroup<Resolved>(group: try c.scalar(group, "group name"), wait: wait) }
-}
-
-extension DropGroup: Step where P == Resolved {
-    var id: StatementID { .dropGroup }
-    var text: String { "drop group \(SourceText.name(group))" + (wait ? " wait" : "") }
-    var calls: [Action.Call] {
+extension GroupStatements {
+    /// drop group <g> [wait]
+    static let drop = NameStatementForm(.dropGroup, "drop group", noun: "group name", waits: true, calls: { _, wait in
         [Action.Call(.listGroups, "find the group"), Action.Call(.deleteGroup, "delete group")]
             + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
-    }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
+    }) { e, s in
         let instance = try await e.instanceId()
+        let group = s.name
         let g = try await e.group(group, instance: instance)
         if g.isDefaultGroup == true { throw EvaluationError("\(g.name ?? group) is the instance's default group; it goes only with the instance") }
         let nodes = g.nodeList?.count ?? 0
@@ -183,6 +172,6 @@ extension DropGroup: Step where P == Resolved {
             try await client.deleteGroup(instance: instance, group: g.id)
         }
         return try await e.performJob(write, doing: "dropping group \(g.name ?? group)", operation: "drop group \(group)",
-                                      done: "dropped group \(g.name ?? group)", wait: wait, on: (instance, e.currentInstanceName ?? instance))
+                                      done: "dropped group \(g.name ?? group)", wait: s.wait, on: (instance, e.currentInstanceName ?? instance))
     }
 }

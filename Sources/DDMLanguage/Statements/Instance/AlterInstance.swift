@@ -9,8 +9,8 @@ extension StatementID {
 }
 
 /// `alter instance <i> <change> [wait]`: every change to one instance's shape, network and
-/// access, and its engine (docs/language.md, "Operating an instance"). How each change runs is
-/// in `AlterInstance+Run.swift`.
+/// access, and its engine (docs/language.md, "Operating an instance"). What each change is, says
+/// and does is its row in `AlterInstance.clause`.
 struct AlterInstance<P: Phase>: Sendable, Equatable {
     var instance: P.Text
     var change: Change
@@ -164,84 +164,13 @@ extension AlterInstance: StatementSyntax where P == Parsed {
 }
 
 extension AlterInstance: Step where P == Resolved {
-    var id: StatementID {
-        switch change {
-        case .securityGroup: .setSecurityGroup
-        case .addNodes: .addNodes
-        case .removeNodes, .removeNodeIds: .removeNodes
-        case .flavor: .setFlavor
-        case .port: .setPort
-        case .ssl: .setSSL
-        case .readOnly: .setReadOnly
-        case .bindEIP: .bindEIP
-        case .unbindEIP: .unbindEIP
-        case .adminPassword: .setAdminPassword
-        case .upgrade: .upgradeEngine
-        case .rollback: .rollbackEngine
-        }
-    }
-
-    var text: String {
-        let what: String = switch change {
-        case .securityGroup(let g): "set security group \(SourceText.name(g))"
-        case .addNodes(let n, let zone): "add nodes \(n)" + (zone.map { " in \(SourceText.name($0))" } ?? "")
-        case .removeNodes(let n): "remove nodes \(n)"
-        case .removeNodeIds(let ids): "remove node \(SourceText.names(ids))"
-        case .flavor(let code): "set flavor \(SourceText.name(code))"
-        case .port(let p): "set port \(p)"
-        case .ssl(let on): "set ssl \(on ? "on" : "off")"
-        case .readOnly(let on): "set read only \(on ? "on" : "off")"
-        case .bindEIP(let ip, let id): "bind eip \(ip) id \(SourceText.name(id))"
-        case .unbindEIP: "unbind eip"
-        case .adminPassword(let s): "set admin password \(SourceText.secret(s))"
-        case .upgrade(let to): "upgrade" + (to.map { " to \(SourceText.name($0))" } ?? "")
-        case .rollback: "rollback upgrade"
-        }
-        return "alter instance \(SourceText.name(instance)) \(what)" + (wait ? " wait" : "")
-    }
-
-    var headline: String {
-        if case .adminPassword = change { return "alter instance \(SourceText.name(instance)) set admin password" }
-        return text
-    }
-
+    var id: StatementID { clause.id }
+    var text: String { "alter instance \(SourceText.name(instance)) \(clause.words)" + (wait ? " wait" : "") }
+    var headline: String { clause.headline ?? text }
     var calls: [Action.Call] {
-        typealias Call = Action.Call
-        let tail = wait ? Call.pollUntilRunning : []
-        switch change {
-        case .securityGroup: return [.resolve, Call(.modifySecurityGroup, "modify security group")]
-        case .addNodes: return [.resolve, Call(.addNodes, "add nodes")] + tail
-        case .removeNodes: return [.resolve, Call(.removeNodes, "remove nodes, by count (v2)")] + tail
-        case .removeNodeIds: return [.resolve, Call(.deleteNodes, "remove the named nodes")] + tail
-        case .flavor:
-            return [.resolve, Call(.listEngines, "list engines"), Call(.listFlavors, "list flavors, to check the code"), Call(.resizeFlavor, "change flavor")] + tail
-        case .port: return [.resolve, Call(.modifyPort, "change port")] + tail
-        case .ssl: return [.resolve, Call(.switchSSL, "switch ssl")] + tail
-        case .readOnly: return [.resolve, Call(.setReadOnly, "set read-only")] + tail
-        case .bindEIP: return [.resolve, Call(.bindEIP, "bind eip")] + tail
-        case .unbindEIP: return [.resolve, Call(.unbindEIP, "unbind eip")] + tail
-        case .adminPassword: return [.resolve, Call(.showInstance, "the administrator's name"), Call(.resetAdministrator, "reset administrator password")] + tail
-        case .upgrade(let to):
-            return [.resolve] + (to == nil ? [Call(.listEngineVersions, "the latest version")] : []) + [Call(.upgradeEngine, "upgrade engine")] + tail
-        case .rollback: return [.resolve, Call(.rollbackEngine, "roll back engine")] + tail
-        }
+        let clause = clause
+        return [.resolve] + clause.calls + (wait && clause.startsJob ? Action.Call.pollUntilRunning : [])
     }
-
-    var question: String? {
-        let i = instance
-        switch change {
-        case .removeNodes(let n): return "remove \(n) node\(n == 1 ? "" : "s") from \(i)?"
-        case .removeNodeIds(let ids): return "remove node\(ids.count == 1 ? "" : "s") \(ids.joined(separator: ", ")) from \(i)?"
-        case .flavor(let code): return "change the flavor of \(i) to \(code)?"
-        case .port(let p): return "change the port of \(i) to \(p)? Clients must reconnect to the new port."
-        case .ssl(let on): return "switch SSL \(on ? "on" : "off") on \(i)?"
-        case .readOnly(true): return "make \(i) read-only? Writes through it fail until it is set back."
-        case .unbindEIP: return "unbind the EIP of \(i)? Clients using the public address lose it."
-        case .upgrade(let to): return "upgrade the engine of \(i)\(to.map { " to " + $0 } ?? " to the latest version")?"
-        case .rollback: return "roll back the engine upgrade of \(i)?"
-        default: return nil
-        }
-    }
-
+    var question: String? { clause.question }
     var needsInstance: Bool { false }
 }

@@ -19,7 +19,7 @@ enum CapabilityStatements: StatementFamily {
                        example: "show engine risks;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions", "risks"]]) { $1 },
                        needsInstance: true, operations: [.showRiskInfo]),
     ]
-    static let rules = [ParseRule("show flavors for instance", ShowFlavorChoices<Parsed>.parse),
+    static let rules = [flavorChoices.rule,
                         ParseRule("show engine versions", { _ in
                             PlainRead(.showEngineVersions, "show engine versions", calls: [Action.Call(.listEngineVersions, "list engine versions")]) { e in
                                 [ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId()))]
@@ -34,28 +34,12 @@ enum CapabilityStatements: StatementFamily {
                                 })]
                             }
                         })]
-}
 
-struct ShowFlavorChoices<P: Phase>: Sendable, Equatable {
-    var instance: P.Text
-}
-
-extension ShowFlavorChoices: StatementSyntax where P == Parsed {
     /// show flavors for instance <i>
-    static func parse(_ p: inout Parser) throws -> Self { Self(instance: try p.name("instance name")) }
-
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        ShowFlavorChoices<Resolved>(instance: try c.scalar(instance, "instance name"))
-    }
-}
-
-extension ShowFlavorChoices: Step where P == Resolved {
-    var id: StatementID { .showFlavorChoices }
-    var text: String { "show flavors for instance \(SourceText.name(instance))" }
-    var calls: [Action.Call] { [.resolve, Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors of the instance's engine")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let i = try await e.resolve(instance)
+    static let flavorChoices = NameStatementForm(.showFlavorChoices, "show flavors for instance", noun: "instance name", calls: { _, _ in
+        [.resolve, Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors of the instance's engine")]
+    }) { e, s in
+        let i = try await e.resolve(s.name)
         await e.sink.table(ShowTables.flavorChoices(try await e.flavors(of: i), current: i.flavorRef))
         return nil
     }

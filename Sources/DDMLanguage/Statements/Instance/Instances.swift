@@ -52,7 +52,7 @@ enum InstanceStatements: StatementFamily {
                 [ShowTables.instances(try await e.instances(refresh: true))]
             }
         }),
-        ParseRule("show instance", { p in ShowInstance<Parsed>(instance: try p.name("instance name")) }),
+        showInstance.rule,
         ParseRule("show engines", { _ in
             PlainRead(.showEngines, "show engines", calls: [Action.Call(.listEngines, "list engines")]) { e in
                 [ShowTables.engines(try await e.client.listEngines(limit: 128).engineGroups)]
@@ -74,8 +74,31 @@ enum InstanceStatements: StatementFamily {
         }),
         ParseRule("create instance", CreateInstance<Parsed>.parse),
         ParseRule("drop instance", DropInstance<Parsed>.parse),
-        ParseRule("wait instance", { p in WaitInstance<Parsed>(instance: try p.name("instance name")) }),
+        waitInstance.rule,
     ]
+
+    /// show instance <name-or-id>
+    static let showInstance = NameStatementForm(.showInstance, "show instance", noun: "instance name", calls: { _, _ in
+        [.resolve, Action.Call(.showInstance, "show instance"), Action.Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
+    }) { e, s in
+        let listed = try await e.resolve(s.name)
+        var detail = try await e.client.showInstance(listed.id).completed(with: listed)
+        if detail.nodes?.contains(where: { $0.ip == nil }) == true {
+            detail = detail.withNodeAddresses(try await e.client.listNodes(instance: listed.id, limit: 128).nodes)
+        }
+        // DDM's API does not report read-only: what ddmsh last set is shown as such.
+        let readOnly = e.options.journalDirectory.flatMap { Journal.lastReadOnly(instance: listed.id, in: $0) }
+        for t in ShowTables.instance(detail, readOnly: readOnly) { await e.sink.table(t) }
+        return nil
+    }
+
+    /// wait instance <i>
+    static let waitInstance = NameStatementForm(.waitInstance, "wait instance", noun: "instance name",
+                                                calls: { _, _ in [.resolve, Action.Call.pollUntilRunning[0]] }) { e, s in
+        let i = try await e.resolve(s.name)
+        try await e.waitRunning(i.id, name: i.name)
+        return nil
+    }
 }
 
 struct UseInstance<P: Phase>: Sendable, Equatable {
@@ -101,37 +124,6 @@ extension UseInstance: Step where P == Resolved {
         e.currentInstance = (i.id, i.name)
         e.pendingInstance = nil
         await e.sink.message("using instance \(i.name) (\(i.id))")
-        return nil
-    }
-}
-
-struct ShowInstance<P: Phase>: Sendable, Equatable {
-    var instance: P.Text
-}
-
-extension ShowInstance: StatementSyntax where P == Parsed {
-    /// show instance <name-or-id>
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        ShowInstance<Resolved>(instance: try c.scalar(instance, "instance name"))
-    }
-}
-
-extension ShowInstance: Step where P == Resolved {
-    var id: StatementID { .showInstance }
-    var text: String { "show instance \(SourceText.name(instance))" }
-    var calls: [Action.Call] {
-        [.resolve, Action.Call(.showInstance, "show instance"), Action.Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
-    }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let listed = try await e.resolve(instance)
-        var detail = try await e.client.showInstance(listed.id).completed(with: listed)
-        if detail.nodes?.contains(where: { $0.ip == nil }) == true {
-            detail = detail.withNodeAddresses(try await e.client.listNodes(instance: listed.id, limit: 128).nodes)
-        }
-        // DDM's API does not report read-only: what ddmsh last set is shown as such.
-        let readOnly = e.options.journalDirectory.flatMap { Journal.lastReadOnly(instance: listed.id, in: $0) }
-        for t in ShowTables.instance(detail, readOnly: readOnly) { await e.sink.table(t) }
         return nil
     }
 }
@@ -301,28 +293,5 @@ extension DropInstance: Step where P == Resolved {
         try await e.reportJob(r.jobId, doing: "dropping instance \(i.name)", done: "dropped instance \(i.name)", wait: wait, on: nil,
                               operation: "drop instance \(i.name)")
         return "dropped instance \(i.name)"
-    }
-}
-
-struct WaitInstance<P: Phase>: Sendable, Equatable {
-    var instance: P.Text
-}
-
-extension WaitInstance: StatementSyntax where P == Parsed {
-    /// wait instance <i>
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        WaitInstance<Resolved>(instance: try c.scalar(instance, "instance name"))
-    }
-}
-
-extension WaitInstance: Step where P == Resolved {
-    var id: StatementID { .waitInstance }
-    var text: String { "wait instance \(SourceText.name(instance))" }
-    var calls: [Action.Call] { [.resolve, Action.Call.pollUntilRunning[0]] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let i = try await e.resolve(instance)
-        try await e.waitRunning(i.id, name: i.name)
-        return nil
     }
 }

@@ -14,60 +14,26 @@ enum NodeStatements: StatementFamily {
                        example: "show node 116ba14da45678d28ecd83a38c218907no09;", followers: StatementCatalog.showFollowers, needsInstance: true,
                        operations: [.showNode]),
     ]
-    static let rules = [ParseRule("restart node", RestartNode<Parsed>.parse), ParseRule("show node", ShowNode<Parsed>.parse)]
-}
+    static let rules = [restart.rule, show.rule]
 
-struct RestartNode<P: Phase>: Sendable, Equatable {
-    var node: P.Text
-    var wait: Bool
-}
-
-extension RestartNode: StatementSyntax where P == Parsed {
     /// restart node <node-id> [wait]
-    static func parse(_ p: inout Parser) throws -> Self { Self(node: try p.name("node id"), wait: p.match("wait")) }
-
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        RestartNode<Resolved>(node: try c.scalar(node, "node id"), wait: wait)
-    }
-}
-
-extension RestartNode: Step where P == Resolved {
-    var id: StatementID { .restartNode }
-    var text: String { "restart node \(SourceText.name(node))\(wait ? " wait" : "")" }
-    var calls: [Action.Call] { [Action.Call(.restartNode, "restart node", object: node)] + (wait ? [Action.Call(.showJob, "poll until done")] : []) }
-    var question: String? { "restart node \(node)? Its sessions are cut." }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
+    static let restart = NameStatementForm(.restartNode, "restart node", noun: "node id", waits: true,
+                                           calls: { node, wait in [Action.Call(.restartNode, "restart node", object: node)] + (wait ? [Action.Call(.showJob, "poll until done")] : []) },
+                                           question: { "restart node \($0)? Its sessions are cut." }) { e, s in
         let instance = try await e.instanceId()
-        let client = e.client, node = node
-        let write = Write(summary: "restart node \(node)", question: question, journal: .change(instance, "restarted node \(node)")) {
+        let client = e.client, node = s.name
+        let write = Write(summary: "restart node \(node)", question: s.question, journal: .change(instance, "restarted node \(node)")) {
             try await client.restartNode(instance: instance, node: node)
         }
         guard let r = try await e.perform(write) else { return nil }
         await e.sink.message("restarting node \(node) (job \(r.jobId ?? "-"))")
-        if wait, let job = r.jobId { try await e.waitJob(job) }
+        if s.wait, let job = r.jobId { try await e.waitJob(job) }
         return "restarted node \(node)"
     }
-}
 
-struct ShowNode<P: Phase>: Sendable, Equatable {
-    var node: P.Text
-}
-
-extension ShowNode: StatementSyntax where P == Parsed {
     /// show node <node-id>
-    static func parse(_ p: inout Parser) throws -> Self { Self(node: try p.name("node id")) }
-
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowNode<Resolved>(node: try c.scalar(node, "node id")) }
-}
-
-extension ShowNode: Step where P == Resolved {
-    var id: StatementID { .showNode }
-    var text: String { "show node \(SourceText.name(node))" }
-    var calls: [Action.Call] { [Action.Call(.showNode, "show node", object: node)] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.node(try await e.client.showNode(instance: try await e.instanceId(), node: node)))
+    static let show = NameStatementForm(.showNode, "show node", noun: "node id", calls: { node, _ in [Action.Call(.showNode, "show node", object: node)] }) { e, s in
+        await e.sink.table(ShowTables.node(try await e.client.showNode(instance: try await e.instanceId(), node: s.name)))
         return nil
     }
 }

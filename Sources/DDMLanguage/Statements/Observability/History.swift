@@ -27,8 +27,8 @@ enum HistoryStatements: StatementFamily {
     ]
     static let rules = [
         ParseRule("show slow queries", ShowSlowQueries<Parsed>.parse), ParseRule("show tasks", ShowTasks<Parsed>.parse),
-        ParseRule("show job", { p in ShowJob<Parsed>(job: try p.name("job id")) }),
-        ParseRule("wait job", { p in WaitJob<Parsed>(job: try p.name("job id")) }),
+        showJob.rule,
+        waitJob.rule,
         ParseRule("show audit", { p in ShowAudit<Parsed>(limit: p.match("limit") ? try p.value() : nil) }),
     ]
 }
@@ -115,44 +115,19 @@ extension ShowTasks: Step where P == Resolved {
     }
 }
 
-struct ShowJob<P: Phase>: Sendable, Equatable {
-    var job: P.Text
-}
-
-extension ShowJob: StatementSyntax where P == Parsed {
+extension HistoryStatements {
     /// show job <id>
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowJob<Resolved>(job: try c.scalar(job, "job id")) }
-}
-
-extension ShowJob: Step where P == Resolved {
-    var id: StatementID { .showJob }
-    var text: String { "show job \(SourceText.name(job))" }
-    var calls: [Action.Call] { [Action.Call(.showJob, "show job", object: job)] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.job(try await e.client.showJob(job)))
+    static let showJob = NameStatementForm(.showJob, "show job", noun: "job id", calls: { job, _ in [Action.Call(.showJob, "show job", object: job)] }) { e, s in
+        await e.sink.table(ShowTables.job(try await e.client.showJob(s.name)))
         return nil
     }
-}
 
-struct WaitJob<P: Phase>: Sendable, Equatable {
-    var job: P.Text
-}
-
-extension WaitJob: StatementSyntax where P == Parsed {
     /// wait job <id>
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { WaitJob<Resolved>(job: try c.scalar(job, "job id")) }
-}
-
-extension WaitJob: Step where P == Resolved {
-    var id: StatementID { .waitJob }
-    var text: String { "wait job \(SourceText.name(job))" }
-    var calls: [Action.Call] {
+    static let waitJob = NameStatementForm(.waitJob, "wait job", noun: "job id", calls: { job, _ in
         [Action.Call(.showJob, "poll until done", object: job),
          Action.Call(.listTasks, "a shard configuration task, which the job call does not know: followed in the task list")]
-    }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
+    }) { e, s in
+        let job = s.name
         do {
             try await e.waitJob(job)
         } catch let error as DDMError where error.isNotFound {

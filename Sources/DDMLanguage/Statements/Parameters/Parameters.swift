@@ -45,7 +45,12 @@ enum ParameterStatements: StatementFamily {
                 [ShowTables.templates(try await e.client.allParameterTemplates())]
             }
         }),
-        ParseRule("show parameter template", existential: ShowParameterTemplate<Parsed>.parse),
+        ParseRule("show parameter template", existential: { p in
+            let t = try p.name("template name or id")
+            if p.match("instances") { return TemplateListing<Parsed>(template: t, history: false) }
+            if p.match("history") { return TemplateListing<Parsed>(template: t, history: true) }
+            return NameStatement<Parsed>(form: showTemplate, name: t)
+        }),
         ParseRule("apply", ApplyParameterTemplate<Parsed>.parse),
         ParseRule("compare parameter template", CompareParameterTemplate<Parsed>.parse),
     ]
@@ -144,30 +149,13 @@ extension SetParameters: Step where P == Resolved {
     }
 }
 
-struct ShowParameterTemplate<P: Phase>: Sendable, Equatable {
-    var template: P.Text
-}
-
-extension ShowParameterTemplate: StatementSyntax where P == Parsed {
+extension ParameterStatements {
     /// show parameter template <name-or-id> [instances | history]
-    static func parse(_ p: inout Parser) throws -> any StatementSyntax {
-        let t = try p.name("template name or id")
-        if p.match("instances") { return TemplateListing<Parsed>(template: t, history: false) }
-        if p.match("history") { return TemplateListing<Parsed>(template: t, history: true) }
-        return Self(template: t)
-    }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
-        ShowParameterTemplate<Resolved>(template: try c.scalar(template, "template"))
-    }
-}
-
-extension ShowParameterTemplate: Step where P == Resolved {
-    var id: StatementID { .showParameterTemplate }
-    var text: String { "show parameter template \(SourceText.name(template))" }
-    var calls: [Action.Call] { [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "show parameter template")] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.template(try await e.client.showParameterTemplate(try await e.template(template).id)))
+    static let showTemplate = NameStatementForm(.showParameterTemplate, "show parameter template", noun: "template name or id", reading: .one("template"),
+                                                calls: { _, _ in
+        [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "show parameter template")]
+    }) { e, s in
+        await e.sink.table(ShowTables.template(try await e.client.showParameterTemplate(try await e.template(s.name).id)))
         return nil
     }
 }

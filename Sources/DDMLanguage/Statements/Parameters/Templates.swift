@@ -36,7 +36,7 @@ enum ParameterTemplateStatements: StatementFamily {
     static let rules = [
         ParseRule("create parameter template", CreateParameterTemplate<Parsed>.parse),
         ParseRule("alter parameter template", AlterParameterTemplate<Parsed>.parse),
-        ParseRule("drop parameter template", { p in DropParameterTemplate<Parsed>(template: try p.name("template name or id")) }),
+        drop.rule,
     ]
 
     /// "1-64 characters: a-z, A-Z, 0-9, '.', '_' and '-'" (SDK `ConfigurationUpdateReqV3.name`).
@@ -107,7 +107,7 @@ extension CreateParameterTemplate: Step where P == Resolved {
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let client = e.client, name = name, description = description, values = values
-        let undo = DropParameterTemplate<Resolved>(template: name)
+        let undo = NameStatement<Resolved>(form: ParameterTemplateStatements.drop, name: name)
         // The run leaves a taken name to the service's refusal (one call fewer); the dry run
         // reads the list to say that refusal is coming.
         if e.options.dryRun, try await e.client.allParameterTemplates().contains(where: { $0.name == name }) {
@@ -219,24 +219,14 @@ extension AlterParameterTemplate: Step where P == Resolved {
 
 // MARK: drop parameter template
 
-struct DropParameterTemplate<P: Phase>: Sendable, Equatable {
-    var template: P.Text
-}
-
-extension DropParameterTemplate: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { DropParameterTemplate<Resolved>(template: try c.scalar(template, "template")) }
-}
-
-extension DropParameterTemplate: Step where P == Resolved {
-    var id: StatementID { .dropParameterTemplate }
-    var text: String { "drop parameter template \(SourceText.name(template))" }
-    var calls: [Action.Call] {
+extension ParameterTemplateStatements {
+    /// drop parameter template <name-or-id>
+    static let drop = NameStatementForm(.dropParameterTemplate, "drop parameter template", noun: "template name or id", reading: .one("template"),
+                                        calls: { _, _ in
         [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values (for undo)"),
          Action.Call(.deleteParameterTemplate, "delete parameter template")]
-    }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let t = try await e.template(template)
+    }) { e, s in
+        let t = try await e.template(s.name)
         if t.userDefined == false { throw e.refusal(EvaluationError("\(t.name) is one of DDM's own templates; it cannot be dropped")) }
         let detail = try await e.client.showParameterTemplate(t.id)
         // Empty values are the defaults' way of saying "none": a template cannot be given one.

@@ -1,53 +1,14 @@
 import DDMKit
 import Foundation
 
-/// An action on a schema's shard configuration task, and the `JobItem.operations` word that
-/// allows it.
-enum ReshardStep: Sendable {
-    case switchRoute, window(String), clean, retry, rollback, cancel
-
+/// The states of a schema's shard configuration task.
+enum ReshardTask {
     /// The states in which a task moves data or routes on its own: a new reshard follows it.
     static let moving: Set<String> = ["Running", "Expanding", "ToBeSwitched", "Switching", "Canceling", "Rollbacking"]
 
     /// The states a shard configuration task goes through (issue 23, from DDM's task list).
     static let states: Set<String> = ["Running", "Completed", "Failed", "Expanding", "Canceling", "Rollbacking", "RollbackSuccess",
                                       "CancelSuccess", "ToBeSwitched", "Switching"]
-
-    var operation: String {
-        switch self {
-        case .switchRoute: "toBeSwitched"
-        case .window: "modifySwitchingStrategy"
-        case .clean: "toBeCleaned"
-        case .retry: "toBeRetried"
-        case .rollback: "toBeRolled"
-        case .cancel: "toBeCanceled"
-        }
-    }
-
-    var words: String {
-        switch self {
-        case .switchRoute: "switch route"
-        case .window(let at): "switch route at '\(at)'"
-        case .clean: "clean reshard"
-        case .retry: "retry reshard"
-        case .rollback: "rollback reshard"
-        case .cancel: "cancel reshard"
-        }
-    }
-
-    /// The statement that does what a task's operation word allows.
-    static func statement(for operation: String, schema: String) -> String {
-        let s = "alter schema \(schema) "
-        switch operation {
-        case "toBeSwitched": return s + "switch route"
-        case "modifySwitchingStrategy": return s + "switch route at '<hh:mm:ss>'"
-        case "toBeCleaned": return s + "clean reshard"
-        case "toBeRetried": return s + "retry reshard"
-        case "toBeRolled": return s + "rollback reshard"
-        case "toBeCanceled": return s + "cancel reshard"
-        default: return operation
-        }
-    }
 }
 
 /// A route-switch window as DDM takes it: `hh:mm:ss`, at least 60 minutes long (OTC's API
@@ -81,7 +42,7 @@ extension Evaluator {
             if page.jobs.count < 100 || offset >= (page.total ?? 0) { break }
         }
         return all.filter { t in
-            t.instanceId == instance && ReshardStep.states.contains(t.status ?? "") && t.databaseName != nil
+            t.instanceId == instance && ReshardTask.states.contains(t.status ?? "") && t.databaseName != nil
                 && (schema == nil || t.databaseName?.lowercased() == schema)
         }.sorted { ($0.createdTime ?? "") > ($1.createdTime ?? "") }
     }
@@ -95,8 +56,8 @@ extension Evaluator {
         // pre-checked again: DDM would refuse a second one (DBS.300358) and say nothing of the first.
         if let open = try await reshardTasks(instance: instance, schema: schema).first(where: Self.isOpen) {
             let status = open.status ?? "?"
-            guard ReshardStep.moving.contains(status) else {
-                let allowed = (open.operations ?? []).map { ReshardStep.statement(for: $0, schema: schema) }
+            guard ReshardTask.moving.contains(status) else {
+                let allowed = (open.operations ?? []).map { ReshardVerb.statement(for: $0, schema: schema) }
                 throw refusal(EvaluationError("the last shard configuration of \(schema) (task \(open.id)) is \(status) and not finished"
                     + (allowed.isEmpty ? "" : "; it allows \(allowed.joined(separator: "; "))") + "; no new one was started", kind: .failed))
             }
@@ -159,8 +120,8 @@ extension Evaluator {
     /// source data still to clean.
     static func isOpen(_ t: TaskItem) -> Bool {
         let status = t.status ?? ""
-        return ReshardStep.moving.contains(status) || status == "Failed"
-            || status == "Completed" && (t.operations ?? []).contains(ReshardStep.clean.operation)
+        return ReshardTask.moving.contains(status) || status == "Failed"
+            || status == "Completed" && (t.operations ?? []).contains(ReshardVerb.clean.operation)
     }
 
     /// Polls the task until it waits for its switch or ends. Ctrl-C stops the waiting, not the task.
@@ -182,7 +143,7 @@ extension Evaluator {
                     return
                 case "Failed":
                     await sink.progress(nil)
-                    throw EvaluationError("resharding \(schema) failed\(task?.failReason.map { ": \($0)" } ?? ""); it allows \((task?.operations ?? []).map { ReshardStep.statement(for: $0, schema: schema) }.joined(separator: ", "))", kind: .failed)
+                    throw EvaluationError("resharding \(schema) failed\(task?.failReason.map { ": \($0)" } ?? ""); it allows \((task?.operations ?? []).map { ReshardVerb.statement(for: $0, schema: schema) }.joined(separator: ", "))", kind: .failed)
                 case "CancelSuccess", "RollbackSuccess":
                     await sink.progress(nil)
                     await sink.message("resharding \(schema) ended: \(status)")
@@ -203,35 +164,32 @@ extension Evaluator {
         }
     }
 
-    /// An action on the schema's newest task, refused before sending when its state does not
-    /// allow it, naming what it allows.
-    func reshardAction(on schema: String, _ step: ReshardStep, question: String?) async throws -> String? {
+    /// A verb on the schema's newest task, refused before sending when its state does not allow
+    /// it, naming what it allows. `at`: the window's start, with `ReshardVerb.window`.
+    func reshardAction(on schema: String, _ verb: ReshardVerb, at: String?, question: String?) async throws -> String? {
         let instance = try await instanceId()
         guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
             throw EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound)
         }
         let allowed = task.operations ?? []
-        guard allowed.contains(step.operation) else {
-            let can = allowed.isEmpty ? "it allows nothing more" : "it allows " + allowed.map { ReshardStep.statement(for: $0, schema: schema) }.joined(separator: "; ")
-            throw EvaluationError("the shard configuration of \(schema) (task \(task.id)) is \(task.status ?? "?"): \(can); not \(step.words)", kind: .failed)
+        let words = verb.words(at: at)
+        guard allowed.contains(verb.operation) else {
+            let can = allowed.isEmpty ? "it allows nothing more" : "it allows " + allowed.map { ReshardVerb.statement(for: $0, schema: schema) }.joined(separator: "; ")
+            throw EvaluationError("the shard configuration of \(schema) (task \(task.id)) is \(task.status ?? "?"): \(can); not \(words)", kind: .failed)
         }
         let client = client, job = task.id
-        let write = Write(summary: "\(step.words) of \(schema) (task \(job))", question: question,
-                          journal: .change(instance, "\(step.words) of \(schema) (task \(job))")) { () async throws -> String in
-            switch step {
-            case .window(let at):
+        let write = Write(summary: "\(words) of \(schema) (task \(job))", question: question,
+                          journal: .change(instance, "\(words) of \(schema) (task \(job))")) { () async throws -> String in
+            if let action = verb.action {
+                try await client.reshard(action, instance: instance, schema: schema, job: job)
+            } else if let at {
                 try await client.changeReshardSwitchWindow(instance: instance, schema: schema, job: job, begin: at, end: ReshardWindow.end(after: at))
-            case .switchRoute: try await client.reshard(.switchRoute, instance: instance, schema: schema, job: job)
-            case .clean: try await client.reshard(.clean, instance: instance, schema: schema, job: job)
-            case .retry: try await client.reshard(.retry, instance: instance, schema: schema, job: job)
-            case .rollback: try await client.reshard(.rollback, instance: instance, schema: schema, job: job)
-            case .cancel: try await client.reshard(.cancel, instance: instance, schema: schema, job: job)
             }
             return job
         }
         guard try await perform(write) != nil else { return nil }
-        await sink.message("\(step.words) of \(schema): sent (task \(job)); 'show reshard of \(schema);' follows it")
-        return "\(step.words) of \(schema)"
+        await sink.message("\(words) of \(schema): sent (task \(job)); 'show reshard of \(schema);' follows it")
+        return "\(words) of \(schema)"
     }
 
     /// The tasks, the newest in detail with its run log.
@@ -245,7 +203,7 @@ extension Evaluator {
             return
         }
         await sink.table(ResultTable(columns: ["schema", "task", "status", "progress", "next", "started", "ended", "failure"], rows: tasks.map { t in
-            let next = (t.operations ?? []).map { ReshardStep.statement(for: $0, schema: t.databaseName ?? "?") }.joined(separator: "; ")
+            let next = (t.operations ?? []).map { ReshardVerb.statement(for: $0, schema: t.databaseName ?? "?") }.joined(separator: "; ")
             return [t.databaseName ?? "", t.id, t.status ?? "", t.process ?? "", next, t.createdTime ?? "", t.endTime ?? "", t.failReason ?? ""]
         }))
         // The task list outlives its schema: a dropped schema's task has no detail to read.

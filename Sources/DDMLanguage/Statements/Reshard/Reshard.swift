@@ -38,12 +38,59 @@ enum ReshardStatements: StatementFamily {
               find + [.rollbackReshard]),
         entry(.cancelReshard, "alter schema <s> cancel reshard;", "alter schema orders cancel reshard;", words: ["cancel", "reshard"], find + [.cancelReshard]),
     ]
-    static let alterClauses = [AlterSchemaClauses.Clause(words: ["reshard", "switch", "clean", "retry", "rollback", "cancel"], parse: AlterSchema<Parsed>.parse)]
+    static let alterClauses = [AlterSchemaClauses.Clause(words: ["reshard"] + ReshardVerb.said.map { $0.words[0] }, parse: AlterSchema<Parsed>.parse)]
     static let rules = [ParseRule("show reshard", { p in ShowReshard<Parsed>(schema: p.match("of") ? try p.name("schema name") : nil) }),
                         ParseRule("show reshard targets", { p in
                             try p.expect("of", "after 'show reshard targets'")
                             return ShowReshardTargets<Parsed>(schema: try p.name("schema name"))
                         })]
+}
+
+/// A verb on a schema's shard configuration task, one row each: the words that say it, the
+/// statement it is, the `JobItem.operations` word that allows it, the call that sends it, and
+/// what it asks in the REPL.
+struct ReshardVerb: Sendable, Equatable {
+    let id: StatementID
+    /// The two words after the schema.
+    let words: [String]
+    let operation: String
+    let call: Action.Call
+    /// The client's action; nil for the switch window's change, which takes the window's start.
+    let action: ReshardAction?
+    let ask: (@Sendable (_ schema: String) -> String)?
+
+    static func == (a: Self, b: Self) -> Bool { a.operation == b.operation }
+
+    static let switchRoute = Self(id: .switchRoute, words: ["switch", "route"], operation: "toBeSwitched",
+                                  call: Action.Call(.switchReshardRoute, "switch route"), action: .switchRoute,
+                                  ask: { "switch \($0)'s routes to its new shards now?" })
+    /// `switch route at '<hh:mm:ss>'`: the window's new start.
+    static let window = Self(id: .switchRoute, words: ["switch", "route"], operation: "modifySwitchingStrategy",
+                             call: Action.Call(.changeReshardSwitchWindow, "change route switch window"), action: nil, ask: nil)
+    static let clean = Self(id: .cleanReshard, words: ["clean", "reshard"], operation: "toBeCleaned",
+                            call: Action.Call(.cleanReshard, "clean shard configuration"), action: .clean,
+                            ask: { "remove the source data of \($0)'s completed shard configuration? (it cannot be rolled back after)" })
+    static let retry = Self(id: .retryReshard, words: ["retry", "reshard"], operation: "toBeRetried",
+                            call: Action.Call(.retryReshard, "retry shard configuration"), action: .retry, ask: nil)
+    static let rollback = Self(id: .rollbackReshard, words: ["rollback", "reshard"], operation: "toBeRolled",
+                               call: Action.Call(.rollbackReshard, "roll back shard configuration"), action: .rollback,
+                               ask: { "roll back the shard configuration of \($0)?" })
+    static let cancel = Self(id: .cancelReshard, words: ["cancel", "reshard"], operation: "toBeCanceled",
+                             call: Action.Call(.cancelReshard, "cancel shard configuration"), action: .cancel,
+                             ask: { "cancel the shard configuration of \($0)?" })
+
+    /// The verbs as statements say them (the window is `switch route` with a time).
+    static let said: [Self] = [switchRoute, clean, retry, rollback, cancel]
+    static let all: [Self] = said + [window]
+
+    /// How messages say it: `clean reshard`, `switch route at '02:00:00'`.
+    func words(at: String?) -> String { words.joined(separator: " ") + (at.map { " at '\($0)'" } ?? "") }
+
+    /// The statement that does what a task's operation word allows.
+    static func statement(for operation: String, schema: String) -> String {
+        guard let verb = all.first(where: { $0.operation == operation }) else { return operation }
+        return "alter schema \(schema) " + verb.words(at: verb.action == nil ? "<hh:mm:ss>" : nil)
+    }
 }
 
 struct AlterSchema<P: Phase>: Sendable, Equatable {
@@ -53,8 +100,8 @@ struct AlterSchema<P: Phase>: Sendable, Equatable {
     enum Change: Sendable, Equatable {
         /// `at`: the switch window's start ('hh:mm:ss'); nil with `manual` false: by hand too.
         case reshard(shards: P.Number?, add: P.Texts?, user: P.Text?, password: SecretSource?, at: P.Text?, wait: Bool)
-        case switchRoute(at: P.Text?)
-        case clean, retry, rollback, cancel
+        /// `at`: the window's start, with `ReshardVerb.window`.
+        case task(ReshardVerb, at: P.Text?)
     }
 }
 
@@ -90,13 +137,10 @@ extension AlterSchema: StatementSyntax where P == Parsed {
             if password == nil { password = p.implicitSecret(Exporter.rdsPasswordVariable, at: keyword) }
             return Self(schema: schema, change: .reshard(shards: shards, add: add, user: user, password: password, at: at, wait: p.match("wait")))
         }
-        if p.match("switch") {
-            try p.expect("route", "after 'switch'")
-            return Self(schema: schema, change: .switchRoute(at: p.match("at") ? try p.stringValue("time (hh:mm:ss)") : nil))
-        }
-        for (word, change) in [("clean", Change.clean), ("retry", .retry), ("rollback", .rollback), ("cancel", .cancel)] where p.match(word) {
-            try p.expect("reshard", "after '\(word)'")
-            return Self(schema: schema, change: change)
+        for verb in ReshardVerb.said where p.match(verb.words[0]) {
+            try p.expect(verb.words[1], "after '\(verb.words[0])'")
+            if verb == .switchRoute, p.match("at") { return Self(schema: schema, change: .task(.window, at: try p.stringValue("time (hh:mm:ss)"))) }
+            return Self(schema: schema, change: .task(verb, at: nil))
         }
         throw p.failure("expected reshard, switch route, clean, retry, rollback or cancel reshard after the schema, found \(p.found)")
     }
@@ -119,11 +163,7 @@ extension AlterSchema: StatementSyntax where P == Parsed {
             if n == nil && added == nil { throw Compiler.Failure(message: "reshard needs more shards (shards <n>), more data nodes (add rds …), or both", range: range) }
             change = .reshard(shards: n, add: added, user: try user.map { try c.scalar($0, "administrator") }, password: password,
                               at: try at.map(time), wait: wait)
-        case .switchRoute(let at): change = .switchRoute(at: try at.map(time))
-        case .clean: change = .clean
-        case .retry: change = .retry
-        case .rollback: change = .rollback
-        case .cancel: change = .cancel
+        case .task(let verb, let at): change = .task(verb, at: try at.map(time))
         }
         return AlterSchema<Resolved>(schema: try c.schemaName(schema), change: change)
     }
@@ -133,11 +173,7 @@ extension AlterSchema: Step where P == Resolved {
     var id: StatementID {
         switch change {
         case .reshard: .reshard
-        case .switchRoute: .switchRoute
-        case .clean: .cleanReshard
-        case .retry: .retryReshard
-        case .rollback: .rollbackReshard
-        case .cancel: .cancelReshard
+        case .task(let verb, _): verb.id
         }
     }
 
@@ -148,16 +184,11 @@ extension AlterSchema: Step where P == Resolved {
             return s + " reshard" + (shards.map { " shards \($0)" } ?? "") + (add.map { " add rds \(SourceText.names($0))" } ?? "")
                 + (user.map { " admin user \(SourceText.name($0)) password \(password.map(SourceText.secret) ?? "prompt")" } ?? "")
                 + (at.map { " switch at \(SourceText.string($0))" } ?? " switch manually") + (wait ? " wait" : "")
-        case .switchRoute(let at): return s + " switch route" + (at.map { " at \(SourceText.string($0))" } ?? "")
-        case .clean: return s + " clean reshard"
-        case .retry: return s + " retry reshard"
-        case .rollback: return s + " rollback reshard"
-        case .cancel: return s + " cancel reshard"
+        case .task(let verb, let at): return s + " " + verb.words.joined(separator: " ") + (at.map { " at \(SourceText.string($0))" } ?? "")
         }
     }
 
     var calls: [Action.Call] {
-        let find = Action.Call(.listTasks, "find the schema's shard configuration task (the last 30 days)")
         switch change {
         case .reshard(_, let add, _, _, _, let wait):
             return [Action.Call(.showSchema, "the schema's shards and data nodes", object: schema),
@@ -167,12 +198,7 @@ extension AlterSchema: Step where P == Resolved {
                    Action.Call(.showReshardPrecheck, "its findings, where the pre-check's answer leaves them to its job"),
                    Action.Call(.startReshard, "start shard configuration")]
                 + (wait ? [Action.Call(.listTasks, "poll the task until it waits for its switch, or ends")] : [])
-        case .switchRoute(let at):
-            return [find, at == nil ? Action.Call(.switchReshardRoute, "switch route") : Action.Call(.changeReshardSwitchWindow, "change route switch window")]
-        case .clean: return [find, Action.Call(.cleanReshard, "clean shard configuration")]
-        case .retry: return [find, Action.Call(.retryReshard, "retry shard configuration")]
-        case .rollback: return [find, Action.Call(.rollbackReshard, "roll back shard configuration")]
-        case .cancel: return [find, Action.Call(.cancelReshard, "cancel shard configuration")]
+        case .task(let verb, _): return [Action.Call(.listTasks, "find the schema's shard configuration task (the last 30 days)"), verb.call]
         }
     }
 
@@ -180,11 +206,7 @@ extension AlterSchema: Step where P == Resolved {
         switch change {
         // Asked when the layout is known, after the pre-check (`Evaluator.reshard`).
         case .reshard: nil
-        case .switchRoute(let at): at == nil ? "switch \(schema)'s routes to its new shards now?" : nil
-        case .rollback: "roll back the shard configuration of \(schema)?"
-        case .cancel: "cancel the shard configuration of \(schema)?"
-        case .clean: "remove the source data of \(schema)'s completed shard configuration? (it cannot be rolled back after)"
-        case .retry: nil
+        case .task(let verb, _): verb.ask?(schema)
         }
     }
 
@@ -193,11 +215,7 @@ extension AlterSchema: Step where P == Resolved {
         case .reshard(let shards, let add, let user, let password, let at, let wait):
             return try await e.reshard(schema, shards: shards, add: add ?? [], user: user ?? "root",
                                        password: password ?? .env(Exporter.rdsPasswordVariable, SourceRange(0, 0)), at: at, wait: wait)
-        case .switchRoute(let at): return try await e.reshardAction(on: schema, at.map(ReshardStep.window) ?? .switchRoute, question: question)
-        case .clean: return try await e.reshardAction(on: schema, .clean, question: question)
-        case .retry: return try await e.reshardAction(on: schema, .retry, question: question)
-        case .rollback: return try await e.reshardAction(on: schema, .rollback, question: question)
-        case .cancel: return try await e.reshardAction(on: schema, .cancel, question: question)
+        case .task(let verb, let at): return try await e.reshardAction(on: schema, verb, at: at, question: question)
         }
     }
 }

@@ -48,7 +48,7 @@ enum SchemaExtraStatements: StatementFamily {
 
     static let rules = [
         AlterSchemaClauses.rule,
-        ParseRule("show sql blacklist for", { p in ShowSQLBlacklist<Parsed>(schema: try p.name("schema name")) }),
+        showBlacklist.rule,
         ParseRule("export schema metadata", { p in
             try p.expect("to", "after 'export schema metadata'")
             return SchemaMetadataFile<Parsed>(export: true, path: try p.stringValue("file name"), user: nil, password: nil)
@@ -72,21 +72,11 @@ enum SchemaExtraStatements: StatementFamily {
 
 // MARK: show sql blacklist
 
-struct ShowSQLBlacklist<P: Phase>: Sendable, Equatable {
-    var schema: P.Text
-}
-
-extension ShowSQLBlacklist: StatementSyntax where P == Parsed {
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowSQLBlacklist<Resolved>(schema: try c.schemaName(schema)) }
-}
-
-extension ShowSQLBlacklist: Step where P == Resolved {
-    var id: StatementID { .showSQLBlacklist }
-    var text: String { "show sql blacklist for \(SourceText.name(schema))" }
-    var calls: [Action.Call] { [Action.Call(.showSQLBlacklist, "the schema's SQL blacklist", object: schema)] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        let list = try await e.client.sqlBlacklist(instance: try await e.instanceId(), schema: schema)
+extension SchemaExtraStatements {
+    /// show sql blacklist for <s>
+    static let showBlacklist = NameStatementForm(.showSQLBlacklist, "show sql blacklist for", noun: "schema name", reading: .schema,
+                                                 calls: { schema, _ in [Action.Call(.showSQLBlacklist, "the schema's SQL blacklist", object: schema)] }) { e, s in
+        let list = try await e.client.sqlBlacklist(instance: try await e.instanceId(), schema: s.name)
         await e.sink.table(SQLBlacklistTable.of(list))
         return nil
     }

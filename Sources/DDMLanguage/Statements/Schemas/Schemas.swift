@@ -38,7 +38,7 @@ enum SchemaStatements: StatementFamily {
                 [ShowTables.schemas(try await e.client.allSchemas(instance: try await e.instanceId()))]
             }
         }),
-        ParseRule("show schema|database", ShowSchema<Parsed>.parse),
+        show.rule,
         ParseRule("show available", { p in
             try p.expect("rds", "after 'show available'")
             return PlainRead(.showAvailableRDS, "show available rds", calls: [Action.Call(.listAvailableRDS, "list available rds, every page")]) { e in
@@ -50,23 +50,11 @@ enum SchemaStatements: StatementFamily {
     ]
 }
 
-struct ShowSchema<P: Phase>: Sendable, Equatable {
-    var name: P.Text
-}
-
-extension ShowSchema: StatementSyntax where P == Parsed {
+extension SchemaStatements {
     /// show schema <schema>
-    static func parse(_ p: inout Parser) throws -> Self { Self(name: try p.name("schema name")) }
-    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { ShowSchema<Resolved>(name: try c.schemaName(name)) }
-}
-
-extension ShowSchema: Step where P == Resolved {
-    var id: StatementID { .showSchema }
-    var text: String { "show schema \(SourceText.name(name))" }
-    var calls: [Action.Call] { [Action.Call(.showSchema, "show schema", object: name)] }
-
-    func run(in e: isolated Evaluator) async throws -> String? {
-        await e.sink.table(ShowTables.schema(try await e.client.showSchema(instance: try await e.instanceId(), name: name)))
+    static let show = NameStatementForm(.showSchema, "show schema", path: "show schema|database", noun: "schema name", reading: .schema,
+                                        calls: { schema, _ in [Action.Call(.showSchema, "show schema", object: schema)] }) { e, s in
+        await e.sink.table(ShowTables.schema(try await e.client.showSchema(instance: try await e.instanceId(), name: s.name)))
         return nil
     }
 }
