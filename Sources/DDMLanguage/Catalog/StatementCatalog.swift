@@ -107,9 +107,6 @@ public enum StatementCatalog {
         return Set(starts).subtracting(inner)
     }()
 
-    /// Every keyword of the language.
-    public static let words: [String] = unique(entries.flatMap(\.words))
-
     /// The targets of `show`, as written after it: every `show …` statement's second word.
     public static let showTargets: [String] = unique(entries.filter { $0.path.count > 1 && $0.path[0] == "show" }.map { $0.path[1] })
 
