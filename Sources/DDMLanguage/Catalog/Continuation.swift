@@ -61,7 +61,7 @@ extension StatementCatalog {
         return (p, t)
     }
 
-    static let lines: [StatementID: GrammarLine] = Dictionary(entries.map { ($0.id, GrammarLine($0.grammar, slots: $0.slots)) }) { first, _ in first }
+    static let lines: [StatementID: GrammarLine] = Dictionary(entries.map { ($0.id, GrammarLine($0.grammar, path: $0.path, slots: $0.slots)) }) { first, _ in first }
     /// Every word some grammar line uses.
     static let grammarWords: Set<String> = Set(lines.values.flatMap(\.words))
 

@@ -59,8 +59,10 @@ struct GrammarLine: Sendable {
     let tokens: [Token]
     /// Every keyword the line uses.
     let words: Set<String>
+    /// Where the line's last path word is.
+    let pathEnd: Int?
 
-    init(_ grammar: String, slots: [String: SlotKind]) {
+    init(_ grammar: String, path: [String], slots: [String: SlotKind]) {
         // The grammar ends where its two-space parenthesis (a note in words) begins.
         let text = grammar.range(of: "  (").map { String(grammar[..<$0.lowerBound]) } ?? grammar
         var tokens: [Token] = []
@@ -95,6 +97,12 @@ struct GrammarLine: Sendable {
         }
         self.tokens = tokens
         words = Set(tokens.compactMap { if case .keyword(let w) = $0 { w } else { nil } })
+        var p = 0, end: Int?
+        for (i, t) in tokens.enumerated() where p < path.count && t == .keyword(path[p]) {
+            p += 1
+            if p == path.count { end = i }
+        }
+        pathEnd = end
     }
 
     /// The keywords the line writes up to the last of the path's (the path and any optional
@@ -161,19 +169,31 @@ struct GrammarLine: Sendable {
         return out
     }
 
-    /// `a|b`, and `like '<p>' | (<i>, …)`: after a keyword, a `|` at its level that no other
-    /// keyword comes before offers what it introduces too.
+    /// `a|b` always; and a `|` further on at the element's level (`like '<p>' | (<i>, …)`, `from
+    /// backup <id> | at '<when>'`) when the element begins a phrase: it comes after a value, a
+    /// closed group, a `|` or the path; not after a keyword it belongs to (`with instance <i> |
+    /// with …`), nor first in a group (`[mode cluster|single]`, `[passwords prompt | env]`).
     private func alternatives(after i: Int, to end: Int) -> [Int] {
+        if i + 1 < end, tokens[i + 1] == .mark("|") { return firstIndices(from: i + 2, to: end) }
+        guard beginsPhrase(i) else { return [] }
         var j = i + 1
         while j < end {
             switch tokens[j] {
             case .mark("|"): return firstIndices(from: j + 1, to: end)
             case .mark("["), .mark("("): j = closing(j) + 1
-            case .slot, .other: j += 1
-            default: return []
+            case .mark("]"), .mark(")"), .mark(";"), .mark("{"), .mark("}"): return []
+            default: j += 1
             }
         }
         return []
+    }
+
+    private func beginsPhrase(_ i: Int) -> Bool {
+        guard i > 0, i - 1 != pathEnd else { return true }
+        switch tokens[i - 1] {
+        case .slot, .mark("]"), .mark(")"), .mark("|"): return true
+        default: return false
+        }
     }
 
     /// The index of the bracket that closes the one at `open` (the end of the line if none does).
