@@ -75,6 +75,7 @@ import Testing
         #expect(c.complete(prefix: "apply parameter template ") == ["high-concurrency"])
         #expect(c.complete(prefix: "alter user app password ") == ["env", "file", "prompt"])
         #expect(c.complete(prefix: "explain drop user r") == ["reporting"])
+        #expect(c.complete(prefix: "help gr") == ["grant", "groups"])
     }
 
     /// Tab after every statement's leading words offers what the catalogue says may follow them,

@@ -7,6 +7,8 @@ public enum SlotKind: Sendable, Hashable {
     case file
     /// `explain <statement>`: a whole statement follows.
     case statement
+    /// `help <topic>`: a help topic's first word.
+    case topic
     /// A name no list holds: a new one, a number, a time, or an account of another system.
     case unlisted
 
@@ -29,7 +31,7 @@ public enum SlotKind: Sendable, Hashable {
         "parameter <name>": .parameter, "set <name>": .parameter, "with <name>": .parameter,
         "<code>": .flavor,
         "<template>": .template, "template <t>": .template, "template <name-or-id>": .template,
-        "<privs>": .privilege, "<secret>": .secret, "<statement>": .statement,
+        "<privs>": .privilege, "<secret>": .secret, "<statement>": .statement, "<topic>": .topic,
         "<file>": .file, "<file.ddm>": .file,
     ]
 

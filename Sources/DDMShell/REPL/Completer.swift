@@ -22,6 +22,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
     /// Given the names held now, so what does not change in a session is fetched once.
     private let fetch: @Sendable (Names) async throws -> Names
 
+    /// `help` takes one word; a topic of two (`grant exactly`) is found by its first.
+    static let topics = Array(Set(Help.entries.compactMap { $0.topic.split(separator: " ").first.map(String.init) }))
     static let privileges = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
 
     init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable (Names) async throws -> Names) {
@@ -76,6 +78,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
         case .template: held.templates
         case .privilege: privileges
         case .secret: SlotKind.secretWords
+        case .topic: topics
         case .file, .statement, .unlisted: []
         }
     }
