@@ -78,8 +78,8 @@ import Testing
         #expect(!StatementCatalog.recoveryStarts.contains("for") && !StatementCatalog.recoveryStarts.contains("set")
                 && !StatementCatalog.recoveryStarts.contains("wait"))
         #expect(StatementCatalog.recoveryStarts.isSubset(of: Set(StatementCatalog.starts)))
-        let afterIf = ["create", "drop"].flatMap { StatementCatalog.followers(inStatementsStartingWith: $0)["if"] ?? [] }
-        #expect(Set(afterIf) == ["exists", "not"])
+        #expect(StatementCatalog.continuation(after: ["drop", "user", "app", "if"]).keywords == ["exists"])
+        #expect(StatementCatalog.continuation(after: ["create", "user", "app", "if"]).keywords == ["not"])
     }
 
     @Test func everyBatchStatementNeedsWhatGrantNeeds() {

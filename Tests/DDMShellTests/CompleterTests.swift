@@ -1,14 +1,19 @@
+import DDMLanguage
+import Foundation
 import Testing
 @testable import DDMShell
 
 /// What Tab offers, word by word, with a fixed set of live names (no service needed).
 @Suite struct CompleterTests {
+    static let held: Completer.Names = {
+        var n = Completer.Names()
+        n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]; n.rds = ["rds-orders", "rds-billing"]
+        n.nodes = ["node-1"]; n.parameters = ["max_connections"]; n.flavors = ["ddm.c6.large.2"]; n.templates = ["high-concurrency"]
+        return n
+    }()
+
     func completer() -> Completer {
-        let c = Completer(ttl: .seconds(3600)) { _ in
-            var n = Completer.Names()
-            n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]; n.rds = ["rds-orders", "rds-billing"]
-            return n
-        }
+        let c = Completer(ttl: .seconds(3600)) { _ in Self.held }
         c.refreshIfStale(force: true)
         return c
     }
@@ -29,12 +34,16 @@ import Testing
         #expect(c.complete(prefix: "grant SELECT on orders to re") == ["reporting"])
     }
 
-    @Test func aWholeStatementTakesNoMoreWords() async throws {
+    @Test func aWholeStatementTakesOnlyWhatMayFollow() async throws {
         let c = completer()
         try await settled(c)
-        #expect(c.complete(prefix: "show users ").isEmpty)
+        #expect(c.complete(prefix: "show users ") == ["like"])
         #expect(c.complete(prefix: "show instances ").isEmpty)
         #expect(c.complete(prefix: "grant SELECT on orders to app ").isEmpty)
+        #expect(c.complete(prefix: "drop schema orders if exists ") == ["delete", "wait"])
+        #expect(c.complete(prefix: "create schema orders shards 8 on rds rds-orders ") == ["admin", "wait"])
+        #expect(c.complete(prefix: "set parameter max_connections = 3 ").isEmpty)
+        #expect(c.complete(prefix: "nonsense ").isEmpty)
         // Still a start after the statement ends.
         #expect(c.complete(prefix: "show users; sh") == ["show"])
     }
@@ -50,6 +59,54 @@ import Testing
         #expect(c.complete(prefix: "on ") == ["instances"])
         #expect(c.complete(prefix: "on instances ") == ["ddm-prod", "like"])
         #expect(c.complete(prefix: "grant SELECT on or") == ["orders"])
+    }
+
+    @Test func typedSlotsAreLookedUp() async throws {
+        let c = completer()
+        try await settled(c)
+        #expect(c.complete(prefix: "show schema ") == ["billing", "orders"])
+        #expect(c.complete(prefix: "drop user ") == ["app", "reporting"])
+        #expect(c.complete(prefix: "create user ").isEmpty)
+        #expect(c.complete(prefix: "create schema ").isEmpty)
+        #expect(c.complete(prefix: "use instance ") == ["ddm-prod"])
+        #expect(c.complete(prefix: "restart node ") == ["node-1"])
+        #expect(c.complete(prefix: "set parameter ") == ["max_connections"])
+        #expect(c.complete(prefix: "alter instance ddm-prod set flavor ") == ["ddm.c6.large.2"])
+        #expect(c.complete(prefix: "apply parameter template ") == ["high-concurrency"])
+        #expect(c.complete(prefix: "alter user app password ") == ["env", "file", "prompt"])
+        #expect(c.complete(prefix: "explain drop user r") == ["reporting"])
+        #expect(c.complete(prefix: "help gr") == ["grant", "groups"])
+    }
+
+    /// Tab after every statement's leading words offers what the catalogue says may follow them,
+    /// each slot's names looked up, and nothing else: each next leading word, and only words of
+    /// statements those words lead to.
+    @Test func tabAfterEveryStatementsLeadingWordsOffersWhatTheCatalogueSays() async throws {
+        let c = completer()
+        try await settled(c)
+        for entry in StatementCatalog.entries {
+            for k in 1...entry.path.count {
+                let leading = Array(entry.path[..<k])
+                let offered = Set(c.complete(prefix: leading.joined(separator: " ") + " "))
+                let next = StatementCatalog.continuation(after: leading)
+                let names = next.slots.flatMap { Completer.names(of: $0, in: Self.held) }
+                if next.slots.contains(.file) {
+                    let here = try FileManager.default.contentsOfDirectory(atPath: ".")
+                    #expect(offered == Set(here), "\(leading) takes a file")
+                } else {
+                    #expect(offered == Set(next.keywords + names), "\(leading)")
+                }
+                let led = StatementCatalog.entries.filter { $0.path.starts(with: leading) || leading.starts(with: $0.path) }
+                if k < entry.path.count { #expect(offered.contains(entry.path[k]), "\(leading) leads to \(entry.id)") }
+                // `explain <statement>` is followed by any statement.
+                let statements = led.contains { $0.grammar.contains("<statement>") } ? StatementCatalog.starts : []
+                let secrets = led.contains { $0.grammar.contains("<secret>") } ? SlotKind.secretWords : []
+                let ownWords = Set(led.flatMap { $0.grammar.lowercased().split { !($0.isLetter || $0.isNumber || "_-.".contains($0)) }.map(String.init) } + statements + secrets)
+                for word in next.keywords { #expect(ownWords.contains(word), "\(leading) offers \(word), no word of theirs") }
+            }
+        }
+        let afterShow = Set(c.complete(prefix: "show "))
+        for target in StatementCatalog.showTargets { #expect(afterShow.contains(target), "show \(target)") }
     }
 
     func waitUntilAsync(_ holds: () -> Bool) async throws {

@@ -20,25 +20,27 @@ public struct StatementEntry: Sendable {
     public var path: [String]
     public var grammar: String
     public var example: String
-    /// Every keyword its grammar uses (Tab offers them), the leading ones included.
+    /// Every keyword its grammar uses, the leading ones included.
     public var words: [String]
-    /// Keywords the grammar fixes after a word: what Tab offers next.
-    public var followers: [String: [String]]
+    /// The kinds of the grammar's slots its name alone does not say (see `SlotKind.of`), keyed by
+    /// the slot as written (`<t>`) or by the keyword before it and the slot (`user <u>`).
+    public var slots: [String: SlotKind]
     public var needsInstance: Bool
     /// The calls it may make, in the order it makes them.
     public var operations: [DDMOperationID]
 
     init(_ id: StatementID, topic: String, path: [String], grammar: String, example: String, words: [String] = [],
-         followers: [String: [String]] = [:], needsInstance: Bool = false, operations: [DDMOperationID] = []) {
+         slots: [String: SlotKind] = [:], needsInstance: Bool = false, operations: [DDMOperationID] = []) {
         self.id = id; self.topic = topic; self.path = path; self.grammar = grammar; self.example = example
-        self.words = path + words; self.followers = followers; self.needsInstance = needsInstance; self.operations = operations
+        self.words = path + words; self.slots = slots; self.needsInstance = needsInstance; self.operations = operations
     }
 }
 
-/// Every statement of the language, once: its keywords, grammar line, example, help, the words
-/// Tab offers after each keyword, whether it needs a current instance, and the DDMKit operations
-/// it may call. Help, completion, the parser's statement starts and suggestions, and the API
-/// calls `explain` prints all derive from this table; `CatalogTests` holds it to the parser,
+/// Every statement of the language, once: its keywords, grammar line (with the kinds of its
+/// slots), example, help, whether it needs a current instance, and the DDMKit operations it may
+/// call. Help, completion (what may follow is read from the paths and grammar lines), the
+/// parser's statement starts and suggestions, and the API calls `explain` prints all derive
+/// from this table; `CatalogTests` holds it to the parser,
 /// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
 public enum StatementCatalog {
     /// The core statements, which the generic stages parse, compile and run.
@@ -54,7 +56,7 @@ public enum StatementCatalog {
         StatementEntry(.grantExactly, topic: "grant exactly", path: ["grant", "exactly"],
                        grammar: "grant exactly <privs> [on <schemas>] to <accounts> [comment '…'];  (the whole state: privileges, schemas — none without 'on' — and comment)",
                        example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
-                       followers: ["grant": ["exactly"]], needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
         StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
                        example: "let team = (alice, bob, carol);", words: ["lines"]),
         StatementEntry(.forLoop, topic: "for", path: ["for"], grammar: "for <x> in <list> { <statements> }",
@@ -63,8 +65,7 @@ public enum StatementCatalog {
         StatementEntry(.explain, topic: "explain", path: ["explain"], grammar: "explain <statement>",
                        example: "explain grant SELECT on orders to ddmtest;"),
         StatementEntry(.setOnError, topic: "set", path: ["set", "on_error"], grammar: "set on_error stop|continue;",
-                       example: "set on_error continue;", words: ["stop", "continue"],
-                       followers: ["set": ["on_error"], "on_error": ["stop", "continue"]]),
+                       example: "set on_error continue;", words: ["stop", "continue"]),
         StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
     ]
 
@@ -81,11 +82,6 @@ public enum StatementCatalog {
 
     /// The rules of every family, by their leading keywords: how the parser finds a family's statement.
     static let rules = RuleTrie(families.flatMap { $0.rules })
-
-    static let showFollowers: [String: [String]] = [
-        "show": ["instances", "instance", "engines", "flavors", "schemas", "schema", "available", "users", "grants", "job", "nodes",
-                 "node", "parameters", "parameter", "slow", "processes", "physical", "tasks", "engine"],
-    ]
 
     /// Help topics that are not statements.
     public static let topics: [(topic: String, syntax: String, example: String)] = [
@@ -109,25 +105,6 @@ public enum StatementCatalog {
     public static let recoveryStarts: Set<String> = {
         let inner = Set(entries.flatMap { $0.words.dropFirst() })
         return Set(starts).subtracting(inner)
-    }()
-
-    /// Every keyword of the language.
-    public static let words: [String] = unique(entries.flatMap(\.words))
-
-    /// What Tab offers after a word in a statement that starts with `first`: the same word may be
-    /// followed by other words in another statement (`on` in a grant, and in `on instances`).
-    public static func followers(inStatementsStartingWith first: String) -> [String: [String]] {
-        followersByStart[first] ?? [:]
-    }
-    private static let followersByStart: [String: [String: [String]]] = {
-        var byStart: [String: [String: [String]]] = [:]
-        for e in entries {
-            guard let first = e.path.first else { continue }
-            for (word, next) in e.followers { byStart[first, default: [:]][word] = unique((byStart[first]?[word] ?? []) + next) }
-        }
-        // What follows `show` is every `show …` statement's second word, listed or not.
-        byStart["show", default: [:]]["show"] = unique((byStart["show"]?["show"] ?? []) + showTargets)
-        return byStart
     }()
 
     /// The targets of `show`, as written after it: every `show …` statement's second word.

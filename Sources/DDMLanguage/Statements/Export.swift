@@ -12,7 +12,6 @@ enum ExportStatements: StatementFamily {
         StatementEntry(.export, topic: "export", path: ["export"],
                        grammar: "export [users | schemas | parameters | all] [passwords prompt | env] [to '<file.ddm>'];",
                        example: "export all passwords env to 'ddm-prod.ddm';", words: ["users", "schemas", "all", "passwords", "prompt", "env", "to"],
-                       followers: ["export": ["users", "schemas", "all", "passwords", "to"], "passwords": ["prompt", "env"]],
                        needsInstance: true, operations: [.listSchemas, .listAccounts, .showParameters]),
     ]
     static let rules = [ParseRule("export", ExportStatement<Parsed>.parse)]

@@ -4,9 +4,10 @@ import Foundation
 import LineEditor
 import Synchronization
 
-/// Tab completion: keywords, privilege names, file paths after `source`, and
-/// live instance/schema/account names from a cache that is refreshed in the
-/// background. A Tab press never waits on the network.
+/// Tab completion: what the statement catalogue says may follow the words typed (keywords, and
+/// for each typed slot of the grammar its names: instances, schemas, accounts, data nodes, …,
+/// privileges, file paths) from a cache of live names that is refreshed in the background.
+/// A Tab press never waits on the network.
 final class Completer: CompletionSource, @unchecked Sendable {
     struct Names: Sendable {
         var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = []
@@ -21,8 +22,8 @@ final class Completer: CompletionSource, @unchecked Sendable {
     /// Given the names held now, so what does not change in a session is fetched once.
     private let fetch: @Sendable (Names) async throws -> Names
 
-    /// Every keyword of the language, and the words some of them take (from the catalogue).
-    static let keywords = StatementCatalog.words
+    /// `help` takes one word; a topic of two (`grant exactly`) is found by its first.
+    static let topics = Array(Set(Help.entries.compactMap { $0.topic.split(separator: " ").first.map(String.init) }))
     static let privileges = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
 
     init(ttl: Duration = .seconds(30), fetch: @escaping @Sendable (Names) async throws -> Names) {
@@ -46,60 +47,40 @@ final class Completer: CompletionSource, @unchecked Sendable {
         }
     }
 
-    /// Keywords that may follow a word, where the grammar fixes them.
-    static let statementStarts = StatementCatalog.starts
-
     func complete(prefix: String) -> [String] {
         refreshIfStale()
         let separators = ",;()[]={}"
         let wordStart = prefix.lastIndex { $0.isWhitespace || separators.contains($0) }.map { prefix.index(after: $0) } ?? prefix.startIndex
         let word = String(prefix[wordStart...])
-        let head = prefix[..<wordStart]
+        if prefix.hasPrefix("\\source") || prefix.hasPrefix("\\i ") { return files(word) }
         // Only words of the statement under the cursor count.
-        let lastBreak = head.lastIndex { ";{}".contains($0) }
-        let statement = (lastBreak.map { head[head.index(after: $0)...] } ?? head)
-            .split { $0.isWhitespace || separators.contains($0) }.map { $0.lowercased() }
-        let previous = statement.last ?? ""
-        if previous == "source" || prefix.hasPrefix("\\source") || prefix.hasPrefix("\\i ") { return files(word) }
+        let head = prefix[..<wordStart]
+        let typed = head.lastIndex { ";{}".contains($0) }.map { head[head.index(after: $0)...] } ?? head
+        let words = typed.split { $0.isWhitespace || separators.contains($0) }.map(String.init)
+        let next = StatementCatalog.continuation(after: words, continuingList: typed.trimmingCharacters(in: .whitespaces).hasSuffix(","))
+        if next.slots.contains(.file) { return files(word) }
         let current = names.withLock { $0 }
-        let first = statement.first ?? ""
-        let isGrant = first == "grant" || first == "revoke"
-        var pool: [String]
-        if statement.isEmpty {
-            pool = Self.statementStarts
-        } else if first == "set", previous == "parameter" || previous == "parameters" {
-            pool = current.parameters
-        } else if previous == "node" {
-            pool = current.nodes
-        } else if previous == "rds" || (previous == "nodes" && first == "check") || (previous == "weights" && first == "set") {
-            pool = current.rds
-        } else if ["grant", "revoke"].contains(previous) && statement.count == 1 {
-            // `grant <Tab>`: a privilege (or `exactly`), never one word inserted for the user.
-            pool = Self.privileges + (previous == "grant" ? ["exactly"] : [])
-        } else if let next = StatementCatalog.followers(inStatementsStartingWith: first)[previous] {
-            pool = next
-        } else {
-            switch previous {
-            case "instance": pool = first == "create" ? [] : current.instances
-            case "schema": pool = first == "create" ? [] : current.schemas
-            case "user": pool = first == "create" ? [] : current.accounts
-            case "on": pool = isGrant || first == "create" && statement.contains("user") ? current.schemas : ["rds", "instance"]
-            case "for" where statement.contains("flavors"): pool = ["instance"]
-            case "instances" where first == "on": pool = ["like"] + current.instances
-            case "to", "from", "for": pool = previous == "for" && first == "for" ? [] : current.accounts
-            case "grant", "revoke", "with": pool = Self.privileges
-            case "flavor": pool = current.flavors
-            case "template": pool = current.templates
-            default:
-                // A statement that is already whole takes no more words: Tab offers nothing rather
-                // than every keyword of the language.
-                let typed = (lastBreak.map { head[head.index(after: $0)...] } ?? head)
-                if Parser.parse(SourceFile(name: "", text: typed + ";")).diagnostics.isEmpty, !isGrant || word.isEmpty { return [] }
-                pool = isGrant ? Self.privileges + current.schemas + current.accounts + ["on", "to", "from"] : Self.keywords
-            }
-        }
+        let pool = next.keywords + next.slots.flatMap { Self.names(of: $0, in: current) }
         let matches = pool.filter { $0.lowercased().hasPrefix(word.lowercased()) }
         return Array(Set(matches)).sorted()
+    }
+
+    /// The names a slot of the grammar may hold, as last fetched.
+    static func names(of slot: SlotKind, in held: Names) -> [String] {
+        switch slot {
+        case .instance: held.instances
+        case .schema: held.schemas
+        case .account: held.accounts
+        case .rds: held.rds
+        case .node: held.nodes
+        case .parameter: held.parameters
+        case .flavor: held.flavors
+        case .template: held.templates
+        case .privilege: privileges
+        case .secret: SlotKind.secretWords
+        case .topic: topics
+        case .file, .statement, .unlisted: []
+        }
     }
 
     private func files(_ word: String) -> [String] {

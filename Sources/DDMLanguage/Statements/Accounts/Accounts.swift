@@ -14,40 +14,34 @@ extension StatementID {
 /// The current instance's accounts, one at a time: create, alter, drop, show, and the check
 /// that the script declares them all. Grants and revokes run as batches (`BatchRunner`).
 enum AccountStatements: StatementFamily {
-    private static let alterFollowers: [String: [String]] = ["alter": ["instance", "user"]]
 
     static let entries: [StatementEntry] = [
         StatementEntry(.showUsers, topic: "show", path: ["show", "users"], grammar: "show users [like '<pattern>'];  (% and _ as in SQL)",
-                       example: "show users like 'app%';", words: ["like"], followers: StatementCatalog.showFollowers, needsInstance: true,
+                       example: "show users like 'app%';", words: ["like"], needsInstance: true,
                        operations: [.listAccounts]),
         StatementEntry(.showGrants, topic: "show", path: ["show", "grants", "for"], grammar: "show grants for <account>[, …];",
-                       example: "show grants for ddmtest, app;", followers: StatementCatalog.showFollowers.merging(["grants": ["for"]]) { $1 },
+                       example: "show grants for ddmtest, app;",
                        needsInstance: true, operations: [.listAccounts]),
         StatementEntry(.createUser, topic: "create user", path: ["create", "user"],
                        grammar: "create user <u> [if not exists] password <secret> [with <privs>] [on <schemas>] [comment '…'] [lifetime <days>];",
                        example: "create user ddmtest password env DDMTEST_PASSWORD with SELECT, INSERT on orders comment 'app';",
                        words: ["if", "not", "exists", "password", "prompt", "env", "file", "with", "on", "comment", "lifetime"],
-                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"],
-                                   "password": ["prompt", "env", "file"]],
-                       needsInstance: true, operations: [.listAccounts, .checkWeakPassword, .createAccounts]),
+                       slots: ["user <u>": .unlisted], needsInstance: true, operations: [.listAccounts, .checkWeakPassword, .createAccounts]),
         StatementEntry(.alterUserComment, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> comment '…';",
                        example: "alter user ddmtest comment 'reporting';", words: ["comment"],
-                       followers: alterFollowers, needsInstance: true, operations: [.modifyAccount]),
+                       needsInstance: true, operations: [.modifyAccount]),
         StatementEntry(.alterUserPassword, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> password <secret>;",
                        example: "alter user ddmtest password prompt;", words: ["password", "prompt", "env", "file"],
-                       followers: alterFollowers.merging(["password": ["prompt", "env", "file"]]) { $1 },
                        needsInstance: true, operations: [.checkWeakPassword, .resetPassword]),
         StatementEntry(.alterUserLifetime, topic: "alter user", path: ["alter", "user"], grammar: "alter user <u> lifetime <days>;  (password validity, 0 = never; DDM's v3 API)",
                        example: "alter user ddmtest lifetime 90;", words: ["lifetime"],
-                       followers: alterFollowers, needsInstance: true, operations: [.modifyAccount]),
+                       needsInstance: true, operations: [.modifyAccount]),
         StatementEntry(.dropUser, topic: "drop user", path: ["drop", "user"], grammar: "drop user <u> [if exists];",
                        example: "drop user ddmtest if exists;", words: ["if", "exists"],
-                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"]],
                        needsInstance: true, operations: [.listAccounts, .deleteAccount]),
         StatementEntry(.declareUsersComplete, topic: "declare", path: ["declare", "users", "complete"],
                        grammar: "declare users complete [drop undeclared];  (accounts the script did not declare with create user or grant exactly are drift; dropped only with 'drop undeclared')",
                        example: "declare users complete;", words: ["drop", "undeclared"],
-                       followers: ["declare": ["users"], "complete": ["drop"]],
                        needsInstance: true, operations: [.listAccounts, .deleteAccount]),
     ]
 

@@ -10,12 +10,12 @@ enum BackupStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showBackups, topic: "backups", path: ["show", "backups"],
                        grammar: "show backups;  (DDM backs up each instance's metadata daily at 02:00 UTC and at key operations)",
-                       example: "show backups;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.listBackups]),
+                       example: "show backups;", needsInstance: true, operations: [.listBackups]),
         StatementEntry(.showBackup, topic: "backups", path: ["show", "backup"], grammar: "show backup <id>;  (and the data nodes it covers)",
-                       example: "show backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", followers: StatementCatalog.showFollowers, needsInstance: true,
+                       example: "show backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", needsInstance: true,
                        operations: [.showBackup]),
         StatementEntry(.dropBackup, topic: "backups", path: ["drop", "backup"], grammar: "drop backup <id> [wait];  (asks in the REPL)",
-                       example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", words: ["wait"], followers: ["drop": ["instance", "schema", "user", "backup"]],
+                       example: "drop backup 0a1b2c3d4e5f60718293a4b5c6d7e8f9br09;", words: ["wait"],
                        needsInstance: true, operations: [.showBackup, .deleteBackup, .showJob]),
     ]
     static let rules = [

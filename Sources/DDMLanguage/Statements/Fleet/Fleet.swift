@@ -11,7 +11,6 @@ enum FleetStatements: StatementFamily {
                        grammar: "on instances like '<pattern>' | (<i>, …) [in regions (<r>, …)] [concurrency <n>] [max failures <n> | <p>%] [canary <n>] { <statements> }",
                        example: "on instances (ddm-a, ddm-b) concurrency 2 { show schemas; }",
                        words: ["like", "in", "regions", "concurrency", "max", "failures", "canary"],
-                       followers: ["on": ["instances"], "max": ["failures"], "in": ["regions"]],
                        operations: [.listInstances, .listSchemas]),
     ]
     static let rules = [ParseRule("on instances", Fleet<Parsed>.parse)]

@@ -10,8 +10,6 @@ extension StatementID {
 /// connect to a group (its IP access control list) and at which address; the instance's public
 /// IPs (docs/language.md, "Groups and access control"). v3 only.
 enum GroupStatements: StatementFamily {
-    private static let alterFollowers: [String: [String]] = ["alter": ["instance", "schema", "user", "group"], "set": ["access", "address"],
-                                                              "access": ["whitelist", "blacklist", "on", "off"]]
     static let entries: [StatementEntry] = [
         StatementEntry(.showGroups, topic: "groups", path: ["show", "groups"],
                        grammar: "show groups;  (each group's role, load balancer address and nodes)", example: "show groups;",
@@ -19,28 +17,27 @@ enum GroupStatements: StatementFamily {
         StatementEntry(.createGroup, topic: "groups", path: ["create", "group"],
                        grammar: "create group <name> nodes <n> [read only] [flavor <code>] [in <az>] [wait];  (the instance's flavor, zone and subnet unless given)",
                        example: "create group reporting nodes 2 read only wait;", words: ["nodes", "read", "only", "flavor", "in", "wait"],
-                       followers: ["create": ["instance", "schema", "user", "group"], "read": ["only"]],
                        needsInstance: true, operations: [.listInstances, .createGroup, .showInstance, .showJob]),
         StatementEntry(.dropGroup, topic: "groups", path: ["drop", "group"],
                        grammar: "drop group <g> [wait];  (its nodes and address go with it; asks in the REPL)", example: "drop group reporting;",
-                       words: ["wait"], followers: ["drop": ["instance", "schema", "user", "backup", "group"]],
+                       words: ["wait"],
                        needsInstance: true, operations: [.listGroups, .deleteGroup, .showInstance, .showJob]),
         StatementEntry(.showAccessControl, topic: "groups", path: ["show", "access", "control", "for", "group"],
                        grammar: "show access control for group <g>;  (on or off, whitelist or blacklist, and the addresses)",
-                       example: "show access control for group default;", followers: ["access": ["control"], "control": ["for"]],
+                       example: "show access control for group default;",
                        needsInstance: true, operations: [.listGroups, .showGroupACL]),
         StatementEntry(.setAccessControl, topic: "groups", path: ["alter", "group"],
                        grammar: "alter group <g> set access whitelist|blacklist (<ip or cidr>, …) | on | off;  (the whole list; shows what changes and asks in the REPL)",
                        example: "alter group default set access whitelist ('10.0.0.0/24', '192.168.1.7');",
-                       words: ["set", "access", "whitelist", "blacklist", "on", "off"], followers: alterFollowers,
+                       words: ["set", "access", "whitelist", "blacklist", "on", "off"],
                        needsInstance: true, operations: [.listGroups, .showGroupACL, .switchGroupACL]),
         StatementEntry(.setGroupAddress, topic: "groups", path: ["alter", "group"],
                        grammar: "alter group <g> set address '<ip>' [wait];  (the load balancer's address; clients reconnect; asks in the REPL)",
-                       example: "alter group default set address '192.168.0.50' wait;", words: ["set", "address", "wait"], followers: alterFollowers,
+                       example: "alter group default set address '192.168.0.50' wait;", words: ["set", "address", "wait"],
                        needsInstance: true, operations: [.listGroups, .modifyGroupAddress, .showInstance, .showJob]),
         StatementEntry(.showPublicIPs, topic: "groups", path: ["show", "public", "ips"],
                        grammar: "show public ips;  (the EIPs bound to the instance's nodes)", example: "show public ips;",
-                       followers: ["public": ["ips"]], needsInstance: true, operations: [.listPublicIPs]),
+                       needsInstance: true, operations: [.listPublicIPs]),
     ]
 
     static let rules = [

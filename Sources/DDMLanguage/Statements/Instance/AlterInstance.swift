@@ -34,18 +34,11 @@ struct AlterInstance<P: Phase>: Sendable, Equatable {
 }
 
 enum AlterInstanceStatements: StatementFamily {
-    private static let followers: [String: [String]] = [
-        "alter": ["instance", "user"],
-        "set": ["security", "flavor", "port", "ssl", "read", "admin"], "security": ["group"],
-        "ssl": ["on", "off"], "only": ["on", "off"], "read": ["only"], "admin": ["password"],
-        "password": ["prompt", "env", "file"],
-        "add": ["nodes"], "remove": ["nodes", "node"], "bind": ["eip"], "unbind": ["eip"], "rollback": ["upgrade"], "upgrade": ["to"],
-    ]
     private static let polls: [DDMOperationID] = [.showInstance, .showJob]
 
     private static func entry(_ id: StatementID, _ grammar: String, _ example: String, words: [String], _ operations: [DDMOperationID]) -> StatementEntry {
         StatementEntry(id, topic: "alter instance", path: ["alter", "instance"], grammar: grammar, example: example, words: words,
-                       followers: followers, operations: [.listInstances] + operations)
+                       operations: [.listInstances] + operations)
     }
 
     static let entries: [StatementEntry] = [

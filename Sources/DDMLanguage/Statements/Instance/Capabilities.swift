@@ -11,12 +11,12 @@ enum CapabilityStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showFlavorChoices, topic: "show", path: ["show", "flavors", "for", "instance"],
                        grammar: "show flavors for instance <i>;  (what its flavor can change to)", example: "show flavors for instance ddm-prod;",
-                       followers: StatementCatalog.showFollowers.merging(["flavors": ["for"]]) { $1 }, operations: [.listInstances, .listEngines, .listFlavors]),
+                       operations: [.listInstances, .listEngines, .listFlavors]),
         StatementEntry(.showEngineVersions, topic: "show", path: ["show", "engine", "versions"], grammar: "show engine versions;",
-                       example: "show engine versions;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions"]]) { $1 },
+                       example: "show engine versions;",
                        needsInstance: true, operations: [.listEngineVersions]),
         StatementEntry(.showEngineRisks, topic: "show", path: ["show", "engine", "risks"], grammar: "show engine risks;  (the running version's risks and the upgrade that ends them)",
-                       example: "show engine risks;", followers: StatementCatalog.showFollowers.merging(["engine": ["versions", "risks"]]) { $1 },
+                       example: "show engine risks;",
                        needsInstance: true, operations: [.showRiskInfo]),
     ]
     static let rules = [flavorChoices.rule,

@@ -15,34 +15,31 @@ extension StatementID {
 /// The project's instances: which one statements act on, what there is, creating and dropping
 /// one, and waiting for one (docs/language.md, "Instances").
 enum InstanceStatements: StatementFamily {
-    private static let show = StatementCatalog.showFollowers
-    private static let wait = ["wait": ["job", "instance"]]
 
     static let entries: [StatementEntry] = [
         StatementEntry(.use, topic: "use", path: ["use", "instance"], grammar: "use instance <name-or-id>;",
-                       example: "use instance ddm-prod;", followers: ["use": ["instance"]], operations: [.listInstances]),
+                       example: "use instance ddm-prod;", operations: [.listInstances]),
         StatementEntry(.showInstances, topic: "show", path: ["show", "instances"], grammar: "show instances;",
-                       example: "show instances;", followers: show, operations: [.listInstances]),
+                       example: "show instances;", operations: [.listInstances]),
         StatementEntry(.showInstance, topic: "show", path: ["show", "instance"], grammar: "show instance <name-or-id>;",
-                       example: "show instance ddm-prod;", followers: show, operations: [.listInstances, .showInstance, .listNodes]),
+                       example: "show instance ddm-prod;", operations: [.listInstances, .showInstance, .listNodes]),
         StatementEntry(.showEngines, topic: "show", path: ["show", "engines"], grammar: "show engines;",
-                       example: "show engines;", followers: show, operations: [.listEngines]),
+                       example: "show engines;", operations: [.listEngines]),
         StatementEntry(.showFlavors, topic: "show", path: ["show", "flavors"], grammar: "show flavors;",
-                       example: "show flavors;", followers: show, operations: [.listEngines, .listFlavors]),
+                       example: "show flavors;", operations: [.listEngines, .listFlavors]),
         StatementEntry(.showNodes, topic: "show", path: ["show", "nodes"], grammar: "show nodes;",
-                       example: "show nodes;", followers: show, needsInstance: true, operations: [.listNodes]),
+                       example: "show nodes;", needsInstance: true, operations: [.listNodes]),
         StatementEntry(.createInstance, topic: "create instance", path: ["create", "instance"],
                        grammar: "create instance <name> with flavor=<code-or-id>, nodes=<n>, vpc=<id>, subnet=<id>, security_group=<id>, az=[<az>, …] [, engine=<version-or-id>] [, time_zone=<tz>] [, admin_user=<name>] [wait];",
                        example: "create instance ddm-prod with flavor=ddm.c6.large.2, nodes=2, vpc=vpc-1, subnet=subnet-1, security_group=sg-1, az=[ap-southeast-1a] wait;",
-                       words: ["with", "wait"], followers: ["create": ["instance", "schema", "user"]],
+                       words: ["with", "wait"],
                        operations: [.listEngines, .listFlavors, .createInstance, .showInstance, .showJob]),
         StatementEntry(.dropInstance, topic: "drop instance", path: ["drop", "instance"],
                        grammar: "drop instance <i> [if exists] [delete rds data] [wait];", example: "drop instance ddm-old if exists;",
                        words: ["if", "exists", "delete", "rds", "data", "wait"],
-                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
                        operations: [.listInstances, .deleteInstance, .showJob]),
         StatementEntry(.waitInstance, topic: "wait", path: ["wait", "instance"], grammar: "wait instance <i>;",
-                       example: "wait instance ddm-prod;", followers: wait, operations: [.listInstances, .showInstance]),
+                       example: "wait instance ddm-prod;", operations: [.listInstances, .showInstance]),
     ]
 
     static let rules = [

@@ -10,14 +10,14 @@ extension StatementID {
 enum LifecycleStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.restartInstance, topic: "restart", path: ["restart", "instance"], grammar: "restart instance <i> [hard] [wait];",
-                       example: "restart instance ddm-prod wait;", words: ["hard", "wait"], followers: ["restart": ["instance"]],
+                       example: "restart instance ddm-prod wait;", words: ["hard", "wait"],
                        operations: [.listInstances, .restartInstance, .showInstance, .showJob]),
         StatementEntry(.renameInstance, topic: "rename", path: ["rename", "instance"], grammar: "rename instance <i> to <new-name>;",
-                       example: "rename instance ddm-prod to ddm-main;", words: ["to"], followers: ["rename": ["instance"]],
+                       example: "rename instance ddm-prod to ddm-main;", words: ["to"],
                        operations: [.listInstances, .modifyInstanceName]),
         StatementEntry(.reloadTableData, topic: "reload", path: ["reload", "table", "data"], grammar: "reload table data on instance <i>;",
                        example: "reload table data on instance ddm-dr;", words: ["on", "instance"],
-                       followers: ["reload": ["table"], "table": ["data"]], operations: [.listInstances, .reloadTableData]),
+                       operations: [.listInstances, .reloadTableData]),
     ]
     static let rules = [ParseRule("restart instance", RestartInstance<Parsed>.parse), ParseRule("rename instance", RenameInstance<Parsed>.parse),
                         ParseRule("reload table data", ReloadTableData<Parsed>.parse)]

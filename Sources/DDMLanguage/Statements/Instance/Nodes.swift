@@ -9,9 +9,9 @@ enum NodeStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.restartNode, topic: "restart", path: ["restart", "node"], grammar: "restart node <node-id> [wait];  (asks in the REPL)",
                        example: "restart node 116ba14da45678d28ecd83a38c218907no09 wait;", words: ["wait"],
-                       followers: ["restart": ["instance", "node"]], needsInstance: true, operations: [.restartNode, .showJob]),
+                       needsInstance: true, operations: [.restartNode, .showJob]),
         StatementEntry(.showNode, topic: "show", path: ["show", "node"], grammar: "show node <node-id>;",
-                       example: "show node 116ba14da45678d28ecd83a38c218907no09;", followers: StatementCatalog.showFollowers, needsInstance: true,
+                       example: "show node 116ba14da45678d28ecd83a38c218907no09;", needsInstance: true,
                        operations: [.showNode]),
     ]
     static let rules = [restart.rule, show.rule]

@@ -8,10 +8,10 @@ extension StatementID {
 enum ProcessStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showProcesses, topic: "processes", path: ["show", "processes"], grammar: "show [physical] processes;",
-                       example: "show processes;", followers: StatementCatalog.showFollowers.merging(["physical": ["processes"]]) { $1 },
+                       example: "show processes;",
                        needsInstance: true, operations: [.listLogicalProcesses, .listPhysicalProcesses]),
         StatementEntry(.killProcesses, topic: "processes", path: ["kill"], grammar: "kill [physical] process <id>[, …];  (asks in the REPL)",
-                       example: "kill process 1003;", words: ["physical", "process"], followers: ["kill": ["process", "physical"], "physical": ["process"]],
+                       example: "kill process 1003;", words: ["physical", "process"],
                        needsInstance: true, operations: [.killLogicalProcesses, .killPhysicalProcesses]),
     ]
     static let rules = [

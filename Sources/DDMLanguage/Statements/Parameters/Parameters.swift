@@ -9,31 +9,30 @@ extension StatementID {
 
 /// An instance's parameters and the parameter templates (docs/language.md, "Operating an instance").
 enum ParameterStatements: StatementFamily {
-    private static let templateFollowers = StatementCatalog.showFollowers.merging(["parameter": ["templates", "template"]]) { $1 }
 
     static let entries: [StatementEntry] = [
         StatementEntry(.showParameters, topic: "parameters", path: ["show", "parameters"], grammar: "show parameters [like '<pattern>'];  (% and _ as in SQL LIKE)",
-                       example: "show parameters like '%connections%';", words: ["like"], followers: StatementCatalog.showFollowers,
+                       example: "show parameters like '%connections%';", words: ["like"],
                        needsInstance: true, operations: [.showParameters]),
         StatementEntry(.setParameters, topic: "parameters", path: ["set", "parameter"],
                        grammar: "set parameter <name> = <value> [, <name> = <value>]… [on instance <i>];",
                        example: "set parameter max_connections = 30000, long_query_time = 2;", words: ["on", "instance"],
-                       followers: ["set": ["parameter", "on_error"]], needsInstance: true,
+                       needsInstance: true,
                        operations: [.listInstances, .showParameters, .modifyParameters]),
         StatementEntry(.showParameterTemplates, topic: "parameters", path: ["show", "parameter", "templates"], grammar: "show parameter templates;",
-                       example: "show parameter templates;", followers: templateFollowers, operations: [.listParameterTemplates]),
+                       example: "show parameter templates;", operations: [.listParameterTemplates]),
         StatementEntry(.showParameterTemplate, topic: "parameters", path: ["show", "parameter", "template"], grammar: "show parameter template <name-or-id> [instances | history];",
-                       example: "show parameter template high-concurrency;", followers: templateFollowers,
+                       example: "show parameter template high-concurrency;",
                        operations: [.listParameterTemplates, .showParameterTemplate]),
         StatementEntry(.applyParameterTemplate, topic: "parameters", path: ["apply", "parameter", "template"],
                        grammar: "apply parameter template <name-or-id> [on instance <i>];  (sets the instance's parameters that differ from it)",
                        example: "apply parameter template high-concurrency;", words: ["on", "instance"],
-                       followers: ["apply": ["parameter"], "parameter": ["template"]], needsInstance: true,
+                       needsInstance: true,
                        operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .modifyParameters]),
         StatementEntry(.compareParameterTemplate, topic: "parameters", path: ["compare", "parameter", "template"],
                        grammar: "compare parameter template <name-or-id> [with instance <i> | with template <t>];  (the values that differ; reads only)",
                        example: "compare parameter template high-concurrency with instance ddm-prod;", words: ["with", "instance", "template"],
-                       followers: ["compare": ["parameter"], "parameter": ["template"], "with": ["instance", "template"]], needsInstance: true,
+                       needsInstance: true,
                        operations: [.listInstances, .listParameterTemplates, .showParameterTemplate, .showParameters, .compareParameterTemplates]),
     ]
 

@@ -10,21 +10,19 @@ extension StatementID {
 /// its apply history (docs/language.md, "Operating an instance"). v3 only. Applying one is
 /// `apply parameter template` (Parameters.swift), in a fleet for many instances.
 enum ParameterTemplateStatements: StatementFamily {
-    private static let followers: [String: [String]] = ["create": ["instance", "schema", "user", "group", "parameter"], "alter": ["parameter"],
-                                                         "drop": ["parameter"], "parameter": ["template"], "rename": ["to"]]
     static let entries: [StatementEntry] = [
         StatementEntry(.createParameterTemplate, topic: "parameters", path: ["create", "parameter", "template"],
                        grammar: "create parameter template <name> [from <template>] [description '…'] [with <name> = <value>, …];  (from: a copy)",
                        example: "create parameter template busy-shop with max_connections = 40000, long_query_time = 2;",
-                       words: ["from", "description", "with"], followers: followers,
+                       words: ["from", "description", "with"],
                        operations: [.createParameterTemplate, .listParameterTemplates, .copyParameterTemplate]),
         StatementEntry(.alterParameterTemplate, topic: "parameters", path: ["alter", "parameter", "template"],
                        grammar: "alter parameter template <t> [set <name> = <value>, …] [description '…'] [rename to <new>];  (undo sets back what it changed)",
                        example: "alter parameter template busy-shop set long_query_time = 1;", words: ["set", "description", "rename", "to"],
-                       followers: followers, operations: [.listParameterTemplates, .showParameterTemplate, .modifyParameterTemplate]),
+                       operations: [.listParameterTemplates, .showParameterTemplate, .modifyParameterTemplate]),
         StatementEntry(.dropParameterTemplate, topic: "parameters", path: ["drop", "parameter", "template"],
                        grammar: "drop parameter template <t>;  (asks in the REPL; undo makes it again with its values)", example: "drop parameter template busy-shop;",
-                       followers: followers, operations: [.listParameterTemplates, .showParameterTemplate, .deleteParameterTemplate]),
+                       operations: [.listParameterTemplates, .showParameterTemplate, .deleteParameterTemplate]),
         StatementEntry(.showTemplateInstances, topic: "parameters", path: ["show", "parameter", "template"],
                        grammar: "show parameter template <t> instances;  (the instances it can be applied to)", example: "show parameter template high-concurrency instances;",
                        words: ["instances", "history"], operations: [.listParameterTemplates, .listTemplateInstances]),

@@ -13,9 +13,7 @@ enum ReshardStatements: StatementFamily {
     private static let find: [DDMOperationID] = [.listTasks]
     private static func entry(_ id: StatementID, _ grammar: String, _ example: String, words: [String], _ operations: [DDMOperationID]) -> StatementEntry {
         StatementEntry(id, topic: "reshard", path: ["alter", "schema"], grammar: grammar, example: example, words: words,
-                       followers: ["alter": ["instance", "schema", "user"], "switch": ["route", "at", "manually"], "admin": ["user"],
-                                   "add": ["rds"], "password": ["prompt", "env", "file"]],
-                       needsInstance: true, operations: operations)
+                       slots: ["user <u>": .unlisted], needsInstance: true, operations: operations)
     }
     static let entries: [StatementEntry] = [
         entry(.reshard, "alter schema <s> reshard [shards <n>] [add rds <rds>[, …]] [admin user <u> password <secret>] [switch at '<hh:mm:ss>' | switch manually] [wait];",
@@ -23,11 +21,11 @@ enum ReshardStatements: StatementFamily {
               words: ["reshard", "shards", "add", "rds", "admin", "user", "password", "prompt", "env", "file", "switch", "at", "manually", "wait"],
               [.showSchema, .listReshardTargets, .precheckReshard, .showReshardPrecheck, .startReshard, .listTasks]),
         StatementEntry(.showReshard, topic: "reshard", path: ["show", "reshard"], grammar: "show reshard [of <s>];  (the schema's shard configuration tasks, the newest in detail)",
-                       example: "show reshard of orders;", words: ["of"], followers: StatementCatalog.showFollowers, needsInstance: true,
+                       example: "show reshard of orders;", words: ["of"], needsInstance: true,
                        operations: [.listTasks, .showReshard, .showReshardLog]),
         StatementEntry(.showReshardTargets, topic: "reshard", path: ["show", "reshard", "targets"],
                        grammar: "show reshard targets of <s>;  (the data nodes the schema's shards can move to)",
-                       example: "show reshard targets of orders;", words: ["of"], followers: StatementCatalog.showFollowers.merging(["reshard": ["targets", "of"]]) { $1 },
+                       example: "show reshard targets of orders;", words: ["of"],
                        needsInstance: true, operations: [.listReshardTargets]),
         entry(.switchRoute, "alter schema <s> switch route [at '<hh:mm:ss>'];  (now, or the window's new start)",
               "alter schema orders switch route;", words: ["switch", "route", "at"], find + [.switchReshardRoute, .changeReshardSwitchWindow]),

@@ -13,23 +13,20 @@ extension StatementID {
 enum SchemaStatements: StatementFamily {
     static let entries: [StatementEntry] = [
         StatementEntry(.showSchemas, topic: "show", path: ["show", "schemas"], grammar: "show schemas;",
-                       example: "show schemas;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.listSchemas]),
+                       example: "show schemas;", needsInstance: true, operations: [.listSchemas]),
         StatementEntry(.showSchema, topic: "show", path: ["show", "schema"], grammar: "show schema <schema>;",
-                       example: "show schema orders;", followers: StatementCatalog.showFollowers, needsInstance: true, operations: [.showSchema]),
+                       example: "show schema orders;", needsInstance: true, operations: [.showSchema]),
         StatementEntry(.showAvailableRDS, topic: "show", path: ["show", "available", "rds"], grammar: "show available rds;",
-                       example: "show available rds;", followers: StatementCatalog.showFollowers.merging(["available": ["rds"]]) { $1 },
+                       example: "show available rds;",
                        needsInstance: true, operations: [.listAvailableRDS]),
         StatementEntry(.createSchema, topic: "create schema", path: ["create", "schema"],
                        grammar: "create schema <s> [if not exists] shards <n> [mode cluster|single] on rds <rds-id-or-name>[, …] [admin user <u> password <secret>] [wait];",
                        example: "create schema orders shards 8 on rds rds-orders admin user root password prompt wait;",
                        words: ["if", "not", "exists", "shards", "mode", "cluster", "single", "on", "rds", "admin", "user", "password",
                                "prompt", "env", "file", "wait"],
-                       followers: ["create": ["instance", "schema", "user"], "if": ["not"], "not": ["exists"], "mode": ["cluster", "single"],
-                                   "admin": ["user"], "password": ["prompt", "env", "file"]],
-                       needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas, .showInstance, .showJob]),
+                       slots: ["<s>": .unlisted, "user <u>": .unlisted], needsInstance: true, operations: [.listSchemas, .listAvailableRDS, .createSchemas, .showInstance, .showJob]),
         StatementEntry(.dropSchema, topic: "drop schema", path: ["drop", "schema"], grammar: "drop schema <s> [if exists] [delete rds data] [wait];",
                        example: "drop schema orders if exists;", words: ["if", "exists", "delete", "rds", "data", "wait"],
-                       followers: ["drop": ["instance", "schema", "user"], "if": ["exists"], "delete": ["rds"]],
                        needsInstance: true, operations: [.deleteSchema, .showInstance, .showJob]),
     ]
     static let rules = [
