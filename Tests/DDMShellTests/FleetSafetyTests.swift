@@ -333,6 +333,24 @@ import Testing
         #expect(both.status == 0 && both.stdout.contains("dry run: would drop user ghost5"), "\(both.stdout)\(both.stderr)")
     }
 
+    /// A schema whose shard configuration is moving: the run is refused, and so is its dry run
+    /// (it said "would drop").
+    @Test func aDropUnderAReshardIsADryRunThatWouldFail() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let setUp = try Binary.run(local + ["-c", """
+            create schema moving shards 2 on rds rds-orders admin user root password env P wait;
+            alter schema moving reshard shards 4 admin user root password env P switch manually wait;
+            """], environment: ["P": "Rds_Admin_1!"], home: home)
+        #expect(setUp.status == 0, "\(setUp.stdout)\(setUp.stderr)")
+        let dry = try Binary.run(local + ["--dry-run", "-c", "drop schema moving"], home: home)
+        #expect(dry.status == 1 && dry.stderr.contains("would fail: schema moving is being resharded"), "\(dry.stdout)\(dry.stderr)")
+        #expect(!dry.stdout.contains("would drop"), "\(dry.stdout)")
+        let run = try Binary.run(local + ["-c", "drop schema moving"], home: home)
+        #expect(run.status == 1 && run.stderr.contains("DBS.300358"), "\(run.stderr)")
+    }
+
     /// An object the same script creates first: its dry run does not fail where the run succeeds.
     @Test func aDryRunSeesWhatTheScriptCreatesFirst() throws {
         let home = try Binary.temporaryHome()

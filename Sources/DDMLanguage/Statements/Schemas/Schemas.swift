@@ -204,6 +204,13 @@ extension DropSchema: Step where P == Resolved {
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()
         let client = e.client, name = name, deleteData = deleteData
+        // The run is refused while the schema's shard configuration moves (the local service's
+        // DBS.300358; what DDM answers the sources do not say): a dry run reads the task list to
+        // say so, rather than "would drop". The run itself leaves the verdict to the service.
+        if e.options.dryRun, let task = try await e.reshardTasks(instance: instance, schema: name)
+            .first(where: { ReshardTask.moving.contains($0.status ?? "") }) {
+            throw e.refusal(EvaluationError("schema \(name) is being resharded (task \(task.id), \(task.status ?? "")): it cannot be dropped until the task ends", kind: .failed))
+        }
         do {
             let dropped = try await e.drop("schema \(name)", ifExists: ifExists, Write(
                 summary: "drop schema \(name)", question: "drop schema \(name)\(deleteData ? " and its data on the RDS instances" : "")? undo cannot bring it back",
