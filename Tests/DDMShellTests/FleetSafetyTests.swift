@@ -351,6 +351,19 @@ import Testing
         #expect(run.status == 1 && run.stderr.contains("DBS.300358"), "\(run.stderr)")
     }
 
+    /// `create schema` without an administrator takes root and DDM_RDS_PASSWORD, as reshard and
+    /// import do; without the variable nothing is sent, and the error says where the password comes from.
+    @Test func createSchemaTakesTheDataNodesPasswordFromTheEnvironment() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let without = try Binary.run(local + ["-c", "create schema shop shards 2 on rds rds-orders"], environment: [:], home: home)
+        #expect(without.status == 2 && without.stderr.contains("DDM_RDS_PASSWORD is not set") && without.stderr.contains(":1:29:"), "\(without.stderr)")
+        let with = try Binary.run(local + ["-c", "create schema shop shards 2 on rds rds-orders wait; show schemas"],
+                                  environment: ["DDM_RDS_PASSWORD": "Rds_Admin_1!"], home: home)
+        #expect(with.status == 0 && with.stdout.contains("created schema shop"), "\(with.stdout)\(with.stderr)")
+    }
+
     /// An object the same script creates first: its dry run does not fail where the run succeeds.
     @Test func aDryRunSeesWhatTheScriptCreatesFirst() throws {
         let home = try Binary.temporaryHome()

@@ -82,6 +82,7 @@ extension CreateSchema: StatementSyntax where P == Parsed {
                 throw p.failure("expected 'cluster' or 'single' after 'mode', found \(p.found)")
             }
         }
+        let on = p.current.range
         try p.expect("on", "before the RDS instances"); try p.expect("rds", "after 'on'")
         let rds = try p.list("RDS instance id")
         var adminUser: Expr?, adminPassword: SecretSource?
@@ -90,6 +91,10 @@ extension CreateSchema: StatementSyntax where P == Parsed {
             adminUser = try p.name("RDS admin user")
             try p.expect("password", "after the admin user")
             adminPassword = try p.secret()
+        } else {
+            // DDM logs in to the data nodes to create the schema: without an administrator given,
+            // root and DDM_RDS_PASSWORD (as reshard and import take them), checked before the run.
+            adminPassword = p.implicitSecret(Exporter.rdsPasswordVariable, at: on)
         }
         return Self(name: n, ifNotExists: ifNotExists, shards: shards, mode: mode, rds: rds, adminUser: adminUser,
                     adminPassword: adminPassword, wait: p.match("wait"))
