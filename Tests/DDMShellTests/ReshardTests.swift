@@ -107,4 +107,23 @@ import Testing
         let schema = try Binary.run(Self.local(home) + ["--output", "csv", "-c", "show schema orders"], home: home).stdout
         #expect(schema.split(separator: "\r\n").count == 5, "4 shards: \(schema)")
     }
+
+    /// The task list outlives a schema: a dropped schema's task offers no action on it.
+    @Test func aDroppedSchemasTaskOffersNothing() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let run = try Binary.run(Self.local(home) + ["-c", """
+            create schema gone shards 2 on rds rds-orders admin user root password 'Rds_Admin_1!' wait;
+            alter schema gone reshard shards 4 admin user root password 'Rds_Admin_1!' switch manually wait;
+            alter schema gone switch route;
+            """], home: home)
+        #expect(run.status == 0, "\(run.stderr)")
+        let before = try Binary.run(Self.local(home) + ["--output", "csv", "-c", "show reshard of gone"], home: home)
+        #expect(before.stdout.contains("alter schema gone clean reshard"), "a completed task allows its clean: \(before.stdout)")
+        let dropped = try Binary.run(Self.local(home) + ["-c", "drop schema gone wait"], home: home)
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        let after = try Binary.run(Self.local(home) + ["--output", "csv", "-c", "show reshard"], home: home)
+        #expect(after.status == 0 && after.stdout.contains("none (the schema was dropped)"), "\(after.stdout)\(after.stderr)")
+        #expect(!after.stdout.contains("alter schema gone"), "\(after.stdout)")
+    }
 }

@@ -202,8 +202,13 @@ extension Evaluator {
             await sink.message("no shard configuration\(schema.map { " of \($0)" } ?? "") in the last 30 days (the task list reaches no further back)")
             return
         }
+        // The task list outlives its schema, and a dropped schema's task still names actions no
+        // statement can take: one read of the schemas, only when some task offers any.
+        let offering = tasks.contains { !($0.operations ?? []).isEmpty }
+        let present = offering ? Set(try await client.allSchemas(instance: instance).map(\.name)) : []
         await sink.table(ResultTable(columns: ["schema", "task", "status", "progress", "next", "started", "ended", "failure"], rows: tasks.map { t in
-            let next = (t.operations ?? []).map { ReshardVerb.statement(for: $0, schema: t.databaseName ?? "?") }.joined(separator: "; ")
+            let actions = (t.operations ?? []).map { ReshardVerb.statement(for: $0, schema: t.databaseName ?? "?") }
+            let next = actions.isEmpty || present.contains(t.databaseName ?? "") ? actions.joined(separator: "; ") : "none (the schema was dropped)"
             return [t.databaseName ?? "", t.id, t.status ?? "", t.process ?? "", next, t.createdTime ?? "", t.endTime ?? "", t.failReason ?? ""]
         }))
         // The task list outlives its schema: a dropped schema's task has no detail to read.
