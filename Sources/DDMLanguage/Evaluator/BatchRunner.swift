@@ -81,7 +81,7 @@ struct BatchRunner {
     /// window is left, and the journal shows each merge as a write of its own, with its before.
     /// Returns the accounts merged, with their final target, and those still moving.
     private func remerge(_ changes: [Change], written: [BatchPlanner.Target], read: [Account], instance: String, instanceName: String?,
-                         journal: Journal?, extended: Bool, step: PlanStep,
+                         journal: Journal?, extended: Bool, range: SourceRange, file: String,
                          mergeFailures: inout [Diagnostic]) async -> ([String: BatchPlanner.Target], [String]) {
         let client = evaluator.client
         var merged: [String: BatchPlanner.Target] = [:]
@@ -111,7 +111,7 @@ struct BatchRunner {
                     expected[target.account] = target.after
                 case .failure(let error):
                     mergeFailures.append(Diagnostic(.error, "account '\(target.account)': changed by another run meanwhile, and writing this batch's change again failed: \(Evaluator.message(error))",
-                                                    at: step.range, file: step.file))
+                                                    at: range, file: file))
                 }
             }
             guard !expected.isEmpty, let again = await Evaluator.uncancelled({
@@ -122,7 +122,9 @@ struct BatchRunner {
         return (merged, [])
     }
 
-    func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
+    /// Runs the batch; with `write` false a dry run's (what would change), and with `rehearsal`
+    /// `explain`'s, which a saved plan does not keep.
+    func run(_ changes: [Change], at range: SourceRange, file: String, write: Bool, rehearsal: Bool = false) async throws -> String? {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
         let instanceName = await evaluator.currentInstanceName
@@ -156,10 +158,10 @@ struct BatchRunner {
         let changed = outcome.targets.filter(\.changed)
         let unchanged = outcome.targets.count - changed.count
         // A saved plan keeps these writes (dry run) or admits only these (apply), before any is sent.
-        try await evaluator.planned(changed.map {
+        if !rehearsal { try await evaluator.planned(changed.map {
             PlanRecorder.accountWrite($0.account, before: "\($0.before.privilegeText) on \($0.before.schemaText)",
                                       after: "\($0.after.privilegeText) on \($0.after.schemaText)")
-        }, sending: write)
+        }, sending: write) }
         guard write else {
             if !changed.isEmpty { await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
                 [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]
@@ -237,7 +239,7 @@ struct BatchRunner {
             if let read, !cancelled, !unreachable, recordLost == nil, !underPlan {
                 (merged, stillMoving) = await remerge(changes, written: changed.filter {
                     if case .success = results[$0.account] { true } else { false }
-                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, step: step,
+                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, range: range, file: file,
                    mergeFailures: &mergeFailures)
             }
         }
@@ -257,12 +259,12 @@ struct BatchRunner {
                 rows.append([t.account, "not sent", "", ""])
             case .failure(let e):
                 rows.append([t.account, "failed", Evaluator.message(e), ""])
-                failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
+                failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: range, file: file))
             case nil:
                 rows.append([t.account, unknown.contains(t.account) ? "unknown" : "not applied", "", ""])
                 if let e = lost[t.account], unknown.contains(t.account) {
                     failures.append(Diagnostic(.error, "account '\(t.account)': outcome unknown: sent, its answer lost (\(Evaluator.message(e))), and it could not be read back",
-                                               at: step.range, file: step.file))
+                                               at: range, file: file))
                 }
             }
         }
@@ -282,7 +284,7 @@ struct BatchRunner {
             let notSent = changed.count - results.count - unknown.count
             if notSent > 0 {
                 failures.append(Diagnostic(.error, "\(notSent) change\(notSent == 1 ? " was" : "s were") not sent: the endpoint cannot be reached",
-                                           at: step.range, file: step.file))
+                                           at: range, file: file))
             }
         }
         if !merged.isEmpty {
@@ -291,7 +293,7 @@ struct BatchRunner {
         failures += mergeFailures
         for name in stillMoving {
             failures.append(Diagnostic(.error, "account '\(name)': still being changed by another run after \(Self.mergeRounds) merges; run this again once it has finished",
-                                       at: step.range, file: step.file))
+                                       at: range, file: file))
         }
         if let recordLost {
             // Said once, with the count: the same refusal for every account says nothing more.
@@ -299,7 +301,7 @@ struct BatchRunner {
                 switch results[t.account] { case nil: !unknown.contains(t.account); case .failure(let e): Self.isRecordNotKept(e); case .success: false }
             }.count
             failures.append(Diagnostic(.error, "\(Evaluator.message(recordLost)) (\(notSent) change\(notSent == 1 ? "" : "s") not sent)",
-                                       at: step.range, file: step.file))
+                                       at: range, file: file))
         }
         if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied, recordRefused: recordLost != nil) }
         return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"

@@ -174,11 +174,11 @@ public actor Evaluator {
             options.planRecorder?.begin(step)
             answerLost = nil
             do {
-                if case .setOnError(let c) = step.action {
-                    options.continueOnError = c
+                if step.step.setsRunOption {
+                    _ = try await step.step.run(in: self)
                     continue
                 }
-                let applied = try await execute(step)
+                let applied = try await step.step.run(in: self)
                 if let applied { report.applied.append(applied) }
                 if applied != nil || !ledger.since(mark, target: ledgerTarget).isEmpty { report.appliedSteps.append(index) }
                 report.succeeded += 1
@@ -276,29 +276,8 @@ public actor Evaluator {
         return "\(error)"
     }
 
-    /// Runs one step; returns a line for the applied-changes report when it changed something.
-    func execute(_ step: PlanStep) async throws -> String? {
-        switch step.action {
-        case .batch(let changes):
-            return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
-        case .explain(let steps):
-            let routes = RouteVersions(choice: client.configuration.apiVersion, olderOnly: await client.olderOnlyOperations())
-            await sink.message(Plan(steps: steps).description(routes: routes))
-            for inner in steps {
-                if case .batch(let changes) = inner.action {
-                    _ = try await BatchRunner(evaluator: self, sink: sink).run(changes, step: inner, write: false)
-                }
-            }
-            return nil
-        case .setOnError:
-            return nil
-        case .help(let topic):
-            await sink.message(Help.text(topic))
-            return nil
-        case .step(let s):
-            return try await s.run(in: self)
-        }
-    }
+    /// `set on_error`: whether a failed statement stops the run.
+    func setContinueOnError(_ on: Bool) { options.continueOnError = on }
 
     /// Asks `question` where someone can answer (the REPL), never in a dry run; true when the
     /// answer is no, said as "not done". The one place a disruptive step is confirmed.
