@@ -46,6 +46,9 @@ public actor Evaluator {
         public var planRecorder: PlanRecorder?
         /// A saved plan being applied (`ddmsh apply`): only its writes may be sent.
         public var planGuard: PlanGuard?
+        /// Hears each write as the executor sends it: how a test sees that every write, a
+        /// batch's too, takes the one path.
+        public var observeWrites: (@Sendable (SentWrite) -> Void)?
         public init() {}
     }
 
@@ -341,17 +344,15 @@ public actor Evaluator {
         return opened
     }
 
-    /// Records a write before it is made, runs it, and marks it done.
-    func journaled<T>(_ entry: Journal.Entry?, _ write: () async throws -> T) async throws -> T {
+    /// A single write through `send`, into the run's journal.
+    func journaled<T>(_ entry: Journal.Entry?, summary: String, audit: AuditContext, _ write: () async throws -> T) async throws -> T {
         let journal = await journalForWrites()
-        let seq = try entry.flatMap { try journal?.intent($0) }
         accountSnapshot = nil
         do {
-            let result = try await write()
-            if let seq { journal?.done(seq, ok: true) }
-            return result
+            return try await Self.send(entry, summary: summary, to: journal, audit: audit, observe: options.observeWrites, write)
         } catch {
-            if let seq { journal?.failed(seq, error) }
+            // A journal that refused the intent sent nothing.
+            if error is JournalError { throw error }
             // Cancelled mid-call (a signal, a closed pipe): the request may have reached the
             // service, so it is read back like a lost answer. `perform` clears `inFlight` on its way out.
             if Self.outcomeUnknown(error) || error is CancellationError || Task.isCancelled { answerLost = inFlight }
@@ -368,7 +369,7 @@ public actor Evaluator {
     /// The instances as a fleet listed them: its targets need no lookup of their own.
     func knowInstances(_ instances: [Instance]) { instanceCache = instances }
 
-    /// Writes applied outside `perform` (a batch's, per account), recorded as it records its own.
+    /// A batch's writes, once read back (`sendAll` leaves them to it), recorded as `perform` records its own.
     func recordWrites(_ lines: [String]) {
         for line in lines { ledger.record(line, target: ledgerTarget) }
     }

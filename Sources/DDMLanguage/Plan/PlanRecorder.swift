@@ -130,12 +130,6 @@ public final class PlanGuard: @unchecked Sendable {
 }
 
 extension Evaluator {
-    /// A batch's writes: recorded in a dry run that saves a plan, admitted by the plan's guard when one is applied.
-    func planned(_ writes: [String], sending: Bool) throws {
-        let writes = writes.map(plannedWrite)
-        if !sending { for w in writes { options.planRecorder?.write(w) } } else if let g = options.planGuard { for w in writes { try g.admit(w) } }
-    }
-
     /// A write as a plan holds it: with the instance it is made on (by id), so the same words on
     /// another instance are another write.
     func plannedWrite(_ summary: String) -> String {
