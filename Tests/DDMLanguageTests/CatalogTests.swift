@@ -29,17 +29,17 @@ import Testing
             let compiled = Compiler.compile(SourceFile(name: "example.ddm", text: entry.example), options: options)
             #expect(compiled.diagnostics.isEmpty, "\(entry.id): \(compiled.diagnostics.map(\.message))")
             let steps = compiled.plan.steps.flatMap { step -> [PlanStep] in
-                if case .explain(let inner) = step.action { return [step] + inner }
+                if let explained = step.step as? Explanation { return [step] + explained.steps }
                 return [step]
             }
             if [.letBinding, .forLoop].contains(entry.id) {
-                #expect(compiled.plan.steps.allSatisfy { !$0.action.statementIDs.contains(entry.id) })
+                #expect(compiled.plan.steps.allSatisfy { !$0.step.statementIDs.contains(entry.id) })
                 continue
             }
-            #expect(steps.contains { $0.action.statementIDs.contains(entry.id) }, "\(entry.id) compiled to \(steps.map(\.action.statementIDs))")
+            #expect(steps.contains { $0.step.statementIDs.contains(entry.id) }, "\(entry.id) compiled to \(steps.map(\.step.statementIDs))")
             // What explain prints for it is within what the catalogue says it may call.
-            for step in steps where step.action.statementIDs.contains(entry.id) {
-                for call in step.action.calls {
+            for step in steps where step.step.statementIDs.contains(entry.id) {
+                for call in step.step.calls {
                     #expect(entry.operations.contains(call.operation), "\(entry.id) calls \(call.operation), not in its entry")
                 }
             }
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func everyBatchStatementNeedsWhatGrantNeeds() {
-        // The compiler asks `grant` for every batch (`Action.primaryStatementID`).
+        // The compiler asks `grant` for every batch (`GrantBatch.needsInstance`).
         let grant = StatementCatalog.entry(.grant)?.needsInstance
         #expect(grant != nil && StatementCatalog.entry(.revoke)?.needsInstance == grant && StatementCatalog.entry(.grantExactly)?.needsInstance == grant)
     }

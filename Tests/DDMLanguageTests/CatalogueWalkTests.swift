@@ -91,8 +91,8 @@ import Testing
         for entry in StatementCatalog.entries where entry.id != .source {
             let compiled = Compiler.compile(SourceFile(name: "example.ddm", text: entry.example), options: options)
             let writes = compiled.plan.steps.contains { step in
-                if case .explain = step.action { return false }
-                return step.action.statementIDs.contains(entry.id) && !step.action.onlyReads
+                if step.step is Explanation { return false }
+                return step.step.statementIDs.contains(entry.id) && !step.step.onlyReads
             }
             #expect(!writes || sampled.contains(entry.id), "\(entry.id) writes but the walk has no sample for it")
         }

@@ -37,10 +37,7 @@ import Testing
         #expect(messages(compile("set parameter max_connections = 30000;", selected: false)).first?.contains("instance") == true)
         let o = compile("let n = 3; alter instance ddm-a remove nodes $n wait; kill process 7, 8; alter instance ddm-a add nodes 1;")
         #expect(o.diagnostics.isEmpty)
-        let questions = o.plan.steps.compactMap { step -> String? in
-            if case .step(let s) = step.action { return s.question ?? "-" }
-            return nil
-        }
+        let questions = o.plan.steps.map { $0.step.question ?? "-" }
         #expect(questions == ["remove 3 nodes from ddm-a?", "kill processes 7, 8?", "-"])
         #expect(o.plan.steps[0].description.hasPrefix("alter instance ddm-a remove nodes 3 wait\n"))
         #expect(messages(compile("show slow queries limit 5000;")) == ["limit must be from 1 to 1000 (got 5000)"])
@@ -56,7 +53,7 @@ import Testing
             """)
         #expect(o.diagnostics.isEmpty)
         #expect(o.plan.steps.count == 3)
-        guard case .batch(let first) = o.plan.steps[0].action else { Issue.record("not a batch"); return }
+        guard let first = o.plan.steps[0].step.grants?.changes else { Issue.record("not a batch"); return }
         #expect(first.map(\.description) == [
             "grant SELECT on orders to alice", "revoke INSERT from alice",
             "grant SELECT on orders to bob", "revoke INSERT from bob", "grant UPDATE on billing to carol",
@@ -70,7 +67,7 @@ import Testing
         let o = compile(text)
         #expect(o.diagnostics.isEmpty)
         #expect(o.plan.steps.count == 1)
-        guard case .batch(let changes) = o.plan.steps.first?.action else { Issue.record("not a batch"); return }
+        guard let changes = o.plan.steps.first?.step.grants?.changes else { Issue.record("not a batch"); return }
         #expect(changes.count == n)
         #expect(changes.first?.users == ["u0"])
         #expect(changes.last?.users == ["u\(n - 1)"])
@@ -95,7 +92,7 @@ import Testing
     @Test func privilegesAreChecked() {
         #expect(messages(compile("grant SELCT on orders to u;")) == ["unknown privilege 'SELCT'; did you mean 'SELECT'?"])
         #expect(messages(compile("create user u password 'x' with fulltableSelect;")) == ["fulltableSelect needs SELECT as well"])
-        guard case .batch(let c) = compile("grant all on orders to u;").plan.steps.first?.action else {
+        guard let c = compile("grant all on orders to u;").plan.steps.first?.step.grants?.changes else {
             Issue.record("grant all did not compile to a batch")
             return
         }
@@ -121,7 +118,7 @@ import Testing
 
     @Test func variablesListsAndFiles() {
         let o = compile("let xs = lines('team.txt'); grant SELECT on orders to $xs;", files: ["team.txt": "alice\n# comment\n\nbob\n"])
-        guard case .batch(let c) = o.plan.steps.first?.action else { Issue.record("\(o.diagnostics)"); return }
+        guard let c = o.plan.steps.first?.step.grants?.changes else { Issue.record("\(o.diagnostics)"); return }
         #expect(c[0].users == ["alice", "bob"])
         #expect(messages(compile("grant SELECT on orders to $nobody;", vars: ["nobdy": .string("x")])) == ["undefined variable '$nobody'; did you mean '$nobdy'?"])
         #expect(messages(compile("use instance $xs;", vars: ["xs": .list([.string("a"), .string("b")])])) == ["expected one instance name, found a list of 2"])

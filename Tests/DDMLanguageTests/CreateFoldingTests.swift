@@ -13,9 +13,9 @@ import Testing
         return out.plan.steps
     }
 
-    func creates(_ steps: [PlanStep]) -> [String] { steps.compactMap { ($0.action.step as? CreateUser<Resolved>)?.headline } }
+    func creates(_ steps: [PlanStep]) -> [String] { steps.compactMap { ($0.step as? CreateUser<Resolved>)?.headline } }
     func batches(_ steps: [PlanStep]) -> [String] {
-        steps.compactMap { if case .batch(let c) = $0.action { c.map(\.description).joined(separator: "; ") } else { nil } }
+        steps.compactMap { $0.step.grants?.changes.map(\.description).joined(separator: "; ") }
     }
 
     @Test func grantsAfterCreatesGoIntoThem() {
@@ -27,7 +27,7 @@ import Testing
             """)
         #expect(creates(steps) == ["create user a with SELECT on orders, billing", "create user b with SELECT on orders"], "\(steps.map(\.description))")
         #expect(batches(steps).isEmpty)
-        let a = steps.compactMap { $0.action.step as? CreateUser<Resolved> }.first
+        let a = steps.compactMap { $0.step as? CreateUser<Resolved> }.first
         #expect(a?.comment == "reports")
     }
 

@@ -80,7 +80,7 @@ import Testing
         let out = Compiler.compile(SourceFile(name: "t", text: "set parameter long_query_time = 05, max_allowed_packet = 99999999999999999999, sql_audit = ON;"),
                                    options: options)
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics.map(\.message))")
-        guard case .step(let step)? = out.plan.steps.first?.action, let set = step as? SetParameters<Resolved> else { Issue.record("\(out.plan.steps)"); return }
+        guard let set = out.plan.steps.first?.step as? SetParameters<Resolved> else { Issue.record("\(out.plan.steps)"); return }
         #expect(set.settings.map(\.value) == ["05", "99999999999999999999", "ON"])
         // Printed back, the values are strings that lex as themselves.
         #expect(set.text == "set parameter long_query_time = '05', max_allowed_packet = '99999999999999999999', sql_audit = 'ON'")

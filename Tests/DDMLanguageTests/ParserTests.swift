@@ -15,7 +15,9 @@ import Testing
     @Test func grantAST() throws {
         let r = parse("grant SELECT, INSERT on db_7350 to ddmtest;")
         #expect(r.diagnostics.isEmpty)
-        guard case .grant(let p, let s, let u) = try #require(r.statements.first).kind else { Issue.record("not a grant"); return }
+        guard let grant = try #require(r.statements.first).node.value as? GrantStatement, grant.kind == .grant,
+              let s = grant.schemas else { Issue.record("not a grant"); return }
+        let p = grant.privileges, u = grant.users
         #expect(p == .list([.name("SELECT", SourceRange(6, 12)), .name("INSERT", SourceRange(14, 20))], SourceRange(6, 20)))
         #expect(s == .name("db_7350", SourceRange(24, 31)))
         #expect(u == .name("ddmtest", SourceRange(35, 42)))
@@ -32,7 +34,7 @@ import Testing
             restart node n1 wait;
             """)
         #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.message))")
-        let nodes = r.statements.map { s -> (any StatementSyntax)? in if case .node(let n) = s.kind { n.value } else { nil } }
+        let nodes = r.statements.map { s -> (any StatementSyntax)? in s.node.value }
         guard let alter = nodes[0] as? AlterInstance<Parsed>, case .name("ddm-a", _) = alter.instance,
               case .addNodes(.number(2, _), zone: .name("ap-southeast-1b", _)?) = alter.change, alter.wait else {
             Issue.record("\(r.statements[0])"); return

@@ -1,15 +1,10 @@
 import DDMKit
 
-/// A statement of the catalogue. The script statements' ids are here; a family declares its
-/// own next to its statements.
+/// A statement of the catalogue. Each family declares its own next to its statements.
 public struct StatementID: Hashable, Sendable, CustomStringConvertible {
     public let name: String
     public init(_ name: String) { self.name = name }
     public var description: String { name }
-
-    public static let grant = Self("grant"), revoke = Self("revoke"), grantExactly = Self("grantExactly")
-    public static let letBinding = Self("letBinding"), forLoop = Self("forLoop"), source = Self("source"), explain = Self("explain")
-    public static let setOnError = Self("setOnError"), help = Self("help")
 }
 
 public struct StatementEntry: Sendable {
@@ -43,41 +38,15 @@ public struct StatementEntry: Sendable {
 /// from this table; `CatalogTests` holds it to the parser,
 /// the compiler and DDMKit. docs/architecture.md, "Adding a statement", says what a new one needs.
 public enum StatementCatalog {
-    /// The core statements, which the generic stages parse, compile and run.
-    static let coreEntries: [StatementEntry] = [
-        StatementEntry(.grant, topic: "grant", path: ["grant"], grammar: "grant <privs> on <schemas> to <accounts>;",
-                       example: "grant SELECT, INSERT on orders, billing to ddmtest, app;", words: ["on", "to"],
-                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
-        StatementEntry(.revoke, topic: "revoke", path: ["revoke"],
-                       grammar: "revoke <privs> [on <schemas>] from <accounts>;  (revoke all on <s> from <u> detaches <s>)",
-                       example: "revoke INSERT from ddmtest;", words: ["on", "from"],
-                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+    /// Every statement, family by family, in the order `help` lists their topics.
+    public static let entries: [StatementEntry] = families.flatMap { $0.entries }
 
-        StatementEntry(.grantExactly, topic: "grant exactly", path: ["grant", "exactly"],
-                       grammar: "grant exactly <privs> [on <schemas>] to <accounts> [comment '…'];  (the whole state: privileges, schemas — none without 'on' — and comment)",
-                       example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
-                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
-        StatementEntry(.letBinding, topic: "let", path: ["let"], grammar: "let <name> = <value>;  (string, number, list, lines('file'))",
-                       example: "let team = (alice, bob, carol);", words: ["lines"]),
-        StatementEntry(.forLoop, topic: "for", path: ["for"], grammar: "for <x> in <list> { <statements> }",
-                       example: "for u in $team { grant SELECT on orders to $u; }", words: ["in"]),
-        StatementEntry(.source, topic: "source", path: ["source"], grammar: "source '<file.ddm>';", example: "source 'onboarding.ddm';"),
-        StatementEntry(.explain, topic: "explain", path: ["explain"], grammar: "explain <statement>",
-                       example: "explain grant SELECT on orders to ddmtest;"),
-        StatementEntry(.setOnError, topic: "set", path: ["set", "on_error"], grammar: "set on_error stop|continue;",
-                       example: "set on_error continue;", words: ["stop", "continue"]),
-        StatementEntry(.help, topic: "help", path: ["help"], grammar: "help [<topic>];", example: "help grant;"),
-    ]
-
-    /// Families first, in the order `help` lists their topics, then the script statements.
-    public static let entries: [StatementEntry] = families.flatMap { $0.entries } + coreEntries
-
-    /// Every family of statements with a file of its own (the core statements above are parsed,
-    /// compiled and run by the generic stages).
+    /// Every family of statements, the core ones (grants, the script statements) last.
     static let families: [FamilyParts] = [
         InstanceStatements.parts, LifecycleStatements.parts, AlterInstanceStatements.parts, NodeStatements.parts, CapabilityStatements.parts,
         SchemaStatements.parts, DataNodeStatements.parts, AccountStatements.parts, ExportStatements.parts, ParameterStatements.parts, ParameterTemplateStatements.parts, ProcessStatements.parts,
         HistoryStatements.parts, LogStatements.parts, ReshardStatements.parts, SchemaExtraStatements.parts, GroupStatements.parts, BackupStatements.parts, RestoreStatements.parts, FleetStatements.parts,
+        GrantStatements.parts, ScriptStatements.parts,
     ]
 
     /// The rules of every family, by their leading keywords: how the parser finds a family's statement.

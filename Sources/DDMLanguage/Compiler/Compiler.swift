@@ -52,8 +52,8 @@ public struct Compiler: Sendable {
         init(_ message: Message, range: SourceRange) { self.message = message.text; self.range = range; kind = message.kind }
     }
 
-    private var options: Options
-    private var variables: [String: Value]
+    private(set) var options: Options
+    var variables: [String: Value]
     var instanceSelected: Bool
     private var diagnostics: [Diagnostic] = []
     private var sources: [String: SourceFile] = [:]
@@ -63,7 +63,7 @@ public struct Compiler: Sendable {
     private(set) var declaredUsers: [String] = []
     /// The same names, for membership: a script of 250,000 `create user` made the array scan quadratic.
     private var declaredSet: Set<String> = []
-    private var file = ""
+    private(set) var file = ""
 
     public init(options: Options = Options()) {
         self.options = options
@@ -86,19 +86,15 @@ public struct Compiler: Sendable {
         var runStep: PlanStep?
         func flush() {
             guard let first = runStep else { return }
-            out.append(PlanStep(action: .batch(run), range: first.range, file: first.file))
+            out.append(PlanStep(GrantBatch(run, range: first.range), range: first.range, file: first.file))
             run = []
             runStep = nil
         }
         for step in steps {
-            switch step.action {
-            case .batch(let more):
+            if let batch = step.step.grants {
                 if runStep == nil { runStep = step }
-                run += more
-            case .explain(let inner):
-                flush()
-                out.append(PlanStep(action: .explain(mergeBatches(inner)), range: step.range, file: step.file))
-            default:
+                run += batch.changes
+            } else {
                 flush()
                 out.append(step)
             }
@@ -152,7 +148,7 @@ public struct Compiler: Sendable {
         let holders = steps.filter { $0.file == file && $0.range.start <= secret.range.start && secret.range.end <= $0.range.end }
         var objects: [String] = []
         for step in holders {
-            guard case .step(let s) = step.action, let c = s.secretCondition else { return nil }
+            guard let c = step.step.secretCondition else { return nil }
             if !objects.contains(c.described) { objects.append(c.described) }
         }
         guard !objects.isEmpty else { return nil }
@@ -223,7 +219,7 @@ public struct Compiler: Sendable {
                                   concurrency: spec.concurrency.map { .number($0, whole) }, maxFailures: spec.maxFailures.map { .number($0, whole) },
                                   maxFailuresPercent: spec.maxFailuresPercent, canary: spec.canary.map { .number($0, whole) }, body: parsed.statements)
         var steps: [PlanStep] = []
-        compile(Statement(kind: .node(SyntaxNode(fleet)), range: whole), into: &steps)
+        compile(Statement(SyntaxNode(fleet), range: whole), into: &steps)
         return steps
     }
 
@@ -249,57 +245,23 @@ public struct Compiler: Sendable {
         for n in names where declaredSet.insert(n).inserted { declaredUsers.append(n) }
     }
 
-    private func step(_ action: Action, _ s: Statement) -> PlanStep {
-        PlanStep(action: action, range: s.range, file: file)
-    }
-
+    /// Appends a statement's compiled step, once it is known that it can run here.
     @_optimize(speed)
-    private mutating func steps(_ s: Statement, into out: inout [PlanStep]) throws {
-        let action: Action
-        switch s.kind {
-        case .grant(let p, let schemas, let users): action = .batch([try change(.grant, p, schemas, users, s.range)])
-        case .revoke(let p, let schemas, let users): action = .batch([try change(.revoke, p, schemas, users, s.range)])
-        case .grantExactly(let p, let schemas, let users, let c):
-            var exact = try change(.set, p, schemas ?? .list([], s.range), users, s.range)
-            if let c { exact.comment = try comment(c) }
-            for e in exact.extended {
-                if let needed = e.requiredBase, !exact.base.contains(needed) {
-                    throw Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: p.range)
-                }
-            }
-            declare(exact.users)
-            action = .batch([exact])
-        case .letBinding(let name, let e):
-            variables[name] = try value(e)
-            return
-        case .forLoop(let variable, let listExpr, let body):
-            let items = try value(listExpr)
-            let values: [Value] = if case .list(let l) = items { l } else { [items] }
-            let saved = variables[variable]
-            defer { variables[variable] = saved }
-            for item in values {
-                variables[variable] = item
-                for inner in body { compile(inner, into: &out) }
-            }
-            return
-        case .source(let e):
-            out += try sourceFile(e)
-            return
-        case .explain(let inner):
-            var innerSteps: [PlanStep] = []
-            try steps(inner, into: &innerSteps)
-            action = .explain(innerSteps)
-        case .setOnError(let c): action = .setOnError(continueOnError: c)
-        case .help(let topic): action = .help(topic)
-        case .node(let n): action = .step(try n.value.compile(&self, s.range))
+    mutating func append(_ step: any Step, _ range: SourceRange, to out: inout [PlanStep]) throws {
+        if !instanceSelected && step.needsInstance {
+            throw Failure(.noInstanceSelected, range: range)
         }
-        if !instanceSelected && action.needsInstance {
-            throw Failure(.noInstanceSelected, range: s.range)
-        }
-        out.append(step(action, s))
+        out.append(PlanStep(step, range: range, file: file))
     }
 
-    private mutating func sourceFile(_ e: Expr) throws -> [PlanStep] {
+    /// Appends the statement's steps, or throws its error.
+    @_optimize(speed)
+    mutating func steps(_ s: Statement, into out: inout [PlanStep]) throws {
+        try s.node.value.compile(&self, s.range, into: &out)
+    }
+
+    /// The steps of another script file (`source`), relative to the file being compiled.
+    mutating func sourceFile(_ e: Expr) throws -> [PlanStep] {
         let path = resolvePath(try scalar(e, "file name"))
         guard fileStack.count < 16, !fileStack.contains(path) else {
             throw Failure(message: "'\(path)' is already being sourced (a cycle, or nesting deeper than 16)", range: e.range)
@@ -515,18 +477,6 @@ public struct Compiler: Sendable {
         p.base.sort()
         p.extended.sort()
         return p
-    }
-
-    @_optimize(speed)
-    private mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
-        let privs = try privileges(p)
-        if privs.none && kind != .set {
-            throw Failure(message: "'none' goes only with 'grant exactly' (an account's whole state)", range: p.range)
-        }
-        let userNames = try accountNames(users)
-        guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
-        return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,
-                      schemas: try schemas.map { try schemaList($0) }, users: userNames, range: range, file: file)
     }
 }
 

@@ -10,7 +10,7 @@ public struct Plan: Sendable {
 
     /// The steps with each call's route as the client will send it.
     public func description(routes: RouteVersions) -> String {
-        steps.map { $0.action.description(routes: routes) }.joined(separator: "\n")
+        steps.map { $0.step.description(routes: routes) }.joined(separator: "\n")
     }
 }
 
@@ -23,11 +23,13 @@ public struct RouteVersions: Sendable {
 }
 
 public struct PlanStep: Sendable {
-    public var action: Action
+    public var step: any Step
     public var range: SourceRange
     public var file: String
 
-    public var description: String { action.description }
+    public init(_ step: any Step, range: SourceRange, file: String) { self.step = step; self.range = range; self.file = file }
+
+    public var description: String { step.description }
 }
 
 /// What `export` writes and how the script it writes gets passwords.
@@ -40,46 +42,8 @@ public enum ExportOptions {
     public enum Passwords: String, Sendable { case prompt, env }
 }
 
-/// One grant or revoke statement, after expansion of lists and variables.
-public struct Change: Sendable, Equatable {
-    /// `set` is `grant exactly`: the accounts' whole state, not a difference.
-    public enum Kind: String, Sendable { case grant, revoke, set }
-    public var kind: Kind
-    public var base: [BasePermission]
-    public var extended: [ExtendedPermission]
-    /// `all` was written: for `revoke all on S` this detaches S.
-    public var all: Bool
-    public var schemas: [String]?
-    public var users: [String]
-    public var range: SourceRange
-    public var file: String
-    /// For `set`: the comment to have, when given.
-    public var comment: String?
-
-    var privilegeText: String {
-        all ? "ALL" : (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
-    }
-
-    public var description: String {
-        switch kind {
-        case .grant: "grant \(privilegeText) on \(schemas?.joined(separator: ", ") ?? "") to \(users.joined(separator: ", "))"
-        case .revoke: "revoke \(privilegeText)\(schemas.map { " on " + $0.joined(separator: ", ") } ?? "") from \(users.joined(separator: ", "))"
-        case .set:
-            "grant exactly \(privilegeText)\(schemas.map { $0.isEmpty ? "" : " on " + $0.joined(separator: ", ") } ?? "") to \(users.joined(separator: ", "))"
-                + (comment.map { " comment '\($0)'" } ?? "")
-        }
-    }
-}
-
-public enum Action: Sendable {
-    /// Consecutive grant/revoke statements: one read of the accounts, one write per changed account.
-    case batch([Change])
-    case explain([PlanStep])
-    case setOnError(continueOnError: Bool)
-    case help(String?)
-    /// A statement of a family (`Statements/`), compiled.
-    case step(any Step)
-
+/// The name `Call` is known by: a step's calls are `[Action.Call]`.
+public enum Action {
     /// One API call a step makes, as `explain` prints it.
     public struct Call: Sendable, Equatable {
         public var operation: DDMOperationID
@@ -103,80 +67,18 @@ public enum Action: Sendable {
             return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
         }
     }
+}
 
-    /// The statements of the catalogue this step comes from (a batch may hold several kinds).
-    public var statementIDs: [StatementID] {
-        guard case .batch(let changes) = self else { return [primaryStatementID] }
-        return Array(Set(changes.map { c -> StatementID in
-            switch c.kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
-        })).sorted { $0.name < $1.name }
-    }
-
-    /// The statement the step stands for; a batch's grants, revokes and exact grants all need
-    /// what `grant` needs (`CatalogTests` holds them to that). No allocation: the compiler asks
-    /// for every statement.
-    var primaryStatementID: StatementID {
-        switch self {
-        case .batch: .grant
-        case .explain: .explain
-        case .setOnError: .setOnError
-        case .help: .help
-        case .step(let s): s.id
-        }
-    }
-
-    /// The calls the step makes, in order.
+extension Step {
     /// The step changes nothing in the service: every call it makes is a GET (derived from
     /// `calls`, so a new statement needs no list of its own here).
     public var onlyReads: Bool { calls.allSatisfy { $0.operation.sdk.method == "GET" || $0.operation.checksOnly } }
-
-    public var calls: [Call] {
-        switch self {
-        case .batch(let changes):
-            let users = Set(changes.flatMap(\.users))
-            let extended = changes.contains { !$0.extended.isEmpty }
-            return [Call(.listAccounts, "list accounts, every page, once", extended: extended),
-                    Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
-        case .explain, .setOnError, .help: return []
-        case .step(let s): return s.calls
-        }
-    }
 
     /// Plan text: what the step means, then the API calls it makes.
     public var description: String { description(routes: .init()) }
 
     public func description(routes: RouteVersions) -> String {
-        let lines = calls.map { $0.text(routes: routes) }
-        return ([headline] + lines).joined(separator: "\n")
-    }
-
-    /// The family statement it runs, when it is one.
-    var step: (any Step)? { if case .step(let s) = self { s } else { nil } }
-
-    /// The plan's line for it, without its calls.
-    var headline: String {
-        switch self {
-        case .batch(let changes):
-            let users = Set(changes.flatMap(\.users))
-            return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
-                + changes.map { "  " + $0.description }.joined(separator: "\n")
-        case .explain(let steps): return "explain:\n" + steps.map { $0.action.description(routes: .init()) }.joined(separator: "\n")
-        case .setOnError(let c): return "set on_error \(c ? "continue" : "stop")"
-        case .help(let t): return "help\(t.map { " " + $0 } ?? "")"
-        case .step(let s): return s.headline
-        }
-    }
-
-    private static let batchNeedsInstance = StatementCatalog.needsInstance(.grant)
-
-    /// Whether the step needs a current instance (from the catalogue).
-    var needsInstance: Bool {
-        switch self {
-        case .step(let s): return s.needsInstance
-        // Every grant, on `--check`'s hot path: looked up once.
-        case .batch: return Self.batchNeedsInstance
-        default: return StatementCatalog.needsInstance(primaryStatementID)
-        }
+        ([headline] + calls.map { $0.text(routes: routes) }).joined(separator: "\n")
     }
 }
 

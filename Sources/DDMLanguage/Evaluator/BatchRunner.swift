@@ -45,27 +45,18 @@ struct BatchRunner {
         error is JournalError || (error as? DDMError)?.isRecordNotKept == true
     }
 
-    /// One account's modify call, journaled first (on disk before the call: a run killed between
-    /// two writes can still be undone) and audited with its before and after.
-    static func write(_ target: BatchPlanner.Target, client: DDMClient, instance: String, instanceName: String?,
-                      journal: Journal?) async -> Result<Void, Error> {
-        let audit = AuditContext(instance: instanceName, before: "\(target.before.privilegeText) on \(target.before.schemaText)",
-                                 after: "\(target.after.privilegeText) on \(target.after.schemaText)")
-        var seq: Int?
-        do {
-            seq = try journal?.intent(.modifyAccount(name: target.account, before: target.before.journaled))
-            try await AuditContext.$current.withValue(audit) {
-                try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
-                    baseAuthority: target.after.base,
-                    extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
-                    description: target.after.comment != target.before.comment ? target.after.comment : nil,
-                    databases: target.after.schemas))
-            }
-            if let seq { journal?.done(seq, ok: true) }
-            return .success(())
-        } catch {
-            if let seq { journal?.failed(seq, error) }
-            return .failure(error)
+    /// One account's modify call, for the executor (`Evaluator.sendAll`), audited with its
+    /// before and after.
+    static func write(_ target: BatchPlanner.Target, client: DDMClient, instance: String, instanceName: String?) -> ConcurrentWrite {
+        let before = "\(target.before.privilegeText) on \(target.before.schemaText)", after = "\(target.after.privilegeText) on \(target.after.schemaText)"
+        return ConcurrentWrite(key: target.account, summary: PlanRecorder.accountWrite(target.account, before: before, after: after),
+                               journal: .modifyAccount(name: target.account, before: target.before.journaled),
+                               audit: AuditContext(instance: instanceName, before: before, after: after)) {
+            try await client.modifyAccount(instance: instance, name: target.account, ModifyAccountRequest(
+                baseAuthority: target.after.base,
+                extendAuthority: target.after.extended != target.before.extended ? target.after.extended : nil,
+                description: target.after.comment != target.before.comment ? target.after.comment : nil,
+                databases: target.after.schemas))
         }
     }
 
@@ -81,7 +72,7 @@ struct BatchRunner {
     /// window is left, and the journal shows each merge as a write of its own, with its before.
     /// Returns the accounts merged, with their final target, and those still moving.
     private func remerge(_ changes: [Change], written: [BatchPlanner.Target], read: [Account], instance: String, instanceName: String?,
-                         journal: Journal?, extended: Bool, step: PlanStep,
+                         journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, extended: Bool, range: SourceRange, file: String,
                          mergeFailures: inout [Diagnostic]) async -> ([String: BatchPlanner.Target], [String]) {
         let client = evaluator.client
         var merged: [String: BatchPlanner.Target] = [:]
@@ -105,13 +96,13 @@ struct BatchRunner {
             if round == Self.mergeRounds { return (merged, redo.map(\.account)) }
             expected = [:]
             for target in redo {
-                switch await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal) {
+                switch await Evaluator.sent(Self.write(target, client: client, instance: instance, instanceName: instanceName), to: journal, observe: observe) {
                 case .success:
                     merged[target.account] = target
                     expected[target.account] = target.after
                 case .failure(let error):
                     mergeFailures.append(Diagnostic(.error, "account '\(target.account)': changed by another run meanwhile, and writing this batch's change again failed: \(Evaluator.message(error))",
-                                                    at: step.range, file: step.file))
+                                                    at: range, file: file))
                 }
             }
             guard !expected.isEmpty, let again = await Evaluator.uncancelled({
@@ -122,7 +113,9 @@ struct BatchRunner {
         return (merged, [])
     }
 
-    func run(_ changes: [Change], step: PlanStep, write: Bool) async throws -> String? {
+    /// Runs the batch; with `write` false a dry run's (what would change), and with `rehearsal`
+    /// `explain`'s, which a saved plan does not keep.
+    func run(_ changes: [Change], at range: SourceRange, file: String, write: Bool, rehearsal: Bool = false) async throws -> String? {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
         let instanceName = await evaluator.currentInstanceName
@@ -155,17 +148,17 @@ struct BatchRunner {
         for note in outcome.notes { await sink.message("note: " + note) }
         let changed = outcome.targets.filter(\.changed)
         let unchanged = outcome.targets.count - changed.count
-        // A saved plan keeps these writes (dry run) or admits only these (apply), before any is sent.
-        try await evaluator.planned(changed.map {
-            PlanRecorder.accountWrite($0.account, before: "\($0.before.privilegeText) on \($0.before.schemaText)",
-                                      after: "\($0.after.privilegeText) on \($0.after.schemaText)")
-        }, sending: write)
-        guard write else {
+        let writes = changed.map { Self.write($0, client: client, instance: instance, instanceName: instanceName) }
+        // Through the executor's first stage: a dry run keeps these writes in a saved plan and
+        // sends none; applying a plan admits only these, before any is sent. `explain`'s
+        // rehearsal is no run: a saved plan keeps nothing of it.
+        let send = rehearsal ? false : try await evaluator.admit(writes.map(\.summary))
+        guard send else {
             if !changed.isEmpty { await sink.table(ResultTable(title: "would change", columns: ["account", "before", "after"], rows: changed.map {
                 [$0.account, "\($0.before.privilegeText) on \($0.before.schemaText)", "\($0.after.privilegeText) on \($0.after.schemaText)"]
             })) }
             await sink.message("dry run: \(changed.count) account\(changed.count == 1 ? "" : "s") would change, \(unchanged) unchanged; no writes")
-            await evaluator.countWouldChange(changed.count)
+            if rehearsal { await evaluator.countWouldChange(changed.count) }
             return nil
         }
 
@@ -175,38 +168,28 @@ struct BatchRunner {
         var results: [String: Result<Void, Error>] = [:]
         let total = changed.count
         let limit = max(1, await evaluator.options.concurrency)
+        let observe = await evaluator.options.observeWrites
         var cancelled = false
         var unreachable = false
         // The journal or audit log refused a record: no later write can be recorded either.
         var recordLost: Error?
         var inFlight: Set<String> = []
         var checked: Set<String> = []
-        await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
-            var next = 0
-            func launch() {
-                let target = changed[next]
-                next += 1
-                group.addTask {
-                    (target.account, await Self.write(target, client: client, instance: instance, instanceName: instanceName, journal: journal))
-                }
+        await Evaluator.sendAll(writes, to: journal, concurrency: limit, observe: observe) { account, result in
+            if case .failure(let e) = result, e is CancellationError {
+                // Sent, perhaps applied: its answer was lost. Read back below.
+                cancelled = true
+                inFlight.insert(account)
+                return false
             }
-            while next < min(limit, total) { launch() }
-            for await (account, result) in group {
-                if case .failure(let e) = result, e is CancellationError {
-                    // Sent, perhaps applied: its answer was lost. Read back below.
-                    cancelled = true
-                    inFlight.insert(account)
-                    continue
-                }
-                results[account] = result
-                await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started,
-                                                      pace: await client.pace()))
-                if Task.isCancelled { cancelled = true }
-                // An endpoint that cannot be reached fails every later write the same way: stop here.
-                if case .failure(let e as DDMError) = result, e.isUnreachable { unreachable = true }
-                if case .failure(let e) = result, Self.isRecordNotKept(e) { recordLost = recordLost ?? e }
-                if next < total && !cancelled && !unreachable && recordLost == nil { launch() }
-            }
+            results[account] = result
+            await sink.progress(Self.progressLine(done: results.count, total: total, elapsed: ContinuousClock.now - started,
+                                                  pace: await client.pace()))
+            if Task.isCancelled { cancelled = true }
+            // An endpoint that cannot be reached fails every later write the same way: stop here.
+            if case .failure(let e as DDMError) = result, e.isUnreachable { unreachable = true }
+            if case .failure(let e) = result, Self.isRecordNotKept(e) { recordLost = recordLost ?? e }
+            return !cancelled && !unreachable && recordLost == nil
         }
         await sink.progress(nil)
         var unknown: Set<String> = []
@@ -237,7 +220,7 @@ struct BatchRunner {
             if let read, !cancelled, !unreachable, recordLost == nil, !underPlan {
                 (merged, stillMoving) = await remerge(changes, written: changed.filter {
                     if case .success = results[$0.account] { true } else { false }
-                }, read: read, instance: instance, instanceName: instanceName, journal: journal, extended: extended, step: step,
+                }, read: read, instance: instance, instanceName: instanceName, journal: journal, observe: observe, extended: extended, range: range, file: file,
                    mergeFailures: &mergeFailures)
             }
         }
@@ -257,12 +240,12 @@ struct BatchRunner {
                 rows.append([t.account, "not sent", "", ""])
             case .failure(let e):
                 rows.append([t.account, "failed", Evaluator.message(e), ""])
-                failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: step.range, file: step.file))
+                failures.append(Diagnostic(.error, "account '\(t.account)': \(Evaluator.message(e))", at: range, file: file))
             case nil:
                 rows.append([t.account, unknown.contains(t.account) ? "unknown" : "not applied", "", ""])
                 if let e = lost[t.account], unknown.contains(t.account) {
                     failures.append(Diagnostic(.error, "account '\(t.account)': outcome unknown: sent, its answer lost (\(Evaluator.message(e))), and it could not be read back",
-                                               at: step.range, file: step.file))
+                                               at: range, file: file))
                 }
             }
         }
@@ -282,7 +265,7 @@ struct BatchRunner {
             let notSent = changed.count - results.count - unknown.count
             if notSent > 0 {
                 failures.append(Diagnostic(.error, "\(notSent) change\(notSent == 1 ? " was" : "s were") not sent: the endpoint cannot be reached",
-                                           at: step.range, file: step.file))
+                                           at: range, file: file))
             }
         }
         if !merged.isEmpty {
@@ -291,7 +274,7 @@ struct BatchRunner {
         failures += mergeFailures
         for name in stillMoving {
             failures.append(Diagnostic(.error, "account '\(name)': still being changed by another run after \(Self.mergeRounds) merges; run this again once it has finished",
-                                       at: step.range, file: step.file))
+                                       at: range, file: file))
         }
         if let recordLost {
             // Said once, with the count: the same refusal for every account says nothing more.
@@ -299,7 +282,7 @@ struct BatchRunner {
                 switch results[t.account] { case nil: !unknown.contains(t.account); case .failure(let e): Self.isRecordNotKept(e); case .success: false }
             }.count
             failures.append(Diagnostic(.error, "\(Evaluator.message(recordLost)) (\(notSent) change\(notSent == 1 ? "" : "s") not sent)",
-                                       at: step.range, file: step.file))
+                                       at: range, file: file))
         }
         if !failures.isEmpty { throw BatchFailure(diagnostics: failures, applied: applied, recordRefused: recordLost != nil) }
         return applied.isEmpty ? nil : "batch: changed \(applied.count) account\(applied.count == 1 ? "" : "s")"

@@ -9,22 +9,21 @@ extension Evaluator {
         var created: Set<String> = []
         var named: [(schema: String, step: PlanStep, range: SourceRange, file: String)] = []
         scan: for step in plan.steps {
-            switch step.action {
-            case .step(let s):
-                switch s.schemaEffect {
-                case .creates(let name): created.insert(name)
-                case .drops(let name): created.remove(name)
-                // Another instance from here on: its schemas are its own.
-                case .otherInstance: break scan
-                case .needs(let schemas):
-                    for s in schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
-                case .none: continue
-                }
-            case .batch(let changes):
-                for c in changes where c.kind != .revoke {
+            // A batch names its schemas per statement, and is blamed where each names them.
+            if let batch = step.step.grants {
+                for c in batch.changes where c.kind != .revoke {
                     for s in c.schemas ?? [] where !created.contains(s) { named.append((s, step, c.range, c.file)) }
                 }
-            default: continue
+                continue
+            }
+            switch step.step.schemaEffect {
+            case .creates(let name): created.insert(name)
+            case .drops(let name): created.remove(name)
+            // Another instance from here on: its schemas are its own.
+            case .otherInstance: break scan
+            case .needs(let schemas):
+                for s in schemas where !created.contains(s) { named.append((s, step, step.range, step.file)) }
+            case .none: continue
             }
         }
         guard !named.isEmpty, currentInstance != nil || pendingInstance != nil else { return }
@@ -32,9 +31,9 @@ extension Evaluator {
         // done (the service refuses a missing schema for every account alike), so it spends no read
         // on the check. A dry run always checks: it has no write to be refused.
         if !options.dryRun, let only = named.first?.step, named.allSatisfy({ $0.step.range == only.range }),
-           plan.steps.filter({ !$0.action.onlyReads }).count == 1 {
-            if case .batch(let changes) = only.action, changes.count == 1 { return }
-            if case .step(let s) = only.action, case .needs = s.schemaEffect { return }
+           plan.steps.filter({ !$0.step.onlyReads }).count == 1 {
+            if let batch = only.step.grants { if batch.changes.count == 1 { return } }
+            else if case .needs = only.step.schemaEffect { return }
         }
         let live = Set(try await client.allSchemas(instance: try await instanceId()).map { $0.name.lowercased() })
             .union(dryRunSchemas)

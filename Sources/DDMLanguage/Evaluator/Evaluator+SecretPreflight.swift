@@ -9,7 +9,7 @@ extension Evaluator {
     func preflightSecrets(_ plan: Plan) async throws {
         var pending: [(step: PlanStep, condition: SecretCondition, reason: String)] = []
         for step in plan.steps {
-            guard case .step(let s) = step.action, let c = s.secretCondition else { continue }
+            guard let c = step.step.secretCondition else { continue }
             if let reason = c.secrets.lazy.compactMap({ self.secrets.unavailable($0) }).first { pending.append((step, c, reason)) }
         }
         guard !pending.isEmpty else { return }
@@ -20,7 +20,7 @@ extension Evaluator {
         var removed: Set<SecretCondition.Object> = []
         var unknownFrom: Int?
         for (index, step) in plan.steps.enumerated() {
-            guard case .step(let s) = step.action else { continue }
+            let s = step.step
             if let use = s as? UseInstance<Resolved> {
                 instance = use.instance
                 removed = []

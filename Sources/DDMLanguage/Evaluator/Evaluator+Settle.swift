@@ -12,13 +12,8 @@ extension Evaluator {
             guard let found = await Self.uncancelled(read) else { return .unknown }
             return found == created ? .applied : .notApplied
         }
-        switch step.action {
-        case .step(let s):
-            guard let r = s.readBack else { return .unknown }
-            return await exists({ try await r.present(client, instance) }, created: r.created)
-        default:
-            return .unknown
-        }
+        guard let r = step.step.readBack else { return .unknown }
+        return await exists({ try await r.present(client, instance) }, created: r.created)
     }
 
     /// Runs `body` outside the current task, so its cancellation does not reach it.

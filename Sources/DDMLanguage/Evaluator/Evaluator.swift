@@ -46,6 +46,9 @@ public actor Evaluator {
         public var planRecorder: PlanRecorder?
         /// A saved plan being applied (`ddmsh apply`): only its writes may be sent.
         public var planGuard: PlanGuard?
+        /// Hears each write as the executor sends it: how a test sees that every write, a
+        /// batch's too, takes the one path.
+        public var observeWrites: (@Sendable (SentWrite) -> Void)?
         public init() {}
     }
 
@@ -174,11 +177,11 @@ public actor Evaluator {
             options.planRecorder?.begin(step)
             answerLost = nil
             do {
-                if case .setOnError(let c) = step.action {
-                    options.continueOnError = c
+                if step.step.setsRunOption {
+                    _ = try await step.step.run(in: self)
                     continue
                 }
-                let applied = try await execute(step)
+                let applied = try await step.step.run(in: self)
                 if let applied { report.applied.append(applied) }
                 if applied != nil || !ledger.since(mark, target: ledgerTarget).isEmpty { report.appliedSteps.append(index) }
                 report.succeeded += 1
@@ -276,29 +279,8 @@ public actor Evaluator {
         return "\(error)"
     }
 
-    /// Runs one step; returns a line for the applied-changes report when it changed something.
-    func execute(_ step: PlanStep) async throws -> String? {
-        switch step.action {
-        case .batch(let changes):
-            return try await BatchRunner(evaluator: self, sink: sink).run(changes, step: step, write: !options.dryRun)
-        case .explain(let steps):
-            let routes = RouteVersions(choice: client.configuration.apiVersion, olderOnly: await client.olderOnlyOperations())
-            await sink.message(Plan(steps: steps).description(routes: routes))
-            for inner in steps {
-                if case .batch(let changes) = inner.action {
-                    _ = try await BatchRunner(evaluator: self, sink: sink).run(changes, step: inner, write: false)
-                }
-            }
-            return nil
-        case .setOnError:
-            return nil
-        case .help(let topic):
-            await sink.message(Help.text(topic))
-            return nil
-        case .step(let s):
-            return try await s.run(in: self)
-        }
-    }
+    /// `set on_error`: whether a failed statement stops the run.
+    func setContinueOnError(_ on: Bool) { options.continueOnError = on }
 
     /// Asks `question` where someone can answer (the REPL), never in a dry run; true when the
     /// answer is no, said as "not done". The one place a disruptive step is confirmed.
@@ -362,17 +344,15 @@ public actor Evaluator {
         return opened
     }
 
-    /// Records a write before it is made, runs it, and marks it done.
-    func journaled<T>(_ entry: Journal.Entry?, _ write: () async throws -> T) async throws -> T {
+    /// A single write through `send`, into the run's journal.
+    func journaled<T>(_ entry: Journal.Entry?, summary: String, audit: AuditContext, _ write: () async throws -> T) async throws -> T {
         let journal = await journalForWrites()
-        let seq = try entry.flatMap { try journal?.intent($0) }
         accountSnapshot = nil
         do {
-            let result = try await write()
-            if let seq { journal?.done(seq, ok: true) }
-            return result
+            return try await Self.send(entry, summary: summary, to: journal, audit: audit, observe: options.observeWrites, write)
         } catch {
-            if let seq { journal?.failed(seq, error) }
+            // A journal that refused the intent sent nothing.
+            if error is JournalError { throw error }
             // Cancelled mid-call (a signal, a closed pipe): the request may have reached the
             // service, so it is read back like a lost answer. `perform` clears `inFlight` on its way out.
             if Self.outcomeUnknown(error) || error is CancellationError || Task.isCancelled { answerLost = inFlight }
@@ -389,7 +369,7 @@ public actor Evaluator {
     /// The instances as a fleet listed them: its targets need no lookup of their own.
     func knowInstances(_ instances: [Instance]) { instanceCache = instances }
 
-    /// Writes applied outside `perform` (a batch's, per account), recorded as it records its own.
+    /// A batch's writes, once read back (`sendAll` leaves them to it), recorded as `perform` records its own.
     func recordWrites(_ lines: [String]) {
         for line in lines { ledger.record(line, target: ledgerTarget) }
     }

@@ -24,29 +24,105 @@ extension Journal.Entry {
     }
 }
 
+/// One of many writes a statement sends at once (a batch's, one per account): a `Write` whose
+/// call may run beside the others, asked nothing in the REPL.
+struct ConcurrentWrite: Sendable {
+    /// What it is for, to tell the answers apart (the account).
+    var key: String
+    /// What it does, as the plan holds it.
+    var summary: String
+    var journal: Journal.Entry?
+    var audit: AuditContext
+    var call: @Sendable () async throws -> Void
+}
+
+/// A write as the executor sends it, for an observer (`Evaluator.Options.observeWrites`).
+public struct SentWrite: Sendable {
+    public var summary: String
+    /// Its intent went to the run's journal before the call.
+    public var journaled: Bool
+    /// What the audit record of its call says.
+    public var audit: AuditContext
+}
+
 extension Evaluator {
     /// The one way a statement writes, the same for every statement: in a dry run says what it
-    /// would do and stops; asks in the REPL; journals the intent before the call and its end
-    /// after; audits the call under the summary; marks it in flight for an interruption's
-    /// account; and forgets what the call made stale. Nil when nothing was sent.
+    /// would do and stops (`admit`); asks in the REPL; journals the intent before the call and
+    /// its end after, and audits the call under the summary (`send`); marks it in flight for an
+    /// interruption's account; and forgets what the call made stale. Nil when nothing was sent.
     func perform<Answer>(_ w: Write<Answer>) async throws -> Answer? {
-        if options.dryRun {
-            await sink.message("dry run: would \(w.summary)")
-            wouldChange += 1
-            options.planRecorder?.write(plannedWrite(w.summary))
-            return nil
-        }
-        // Applying a saved plan: a write it does not hold is not sent.
-        try options.planGuard?.admit(plannedWrite(w.summary))
+        if options.dryRun { await sink.message("dry run: would \(w.summary)") }
+        guard try admit([w.summary]) else { return nil }
         if await declined(w.question) { return nil }
         inFlight = w.summary
         defer { inFlight = nil }
-        let answer = try await AuditContext.$current.withValue(AuditContext(instance: currentInstanceName, after: w.summary)) {
-            try await journaled(w.journal) { try await w.call() }
+        let answer = try await journaled(w.journal, summary: w.summary, audit: AuditContext(instance: currentInstanceName, after: w.summary)) {
+            try await w.call()
         }
         ledger.record(w.summary, target: ledgerTarget)
         if w.staleInstances { instanceCache = nil }
         return answer
+    }
+
+    /// The first stage of every write, one or many: in a dry run each is kept in the saved plan
+    /// being made and counted as a change, and none is sent (false); applying a saved plan, each
+    /// must be one of its writes, all checked before any is sent.
+    func admit(_ summaries: [String]) throws -> Bool {
+        if options.dryRun {
+            wouldChange += summaries.count
+            for s in summaries { options.planRecorder?.write(plannedWrite(s)) }
+            return false
+        }
+        if let g = options.planGuard { for s in summaries { try g.admit(plannedWrite(s)) } }
+        return true
+    }
+
+    /// Sends one write: its intent in the journal (on disk before the call: a run killed between
+    /// two writes can still be undone), the call under its audit context, its end in the journal.
+    /// Every write reaches the service here, alone (`perform`) or beside others (`sendAll`).
+    static func send<T>(_ entry: Journal.Entry?, summary: String, to journal: Journal?, audit: AuditContext,
+                        observe: (@Sendable (SentWrite) -> Void)?, isolation: isolated (any Actor)? = #isolation,
+                        _ call: () async throws -> T) async throws -> T {
+        let seq = try entry.flatMap { try journal?.intent($0) }
+        observe?(SentWrite(summary: summary, journaled: seq != nil, audit: audit))
+        do {
+            let result = try await AuditContext.$current.withValue(audit) { try await call() }
+            if let seq { journal?.done(seq, ok: true) }
+            return result
+        } catch {
+            if let seq { journal?.failed(seq, error) }
+            throw error
+        }
+    }
+
+    /// Many writes, admitted together (`admit`), sent `concurrency` at a time through `send`;
+    /// `each` hears every answer as it comes and says whether to send more. Each stays in the
+    /// caller's account until it is read back: a batch settles lost answers and merges with
+    /// other runs before it records what it applied.
+    static func sendAll(_ writes: [ConcurrentWrite], to journal: Journal?, concurrency: Int, observe: (@Sendable (SentWrite) -> Void)?,
+                        each: (String, Result<Void, Error>) async -> Bool) async {
+        await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
+            var next = 0
+            func launch() {
+                let w = writes[next]
+                next += 1
+                group.addTask { (w.key, await sent(w, to: journal, observe: observe)) }
+            }
+            while next < min(max(1, concurrency), writes.count) { launch() }
+            for await (key, result) in group {
+                if await each(key, result), next < writes.count { launch() }
+            }
+        }
+    }
+
+    /// One of many writes through `send`, its outcome as a value.
+    static func sent(_ w: ConcurrentWrite, to journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?) async -> Result<Void, Error> {
+        do {
+            try await send(w.journal, summary: w.summary, to: journal, audit: w.audit, observe: observe) { try await w.call() }
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// `perform` of a write that starts a job on an instance: says `doing` with the job, waits

@@ -220,7 +220,7 @@ public struct Parser {
         let start = current.range.start
         // Told by the first word, not by matching the parsed statement, which copies it.
         let isExplain = current.isKeyword("explain")
-        let kind = try statementKind()
+        let node = try statementNode()
         if previousClosedBlock {
             // A statement that ends with a block (`for`, `on instances`) needs no ';'.
             _ = match(punct: ";")
@@ -231,108 +231,35 @@ public struct Parser {
             let end = previousRange.end
             throw Failure(message: "expected ';' at the end of the statement, found \(found)", range: SourceRange(end, end), atEOF: atEnd)
         }
-        return Statement(kind: kind, range: SourceRange(start, previousRange.end))
+        return Statement(SyntaxNode(node), range: SourceRange(start, previousRange.end))
     }
 
+    /// A statement, found by walking the rules' keywords (`StatementCatalog.rules`), longest
+    /// match first. Every statement is a family's, the script statements too.
     @_optimize(speed)
-    private mutating func statementKind() throws -> Statement.Kind {
-        guard let k = current.keyword else {
+    private mutating func statementNode() throws -> any StatementSyntax {
+        guard let first = current.keyword else {
             throw failure("expected a statement, found \(found)")
         }
-        // Grants and revokes first: they are most of a batch script, and each case of a switch on
-        // strings is a comparison.
-        if ASCII.same(k, "grant") || ASCII.same(k, "revoke") { return try coreStatement(k) }
-        if let node = try familyStatement(k) { return .node(SyntaxNode(node)) }
-        return try coreStatement(k)
-    }
-
-    /// The statements the generic stages parse (the catalogue's `coreEntries`).
-    @_optimize(speed)
-    private mutating func coreStatement(_ k: String) throws -> Statement.Kind {
-        switch k {
-        case "grant":
-            advance()
-            if match("exactly") { return try grantExactly() }
-            if check("on") || check("to") { throw failure("expected the privileges after 'grant' (grant SELECT on …), found \(found)") }
-            let privileges = try list("privilege")
-            try expect("on", "before the schemas")
-            let schemas = try list("schema name")
-            try expect("to", "before the account names")
-            return .grant(privileges: privileges, schemas: schemas, users: try list("account name"))
-        case "revoke":
-            advance()
-            if check("on") || check("from") { throw failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(found)") }
-            let privileges = try list("privilege")
-            var schemas: Expr?
-            if match("on") { schemas = try list("schema name") }
-            try expect("from", "before the account names")
-            return .revoke(privileges: privileges, schemas: schemas, users: try list("account name"))
-        case "let":
-            advance()
-            let variable = try identifier("variable name")
-            try expect(punct: "=", "after the variable name")
-            return .letBinding(variable, try value())
-        case "for": return try forLoop()
-        case "source": advance(); return .source(try stringValue("file name"))
-        case "explain":
-            advance()
-            if check("explain") { throw failure("'explain' cannot explain itself") }
-            return .explain(try nested { try $0.statement() })
-        case "set":
-            advance()
-            try expect("on_error", "after 'set'")
-            _ = match(punct: "=")
-            if match("stop") { return .setOnError(continueOnError: false) }
-            if match("continue") { return .setOnError(continueOnError: true) }
-            throw failure("expected 'stop' or 'continue', found \(found)")
-        case "help":
-            advance()
-            if case .word(let w) = current.kind { advance(); return .help(w.lowercased()) }
-            return .help(nil)
-        default:
+        guard var node = StatementCatalog.rules.next[first] else {
             var message = "unknown statement \(found)"
-            if let s = Suggestion.closest(to: k, in: Self.allStatementKeywords) { message += "; did you mean '\(s)'?" }
+            if let s = Suggestion.closest(to: first, in: Self.allStatementKeywords) { message += "; did you mean '\(s)'?" }
             throw failure(message)
         }
-    }
-
-    /// A family's statement, found by walking the rules' keywords (`StatementCatalog.rules`),
-    /// longest match first; nil, with nothing consumed, for a core statement.
-    private mutating func familyStatement(_ first: String) throws -> (any StatementSyntax)? {
-        guard var node = StatementCatalog.rules.next[first] else { return nil }
-        let saved = self
         advance()
-        var path = [first]
-        while let k = current.keyword, let next = node.next[k] { advance(); path.append(k); node = next }
+        // The words after the first, kept only when there are some: a grant is one lookup and
+        // allocates no path.
+        var more: [String] = []
+        while !node.next.isEmpty, let k = current.keyword, let next = node.next[k] { advance(); more.append(k); node = next }
         if let rule = node.rule { return try rule.parse(&self) }
-        if Self.corePrefixes.contains(path) {
-            self = saved
-            return nil
-        }
-        if path == ["show"] { throw showFailure() }
+        if more.isEmpty && first == "show" { throw showFailure() }
+        let path = ([first] + more).joined(separator: " ")
         let expected = node.expected.sorted().map { "'\($0)'" }
         let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
-        throw failure("expected \(list) after '\(path.joined(separator: " "))', found \(found)")
+        throw failure("expected \(list) after '\(path)', found \(found)")
     }
 
-    /// Every leading run of keywords of a core statement: where the walk hands back to the core parser.
-    private static let corePrefixes: Set<[String]> = Set(StatementCatalog.coreEntries.flatMap { e in
-        (1...e.path.count).map { Array(e.path.prefix($0)) }
-    })
-
-    /// grant exactly <privs> [on <schemas>] to <accounts> [comment '…']
-    private mutating func grantExactly() throws -> Statement.Kind {
-        let privileges = try list("privilege")
-        var schemas: Expr?
-        if match("on") { schemas = try list("schema name") }
-        try expect("to", "before the account names")
-        let users = try list("account name")
-        var comment: Expr?
-        if match("comment") { comment = try stringValue("comment") }
-        return .grantExactly(privileges: privileges, schemas: schemas, users: users, comment: comment)
-    }
-
-    private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
+    mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maxDepth { throw failure("nesting is deeper than \(Self.maxDepth) levels") }
@@ -367,15 +294,6 @@ public struct Parser {
         guard match("delete") else { return false }
         try expect("rds", "after 'delete'"); try expect("data", "after 'delete rds'")
         return true
-    }
-
-    /// for x in LIST { statements }
-    private mutating func forLoop() throws -> Statement.Kind {
-        advance()
-        let variable = try identifier("loop variable")
-        try expect("in", "after the loop variable")
-        let items = try list("list item")
-        return .forLoop(variable: variable, list: items, body: try block("the loop body"))
     }
 
     /// block := '{' statement* '}' — a loop's or a fleet's body. A broken statement inside is

@@ -8,8 +8,8 @@ public final class PlanRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var statements: [SavedPlan.Statement] = []
     private var reads: [SavedPlan.Read] = []
-    /// The statement running: its text (nil for one a plan cannot hold), place, and the reads made since it began.
-    private var current: (text: String?, file: String, range: SourceRange, reads: [Int], index: Int?)?
+    /// The statement running: its text, place, and the reads made since it began.
+    private var current: (text: String, file: String, range: SourceRange, reads: [Int], index: Int?)?
     /// Why this run cannot be saved as a plan, when it cannot.
     public private(set) var unsupported: String?
 
@@ -17,17 +17,11 @@ public final class PlanRecorder: @unchecked Sendable {
 
     /// A statement begins: its reads and writes are its own until the next begins.
     func begin(_ step: PlanStep) {
-        let text: String?
-        var keep = false
-        switch step.action {
-        case .step(let s):
-            if s.id == .fleet { lock.withLock { unsupported = unsupported ?? "a saved plan is of one instance; a fleet ('on instances …') cannot be saved" } }
-            text = s.text
-            // The instance the statements after it run on: kept whether or not it writes.
-            keep = s is UseInstance<Resolved>
-        case .batch(let changes): text = changes.map(\.sourceText).joined(separator: ";\n")
-        default: text = nil
-        }
+        let s = step.step
+        if s.id == .fleet { lock.withLock { unsupported = unsupported ?? "a saved plan is of one instance; a fleet ('on instances …') cannot be saved" } }
+        let text = s.text
+        // The instance the statements after it run on: kept whether or not it writes.
+        let keep = s is UseInstance<Resolved>
         lock.withLock {
             current = (text, step.file, step.range, [], nil)
             if keep { open() }
@@ -37,8 +31,7 @@ public final class PlanRecorder: @unchecked Sendable {
     /// A write the running statement would make, as the dry run says it.
     func write(_ summary: String) {
         lock.withLock {
-            // `explain` shows a batch's changes and makes none of them.
-            guard current?.text != nil else { return }
+            guard current != nil else { return }
             let i = open()
             statements[i].writes.append(summary)
         }
@@ -47,8 +40,8 @@ public final class PlanRecorder: @unchecked Sendable {
     /// The running statement's entry (made on its first write); called with the lock held.
     @discardableResult private func open() -> Int {
         if let i = current?.index { return i }
-        guard let c = current, let text = c.text else { return -1 }
-        statements.append(SavedPlan.Statement(statement: text, at: "\(c.file)@\(c.range.start)", writes: [], reads: c.reads))
+        guard let c = current else { return -1 }
+        statements.append(SavedPlan.Statement(statement: c.text, at: "\(c.file)@\(c.range.start)", writes: [], reads: c.reads))
         current?.index = statements.count - 1
         return statements.count - 1
     }
@@ -136,28 +129,7 @@ public final class PlanGuard: @unchecked Sendable {
     }
 }
 
-extension Change {
-    /// The change as source that compiles back to it.
-    var sourceText: String {
-        let privileges = all ? "ALL" : (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
-        let on = schemas.map { $0.isEmpty ? "" : " on \(SourceText.names($0))" } ?? ""
-        let users = SourceText.names(users)
-        switch kind {
-        case .grant: return "grant \(privileges)\(on) to \(users)"
-        case .revoke: return "revoke \(privileges)\(on) from \(users)"
-        case .set:
-            return "grant exactly \(privileges.isEmpty ? "none" : privileges)\(on) to \(users)" + (comment.map { " comment \(SourceText.string($0))" } ?? "")
-        }
-    }
-}
-
 extension Evaluator {
-    /// A batch's writes: recorded in a dry run that saves a plan, admitted by the plan's guard when one is applied.
-    func planned(_ writes: [String], sending: Bool) throws {
-        let writes = writes.map(plannedWrite)
-        if !sending { for w in writes { options.planRecorder?.write(w) } } else if let g = options.planGuard { for w in writes { try g.admit(w) } }
-    }
-
     /// A write as a plan holds it: with the instance it is made on (by id), so the same words on
     /// another instance are another write.
     func plannedWrite(_ summary: String) -> String {

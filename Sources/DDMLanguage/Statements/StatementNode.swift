@@ -6,7 +6,26 @@ public protocol StatementSyntax: Sendable {
     /// Resolves the statement's expressions; `range` is the whole statement's, for errors that
     /// belong to no one value.
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step
+    /// Appends its steps to `out`: its one step, unless it is a script statement that binds a
+    /// name (`let`), repeats (`for`) or reads a file (`source`).
+    func compile(_ c: inout Compiler, _ range: SourceRange, into out: inout [PlanStep]) throws
     func isEqual(to other: any StatementSyntax) -> Bool
+}
+
+extension StatementSyntax {
+    @_optimize(speed)
+    public func compile(_ c: inout Compiler, _ range: SourceRange, into out: inout [PlanStep]) throws {
+        try c.append(try compile(&c, range), range, to: &out)
+    }
+}
+
+/// A script statement that compiles into any number of steps, never into one of its own.
+protocol ExpandingSyntax: StatementSyntax {}
+
+extension ExpandingSyntax {
+    public func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        preconditionFailure("\(Self.self) compiles into the steps it expands to")
+    }
 }
 
 extension StatementSyntax where Self: Equatable {
@@ -42,8 +61,20 @@ public protocol Step: Sendable {
     /// The object whose absence alone makes it write (`create … if not exists`), and so need its
     /// secrets; nil: its secrets are needed whenever it runs.
     var secretCondition: SecretCondition? { get }
+    /// The catalogue's statements it stands for: its `id`, but a batch may hold several.
+    var statementIDs: [StatementID] { get }
+    /// A batch of grants and revokes, which the compiler merges with its neighbours; nil for any other.
+    var grants: GrantBatch? { get }
+    /// An account it creates that grants right after it may join (`CreateFolding`); nil for none.
+    var createdAccount: AccountCreation? { get }
+    /// It sets how the run goes on (`set on_error`) and changes nothing else: the report does not
+    /// count it as a statement run.
+    var setsRunOption: Bool { get }
     /// Runs it; returns a line for the applied-changes report when it changed something.
     func run(in e: isolated Evaluator) async throws -> String?
+    /// What `explain` does beyond printing its plan (a batch reads its accounts and says what
+    /// would change); nothing for most.
+    func explained(in e: isolated Evaluator) async throws
 }
 
 extension Step {
@@ -53,6 +84,11 @@ extension Step {
     public var schemaEffect: SchemaEffect { .none }
     public var readBack: ReadBack? { nil }
     public var secretCondition: SecretCondition? { nil }
+    public var statementIDs: [StatementID] { [id] }
+    public var grants: GrantBatch? { nil }
+    public var setsRunOption: Bool { false }
+    public var createdAccount: AccountCreation? { nil }
+    public func explained(in e: isolated Evaluator) async throws {}
 }
 
 /// A write made only when `object` is missing, and the secrets that write needs: a run resolves

@@ -1,23 +1,9 @@
-/// The syntax tree. Every node keeps its source range.
+/// The syntax tree. Every statement, core or family, is one node of its family's type
+/// (`Statements/`), and keeps its source range.
 public struct Statement: Sendable, Equatable {
-    public var kind: Kind
+    public var node: SyntaxNode
     public var range: SourceRange
-
-    /// Unboxed but for `explain`: a boxed case is an allocation per statement.
-    public enum Kind: Sendable, Equatable {
-        case grant(privileges: Expr, schemas: Expr, users: Expr)
-        case revoke(privileges: Expr, schemas: Expr?, users: Expr)
-        /// Sets the accounts' whole permission state: privileges, schemas (none without `on`), comment.
-        case grantExactly(privileges: Expr, schemas: Expr?, users: Expr, comment: Expr?)
-        case letBinding(String, Expr)
-        case forLoop(variable: String, list: Expr, body: [Statement])
-        case source(Expr)
-        indirect case explain(Statement)
-        case setOnError(continueOnError: Bool)
-        case help(String?)
-        /// A statement of a family (`Statements/`): one type from parse to run.
-        case node(SyntaxNode)
-    }
+    public init(_ node: SyntaxNode, range: SourceRange) { self.node = node; self.range = range }
 }
 
 /// Where a secret comes from. Only `literal` holds the value itself.

@@ -72,11 +72,8 @@ public struct Runner: Sendable {
         var outcome = Outcome(exitCode: Self.exitOK, variables: output.variables, instanceSelected: output.instanceSelected)
         if output.plan.steps.isEmpty { return outcome }
         // Help needs no service: answer it without connecting (this is also ddmsh's startup path).
-        let helpOnly = output.plan.steps.allSatisfy { if case .help = $0.action { true } else { false } }
-        if helpOnly {
-            for step in output.plan.steps {
-                if case .help(let topic) = step.action { await renderer.message(Help.text(topic)) }
-            }
+        if let help = output.plan.helpOnly {
+            for text in help { await renderer.message(text) }
             return outcome
         }
         let eval: Evaluator

@@ -12,7 +12,7 @@ extension StatementID {
 }
 
 /// The current instance's accounts, one at a time: create, alter, drop, show, and the check
-/// that the script declares them all. Grants and revokes run as batches (`BatchRunner`).
+/// that the script declares them all. Grants and revokes are a family of their own (`GrantStatements`).
 enum AccountStatements: StatementFamily {
 
     static let entries: [StatementEntry] = [
@@ -183,6 +183,17 @@ extension CreateUser: Step where P == Resolved {
     var schemaEffect: SchemaEffect { .needs(schemaList) }
     var readBack: ReadBack? { accountReadBack(name, created: true) }
     var secretCondition: SecretCondition? { ifNotExists ? SecretCondition(object: .account(name), secrets: [password]) : nil }
+    var createdAccount: AccountCreation? {
+        let account = Account(name: name, baseAuthority: base.map(\.rawValue), extendAuthority: extended.map(\.rawValue),
+                              description: comment, databases: schemaList.map { AccountSchema(name: $0) })
+        return AccountCreation(account: account, foldable: !ifNotExists) { [self] state in
+            var create = self
+            create.privileges = PrivilegeSet(base: state.base, extended: state.extended)
+            create.schemas = state.schemas
+            create.comment = state.comment.isEmpty ? nil : state.comment
+            return create
+        }
+    }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let instance = try await e.instanceId()

@@ -136,12 +136,12 @@ extension Fleet: StatementSyntax where P == Parsed {
             return given.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         }
         for statement in body {
-            if case .node(let n) = statement.kind, n.value is Fleet<Parsed> {
+            if statement.node.value is Fleet<Parsed> {
                 throw Compiler.Failure(message: "a fleet's body cannot hold another fleet", range: statement.range)
             }
             // Each target's body runs on that target: a `use` would send every target's writes
             // to one instance while the table reported them as each target's.
-            if case .node(let n) = statement.kind, n.value is UseInstance<Parsed> {
+            if statement.node.value is UseInstance<Parsed> {
                 throw Compiler.Failure(message: "a fleet's body runs on each target; 'use instance' cannot choose another (name the instance in the fleet's list)",
                                        range: statement.range)
             }
@@ -217,13 +217,13 @@ extension Fleet: Step where P == Resolved {
     var headline: String {
         let targets = like.map { "instances like '\($0)'" } ?? "instances \((names ?? []).joined(separator: ", "))"
         let steps = body.preview
-        return "on \(targets)\(options), each:\n" + steps.map { "  " + $0.action.headline.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
+        return "on \(targets)\(options), each:\n" + steps.map { "  " + $0.step.headline.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
     }
 
     var calls: [Action.Call] {
         let steps = body.preview
         var seen: [Action.Call] = like == nil ? [] : [Action.Call(.listInstances, "list instances, to match the pattern")]
-        for call in steps.flatMap(\.action.calls) where !seen.contains(where: { $0.operation == call.operation && $0.note == call.note }) {
+        for call in steps.flatMap(\.step.calls) where !seen.contains(where: { $0.operation == call.operation && $0.note == call.note }) {
             seen.append(call)
         }
         return seen

@@ -1,0 +1,196 @@
+import DDMKit
+
+extension StatementID {
+    public static let grant = Self("grant"), revoke = Self("revoke"), grantExactly = Self("grantExactly")
+}
+
+/// Privileges on the current instance's accounts: grant, revoke and `grant exactly`. Each
+/// statement is one `Change`; consecutive ones are merged into one `GrantBatch` (the compiler's
+/// `mergeBatches`), whose run is the batch engine (`BatchRunner`): one read, one write per
+/// account whose final state differs.
+enum GrantStatements: StatementFamily {
+    static let entries: [StatementEntry] = [
+        StatementEntry(.grant, topic: "grant", path: ["grant"], grammar: "grant <privs> on <schemas> to <accounts>;",
+                       example: "grant SELECT, INSERT on orders, billing to ddmtest, app;", words: ["on", "to"],
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+        StatementEntry(.revoke, topic: "revoke", path: ["revoke"],
+                       grammar: "revoke <privs> [on <schemas>] from <accounts>;  (revoke all on <s> from <u> detaches <s>)",
+                       example: "revoke INSERT from ddmtest;", words: ["on", "from"],
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+
+        StatementEntry(.grantExactly, topic: "grant exactly", path: ["grant", "exactly"],
+                       grammar: "grant exactly <privs> [on <schemas>] to <accounts> [comment '…'];  (the whole state: privileges, schemas — none without 'on' — and comment)",
+                       example: "grant exactly SELECT, INSERT on orders to app comment 'orders service';", words: ["on", "to", "comment"],
+                       needsInstance: true, operations: [.listAccounts, .modifyAccount]),
+    ]
+
+    // `grant exactly` is read by the grant rule: a rule of its own would make every grant walk
+    // one keyword further, and grants are most of a large script.
+    static let rules = [
+        ParseRule("grant", GrantStatement.parseGrant),
+        ParseRule("revoke", GrantStatement.parseRevoke),
+    ]
+}
+
+/// One grant, revoke or `grant exactly`, as written.
+struct GrantStatement: StatementSyntax, Equatable {
+    var kind: Change.Kind
+    var privileges: Expr
+    var schemas: Expr?
+    var users: Expr
+    var comment: Expr?
+
+    /// grant <privs> on <schemas> to <accounts>
+    /// grant exactly <privs> [on <schemas>] to <accounts> [comment '…']
+    static func parseGrant(_ p: inout Parser) throws -> Self {
+        if p.match("exactly") {
+            let privileges = try p.list("privilege")
+            var schemas: Expr?
+            if p.match("on") { schemas = try p.list("schema name") }
+            try p.expect("to", "before the account names")
+            let users = try p.list("account name")
+            var comment: Expr?
+            if p.match("comment") { comment = try p.stringValue("comment") }
+            return Self(kind: .set, privileges: privileges, schemas: schemas, users: users, comment: comment)
+        }
+        if p.check("on") || p.check("to") { throw p.failure("expected the privileges after 'grant' (grant SELECT on …), found \(p.found)") }
+        let privileges = try p.list("privilege")
+        try p.expect("on", "before the schemas")
+        let schemas = try p.list("schema name")
+        try p.expect("to", "before the account names")
+        return Self(kind: .grant, privileges: privileges, schemas: schemas, users: try p.list("account name"))
+    }
+
+    /// revoke <privs> [on <schemas>] from <accounts>
+    static func parseRevoke(_ p: inout Parser) throws -> Self {
+        if p.check("on") || p.check("from") { throw p.failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(p.found)") }
+        let privileges = try p.list("privilege")
+        var schemas: Expr?
+        if p.match("on") { schemas = try p.list("schema name") }
+        try p.expect("from", "before the account names")
+        return Self(kind: .revoke, privileges: privileges, schemas: schemas, users: try p.list("account name"))
+    }
+
+    @_optimize(speed)
+    func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
+        guard kind == .set else { return GrantBatch([try c.change(kind, privileges, schemas, users, range)], range: range) }
+        var exact = try c.change(.set, privileges, schemas ?? .list([], range), users, range)
+        if let comment { exact.comment = try c.comment(comment) }
+        for e in exact.extended {
+            if let needed = e.requiredBase, !exact.base.contains(needed) {
+                throw Compiler.Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: privileges.range)
+            }
+        }
+        c.declare(exact.users)
+        return GrantBatch([exact], range: range)
+    }
+}
+
+/// One grant or revoke statement, after expansion of lists and variables.
+public struct Change: Sendable, Equatable {
+    /// `set` is `grant exactly`: the accounts' whole state, not a difference.
+    public enum Kind: String, Sendable { case grant, revoke, set }
+    public var kind: Kind
+    public var base: [BasePermission]
+    public var extended: [ExtendedPermission]
+    /// `all` was written: for `revoke all on S` this detaches S.
+    public var all: Bool
+    public var schemas: [String]?
+    public var users: [String]
+    public var range: SourceRange
+    public var file: String
+    /// For `set`: the comment to have, when given.
+    public var comment: String?
+
+    var privilegeText: String {
+        all ? "ALL" : (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
+    }
+
+    /// As the plan prints it.
+    public var description: String {
+        switch kind {
+        case .grant: "grant \(privilegeText) on \(schemas?.joined(separator: ", ") ?? "") to \(users.joined(separator: ", "))"
+        case .revoke: "revoke \(privilegeText)\(schemas.map { " on " + $0.joined(separator: ", ") } ?? "") from \(users.joined(separator: ", "))"
+        case .set:
+            "grant exactly \(privilegeText)\(schemas.map { $0.isEmpty ? "" : " on " + $0.joined(separator: ", ") } ?? "") to \(users.joined(separator: ", "))"
+                + (comment.map { " comment '\($0)'" } ?? "")
+        }
+    }
+
+    /// The change as source that compiles back to it.
+    var sourceText: String {
+        let privileges = privilegeText
+        let on = schemas.map { $0.isEmpty ? "" : " on \(SourceText.names($0))" } ?? ""
+        let users = SourceText.names(users)
+        switch kind {
+        case .grant: return "grant \(privileges)\(on) to \(users)"
+        case .revoke: return "revoke \(privileges)\(on) from \(users)"
+        case .set:
+            return "grant exactly \(privileges.isEmpty ? "none" : privileges)\(on) to \(users)" + (comment.map { " comment \(SourceText.string($0))" } ?? "")
+        }
+    }
+
+    /// The statement of the catalogue it is.
+    var statementID: StatementID {
+        switch kind { case .grant: .grant; case .revoke: .revoke; case .set: .grantExactly }
+    }
+}
+
+/// Consecutive grant, revoke and `grant exactly` statements: one read of the accounts, one write
+/// per changed account (`BatchRunner`). Two words wide, so a step holds it without a box: a
+/// script of grants compiles one per statement.
+public struct GrantBatch: Step {
+    public var changes: [Change]
+    /// The first statement's, where the batch's own failures are reported.
+    var range: SourceRange
+
+    init(_ changes: [Change], range: SourceRange) { self.changes = changes; self.range = range }
+
+    public var id: StatementID { .grant }
+    public var statementIDs: [StatementID] { Array(Set(changes.map(\.statementID))).sorted { $0.name < $1.name } }
+    public var grants: GrantBatch? { self }
+    public var text: String { changes.map(\.sourceText).joined(separator: ";\n") }
+
+    public var headline: String {
+        let users = Set(changes.flatMap(\.users))
+        return "batch of \(changes.count) grant/revoke statement\(changes.count == 1 ? "" : "s") over \(users.count) account\(users.count == 1 ? "" : "s"):\n"
+            + changes.map { "  " + $0.description }.joined(separator: "\n")
+    }
+
+    public var calls: [Action.Call] {
+        let users = Set(changes.flatMap(\.users))
+        let extended = changes.contains { !$0.extended.isEmpty }
+        return [Action.Call(.listAccounts, "list accounts, every page, once", extended: extended),
+                Action.Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
+    }
+
+    /// Every grant asks, on `--check`'s hot path: looked up once. The three statements need the
+    /// same (`CatalogTests`).
+    private static let batchNeedsInstance = StatementCatalog.needsInstance(.grant)
+    public var needsInstance: Bool { Self.batchNeedsInstance }
+
+    var file: String { changes.first?.file ?? "" }
+
+    public func run(in e: isolated Evaluator) async throws -> String? {
+        try await BatchRunner(evaluator: e, sink: e.sink).run(changes, at: range, file: file, write: !e.options.dryRun)
+    }
+
+    /// `explain` reads the accounts and shows what would change, writing nothing.
+    public func explained(in e: isolated Evaluator) async throws {
+        _ = try await BatchRunner(evaluator: e, sink: e.sink).run(changes, at: range, file: file, write: false, rehearsal: true)
+    }
+}
+
+extension Compiler {
+    @_optimize(speed)
+    mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
+        let privs = try privileges(p)
+        if privs.none && kind != .set {
+            throw Failure(message: "'none' goes only with 'grant exactly' (an account's whole state)", range: p.range)
+        }
+        let userNames = try accountNames(users)
+        guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
+        return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,
+                      schemas: try schemas.map { try schemaList($0) }, users: userNames, range: range, file: file)
+    }
+}
