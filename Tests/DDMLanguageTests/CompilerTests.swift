@@ -16,6 +16,14 @@ import Testing
 
     func messages(_ o: Compiler.Output) -> [String] { o.diagnostics.map(\.message) }
 
+    /// A node named twice is removed once: DDM is never sent the pair.
+    @Test func aNodeNamedTwiceIsRemovedOnce() {
+        let o = compile("alter instance ddm-a remove node n1, n2, n1;")
+        #expect(o.diagnostics.isEmpty)
+        let text = o.plan.steps.map { $0.step.text }.joined()
+        #expect(text.contains("n1, n2") && text.components(separatedBy: "n1").count == 2, "\(text)")
+    }
+
     @Test func grantPlanText() {
         let o = compile("grant SELECT, insert on ORDERS, billing to ddmtest, app;")
         #expect(o.diagnostics.isEmpty)

@@ -318,7 +318,7 @@ import Testing
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
-        for statement in ["drop user ghost4", "set read weights rds-archive = 10"] {
+        for statement in ["drop user ghost4", "set read weights rds-archive = 10", "restart node nosuch"] {
             let dry = try Binary.run(local + ["--dry-run", "-c", statement], home: home)
             let run = try Binary.run(local + ["-c", statement], home: home)
             #expect(dry.status == 1 && dry.stderr.contains("would fail:"), "\(statement): \(dry.stdout)\(dry.stderr)")

@@ -133,7 +133,10 @@ extension AlterInstance: StatementSyntax where P == Parsed {
             let n = try c.int(e, "node count")
             guard n >= 1 else { throw Failure(message: "remove nodes takes 1 or more (got \(n))", range: e.range) }
             return .removeNodes(n)
-        case .removeNodeIds(let e): return .removeNodeIds(try c.strings(e))
+        case .removeNodeIds(let e):
+            // A node named twice is removed once (DDM would be sent the pair), as `add rds x, x` adds x once.
+            var seen: Set<String> = []
+            return .removeNodeIds(try c.strings(e).filter { seen.insert($0).inserted })
         case .flavor(let e): return .flavor(try c.scalar(e, "flavor code"))
         case .port(let e):
             let p = try c.int(e, "port")

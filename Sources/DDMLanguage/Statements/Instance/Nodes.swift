@@ -22,6 +22,12 @@ enum NodeStatements: StatementFamily {
                                            question: { "restart node \($0)? Its sessions are cut." }) { e, s in
         let instance = try await e.instanceId()
         let client = e.client, node = s.name
+        // The run is refused for a node the instance does not have: the dry run reads it to say so.
+        if e.options.dryRun {
+            do { _ = try await client.showNode(instance: instance, node: node) } catch let error as DDMError where error.isNotFound {
+                throw e.refusal(EvaluationError("node \(node) does not exist on this instance; see 'show nodes;'", kind: .notFound))
+            }
+        }
         let write = Write(summary: "restart node \(node)", question: s.question, journal: .change(instance, "restarted node \(node)")) {
             try await client.restartNode(instance: instance, node: node)
         }
