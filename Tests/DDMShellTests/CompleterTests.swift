@@ -32,6 +32,10 @@ import Testing
         #expect(c.complete(prefix: "grant SELECT, IN").contains("INSERT"))
         #expect(c.complete(prefix: "grant SELECT on or") == ["orders"])
         #expect(c.complete(prefix: "grant SELECT on orders to re") == ["reporting"])
+        // A name already in the list is not offered again.
+        #expect(!c.complete(prefix: "grant SELECT, ").contains("SELECT"))
+        #expect(c.complete(prefix: "show grants for app, ") == ["reporting"])
+        #expect(c.complete(prefix: "grant SELECT on orders, ").contains("billing") && !c.complete(prefix: "grant SELECT on orders, ").contains("orders"))
     }
 
     @Test func aWholeStatementTakesOnlyWhatMayFollow() async throws {

@@ -57,10 +57,13 @@ final class Completer: CompletionSource, @unchecked Sendable {
         let head = prefix[..<wordStart]
         let typed = head.lastIndex { ";{}".contains($0) }.map { head[head.index(after: $0)...] } ?? head
         let words = typed.split { $0.isWhitespace || separators.contains($0) }.map(String.init)
-        let next = StatementCatalog.continuation(after: words, continuingList: typed.trimmingCharacters(in: .whitespaces).hasSuffix(","))
+        let continuingList = typed.trimmingCharacters(in: .whitespaces).hasSuffix(",")
+        let next = StatementCatalog.continuation(after: words, continuingList: continuingList)
         if next.slots.contains(.file) { return files(word) }
         let current = names.withLock { $0 }
-        let pool = next.keywords + next.slots.flatMap { Self.names(of: $0, in: current) }
+        // After a comma, a name the statement already holds is not offered again (`grant SELECT, `).
+        let given = continuingList ? Set(words.map { $0.lowercased() }) : []
+        let pool = next.keywords + next.slots.flatMap { Self.names(of: $0, in: current) }.filter { !given.contains($0.lowercased()) }
         let matches = pool.filter { $0.lowercased().hasPrefix(word.lowercased()) }
         return Array(Set(matches)).sorted()
     }
