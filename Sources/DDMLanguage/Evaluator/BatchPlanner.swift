@@ -4,14 +4,17 @@ import DDMKit
 /// applied in order to the accounts as read once. Pure: no network.
 public struct BatchPlanner: Sendable {
     public struct State: Sendable, Equatable {
-        public var base: [BasePermission]
-        public var extended: [ExtendedPermission]
+        /// In canonical order (the planner keeps it so), so that two states compare equal whatever
+        /// order they were read in.
+        public var privileges: PrivilegeSet
+        public var base: [BasePermission] { get { privileges.base } set { privileges.base = newValue } }
+        public var extended: [ExtendedPermission] { get { privileges.extended } set { privileges.extended = newValue } }
         public var schemas: [String]
         /// The account's description; changed only by `grant exactly … comment`.
         public var comment: String
 
         public init(base: [BasePermission], extended: [ExtendedPermission], schemas: [String], comment: String = "") {
-            self.base = base.sorted(); self.extended = extended.sorted(); self.schemas = schemas; self.comment = comment
+            privileges = PrivilegeSet(base: base, extended: extended).canonical; self.schemas = schemas; self.comment = comment
         }
 
         // Every permission as read, known or not: the modify call replaces the whole set, so one
@@ -22,11 +25,7 @@ public struct BatchPlanner: Sendable {
                       schemas: a.schemaNames.map { $0.lowercased() }, comment: a.description ?? "")
         }
 
-        public var privilegeText: String {
-            // Canonical order (documented ones first), so the same state always reads the same.
-            let all = base.sorted().map(\.rawValue) + extended.sorted().map(\.rawValue)
-            return all.isEmpty ? "(none)" : all.joined(separator: ",")
-        }
+        public var privilegeText: String { privileges.stateText }
         public var schemaText: String { schemas.isEmpty ? "(none)" : schemas.joined(separator: ",") }
 
         /// The same grants as read back: extended privileges are left out, since not every
@@ -37,7 +36,7 @@ public struct BatchPlanner: Sendable {
 
         /// As the journal keeps it.
         var journaled: Journal.AccountState {
-            Journal.AccountState(privileges: base.map(\.rawValue) + extended.map(\.rawValue), schemas: schemas, comment: comment)
+            Journal.AccountState(privileges: privileges.words, schemas: schemas, comment: comment)
         }
     }
 

@@ -56,34 +56,30 @@ public enum Exporter {
     static func parameterLine(_ all: [Parameter]) -> String? {
         let settable = all.filter { !$0.isReadOnly && $0.value != nil }.sorted { $0.name < $1.name }
         guard !settable.isEmpty else { return nil }
-        return "set parameter " + settable.map { "\($0.name) = '\(($0.value ?? "").replacingOccurrences(of: "'", with: "''"))'" }
-            .joined(separator: ", ") + ";"
+        return SetParameters<Resolved>(settings: settable.map { ParameterSetting(name: $0.name, value: $0.value ?? "", range: .generated) },
+                                       instance: nil).text + ";"
     }
 
+    // Each line is a statement value printed by its own printer, so that what export writes is
+    // what the parser reads back.
     static func schemaLine(_ s: Schema, passwords: ExportOptions.Passwords) -> String {
-        let rds = (s.usedRds ?? []).map { quoteIfNeeded($0.name ?? $0.id) }.joined(separator: ", ")
-        let secret = passwords == .env ? "env \(rdsPasswordVariable)" : "prompt"
-        return "create schema \(s.name) if not exists shards \(s.shardNumber ?? 1) mode \(s.shardMode ?? "cluster") on rds \(rds) admin user root password \(secret);"
+        let secret: SecretSource = passwords == .env ? .env(rdsPasswordVariable, .generated) : .prompt(.generated)
+        return CreateSchema<Resolved>(name: s.name, ifNotExists: true, shards: s.shardNumber ?? 1,
+                                      mode: s.shardMode.flatMap(ShardMode.init(rawValue:)) ?? .cluster,
+                                      rds: (s.usedRds ?? []).map { $0.name ?? $0.id }, adminUser: "root", adminPassword: secret, wait: false).text + ";"
     }
 
     static func accountLines(_ a: Account, passwords: ExportOptions.Passwords) -> [String] {
         let state = BatchPlanner.State(a)
-        let known = state.base.filter(\.isKnown).map(\.rawValue) + state.extended.filter(\.isKnown).map(\.rawValue)
-        let unknown = state.base.filter { !$0.isKnown }.map(\.rawValue) + state.extended.filter { !$0.isKnown }.map(\.rawValue)
-        let secret = passwords == .env ? "env \(passwordVariable(account: a.name))" : "prompt"
-        var lines = ["create user \(a.name) if not exists password \(secret);"]
-        let on = state.schemas.sorted().joined(separator: ", ")
+        let known = state.privileges.known, unknown = state.privileges.unknown
+        let secret: SecretSource = passwords == .env ? .env(passwordVariable(account: a.name), .generated) : .prompt(.generated)
         // An account with no privilege (as `revoke ALL` leaves it) is `grant exactly none`, so that
         // recreating it does not give it the SELECT a new account starts with, and keeps its schemas.
-        var exact = "grant exactly \(known.isEmpty ? "none" : known.joined(separator: ", "))\(on.isEmpty ? "" : " on " + on) to \(a.name)"
-        if !state.comment.isEmpty { exact += " comment '\(state.comment.replacingOccurrences(of: "'", with: "''"))'" }
-        lines.append(exact + ";")
-        if !unknown.isEmpty { lines.append("-- \(a.name) also has \(unknown.joined(separator: ", ")), which ddmsh keeps but cannot grant") }
+        let exact = Change(kind: .set, base: known.base, extended: known.extended, all: false, schemas: state.schemas.sorted(),
+                           users: [a.name], range: .generated, file: "", comment: state.comment.isEmpty ? nil : state.comment)
+        var lines = [CreateUser<Resolved>(name: a.name, ifNotExists: true, password: secret).text + ";", exact.sourceText + ";"]
+        if !unknown.isEmpty { lines.append("-- \(a.name) also has \(unknown.words.joined(separator: ", ")), which ddmsh keeps but cannot grant") }
         return lines
-    }
-
-    static func quoteIfNeeded(_ name: String) -> String {
-        name.utf8.allSatisfy { ASCII.isWordByte($0) || $0 == UInt8(ascii: "-") } ? name : "'\(name.replacingOccurrences(of: "'", with: "''"))'"
     }
 }
 

@@ -66,30 +66,32 @@ public enum Undo {
         var lines = ["-- undo of run \(run.header.run) (\(run.header.time)) on instance \(run.header.instanceName ?? run.header.instance ?? "?")"]
         var notes: [String] = []
         var statements = 0
-        if let instance = run.header.instance { lines.append("use instance \(instance);") }
+        // Every line is a statement value printed by its own printer, as a script would write it.
+        func add(_ statement: any Step) { lines.append(statement.text + ";"); statements += 1 }
+        if let instance = run.header.instance { lines.append(UseInstance<Resolved>(instance: instance).text + ";") }
         // Accounts first (they may reach schemas that are dropped below), newest first.
         for name in order.reversed() {
             let before = original[name] ?? nil
             let exists = existsAfter[name] ?? true
             switch (before, exists) {
             case (nil, true):
-                lines.append("drop user \(name) if exists;"); statements += 1
+                add(DropUser<Resolved>(name: name, ifExists: true))
             case (nil, false):
                 continue
             case (let state?, let exists):
                 if !exists {
                     let variable = Exporter.passwordVariable(account: name)
-                    let secret = passwordFromEnvironment.contains(variable) ? "env \(variable)" : "prompt"
-                    lines.append("create user \(name) if not exists password \(secret);"); statements += 1
-                    notes.append("\(name) was dropped: it is recreated, but its password cannot be restored (a new one from \(secret == "prompt" ? "a prompt" : variable))")
+                    let fromEnvironment = passwordFromEnvironment.contains(variable)
+                    add(CreateUser<Resolved>(name: name, ifNotExists: true, password: fromEnvironment ? .env(variable, .generated) : .prompt(.generated)))
+                    notes.append("\(name) was dropped: it is recreated, but its password cannot be restored (a new one from \(fromEnvironment ? variable : "a prompt"))")
                 }
-                lines.append(grantExactly(name, state)); statements += 1
+                add(grantExactly(name, state))
             }
         }
         for name in schemaOrder.reversed() {
             switch (schemaExisted[name] ?? false, schemaExistsAfter[name] ?? false) {
             case (false, true):
-                lines.append("drop schema \(name) if exists;"); statements += 1
+                add(DropSchema<Resolved>(name: name, ifExists: true, deleteData: false))
                 notes.append("schema \(name), which the run created, is dropped with any data written to it since")
             case (true, false):
                 notes.append("schema \(name) was dropped by the run: its data cannot be restored, and undo does not recreate it")
@@ -103,19 +105,19 @@ public enum Undo {
             else { notes.append("not taken back: \(change.description)") }
         }
         for instance in parameterOrder {
-            let settings = (parametersBefore[instance] ?? []).map { "\($0.0) = '\($0.1.replacingOccurrences(of: "'", with: "''"))'" }
-            lines.append("set parameter \(settings.joined(separator: ", ")) on instance \(instance);"); statements += 1
+            let settings = (parametersBefore[instance] ?? []).map { ParameterSetting<Resolved>(name: $0.0, value: $0.1, range: .generated) }
+            add(SetParameters<Resolved>(settings: settings, instance: instance))
         }
         if refused > 0 { notes.append("\(refused) write\(refused == 1 ? "" : "s") of the run failed and changed nothing; nothing to take back for \(refused == 1 ? "it" : "them")") }
         for note in notes { lines.append("-- " + note) }
         return Result(script: lines.joined(separator: "\n") + "\n", notes: notes, statements: statements)
     }
 
-    static func grantExactly(_ name: String, _ s: Journal.AccountState) -> String {
-        let base = s.privileges.compactMap(BasePermission.known).sorted().map(\.rawValue)
-        let extended = ExtendedPermission.allCases.filter { s.privileges.contains($0.rawValue) }.map(\.rawValue)
-        let on = s.schemas.isEmpty ? "" : " on " + s.schemas.joined(separator: ", ")
-        let privileges = (base + extended).isEmpty ? "none" : (base + extended).joined(separator: ", ")
-        return "grant exactly \(privileges)\(on) to \(name) comment '\(s.comment.replacingOccurrences(of: "'", with: "''"))';"
+    /// The account's whole state back, its comment included (an empty one clears a comment the
+    /// run set): the privileges ddmsh can grant, in DDM's order.
+    static func grantExactly(_ name: String, _ s: Journal.AccountState) -> GrantBatch {
+        let privileges = PrivilegeSet(words: s.privileges).known.canonical
+        return GrantBatch([Change(kind: .set, base: privileges.base, extended: privileges.extended, all: false, schemas: s.schemas,
+                                  users: [name], range: .generated, file: "", comment: s.comment)], range: .generated)
     }
 }

@@ -61,4 +61,6 @@ public struct SourceRange: Sendable, Equatable, Hashable {
     public var end: Int
     public init(_ start: Int, _ end: Int) { self.start = start; self.end = max(start, end) }
     public func union(_ other: SourceRange) -> SourceRange { SourceRange(min(start, other.start), max(end, other.end)) }
+    /// Where a statement ddmsh writes itself (undo, export) is: no place in any source.
+    public static let generated = SourceRange(0, 0)
 }

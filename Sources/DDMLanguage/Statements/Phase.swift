@@ -18,12 +18,6 @@ public protocol Phase: Sendable {
     associatedtype Block: Sendable & Equatable
 }
 
-/// Privileges, compiled: the basic ones and the extended ones (v1's `extend_authority`).
-public struct PrivilegeSet: Sendable, Equatable {
-    public var base: [BasePermission]
-    public var extended: [ExtendedPermission]
-}
-
 public enum Parsed: Phase {
     public typealias Text = Expr
     public typealias Number = Expr

@@ -168,12 +168,14 @@ extension CreateUser: Step where P == Resolved {
     var extended: [ExtendedPermission] { privileges?.extended ?? [] }
     var schemaList: [String] { schemas ?? [] }
     var text: String {
-        "create user \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") password \(SourceText.secret(password)) with \((base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", "))"
+        // Without privileges (undo and export grant them with `grant exactly` after) no `with`.
+        "create user \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") password \(SourceText.secret(password))"
+            + (privileges.map { " with \($0.text)" } ?? "")
             + (schemaList.isEmpty ? "" : " on \(SourceText.names(schemaList))") + (comment.map { " comment \(SourceText.string($0))" } ?? "")
             + (lifetime.map { " lifetime \($0)" } ?? "")
     }
     var headline: String {
-        let privs = (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
+        let privs = PrivilegeSet(base: base, extended: extended).text
         return "create user \(name)\(ifNotExists ? " if not exists" : "") with \(privs)\(schemaList.isEmpty ? "" : " on " + schemaList.joined(separator: ", "))"
     }
     var calls: [Action.Call] {

@@ -91,8 +91,7 @@ public struct Change: Sendable, Equatable {
     /// `set` is `grant exactly`: the accounts' whole state, not a difference.
     public enum Kind: String, Sendable { case grant, revoke, set }
     public var kind: Kind
-    public var base: [BasePermission]
-    public var extended: [ExtendedPermission]
+    public var privileges: PrivilegeSet
     /// `all` was written: for `revoke all on S` this detaches S.
     public var all: Bool
     public var schemas: [String]?
@@ -102,22 +101,23 @@ public struct Change: Sendable, Equatable {
     /// For `set`: the comment to have, when given.
     public var comment: String?
 
-    var privilegeText: String {
-        all ? "ALL" : (base.map(\.rawValue) + extended.map(\.rawValue)).joined(separator: ", ")
+    public init(kind: Kind, base: [BasePermission], extended: [ExtendedPermission], all: Bool, schemas: [String]?, users: [String],
+                range: SourceRange, file: String, comment: String? = nil) {
+        self.kind = kind; privileges = PrivilegeSet(base: base, extended: extended); self.all = all; self.schemas = schemas
+        self.users = users; self.range = range; self.file = file; self.comment = comment
     }
 
-    /// As the plan prints it.
-    public var description: String {
-        switch kind {
-        case .grant: "grant \(privilegeText) on \(schemas?.joined(separator: ", ") ?? "") to \(users.joined(separator: ", "))"
-        case .revoke: "revoke \(privilegeText)\(schemas.map { " on " + $0.joined(separator: ", ") } ?? "") from \(users.joined(separator: ", "))"
-        case .set:
-            "grant exactly \(privilegeText)\(schemas.map { $0.isEmpty ? "" : " on " + $0.joined(separator: ", ") } ?? "") to \(users.joined(separator: ", "))"
-                + (comment.map { " comment '\($0)'" } ?? "")
-        }
-    }
+    public var base: [BasePermission] { get { privileges.base } set { privileges.base = newValue } }
+    public var extended: [ExtendedPermission] { get { privileges.extended } set { privileges.extended = newValue } }
 
-    /// The change as source that compiles back to it.
+    /// As written: `ALL` when it was.
+    var privilegeText: String { all ? "ALL" : privileges.text }
+
+    /// As the plan prints it: the statement, as source that compiles back to it.
+    public var description: String { sourceText }
+
+    /// The change as source that compiles back to it: the one printer of grants, for the plan,
+    /// the batch's text, undo and export.
     var sourceText: String {
         let privileges = privilegeText
         let on = schemas.map { $0.isEmpty ? "" : " on \(SourceText.names($0))" } ?? ""
@@ -125,8 +125,7 @@ public struct Change: Sendable, Equatable {
         switch kind {
         case .grant: return "grant \(privileges)\(on) to \(users)"
         case .revoke: return "revoke \(privileges)\(on) from \(users)"
-        case .set:
-            return "grant exactly \(privileges.isEmpty ? "none" : privileges)\(on) to \(users)" + (comment.map { " comment \(SourceText.string($0))" } ?? "")
+        case .set: return "grant exactly \(privileges)\(on) to \(users)" + (comment.map { " comment \(SourceText.string($0))" } ?? "")
         }
     }
 

@@ -117,8 +117,9 @@ extension CreateSchema: StatementSyntax where P == Parsed {
 
 extension CreateSchema: Step where P == Resolved {
     var id: StatementID { .createSchema }
+    // The mode is written even when it is the default: exports diffed over time keep their lines.
     var text: String {
-        "create schema \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") shards \(shards)\(mode == .single ? " mode single" : "") on rds \(SourceText.names(rds))"
+        "create schema \(SourceText.name(name))\(ifNotExists ? " if not exists" : "") shards \(shards) mode \(mode.rawValue) on rds \(SourceText.names(rds))"
             + (adminUser.map { " admin user \(SourceText.name($0)) password \(adminPassword.map(SourceText.secret) ?? "prompt")" } ?? "") + (wait ? " wait" : "")
     }
     var headline: String {
