@@ -23,24 +23,33 @@ extension StatementCatalog {
             guard let line = lines[entry.id], let at = pathMatch(typed, entry, line) else { continue }
             if at.path < entry.path.count {
                 keywords.append(entry.path[at.path])
-                add(line.next(after: typed[typed.count - 1]))
+                let last = typed.count - 1
+                add(line.occurrences(of: typed[last], after: last > 0 ? typed[last - 1] : nil).map(line.next(at:)).reduce(GrammarLine.Next(), +))
             } else {
                 bodies.append((entry, line, typed[at.typed...]))
             }
         }
         // A value that happens to be a keyword (a schema named `data`) leaves no statement its
         // words fit; then every statement the path leads to is read.
-        let fitting = bodies.filter { body in body.rest.allSatisfy { !grammarWords.contains($0) || body.line.words.contains($0) } }
+        // Nor does a line whose first keyword after the path is not one it can put there.
+        let fitting = bodies.filter { body in
+            body.rest.allSatisfy { !grammarWords.contains($0) || body.line.words.contains($0) }
+                && body.rest.first(where: body.line.words.contains).map(body.line.leadingKeywords.contains) ?? true
+        }
         for (entry, line, rest) in fitting.isEmpty ? bodies : fitting {
             if !rest.isEmpty, line.next(after: entry.path[entry.path.count - 1]).slots.contains(.statement) {
                 return continuation(after: Array(rest), continuingList: continuingList)
             }
-            let previous = typed[typed.count - 1]
-            if rest.isEmpty || line.words.contains(previous) {
-                add(line.next(after: previous))
-            } else if let keyword = typed.last(where: line.words.contains) {
-                add(line.afterValue(of: keyword))
-                if continuingList { slots += line.next(after: keyword).slots }
+            // The line's last keyword typed, at the places the word before it allows.
+            guard let k = typed.lastIndex(where: line.words.contains) else { continue }
+            let places = line.occurrences(of: typed[k], after: k > 0 ? typed[k - 1] : nil)
+            if continuingList {
+                // After a comma only another item of the list may come, never a keyword.
+                slots += places.map(line.next(at:)).reduce(GrammarLine.Next(), +).slots
+            } else if k == typed.count - 1 {
+                add(places.map(line.next(at:)).reduce(GrammarLine.Next(), +))
+            } else {
+                add(places.map(line.afterValue(at:)).reduce(GrammarLine.Next(), +))
             }
         }
         if let i = slots.firstIndex(of: .secret) { slots.remove(at: i); keywords += SlotKind.secretWords }

@@ -1,6 +1,6 @@
 /// What a slot of a grammar line holds, so completion knows where to look its names up.
 public enum SlotKind: Sendable, Hashable {
-    case instance, schema, account, rds, node, parameter, flavor, template, privilege
+    case instance, schema, account, rds, node, parameter, flavor, template, privilege, group
     /// `password <secret>`: the keywords that say where a secret comes from.
     case secret
     /// A path on this machine.
@@ -27,7 +27,7 @@ public enum SlotKind: Sendable, Hashable {
         "<s>": .schema, "<schema>": .schema, "<schemas>": .schema,
         "<account>": .account, "<accounts>": .account, "user <u>": .account,
         "<rds>": .rds, "<rds-id-or-name>": .rds,
-        "<node-id>": .node, "node <n>": .node,
+        "<node-id>": .node, "node <n>": .node, "<g>": .group,
         "parameter <name>": .parameter, "set <name>": .parameter, "with <name>": .parameter,
         "<code>": .flavor,
         "<template>": .template, "template <t>": .template, "template <name-or-id>": .template,
@@ -59,6 +59,8 @@ struct GrammarLine: Sendable {
     }
 
     let tokens: [Token]
+    /// The `|` written without spaces (`on|off`): it joins two words, never two phrases.
+    let tightBars: Set<Int>
     /// Every keyword the line uses.
     let words: Set<String>
     /// Where the line's last path word is.
@@ -68,6 +70,7 @@ struct GrammarLine: Sendable {
         // The grammar ends where its two-space parenthesis (a note in words) begins.
         let text = grammar.range(of: "  (").map { String(grammar[..<$0.lowerBound]) } ?? grammar
         var tokens: [Token] = []
+        var tightBars: Set<Int> = []
         var lastWord: String?
         var i = text.startIndex
         func slot(_ name: String) {
@@ -92,12 +95,17 @@ struct GrammarLine: Sendable {
                 lastWord = word
                 i = end
             } else {
+                if c == "|", i > text.startIndex, !text[text.index(before: i)].isWhitespace,
+                   text.index(after: i) < text.endIndex, !text[text.index(after: i)].isWhitespace {
+                    tightBars.insert(tokens.count)
+                }
                 tokens.append("[]()|;{}".contains(c) ? .mark(c) : .other)
                 if !",…=%".contains(c) { lastWord = nil }
                 i = text.index(after: i)
             }
         }
         self.tokens = tokens
+        self.tightBars = tightBars
         words = Set(tokens.compactMap { if case .keyword(let w) = $0 { w } else { nil } })
         var p = 0, end: Int?
         for (i, t) in tokens.enumerated() where p < path.count && t == .keyword(path[p]) {
@@ -123,13 +131,39 @@ struct GrammarLine: Sendable {
         tokens.indices.filter { tokens[$0] == .keyword(keyword) }.map { firsts(from: $0 + 1) }.reduce(Next(), +)
     }
 
-    /// What may come after the value that follows the keyword (`drop schema orders ` → `if`, …).
-    func afterValue(of keyword: String) -> Next {
+    /// What may come right after the keyword at `k`.
+    func next(at k: Int) -> Next { firsts(from: k + 1) }
+
+    /// What may come after the value that follows the keyword at `k` (`drop schema orders ` → `if`, …).
+    func afterValue(at k: Int) -> Next {
         var result = Next()
-        for k in tokens.indices where tokens[k] == .keyword(keyword) {
-            for s in firstIndices(from: k + 1) { if case .slot = tokens[s] { result = result + firsts(from: s + 1) } }
-        }
+        for s in firstIndices(from: k + 1) { if case .slot = tokens[s] { result = result + firsts(from: s + 1) } }
         return result
+    }
+
+    /// The places of `keyword` in the line that the word typed before it allows: after a keyword,
+    /// where the line writes that keyword before it; after a value, where a slot comes before it.
+    /// A word the line uses twice (`restore to instance … map <rds> to <rds>`) is then the one
+    /// being typed. Every place when none fits (options written in any order).
+    func occurrences(of keyword: String, after previous: String?) -> [Int] {
+        let all = tokens.indices.filter { tokens[$0] == .keyword(keyword) }
+        guard let previous, all.count > 1 else { return all }
+        let fitting = all.filter { k in
+            guard k > 0 else { return true }
+            switch tokens[k - 1] {
+            case .keyword(let w): return w == previous
+            case .slot: return !words.contains(previous)
+            default: return true
+            }
+        }
+        return fitting.isEmpty ? all : fitting
+    }
+
+    /// The keywords that may come first after the path, right after it or after its value: what
+    /// tells this line from another one with the same path (`alter schema s switch` is not a reshard).
+    var leadingKeywords: Set<String> {
+        guard let end = pathEnd else { return [] }
+        return Set(next(at: end).keywords + afterValue(at: end).keywords)
     }
 
     private func firsts(from start: Int) -> Next {
@@ -150,6 +184,9 @@ struct GrammarLine: Sendable {
         let end = end ?? tokens.count
         var out: [Int] = []
         var i = start
+        // Only optional groups read so far: a phrase-level `|` then offers its alternative too
+        // (`blacklist [prefix …] [full …] | none`: `none` may come first).
+        var onlyOptional = false
         while i < end {
             switch tokens[i] {
             case .mark("]"), .mark(")"): i += 1
@@ -157,9 +194,11 @@ struct GrammarLine: Sendable {
                 let close = closing(i)
                 out += firstIndices(from: i + 1, to: close)
                 i = close + 1
+                onlyOptional = true
             case .mark("("):
                 let close = closing(i)
                 return out + firstIndices(from: i + 1, to: close)
+            case .mark("|") where onlyOptional && !tightBars.contains(i): return out + firstIndices(from: i + 1, to: end)
             case .mark("|"): i = elementEnd(i + 1)
             case .mark(";"), .mark("{"), .mark("}"): return out
             case .other: return out
@@ -181,7 +220,7 @@ struct GrammarLine: Sendable {
         var j = i + 1
         while j < end {
             switch tokens[j] {
-            case .mark("|"): return firstIndices(from: j + 1, to: end)
+            case .mark("|") where !tightBars.contains(j): return firstIndices(from: j + 1, to: end)
             case .mark("["), .mark("("): j = closing(j) + 1
             case .mark("]"), .mark(")"), .mark(";"), .mark("{"), .mark("}"): return []
             default: j += 1

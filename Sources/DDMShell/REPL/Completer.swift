@@ -12,6 +12,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
     struct Names: Sendable {
         var instances: [String] = []; var schemas: [String] = []; var accounts: [String] = []
         var nodes: [String] = []; var parameters: [String] = []; var flavors: [String] = []; var templates: [String] = []
+        var groups: [String] = []
         /// Data nodes (RDS instances) by name.
         var rds: [String] = []
     }
@@ -79,6 +80,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
         case .parameter: held.parameters
         case .flavor: held.flavors
         case .template: held.templates
+        case .group: held.groups
         case .privilege: privileges
         case .secret: SlotKind.secretWords
         case .topic: topics

@@ -40,6 +40,7 @@ struct REPL {
                 // The admin names are a nicety: a service without those calls still completes the rest.
                 names.nodes = (try? await client.listNodes(instance: id, limit: 128).nodes.compactMap(\.nodeId)) ?? []
                 names.parameters = (try? await client.allParameters(instance: id).map(\.name)) ?? []
+                names.groups = (try? await client.allGroups(instance: id).compactMap(\.name)) ?? []
             }
             // The data nodes, templates and flavors change seldom: fetched once a session.
             names.rds = held.rds.isEmpty ? (try? await client.allAvailableRDS(instance: evaluator.currentInstance?.id ?? "").compactMap(\.name)) ?? [] : held.rds
@@ -106,13 +107,17 @@ struct REPL {
     private func execute(_ text: String, state: State) async -> Bool {
         let runner = Runner(renderer: renderer, color: renderer.color)
         var opts = state.compilerOptions
-        let selected = await state.evaluator.currentInstanceName != nil
+        let instanceBefore = await state.evaluator.currentInstance?.id
+        let selected = instanceBefore != nil
         opts.instanceSelected = opts.instanceSelected || selected
         let started = ContinuousClock.now
         let outcome = await runner.run(SourceFile(name: "<input>", text: text), options: opts) { state.evaluator }
         if let variables = outcome.variables { state.compilerOptions.variables = variables }
         if let selected = outcome.instanceSelected { state.compilerOptions.instanceSelected = selected }
-        if outcome.ranStatements { state.completer.refreshIfStale() }
+        // After a write or a change of instance the names held are another instance's or out of
+        // date: fetched again now (one round of list calls), not when they turn 30 s old.
+        let instanceChanged = await state.evaluator.currentInstance?.id != instanceBefore
+        if outcome.ranStatements { state.completer.refreshIfStale(force: outcome.wrote || instanceChanged) }
         if state.timing {
             let elapsed = ContinuousClock.now - started
             let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000

@@ -21,6 +21,9 @@ public struct Runner: Sendable {
         var instanceSelected: Bool?
         /// True when statements ran (the REPL refreshes its completion names after them).
         var ranStatements = false
+        /// True when the run changed something at the service: names completion holds may be gone
+        /// or new (a node added, an account dropped), so the REPL refreshes them at once.
+        var wrote = false
     }
 
     let renderer: Renderer
@@ -99,6 +102,7 @@ public struct Runner: Sendable {
         // A closed stdout may stop the run (before its next step) ahead of the signal it posts.
         let signal = caught ?? (report.interrupted && StandardStreams.stdoutClosed ? SIGPIPE : nil)
         outcome.ranStatements = true
+        outcome.wrote = !report.written.isEmpty
         if let account = Self.account(of: report, signal: signal) { renderer.error(account) }
         else if StandardStreams.stdoutClosed, !report.written.isEmpty {
             // The run finished, but the reader went before it saw what was done: said here instead.
