@@ -9,6 +9,7 @@ import Testing
         var n = Completer.Names()
         n.accounts = ["app", "reporting"]; n.schemas = ["orders", "billing"]; n.instances = ["ddm-prod"]; n.rds = ["rds-orders", "rds-billing"]
         n.nodes = ["node-1"]; n.parameters = ["max_connections"]; n.flavors = ["ddm.c6.large.2"]; n.templates = ["high-concurrency"]
+        n.groups = ["default", "reporting-group"]
         return n
     }()
 
@@ -80,6 +81,9 @@ import Testing
         #expect(c.complete(prefix: "alter user app password ") == ["env", "file", "prompt"])
         #expect(c.complete(prefix: "explain drop user r") == ["reporting"])
         #expect(c.complete(prefix: "help gr") == ["grant", "groups"])
+        #expect(c.complete(prefix: "drop group rep") == ["reporting-group"])
+        #expect(c.complete(prefix: "show access control for group ") == ["default", "reporting-group"])
+        #expect(c.complete(prefix: "alter group default set access whitelist (10.0.0.1, ").isEmpty)
     }
 
     /// Tab after every statement's leading words offers what the catalogue says may follow them,
