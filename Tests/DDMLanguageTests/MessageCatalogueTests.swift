@@ -90,6 +90,14 @@ import Testing
         #expect(compile("create user jörg password 'App_pass_12!';") == [Message.invalidAccountName("jörg").text])
     }
 
+    /// A group's name has the instance name's rule (OTC's reference), so it is stated in the same words.
+    @Test func instanceAndGroupNamesStateOneRule() {
+        let rule = ": 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'"
+        #expect(compile("create group rep nodes 2;") == ["invalid group name 'rep'" + rule])
+        #expect(compile("rename instance ddm-demo to x;") == ["invalid instance name 'x'" + rule])
+        #expect(compile("create instance x with flavor=f, nodes=2, vpc=v, subnet=s, security_group=g, az=[a];") == ["invalid instance name 'x'" + rule])
+    }
+
     /// An option, a clause, a parameter or a data node given twice: one wording, from the parser
     /// and the compiler alike.
     @Test func givenTwiceReadsTheSameEverywhere() {

@@ -15,8 +15,6 @@ public enum InstanceMessage: Sendable, Equatable {
     /// A fleet's body runs on each target: `use instance` would send them all to one.
     case useInFleet
 
-    /// 4 to 64 characters, starting with a letter.
-    case invalidGroupName(String)
     case groupNodesOutOfRange(Int)
     /// A whitelist or blacklist with no address (`white` tells which).
     case emptyAccessList(white: Bool)
@@ -46,7 +44,6 @@ public enum InstanceMessage: Sendable, Equatable {
         case .invalidRegion(let region): "invalid region '\(region)': letters, digits and '-', such as ap-southeast-1"
         case .fleetInFleet: "a fleet's body cannot hold another fleet"
         case .useInFleet: "a fleet's body runs on each target; 'use instance' cannot choose another (name the instance in the fleet's list)"
-        case .invalidGroupName(let name): "a group name is 4 to 64 letters, digits, '_' or '-', starting with a letter (got '\(name)')"
         case .groupNodesOutOfRange(let n): "a group has 1 to 32 nodes (got \(n))"
         case .emptyAccessList(let white): "a \(white ? "whitelist" : "blacklist") needs at least one address (or: set access off)"
         case .readWeightOutOfRange(let n): "a read weight is 0 to 100 (got \(n))"
@@ -63,7 +60,7 @@ public enum InstanceMessage: Sendable, Equatable {
     static let samples: [InstanceMessage] = [
         .unknownOption("x", suggestion: nil), .unknownOption("x", suggestion: "y"), .missingOption("x", required: ["x", "y"]),
         .addNodesOutOfRange(7), .removeNodesTooFew(7), .maxFailuresPercent(7), .invalidRegion("x"), .fleetInFleet, .useInFleet,
-        .invalidGroupName("x"), .groupNodesOutOfRange(7), .emptyAccessList(white: true), .emptyAccessList(white: false),
+        .groupNodesOutOfRange(7), .emptyAccessList(white: true), .emptyAccessList(white: false),
         .readWeightOutOfRange(7), .restoreTargetTwice, .invalidRestoreTime("x"),
         .invalidTemplateName("x"), .invalidTemplateDescription, .copyTakesValues, .processIdNotNumber("x"),
     ]

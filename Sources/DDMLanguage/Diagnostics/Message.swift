@@ -63,8 +63,9 @@ public enum Message: Sendable, Equatable {
 
     case invalidAccountName(String)
     case invalidSchemaName(String, problem: String)
-    /// An instance name; `idAllowed` where an instance id may stand instead (a fleet's list).
-    case invalidInstanceName(String, idAllowed: Bool = false)
+    /// An instance's name, or a name DDM gives the same rule (a group's); `idAllowed` where an
+    /// instance id may stand instead (a fleet's list).
+    case invalidInstanceName(String, of: InstanceNamed = .instance, idAllowed: Bool = false)
     /// An address; `block` where a CIDR block may stand instead.
     case notIPv4(String, block: Bool = false)
 
@@ -123,8 +124,8 @@ public enum Message: Sendable, Equatable {
         case .invalidSince(let got): "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d' (got '\(got)')"
         case .invalidAccountName(let name): "invalid account name '\(name)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'"
         case .invalidSchemaName(let name, let problem): "invalid schema name '\(name)': \(problem)"
-        case .invalidInstanceName(let name, let idAllowed):
-            "invalid instance name '\(name)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'" + (idAllowed ? " (or an instance id)" : "")
+        case .invalidInstanceName(let name, let holder, let idAllowed):
+            "invalid \(holder.rawValue) name '\(name)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'" + (idAllowed ? " (or an instance id)" : "")
         case .notIPv4(let address, let block):
             block ? "'\(address)' is not an IPv4 address or CIDR block (such as '10.0.0.0/24')" : "'\(address)' is not an IPv4 address"
         case .sourceCycle(let path): "'\(path)' is already being sourced (a cycle, or nesting deeper than 16)"
@@ -154,6 +155,9 @@ public enum Message: Sendable, Equatable {
         }
     }
 
+    /// What is named by the instance name's rule: OTC gives a group's name the same one.
+    public enum InstanceNamed: String, Sendable { case instance, group }
+
     static func didYouMean(_ s: String) -> String { "; did you mean '\(s)'?" }
 
     private static func implicitSecret(_ name: String, _ implicit: Bool) -> String {
@@ -176,7 +180,7 @@ public enum Message: Sendable, Equatable {
         .undefinedVariable("x", suggestion: nil), .undefinedVariable("x", suggestion: "y"), .expectedOne("x", found: 7),
         .expectedNumber(for: "x"), .numberTooLarge("7", for: "x"), .notInRange("x", 1...7, got: 7), .tooFew("x", least: 1, got: 7),
         .nameAtLeastOne("x"), .invalidSince("x"),
-        .invalidAccountName("x"), .invalidSchemaName("x", problem: "y"), .invalidInstanceName("x"), .invalidInstanceName("x", idAllowed: true),
+        .invalidAccountName("x"), .invalidSchemaName("x", problem: "y"), .invalidInstanceName("x"), .invalidInstanceName("x", of: .group), .invalidInstanceName("x", idAllowed: true),
         .notIPv4("x"), .notIPv4("x", block: true),
         .sourceCycle(path: "x"), .cannotRead(path: "x", reason: "y"),
         .secretVariableNotSet("x", implicit: false), .secretVariableNotSet("x", implicit: true),

@@ -111,7 +111,7 @@ extension CreateGroup: StatementSyntax where P == Parsed {
         // "4 to 64 characters … start with a letter … letters, digits, underscores (_), and hyphens (-)"
         // (OTC API reference): the instance name's rule.
         guard Names.instance(n) else {
-            throw Compiler.Failure(.instance(.invalidGroupName(n)), range: name.range)
+            throw Compiler.Failure(.invalidInstanceName(n, of: .group), range: name.range)
         }
         let count = try c.int(nodes, "nodes")
         guard (1...32).contains(count) else { throw Compiler.Failure(.instance(.groupNodesOutOfRange(count)), range: nodes.range) }
