@@ -18,9 +18,9 @@ public struct Compiler: Sendable {
         /// `--check`: a secret needed only when an object turns out to be missing, and not
         /// available, is a warning (a run finds out by reading; the check reads nothing).
         public var warnConditionalSecrets = false
-        /// Set when extended privileges cannot be sent (`--api-version v3`): the reason, said at
-        /// compile time so that nothing runs, rather than halfway through a script.
-        public var extendedRefused: String?
+        /// Set when extended privileges cannot be sent (`--api-version v3`): said at compile time
+        /// so that nothing runs, rather than halfway through a script.
+        public var extendedRefused = false
         /// The whole script is a fleet's body (`ddmsh --instances …`).
         public var fleet: FleetSpec?
         public init() {}
@@ -460,8 +460,8 @@ public struct Compiler: Sendable {
         } else {
             for word in try strings(e) { try p.add(word, e.range) }
         }
-        if let refused = options.extendedRefused, !p.extended.isEmpty {
-            throw Failure(.account(.extendedRefused(p.extended.map(\.rawValue), reason: refused)), range: e.range)
+        if options.extendedRefused, !p.extended.isEmpty {
+            throw Failure(.account(.extendedNeedsV1(p.extended.map(\.rawValue))), range: e.range)
         }
         if let none = p.noneAt, p.all || !p.base.isEmpty || !p.extended.isEmpty {
             throw Failure(.account(.noneStandsAlone), range: none)

@@ -17,8 +17,8 @@ public enum AccountMessage: Sendable, Equatable {
     case noneOnlyInGrantExactly
     /// No close match: the message lists the privileges.
     case unknownPrivilege(String, suggestion: String?)
-    /// Extended privileges where the API in use has none; `reason` says why (the options' words).
-    case extendedRefused([String], reason: String)
+    /// Extended privileges under `--api-version v3`: only DDM's v1 API has them.
+    case extendedNeedsV1([String])
 
     var text: String {
         switch self {
@@ -33,7 +33,8 @@ public enum AccountMessage: Sendable, Equatable {
         case .unknownPrivilege(let word, let suggestion):
             "unknown privilege '\(word)'" + (suggestion.map(Message.didYouMean)
                 ?? " (basic: \(BasePermission.allCases.map(\.rawValue).joined(separator: ", ")); extended: \(ExtendedPermission.allCases.map(\.rawValue).joined(separator: ", ")); or ALL)")
-        case .extendedRefused(let names, let reason): "\(names.joined(separator: ", ")): \(reason)"
+        case .extendedNeedsV1(let names):
+            "\(names.joined(separator: ", ")): extended privileges exist only in DDM's v1 API, and --api-version v3 uses v3 alone (use auto or v1)"
         }
     }
 
@@ -41,6 +42,6 @@ public enum AccountMessage: Sendable, Equatable {
         .commentTooLong(count: 7), .lifetimeOutOfRange(7), .noBasicPrivilege,
         .extendedNeedsBase("x", base: "y", inGrantExactly: false), .extendedNeedsBase("x", base: "y", inGrantExactly: true),
         .noneStandsAlone, .noneOnlyInGrantExactly, .unknownPrivilege("x", suggestion: nil), .unknownPrivilege("x", suggestion: "y"),
-        .extendedRefused(["x"], reason: "y"),
+        .extendedNeedsV1(["x"]),
     ]
 }
