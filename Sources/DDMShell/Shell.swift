@@ -32,7 +32,7 @@ struct Shell {
                                                             canary: options.canary)
         }
         if Self.apiVersionIsV3(options.connection, environment: environment) {
-            compilerOptions.extendedRefused = "extended privileges exist only in DDM's v1 API, and --api-version v3 uses v3 alone (use auto or v1)"
+            compilerOptions.extendedRefused = true
         }
 
         let source: SourceFile

@@ -18,9 +18,9 @@ public struct Compiler: Sendable {
         /// `--check`: a secret needed only when an object turns out to be missing, and not
         /// available, is a warning (a run finds out by reading; the check reads nothing).
         public var warnConditionalSecrets = false
-        /// Set when extended privileges cannot be sent (`--api-version v3`): the reason, said at
-        /// compile time so that nothing runs, rather than halfway through a script.
-        public var extendedRefused: String?
+        /// Set when extended privileges cannot be sent (`--api-version v3`): said at compile time
+        /// so that nothing runs, rather than halfway through a script.
+        public var extendedRefused = false
         /// The whole script is a fleet's body (`ddmsh --instances …`).
         public var fleet: FleetSpec?
         public init() {}
@@ -44,12 +44,11 @@ public struct Compiler: Sendable {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
+    /// A compile error: a case of the catalogue (no string, so every wording is the catalogue's).
     struct Failure: Error {
-        var message: String
+        var message: Message
         var range: SourceRange
-        var kind: Diagnostic.Kind = .other
-        init(message: String, range: SourceRange) { self.message = message; self.range = range }
-        init(_ message: Message, range: SourceRange) { self.message = message.text; self.range = range; kind = message.kind }
+        init(_ message: Message, range: SourceRange) { self.message = message; self.range = range }
     }
 
     private(set) var options: Options
@@ -161,27 +160,26 @@ public struct Compiler: Sendable {
     private mutating func check(_ secrets: [SecretSource], _ available: SecretAvailability, steps: ArraySlice<PlanStep>) {
         for secret in secrets {
             let condition = condition(of: secret, in: steps)
-            func missing(_ message: String, _ range: SourceRange) {
+            func missing(_ message: Message, _ range: SourceRange) {
                 guard let condition else { return error(message, range) }
                 if options.warnConditionalSecrets {
-                    diagnostics.append(Diagnostic(.warning, message + "; needed only if \(condition) does not exist (--check reads nothing to tell)",
-                                                  at: range, file: file))
+                    diagnostics.append(Diagnostic(.warning, .neededOnlyIf(message, condition: condition), at: range, file: file))
                 }
             }
             switch secret {
             case .env(let name, let range):
                 // One the statement reads without naming it (reshard, import of metadata) says why.
-                let implicit = sourceText(range).hasPrefix("env") ? "" : " (the data nodes' administrator is root with $\(name) unless 'admin user … password …' is given)"
-                guard let value = available.environment[name] else { missing("environment variable \(name) is not set" + implicit, range); continue }
-                if value.isEmpty { missing("environment variable \(name) is empty" + implicit, range) }
+                let implicit = !sourceText(range).hasPrefix("env")
+                guard let value = available.environment[name] else { missing(.secretVariableNotSet(name, implicit: implicit), range); continue }
+                if value.isEmpty { missing(.secretVariableEmpty(name, implicit: implicit), range) }
             case .file(let path, let range):
                 var directory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: path, isDirectory: &directory) {
-                    missing("the secret file '\(path)' does not exist", range)
+                    missing(.secretFileMissing(path: path), range)
                 } else if directory.boolValue {
-                    missing("the secret file '\(path)' is a directory", range)
+                    missing(.secretFileIsDirectory(path: path), range)
                 } else if !FileManager.default.isReadableFile(atPath: path) {
-                    missing("the secret file '\(path)' cannot be read (permission denied)", range)
+                    missing(.secretFileUnreadable(path: path), range)
                 }
             case .prompt, .literal:
                 continue
@@ -189,8 +187,8 @@ public struct Compiler: Sendable {
         }
     }
 
-    private mutating func error(_ message: String, _ range: SourceRange, kind: Diagnostic.Kind = .other) {
-        diagnostics.append(Diagnostic(.error, message, at: range, file: file, kind: kind))
+    private mutating func error(_ message: Message, _ range: SourceRange) {
+        diagnostics.append(Diagnostic(.error, message, at: range, file: file))
     }
 
     /// Appends the statement's steps to `out` (nothing when it has an error, which is reported).
@@ -200,10 +198,10 @@ public struct Compiler: Sendable {
             try steps(s, into: &out)
         } catch let f as Failure {
             out.removeSubrange(count...)
-            error(f.message, f.range, kind: f.kind)
+            error(f.message, f.range)
         } catch {
             out.removeSubrange(count...)
-            self.error("\(error)", s.range)
+            self.error(.failed("\(error)"), s.range)
         }
     }
 
@@ -264,7 +262,7 @@ public struct Compiler: Sendable {
     mutating func sourceFile(_ e: Expr) throws -> [PlanStep] {
         let path = resolvePath(try scalar(e, "file name"))
         guard fileStack.count < 16, !fileStack.contains(path) else {
-            throw Failure(message: "'\(path)' is already being sourced (a cycle, or nesting deeper than 16)", range: e.range)
+            throw Failure(.sourceCycle(path: path), range: e.range)
         }
         let text: String
         do { text = try options.readFile(path) } catch {
@@ -291,9 +289,7 @@ public struct Compiler: Sendable {
         case .number(let n, _): return .number(n)
         case .variable(let v, let r):
             guard let bound = variables[v] else {
-                var message = "undefined variable '$\(v)'"
-                if let s = Suggestion.closest(to: v, in: Array(variables.keys)) { message += "; did you mean '$\(s)'?" }
-                throw Failure(message: message, range: r)
+                throw Failure(.undefinedVariable(v, suggestion: Suggestion.closest(to: v, in: Array(variables.keys))), range: r)
             }
             return bound
         case .list(let items, _): return .list(try items.map { try value($0) })
@@ -317,7 +313,7 @@ public struct Compiler: Sendable {
         case .number(let n): return String(n)
         case .list(let items):
             if items.count == 1, case .string(let s) = items[0] { return s }
-            throw Failure(message: "expected one \(what), found a list of \(items.count)", range: e.range)
+            throw Failure(.expectedOne(what, found: items.count), range: e.range)
         }
     }
 
@@ -345,9 +341,9 @@ public struct Compiler: Sendable {
         if case .number(let n) = v { return n }
         if case .string(let s) = v, let n = Int(s) { return n }
         if case .string(let s) = v, !s.isEmpty, s.utf8.allSatisfy(ASCII.isDigit) {
-            throw Failure(message: "number '\(s.prefix(24))\(s.count > 24 ? "…" : "")' is too large for \(what)", range: e.range)
+            throw Failure(.numberTooLarge(s, for: what), range: e.range)
         }
-        throw Failure(message: "expected a number for \(what)", range: e.range)
+        throw Failure(.expectedNumber(for: what), range: e.range)
     }
 
     // MARK: names
@@ -355,7 +351,7 @@ public struct Compiler: Sendable {
     mutating func accountName(_ e: Expr) throws -> String {
         let n = try scalar(e, "account name")
         guard Names.account(n) else {
-            throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; letters, digits and '_'", range: e.range)
+            throw Failure(.invalidAccountName(n), range: e.range)
         }
         return n
     }
@@ -365,16 +361,16 @@ public struct Compiler: Sendable {
     mutating func accountNames(_ e: Expr) throws -> [String] {
         let names = try strings(e)
         for n in names where !Names.account(n) {
-            throw Failure(message: "invalid account name '\(n)': 1 to 32 characters, starting with a letter; ASCII letters, digits and '_'", range: e.range)
+            throw Failure(.invalidAccountName(n), range: e.range)
         }
         return names
     }
 
     /// `since '<when>'` (`show tasks`, `show slow queries`): a moment or a span back from now.
-    /// `usage` is what the error says a time is, before "(got …)".
-    mutating func since(_ e: Expr, usage: String = "since takes a time such as '2026-11-20', '2026-11-20T08:00:00Z' or '36h', '3d'") throws -> TaskWindow.Since {
+    /// `invalid` is the error for text that is neither, given the text.
+    mutating func since(_ e: Expr, invalid: (String) -> Message = Message.invalidSince) throws -> TaskWindow.Since {
         let text = try scalar(e, "time")
-        guard let when = TaskWindow.Since(text) else { throw Failure(message: "\(usage) (got '\(text)')", range: e.range) }
+        guard let when = TaskWindow.Since(text) else { throw Failure(invalid(text), range: e.range) }
         return when
     }
 
@@ -390,14 +386,14 @@ public struct Compiler: Sendable {
     /// An account's comment: DDM takes so many characters at most.
     mutating func comment(_ e: Expr) throws -> String {
         let text = try scalar(e, "comment")
-        guard text.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.commentTooLong(count: text.count), range: e.range) }
+        guard text.count <= ModifyAccountRules.maxDescriptionLength else { throw Failure(.account(.commentTooLong(count: text.count)), range: e.range) }
         return text
     }
 
     /// Days a password stays valid: 0 to 65535, 0 for never (the SDK's `password_lifetime`).
     mutating func lifetime(_ e: Expr) throws -> Int {
         let days = try int(e, "lifetime")
-        guard (0...65535).contains(days) else { throw Failure(message: "lifetime is 0 to 65535 days, 0 for never (got \(days))", range: e.range) }
+        guard (0...65535).contains(days) else { throw Failure(.account(.lifetimeOutOfRange(days)), range: e.range) }
         return days
     }
 
@@ -435,11 +431,8 @@ public struct Compiler: Sendable {
             } else if let x = ExtendedPermission.allCases.first(where: { ASCII.lowercased($0.rawValue) == ASCII.lowercased(word) }) {
                 if !extended.contains(x) { extended.append(x) }
             } else {
-                var message = "unknown privilege '\(word)'"
                 let names = BasePermission.allCases.map(\.rawValue) + ExtendedPermission.allCases.map(\.rawValue) + ["ALL"]
-                if let s = Suggestion.closest(to: word, in: names) { message += "; did you mean '\(s)'?" }
-                else { message += " (basic: \(BasePermission.allCases.map(\.rawValue).joined(separator: ", ")); extended: \(ExtendedPermission.allCases.map(\.rawValue).joined(separator: ", ")); or ALL)" }
-                throw Failure(message: message, range: range)
+                throw Failure(.account(.unknownPrivilege(word, suggestion: Suggestion.closest(to: word, in: names))), range: range)
             }
         }
 
@@ -467,11 +460,11 @@ public struct Compiler: Sendable {
         } else {
             for word in try strings(e) { try p.add(word, e.range) }
         }
-        if let refused = options.extendedRefused, !p.extended.isEmpty {
-            throw Failure(message: "\(p.extended.map(\.rawValue).joined(separator: ", ")): \(refused)", range: e.range)
+        if options.extendedRefused, !p.extended.isEmpty {
+            throw Failure(.account(.extendedNeedsV1(p.extended.map(\.rawValue))), range: e.range)
         }
         if let none = p.noneAt, p.all || !p.base.isEmpty || !p.extended.isEmpty {
-            throw Failure(message: "'none' stands alone: it means no privilege at all", range: none)
+            throw Failure(.account(.noneStandsAlone), range: none)
         }
         p.none = p.noneAt != nil
         p.base.sort()

@@ -36,10 +36,6 @@ public struct Lexer {
         pos + ahead < bytes.count ? bytes[pos + ahead] : nil
     }
 
-    private mutating func error(_ message: String, _ start: Int, _ end: Int) {
-        diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
-    }
-
     private mutating func error(_ message: Message, _ start: Int, _ end: Int) {
         diagnostics.append(Diagnostic(.error, message, at: SourceRange(start, end), file: source.name))
     }
@@ -68,14 +64,14 @@ public struct Lexer {
             return previousWasPassword ? Token(.secret(Secret(text)), range) : Token(.string(text), range)
         case UInt8(ascii: "\""), UInt8(ascii: "`"):
             let text = quoted(c, what: "quoted name")
-            if text.isEmpty { error("a quoted name cannot be empty", start, pos) }
+            if text.isEmpty { error(.emptyQuotedName, start, pos) }
             return Token(.quotedName(text), SourceRange(start, pos))
         case UInt8(ascii: "$"):
             pos += 1
             let nameStart = pos
             while let b = peek(), ASCII.isWordByte(b) { pos += 1 }
             if pos == nameStart {
-                error("expected a variable name after '$'", start, pos)
+                error(.expectedVariableName, start, pos)
                 return Token(.variable(""), SourceRange(start, pos))
             }
             return Token(.variable(String(decoding: bytes[nameStart..<pos], as: UTF8.self)), SourceRange(start, pos))
@@ -91,7 +87,7 @@ public struct Lexer {
                 pos = start
                 return word(start)
             }
-            error("unexpected character '\(shown.unicodeScalars.allSatisfy { $0.properties.isWhitespace == false && $0.value >= 0x20 } ? shown : "\\u{\(String(shown.unicodeScalars.first?.value ?? 0, radix: 16))}")'", start, pos)
+            error(.unexpectedCharacter(shown.unicodeScalars.allSatisfy { $0.properties.isWhitespace == false && $0.value >= 0x20 } ? shown : "\\u{\(String(shown.unicodeScalars.first?.value ?? 0, radix: 16))}"), start, pos)
             return scan()
         }
     }
@@ -130,7 +126,7 @@ public struct Lexer {
         }
         // Letters of other scripts belong to words; anything else that is not ASCII does not.
         if nonASCII, let odd = text.unicodeScalars.first(where: { $0.value >= 0x80 && !$0.properties.isAlphabetic }) {
-            error("unexpected character '\(odd.properties.isWhitespace || odd.value == 0xFFFD ? "\\u{\(String(odd.value, radix: 16))}" : String(odd))' in '\(text.prefix(24))'", start, pos)
+            error(.unexpectedCharacterInWord(odd.properties.isWhitespace || odd.value == 0xFFFD ? "\\u{\(String(odd.value, radix: 16))}" : String(odd), word: String(text.prefix(24))), start, pos)
         }
         return Token(.word(text), SourceRange(start, pos))
     }
@@ -151,7 +147,7 @@ public struct Lexer {
             out.append(b)
             pos += 1
         }
-        error(Message.unterminated(what), start, min(pos, start + 1))
+        error(.unterminated(what), start, min(pos, start + 1))
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -9,7 +9,8 @@ public struct Parser {
         public var incomplete: Bool
     }
 
-    struct Failure: Error { var message: String; var range: SourceRange; var atEOF: Bool }
+    /// A parse error: a case of the catalogue (no string, so every wording is the catalogue's).
+    struct Failure: Error { var message: Message; var range: SourceRange; var atEOF: Bool }
 
     /// Where recovery may resume, and every word a statement starts with: from the catalogue.
     static let statementKeywords = StatementCatalog.recoveryStarts
@@ -121,7 +122,7 @@ public struct Parser {
         return true
     }
 
-    func failure(_ message: String) -> Failure {
+    func failure(_ message: Message) -> Failure {
         Failure(message: message, range: current.range, atEOF: atEnd)
     }
 
@@ -129,7 +130,7 @@ public struct Parser {
     /// guess. Call right after matching the clause's first word, with the clauses seen so far.
     mutating func once(_ clause: String, _ seen: inout Set<String>) throws {
         guard seen.insert(clause).inserted else {
-            throw Failure(message: "'\(clause)' is given twice; give it once", range: previousRange, atEOF: false)
+            throw Failure(message: .givenTwice(clause), range: previousRange, atEOF: false)
         }
     }
 
@@ -158,18 +159,15 @@ public struct Parser {
     @_optimize(speed)
     mutating func expect(_ keyword: String, _ context: String) throws -> Token {
         guard check(keyword) else {
-            var message = "expected '\(keyword)' \(context), found \(found)"
-            if let w = current.keyword, Suggestion.closest(to: w, in: [keyword]) != nil, w != keyword {
-                message = "expected '\(keyword)' \(context), found \(found); did you mean '\(keyword)'?"
-            }
-            throw failure(message)
+            let nearMiss = current.keyword.map { $0 != keyword && Suggestion.closest(to: $0, in: [keyword]) != nil } ?? false
+            throw failure(.expectedToken(keyword, context: context, found: found, suggest: nearMiss))
         }
         return advance()
     }
 
     @_optimize(speed)
     mutating func expect(punct c: Unicode.Scalar, _ context: String) throws {
-        guard match(punct: c) else { throw failure("expected '\(c)' \(context), found \(found)") }
+        guard match(punct: c) else { throw failure(.expectedToken(String(c), context: context, found: found)) }
     }
 
     // MARK: script
@@ -229,7 +227,7 @@ public struct Parser {
         } else if !match(punct: ";") {
             // Point just past the statement, where the ';' belongs, not at the next line's first word.
             let end = previousRange.end
-            throw Failure(message: "expected ';' at the end of the statement, found \(found)", range: SourceRange(end, end), atEOF: atEnd)
+            throw Failure(message: .expectedToken(";", context: "at the end of the statement", found: found), range: SourceRange(end, end), atEOF: atEnd)
         }
         return Statement(SyntaxNode(node), range: SourceRange(start, previousRange.end))
     }
@@ -239,12 +237,10 @@ public struct Parser {
     @_optimize(speed)
     private mutating func statementNode() throws -> any StatementSyntax {
         guard let first = current.keyword else {
-            throw failure("expected a statement, found \(found)")
+            throw failure(.expected("a statement", found: found))
         }
         guard var node = StatementCatalog.rules.next[first] else {
-            var message = "unknown statement \(found)"
-            if let s = Suggestion.closest(to: first, in: Self.allStatementKeywords) { message += "; did you mean '\(s)'?" }
-            throw failure(message)
+            throw failure(.unknownStatement(found: found, suggestion: Suggestion.closest(to: first, in: Self.allStatementKeywords)))
         }
         advance()
         // The words after the first, kept only when there are some: a grant is one lookup and
@@ -256,13 +252,13 @@ public struct Parser {
         let path = ([first] + more).joined(separator: " ")
         let expected = node.expected.sorted().map { "'\($0)'" }
         let list = expected.count > 1 ? expected.dropLast().joined(separator: ", ") + " or " + expected.last! : expected.joined()
-        throw failure("expected \(list) after '\(path)', found \(found)")
+        throw failure(.expected(list, after: "'\(path)'", found: found))
     }
 
     mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maxDepth { throw failure("nesting is deeper than \(Self.maxDepth) levels") }
+        if depth > Self.maxDepth { throw failure(.nestingTooDeep(levels: Self.maxDepth)) }
         return try body(&self)
     }
 
@@ -271,11 +267,10 @@ public struct Parser {
     private func showFailure() -> Failure {
         let targets = StatementCatalog.showTargets
         let shown = targets.map { $0 == "available" ? "available rds" : $0 }
-        var message = "expected what to show (\(shown.joined(separator: ", "))), found \(found)"
         if let w = current.keyword, let s = Suggestion.closest(to: w, in: targets) {
-            message = "cannot show \(found); did you mean '\(s)'?"
+            return failure(.cannotShow(found: found, suggestion: s))
         }
-        return failure(message)
+        return failure(.expectedShowTarget(shown, found: found))
     }
 
     mutating func ifNot() throws -> Bool {
@@ -303,7 +298,7 @@ public struct Parser {
         return try nested { p in
             var body: [Statement] = []
             while !p.current.isPunct("}") {
-                if p.atEnd { throw p.failure("expected '}' to close \(what), found end of input") }
+                if p.atEnd { throw p.failure(.expectedToken("}", context: "to close \(what)", found: p.found)) }
                 if p.match(punct: ";") { continue }
                 let start = p.index
                 do {
@@ -331,17 +326,17 @@ public struct Parser {
             return .env(n, t.range.union(previousRange))
         }
         if match("file") {
-            guard case .string(let path) = current.kind else { throw failure("expected a quoted file path after 'file', found \(found)") }
+            guard case .string(let path) = current.kind else { throw failure(.expected("a quoted file path", after: "'file'", found: found)) }
             let end = advance().range
             secretSources.append(.file(path, t.range.union(end)))
             return .file(path, t.range.union(end))
         }
-        throw failure("expected a password: 'literal', prompt, env NAME or file 'path'; found \(found)")
+        throw failure(.expectedSecret(found: found))
     }
 
     mutating func identifier(_ what: String) throws -> String {
         if case .word(let w) = current.kind { advance(); return w }
-        throw failure("expected \(what), found \(found)")
+        throw failure(.expected(what, found: found))
     }
 
     /// A name: a word, a quoted name, or a `$variable`.
@@ -353,7 +348,7 @@ public struct Parser {
         case .quotedName(let n): advance(); return .name(n, t.range)
         case .variable(let v): advance(); return .variable(v, t.range)
         case .number(let n): advance(); return .name(String(n), t.range)
-        default: throw failure("expected \(what), found \(found)")
+        default: throw failure(.expected(what, found: found))
         }
     }
 
@@ -362,7 +357,7 @@ public struct Parser {
         switch t.kind {
         case .string(let s): advance(); return .string(s, t.range)
         case .variable(let v): advance(); return .variable(v, t.range)
-        default: throw failure("expected \(what) as a quoted string, found \(found)")
+        default: throw failure(.expectedQuoted(what, found: found))
         }
     }
 
@@ -433,7 +428,7 @@ public struct Parser {
     mutating func onOff(_ what: String) throws -> Bool {
         if match("on") { return true }
         if match("off") { return false }
-        throw failure("expected 'on' or 'off' after '\(what)', found \(found)")
+        throw failure(.expected("'on' or 'off'", after: "'\(what)'", found: found))
     }
 
     /// `on instance <i>`, when written.

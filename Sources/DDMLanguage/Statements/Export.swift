@@ -32,7 +32,7 @@ extension ExportStatement: StatementSyntax where P == Parsed {
         var passwords = ExportOptions.Passwords.prompt
         if p.match("passwords") {
             if p.match("prompt") { passwords = .prompt } else if p.match("env") { passwords = .env } else {
-                throw p.failure("expected 'prompt' or 'env' after 'passwords', found \(p.found)")
+                throw p.failure(.expected("'prompt' or 'env'", after: "'passwords'", found: p.found))
             }
         }
         return Self(scope: scope, passwords: passwords, path: p.match("to") ? try p.stringValue("file name") : nil)

@@ -143,15 +143,15 @@ extension CreateUser: StatementSyntax where P == Parsed {
         var extended: [ExtendedPermission] = []
         if let p = privileges {
             let parsed = try c.privileges(p)
-            if parsed.none { throw Compiler.Failure(message: "an account needs at least one basic privilege", range: p.range) }
+            if parsed.none { throw Compiler.Failure(.account(.noBasicPrivilege), range: p.range) }
             base = parsed.base
             extended = parsed.extended
             for e in extended {
                 if let needed = e.requiredBase, !base.contains(needed) {
-                    throw Compiler.Failure(message: "\(e.rawValue) needs \(needed.rawValue) as well", range: p.range)
+                    throw Compiler.Failure(.account(.extendedNeedsBase(e.rawValue, base: needed.rawValue, inGrantExactly: false)), range: p.range)
                 }
             }
-            guard !base.isEmpty else { throw Compiler.Failure(message: "an account needs at least one basic privilege", range: p.range) }
+            guard !base.isEmpty else { throw Compiler.Failure(.account(.noBasicPrivilege), range: p.range) }
         }
         let text = try comment.map { try c.comment($0) }
         let u = CreateUser<Resolved>(name: try c.accountName(name), ifNotExists: ifNotExists, password: password,
@@ -255,7 +255,7 @@ extension AlterUser: StatementSyntax where P == Parsed {
         if p.match("comment") { return Self(name: n, change: .comment(try p.stringValue("comment"))) }
         if p.match("password") { return Self(name: n, change: .password(try p.secret())) }
         if p.match("lifetime") { return Self(name: n, change: .lifetime(try p.value())) }
-        throw p.failure("expected 'comment' or 'password' after the account name, found \(p.found)")
+        throw p.failure(.expected("'comment' or 'password'", after: "the account name", found: p.found))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {

@@ -53,7 +53,7 @@ struct GrantStatement: StatementSyntax, Equatable {
             if p.match("comment") { comment = try p.stringValue("comment") }
             return Self(kind: .set, privileges: privileges, schemas: schemas, users: users, comment: comment)
         }
-        if p.check("on") || p.check("to") { throw p.failure("expected the privileges after 'grant' (grant SELECT on …), found \(p.found)") }
+        if p.check("on") || p.check("to") { throw p.failure(.expected("the privileges", after: "'grant' (grant SELECT on …)", found: p.found)) }
         let privileges = try p.list("privilege")
         try p.expect("on", "before the schemas")
         let schemas = try p.list("schema name")
@@ -63,7 +63,7 @@ struct GrantStatement: StatementSyntax, Equatable {
 
     /// revoke <privs> [on <schemas>] from <accounts>
     static func parseRevoke(_ p: inout Parser) throws -> Self {
-        if p.check("on") || p.check("from") { throw p.failure("expected the privileges after 'revoke' (revoke INSERT from …), found \(p.found)") }
+        if p.check("on") || p.check("from") { throw p.failure(.expected("the privileges", after: "'revoke' (revoke INSERT from …)", found: p.found)) }
         let privileges = try p.list("privilege")
         var schemas: Expr?
         if p.match("on") { schemas = try p.list("schema name") }
@@ -78,7 +78,7 @@ struct GrantStatement: StatementSyntax, Equatable {
         if let comment { exact.comment = try c.comment(comment) }
         for e in exact.extended {
             if let needed = e.requiredBase, !exact.base.contains(needed) {
-                throw Compiler.Failure(message: "\(e.rawValue) needs \(needed.rawValue) in the same 'grant exactly'", range: privileges.range)
+                throw Compiler.Failure(.account(.extendedNeedsBase(e.rawValue, base: needed.rawValue, inGrantExactly: true)), range: privileges.range)
             }
         }
         c.declare(exact.users)
@@ -185,10 +185,10 @@ extension Compiler {
     mutating func change(_ kind: Change.Kind, _ p: Expr, _ schemas: Expr?, _ users: Expr, _ range: SourceRange) throws -> Change {
         let privs = try privileges(p)
         if privs.none && kind != .set {
-            throw Failure(message: "'none' goes only with 'grant exactly' (an account's whole state)", range: p.range)
+            throw Failure(.account(.noneOnlyInGrantExactly), range: p.range)
         }
         let userNames = try accountNames(users)
-        guard !userNames.isEmpty else { throw Failure(message: "name at least one account", range: users.range) }
+        guard !userNames.isEmpty else { throw Failure(.nameAtLeastOne("account"), range: users.range) }
         return Change(kind: kind, base: privs.base, extended: privs.extended, all: privs.all,
                       schemas: try schemas.map { try schemaList($0) }, users: userNames, range: range, file: file)
     }

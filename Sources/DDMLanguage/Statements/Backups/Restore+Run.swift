@@ -36,7 +36,7 @@ extension RestoreToInstance: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let pairs = try map?.map { RestoreToInstance<Resolved>.Pair(from: try c.scalar($0.from, "data node"), to: try c.scalar($0.to, "data node")) }
         if let pairs, Set(pairs.map(\.to)).count < pairs.count, let e = map?.last?.to {
-            throw Compiler.Failure(message: "each data node takes one source's data; one is named twice", range: e.range)
+            throw Compiler.Failure(.instance(.restoreTargetTwice), range: e.range)
         }
         let when = try c.restoreTime(at)
         return RestoreToInstance<Resolved>(target: try c.scalar(target, "instance name"), at: when.description, map: pairs, wait: wait, when: when)
@@ -142,7 +142,7 @@ extension RestoreMetadata: StatementSyntax where P == Parsed {
         } else if p.match("at") {
             at = try p.stringValue("time ('2026-11-26T08:00:00Z', or '2h' back from now)")
         } else {
-            throw p.failure("expected from backup <id> or at '<when>' after the instance, found \(p.found)")
+            throw p.failure(.expected("from backup <id> or at '<when>'", after: "the instance", found: p.found))
         }
         try p.expect("data", "before the data nodes (data nodes <rds>, …)")
         try p.expect("nodes", "after 'data'")
@@ -152,7 +152,10 @@ extension RestoreMetadata: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let when = try at.map { try c.restoreTime($0) }
         let nodes = try c.strings(dataNodes)
-        if Set(nodes).count < nodes.count { throw Compiler.Failure(message: "a data node is named twice", range: dataNodes.range) }
+        var seen: Set<String> = []
+        if let twice = nodes.first(where: { !seen.insert($0).inserted }) {
+            throw Compiler.Failure(.givenTwice(twice, noun: "data node"), range: dataNodes.range)
+        }
         return RestoreMetadata<Resolved>(target: try c.scalar(target, "instance name"), backup: try backup.map { try c.scalar($0, "backup id") },
                                          at: when?.description, dataNodes: nodes, wait: wait, when: when)
     }

@@ -66,7 +66,7 @@ enum RestoreStatements: StatementFamily {
 extension Compiler {
     /// `at '<when>'` of a restore: a moment, or a span back from now.
     mutating func restoreTime(_ e: Expr) throws -> TaskWindow.Since {
-        try since(e, usage: "a restore time is a moment such as '2026-11-26T08:00:00Z', a span back from now such as '2h', or 'now'")
+        try since(e, invalid: { .instance(.invalidRestoreTime($0)) })
     }
 }
 

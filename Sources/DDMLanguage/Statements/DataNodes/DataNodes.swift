@@ -119,9 +119,9 @@ extension SetReadWeights: StatementSyntax where P == Parsed {
             // OTC's user guide: 0 to 100 (and 0 with 100 its own example); its error DBS.300315 says
             // "greater than 0 and less than 100". The guide's range is checked here; the service
             // has the last word on 0 and 100 (docs/language.md, "Data nodes").
-            guard (0...100).contains(n) else { throw Compiler.Failure(message: "a read weight is 0 to 100 (got \(n))", range: w.weight.range) }
+            guard (0...100).contains(n) else { throw Compiler.Failure(.instance(.readWeightOutOfRange(n)), range: w.weight.range) }
             let rds = try c.scalar(w.rds, "data node")
-            if resolved.contains(where: { $0.rds == rds }) { throw Compiler.Failure(message: "\(rds) is given twice", range: w.rds.range) }
+            if resolved.contains(where: { $0.rds == rds }) { throw Compiler.Failure(.givenTwice(rds, noun: "data node"), range: w.rds.range) }
             resolved.append(ReadWeight(rds: rds, weight: n))
         }
         return SetReadWeights<Resolved>(weights: resolved, instance: try instance.map { try c.scalar($0, "instance name") })

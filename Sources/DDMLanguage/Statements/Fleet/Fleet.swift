@@ -109,41 +109,40 @@ extension Fleet: StatementSyntax where P == Parsed {
         func count(_ e: Expr?, _ what: String, min: Int) throws -> Int? {
             guard let e else { return nil }
             let n = try c.int(e, what)
-            guard n >= min else { throw Compiler.Failure(message: "\(what) is at least \(min) (got \(n))", range: e.range) }
+            guard n >= min else { throw Compiler.Failure(.tooFew(what, least: min, got: n), range: e.range) }
             return n
         }
         let concurrency = try count(concurrency, "concurrency", min: 1)
         let maxFailures = try count(maxFailures, "max failures", min: 0)
         if maxFailuresPercent, let n = maxFailures, n > 100, let e = self.maxFailures {
-            throw Compiler.Failure(message: "max failures is a percentage from 0 to 100 (got \(n)%)", range: e.range)
+            throw Compiler.Failure(.instance(.maxFailuresPercent(n)), range: e.range)
         }
         let canary = try count(canary, "canary", min: 1)
         var names: [String]?
         if let list = self.names {
             let given = try c.strings(list)
             for n in given where !Names.instance(n) && !Self.isInstanceId(n) {
-                throw Compiler.Failure(message: "invalid instance name '\(n)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_' (or an instance id)", range: list.range)
+                throw Compiler.Failure(.invalidInstanceName(n, idAllowed: true), range: list.range)
             }
-            guard !given.isEmpty else { throw Compiler.Failure(message: "name at least one instance", range: list.range) }
+            guard !given.isEmpty else { throw Compiler.Failure(.nameAtLeastOne("instance"), range: list.range) }
             names = given.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         }
         let like = try like.map { try c.scalar($0, "pattern") }
         let regions = try self.regions.map { list in
             let given = try c.strings(list)
             for r in given where !Self.isRegion(r) {
-                throw Compiler.Failure(message: "invalid region '\(r)': letters, digits and '-', such as ap-southeast-1", range: list.range)
+                throw Compiler.Failure(.instance(.invalidRegion(r)), range: list.range)
             }
             return given.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         }
         for statement in body {
             if statement.node.value is Fleet<Parsed> {
-                throw Compiler.Failure(message: "a fleet's body cannot hold another fleet", range: statement.range)
+                throw Compiler.Failure(.instance(.fleetInFleet), range: statement.range)
             }
             // Each target's body runs on that target: a `use` would send every target's writes
             // to one instance while the table reported them as each target's.
             if statement.node.value is UseInstance<Parsed> {
-                throw Compiler.Failure(message: "a fleet's body runs on each target; 'use instance' cannot choose another (name the instance in the fleet's list)",
-                                       range: statement.range)
+                throw Compiler.Failure(.instance(.useInFleet), range: statement.range)
             }
         }
         // Checked now, for every named target (or once for a pattern, whose targets are known
@@ -160,7 +159,7 @@ extension Fleet: StatementSyntax where P == Parsed {
             if !diagnostics.isEmpty {
                 c.report(diagnostics.map { d in
                     var d = d
-                    if names != nil { d.message += " (for instance \(target))" }
+                    if names != nil { d.message = Message.forInstance(d.message, target) }
                     return d
                 })
                 break

@@ -64,7 +64,7 @@ extension AlterGroup: StatementSyntax where P == Parsed {
         for (word, white) in [("whitelist", true), ("blacklist", false)] where p.match(word) {
             return Self(group: group, change: .access(whitelist: white, addresses: try p.item("IP address or CIDR block")))
         }
-        throw p.failure("expected whitelist (…), blacklist (…), on or off after 'set access', found \(p.found)")
+        throw p.failure(.expected("whitelist (…), blacklist (…), on or off", after: "'set access'", found: p.found))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
@@ -72,15 +72,15 @@ extension AlterGroup: StatementSyntax where P == Parsed {
         switch self.change {
         case .access(let white, let e):
             let list = try c.strings(e)
-            guard !list.isEmpty else { throw Compiler.Failure(message: "a \(white ? "whitelist" : "blacklist") needs at least one address (or: set access off)", range: e.range) }
+            guard !list.isEmpty else { throw Compiler.Failure(.instance(.emptyAccessList(white: white)), range: e.range) }
             for a in list where !Names.ipv4(a, block: true) {
-                throw Compiler.Failure(message: "'\(a)' is not an IPv4 address or CIDR block (such as '10.0.0.0/24')", range: e.range)
+                throw Compiler.Failure(.notIPv4(a, block: true), range: e.range)
             }
             change = .access(whitelist: white, addresses: list)
         case .accessOn(let on): change = .accessOn(on)
         case .address(let e, let wait):
             let ip = try c.scalar(e, "address")
-            guard Names.ipv4(ip) else { throw Compiler.Failure(message: "'\(ip)' is not an IPv4 address", range: e.range) }
+            guard Names.ipv4(ip) else { throw Compiler.Failure(.notIPv4(ip), range: e.range) }
             change = .address(ip, wait: wait)
         }
         return AlterGroup<Resolved>(group: try c.scalar(group, "group name"), change: change)

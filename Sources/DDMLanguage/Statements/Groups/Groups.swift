@@ -111,10 +111,10 @@ extension CreateGroup: StatementSyntax where P == Parsed {
         // "4 to 64 characters … start with a letter … letters, digits, underscores (_), and hyphens (-)"
         // (OTC API reference): the instance name's rule.
         guard Names.instance(n) else {
-            throw Compiler.Failure(message: "a group name is 4 to 64 letters, digits, '_' or '-', starting with a letter (got '\(n)')", range: name.range)
+            throw Compiler.Failure(.invalidInstanceName(n, of: .group), range: name.range)
         }
         let count = try c.int(nodes, "nodes")
-        guard (1...32).contains(count) else { throw Compiler.Failure(message: "a group has 1 to 32 nodes (got \(count))", range: nodes.range) }
+        guard (1...32).contains(count) else { throw Compiler.Failure(.instance(.groupNodesOutOfRange(count)), range: nodes.range) }
         return CreateGroup<Resolved>(name: n, nodes: count, readOnly: readOnly, flavor: try flavor.map { try c.scalar($0, "flavor code") },
                                      zone: try zone.map { try c.scalar($0, "availability zone") }, wait: wait)
     }

@@ -88,7 +88,7 @@ extension AlterInstance: StatementSyntax where P == Parsed {
             else if p.match("read") { try p.expect("only", "after 'read'"); change = .readOnly(try p.onOff("read only")) }
             else if p.match("readonly") { change = .readOnly(try p.onOff("readonly")) }
             else if p.match("admin") { try p.expect("password", "after 'admin'"); change = .adminPassword(try p.secret()) }
-            else { throw p.failure("expected security group, flavor, port, ssl, read only or admin password after 'set', found \(p.found)") }
+            else { throw p.failure(.expected("security group, flavor, port, ssl, read only or admin password", after: "'set'", found: p.found)) }
         } else if p.match("add") {
             try p.expect("nodes", "after 'add'")
             let count = try p.value()
@@ -112,7 +112,7 @@ extension AlterInstance: StatementSyntax where P == Parsed {
             try p.expect("upgrade", "after 'rollback'")
             change = .rollback
         } else {
-            throw p.failure("expected set, add nodes, remove nodes, remove node, bind eip, unbind eip, upgrade or rollback upgrade after the instance name, found \(p.found)")
+            throw p.failure(.expected("set, add nodes, remove nodes, remove node, bind eip, unbind eip, upgrade or rollback upgrade", after: "the instance name", found: p.found))
         }
         return Self(instance: i, change: change, wait: p.match("wait"))
     }
@@ -127,11 +127,11 @@ extension AlterInstance: StatementSyntax where P == Parsed {
         case .securityGroup(let g): return .securityGroup(try c.scalar(g, "security group"))
         case .addNodes(let e, let zone):
             let n = try c.int(e, "node count")
-            guard (1...32).contains(n) else { throw Failure(message: "add nodes takes 1 to 32 nodes (got \(n))", range: e.range) }
+            guard (1...32).contains(n) else { throw Failure(.instance(.addNodesOutOfRange(n)), range: e.range) }
             return .addNodes(n, zone: try zone.map { try c.scalar($0, "availability zone") })
         case .removeNodes(let e):
             let n = try c.int(e, "node count")
-            guard n >= 1 else { throw Failure(message: "remove nodes takes 1 or more (got \(n))", range: e.range) }
+            guard n >= 1 else { throw Failure(.instance(.removeNodesTooFew(n)), range: e.range) }
             return .removeNodes(n)
         case .removeNodeIds(let e):
             // A node named twice is removed once (DDM would be sent the pair), as `add rds x, x` adds x once.
@@ -141,14 +141,14 @@ extension AlterInstance: StatementSyntax where P == Parsed {
         case .port(let e):
             let p = try c.int(e, "port")
             // TCP's range; DDM's own is the service's to say (docs/language.md).
-            guard (1...65535).contains(p) else { throw Failure(message: "port must be from 1 to 65535 (got \(p))", range: e.range) }
+            guard (1...65535).contains(p) else { throw Failure(.notInRange("port", 1...65535, got: p), range: e.range) }
             return .port(p)
         case .ssl(let on): return .ssl(on)
         case .readOnly(let on): return .readOnly(on)
         case .bindEIP(let ipExpr, let idExpr):
             let ip = try c.scalar(ipExpr, "public IP address")
             guard Names.ipv4(ip) else {
-                throw Failure(message: "'\(ip)' is not an IPv4 address", range: ipExpr.range)
+                throw Failure(.notIPv4(ip), range: ipExpr.range)
             }
             return .bindEIP(ip: ip, id: try c.scalar(idExpr, "EIP id"))
         case .unbindEIP: return .unbindEIP

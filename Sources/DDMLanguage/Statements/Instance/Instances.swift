@@ -156,11 +156,9 @@ extension CreateInstance: StatementSyntax where P == Parsed {
             let v = try p.optionValue()
             let range = SourceRange(start, v.range.end)
             guard keys.contains(key) else {
-                var message = "unknown instance option '\(key)'"
-                if let close = Suggestion.closest(to: key, in: keys) { message += "; did you mean '\(close)'?" }
-                throw Parser.Failure(message: message, range: range, atEOF: false)
+                throw Parser.Failure(message: .instance(.unknownOption(key, suggestion: Suggestion.closest(to: key, in: keys))), range: range, atEOF: false)
             }
-            guard seen.insert(key).inserted else { throw Parser.Failure(message: "option '\(key)' is given twice", range: range, atEOF: false) }
+            guard seen.insert(key).inserted else { throw Parser.Failure(message: .givenTwice(key, noun: "option"), range: range, atEOF: false) }
             switch key {
             case "flavor": s.flavor = v
             case "engine": s.engine = v
@@ -180,15 +178,15 @@ extension CreateInstance: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let n = try c.scalar(name, "instance name")
         guard Names.instance(n) else {
-            throw Compiler.Failure(message: "invalid instance name '\(n)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: name.range)
+            throw Compiler.Failure(.invalidInstanceName(n), range: name.range)
         }
         let given: [String: Expr?] = ["flavor": flavor, "nodes": nodes, "vpc": vpc, "subnet": subnet, "security_group": securityGroup, "az": zones]
         for key in Self.required where given[key] ?? nil == nil {
-            throw Compiler.Failure(message: "create instance needs '\(key) = …' (required: \(Self.required.joined(separator: ", ")))", range: name.range)
+            throw Compiler.Failure(.instance(.missingOption(key, required: Self.required)), range: name.range)
         }
         guard let flavor, let nodes, let vpc, let subnet, let securityGroup, let zones else { preconditionFailure("checked above") }
         let count = try c.int(nodes, "nodes")
-        guard (1...32).contains(count) else { throw Compiler.Failure(message: "nodes must be from 1 to 32", range: nodes.range) }
+        guard (1...32).contains(count) else { throw Compiler.Failure(.notInRange("nodes", 1...32, got: count), range: nodes.range) }
         return CreateInstance<Resolved>(
             name: n, flavor: try c.scalar(flavor, "flavor"), engine: try engine.map { try c.scalar($0, "engine") }, nodes: count,
             vpc: try c.scalar(vpc, "vpc"), subnet: try c.scalar(subnet, "subnet"), securityGroup: try c.scalar(securityGroup, "security group"),

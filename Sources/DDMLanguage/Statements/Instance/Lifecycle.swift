@@ -79,7 +79,7 @@ extension RenameInstance: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let newName = try c.scalar(to, "instance name")
         guard Names.instance(newName) else {
-            throw Compiler.Failure(message: "invalid instance name '\(newName)': 4 to 64 characters, starting with a letter; letters, digits, '-' and '_'", range: to.range)
+            throw Compiler.Failure(.invalidInstanceName(newName), range: to.range)
         }
         return RenameInstance<Resolved>(instance: try c.scalar(instance, "instance name"), to: newName)
     }

@@ -58,7 +58,7 @@ extension ShowSlowQueries: StatementSyntax where P == Parsed {
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let n = try limit.map { try c.int($0, "limit") } ?? 20
-        guard (1...1000).contains(n) else { throw Compiler.Failure(message: "limit must be from 1 to 1000 (got \(n))", range: limit?.range ?? range) }
+        guard (1...1000).contains(n) else { throw Compiler.Failure(.notInRange("limit", 1...1000, got: n), range: limit?.range ?? range) }
         return ShowSlowQueries<Resolved>(since: try since.map { try c.since($0) } ?? .days(7), user: try user.map { try c.scalar($0, "account name") },
                                          schema: try schema.map { try c.schemaName($0) }, limit: n)
     }
@@ -152,7 +152,7 @@ extension ShowAudit: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         guard let limit else { return ShowAudit<Resolved>(limit: 20) }
         let n = try c.int(limit, "limit")
-        guard (1...10_000).contains(n) else { throw Compiler.Failure(message: "limit must be from 1 to 10000 (got \(n))", range: limit.range) }
+        guard (1...10_000).contains(n) else { throw Compiler.Failure(.notInRange("limit", 1...10_000, got: n), range: limit.range) }
         return ShowAudit<Resolved>(limit: n)
     }
 }

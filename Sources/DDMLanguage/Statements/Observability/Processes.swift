@@ -46,7 +46,7 @@ extension KillProcesses: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let list = try c.strings(ids)
         if physical, let bad = list.first(where: { Int($0) == nil }) {
-            throw Compiler.Failure(message: "physical process ids are numbers; '\(bad)' is not", range: ids.range)
+            throw Compiler.Failure(.instance(.processIdNotNumber(bad)), range: ids.range)
         }
         return KillProcesses<Resolved>(ids: list, physical: physical)
     }

@@ -105,7 +105,7 @@ extension ParameterSetting where P == Parsed {
     static func resolve(_ settings: [Self], _ c: inout Compiler) throws -> [ParameterSetting<Resolved>] {
         var seen: Set<String> = []
         return try settings.map { s in
-            guard seen.insert(s.name.lowercased()).inserted else { throw Compiler.Failure(message: "parameter \(s.name) is set twice", range: s.range) }
+            guard seen.insert(s.name.lowercased()).inserted else { throw Compiler.Failure(.givenTwice(s.name, noun: "parameter"), range: s.range) }
             return ParameterSetting<Resolved>(name: s.name, value: try c.scalar(s.value, "value"), range: s.range)
         }
     }

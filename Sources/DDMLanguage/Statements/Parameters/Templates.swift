@@ -41,7 +41,7 @@ enum ParameterTemplateStatements: StatementFamily {
     static func checkName(_ e: Expr, _ c: inout Compiler) throws -> String {
         let n = try c.scalar(e, "template name")
         guard (1...64).contains(n.utf8.count), n.utf8.allSatisfy({ ASCII.isLetter($0) || ASCII.isDigit($0) || "._-".utf8.contains($0) }) else {
-            throw Compiler.Failure(message: "a parameter template name is 1 to 64 letters, digits, '.', '_' or '-' (got '\(n)')", range: e.range)
+            throw Compiler.Failure(.instance(.invalidTemplateName(n)), range: e.range)
         }
         return n
     }
@@ -51,7 +51,7 @@ enum ParameterTemplateStatements: StatementFamily {
         guard let e else { return nil }
         let d = try c.scalar(e, "description")
         guard d.count <= 256, !d.contains(where: { "!<>=&\"'".contains($0) }) else {
-            throw Compiler.Failure(message: "a description is at most 256 characters, none of ! < > = & \" '", range: e.range)
+            throw Compiler.Failure(.instance(.invalidTemplateDescription), range: e.range)
         }
         return d
     }
@@ -82,7 +82,7 @@ extension CreateParameterTemplate: StatementSyntax where P == Parsed {
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         if from != nil, let first = settings.first {
-            throw Compiler.Failure(message: "a copy takes its values from its template; change them after with 'alter parameter template … set …'", range: first.range)
+            throw Compiler.Failure(.instance(.copyTakesValues), range: first.range)
         }
         return CreateParameterTemplate<Resolved>(name: try ParameterTemplateStatements.checkName(name, &c), from: try from.map { try c.scalar($0, "template") },
                                                  description: try ParameterTemplateStatements.checkDescription(description, &c),
@@ -153,7 +153,7 @@ extension AlterParameterTemplate: StatementSyntax where P == Parsed {
             else { break }
         }
         guard !out.settings.isEmpty || out.description != nil || out.rename != nil else {
-            throw p.failure("expected set <name> = <value>, description '…' or rename to <new> after the template, found \(p.found)")
+            throw p.failure(.expected("set <name> = <value>, description '…' or rename to <new>", after: "the template", found: p.found))
         }
         return out
     }

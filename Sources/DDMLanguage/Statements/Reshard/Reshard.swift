@@ -140,13 +140,13 @@ extension AlterSchema: StatementSyntax where P == Parsed {
             if verb == .switchRoute, p.match("at") { return Self(schema: schema, change: .task(.window, at: try p.stringValue("time (hh:mm:ss)"))) }
             return Self(schema: schema, change: .task(verb, at: nil))
         }
-        throw p.failure("expected reshard, switch route, clean, retry, rollback or cancel reshard after the schema, found \(p.found)")
+        throw p.failure(.expected("reshard, switch route, clean, retry, rollback or cancel reshard", after: "the schema", found: p.found))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         func time(_ e: Expr) throws -> String {
             let t = try c.scalar(e, "time")
-            guard ReshardWindow.seconds(t) != nil else { throw Compiler.Failure(message: "a switch time is hh:mm:ss, such as '02:00:00' (got '\(t)')", range: e.range) }
+            guard ReshardWindow.seconds(t) != nil else { throw Compiler.Failure(.schema(.invalidSwitchTime(t)), range: e.range) }
             return t
         }
         let change: AlterSchema<Resolved>.Change
@@ -154,11 +154,11 @@ extension AlterSchema: StatementSyntax where P == Parsed {
         case .reshard(let shards, let add, let user, let password, let at, let wait):
             let n = try shards.map { e -> Int in
                 let n = try c.int(e, "shards")
-                guard (1...64).contains(n) else { throw Compiler.Failure(message: "a schema has 1 to 64 shards (got \(n))", range: e.range) }
+                guard (1...64).contains(n) else { throw Compiler.Failure(.schema(.reshardShardsOutOfRange(n)), range: e.range) }
                 return n
             }
             let added = try add.map { try c.strings($0) }
-            if n == nil && added == nil { throw Compiler.Failure(message: "reshard needs more shards (shards <n>), more data nodes (add rds …), or both", range: range) }
+            if n == nil && added == nil { throw Compiler.Failure(.schema(.reshardNeedsChange), range: range) }
             change = .reshard(shards: n, add: added, user: try user.map { try c.scalar($0, "administrator") }, password: password,
                               at: try at.map(time), wait: wait)
         case .task(let verb, let at): change = .task(verb, at: try at.map(time))

@@ -13,6 +13,6 @@ enum AlterSchemaClauses {
         let schema = try p.name("schema name")
         for clause in all where clause.words.contains(where: p.check) { return try clause.parse(schema, &p) }
         let words = all.flatMap(\.words)
-        throw p.failure("expected \(words.dropLast().joined(separator: ", ")) or \(words.last!) after the schema, found \(p.found)")
+        throw p.failure(.expected("\(words.dropLast().joined(separator: ", ")) or \(words.last!)", after: "the schema", found: p.found))
     })
 }

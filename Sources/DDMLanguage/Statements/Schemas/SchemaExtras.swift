@@ -114,7 +114,7 @@ extension SetSQLBlacklist: StatementSyntax where P == Parsed {
             else { break }
         }
         guard out.prefix != nil || out.full != nil || out.regex != nil else {
-            throw p.failure("expected prefix (…), full (…), regex (…) or none after 'set sql blacklist', found \(p.found)")
+            throw p.failure(.expected("prefix (…), full (…), regex (…) or none", after: "'set sql blacklist'", found: p.found))
         }
         return out
     }
@@ -124,16 +124,16 @@ extension SetSQLBlacklist: StatementSyntax where P == Parsed {
             guard let e else { return nil }
             let list = try c.strings(e).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             for item in list {
-                if item.isEmpty { throw Compiler.Failure(message: "a blacklist entry cannot be empty", range: e.range) }
+                if item.isEmpty { throw Compiler.Failure(.schema(.blacklistEntryEmpty), range: e.range) }
                 // The wire joins a kind's entries with ';' (SQLBlacklist.separator).
-                if item.contains(";") { throw Compiler.Failure(message: "a blacklist entry cannot hold ';' (it separates the entries on the wire): '\(item)'", range: e.range) }
+                if item.contains(";") { throw Compiler.Failure(.schema(.blacklistEntrySemicolon(item)), range: e.range) }
                 if regex, (try? NSRegularExpression(pattern: item)) == nil {
-                    throw Compiler.Failure(message: "'\(item)' is not a regular expression", range: e.range)
+                    throw Compiler.Failure(.schema(.notRegularExpression(item)), range: e.range)
                 }
             }
             // "cannot exceed 1 KB, respectively" (user guide, "Configuring the SQL Blacklist").
             let bytes = list.joined(separator: SQLBlacklist.separator).utf8.count
-            if bytes > 1024 { throw Compiler.Failure(message: "a blacklist kind holds at most 1 KB (1024 bytes); this one is \(bytes)", range: e.range) }
+            if bytes > 1024 { throw Compiler.Failure(.schema(.blacklistTooLarge(bytes: bytes)), range: e.range) }
             return list
         }
         return SetSQLBlacklist<Resolved>(schema: try c.schemaName(schema), prefix: try items(prefix), full: try items(full), regex: try items(regex, regex: true))

@@ -79,7 +79,7 @@ extension CreateSchema: StatementSyntax where P == Parsed {
         var mode = ShardMode.cluster
         if p.match("mode") {
             if p.match("cluster") { mode = .cluster } else if p.match("single") { mode = .single } else {
-                throw p.failure("expected 'cluster' or 'single' after 'mode', found \(p.found)")
+                throw p.failure(.expected("'cluster' or 'single'", after: "'mode'", found: p.found))
             }
         }
         let on = p.current.range
@@ -103,12 +103,12 @@ extension CreateSchema: StatementSyntax where P == Parsed {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step {
         let n = try c.int(shards, "shards")
         let list = try c.strings(rds)
-        guard !list.isEmpty else { throw Compiler.Failure(message: "name at least one RDS instance", range: rds.range) }
+        guard !list.isEmpty else { throw Compiler.Failure(.nameAtLeastOne("RDS instance"), range: rds.range) }
         if mode == .single, n != 1 || list.count != 1 {
-            throw Compiler.Failure(message: "a single-mode schema has 1 shard on 1 RDS instance", range: shards.range)
+            throw Compiler.Failure(.schema(.singleModeShape), range: shards.range)
         }
         if mode == .cluster, n < list.count || n > list.count * 64 {
-            throw Compiler.Failure(message: "\(n) shards on \(list.count) RDS instance\(list.count == 1 ? "" : "s"): use \(list.count) to \(list.count * 64)", range: shards.range)
+            throw Compiler.Failure(.schema(.shardsForNodes(n, nodes: list.count)), range: shards.range)
         }
         return CreateSchema<Resolved>(name: try c.schemaName(name), ifNotExists: ifNotExists, shards: n, mode: mode, rds: list,
                                       adminUser: try adminUser.map { try c.scalar($0, "admin user") }, adminPassword: adminPassword, wait: wait)

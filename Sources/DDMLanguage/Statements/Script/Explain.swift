@@ -5,7 +5,7 @@ struct Explain: StatementSyntax, Equatable {
 
     /// explain <statement>   (the statement ends with its own ';')
     static func parse(_ p: inout Parser) throws -> Self {
-        if p.check("explain") { throw p.failure("'explain' cannot explain itself") }
+        if p.check("explain") { throw p.failure(.explainItself) }
         return Self(statement: try p.nested { try $0.statement() })
     }
 

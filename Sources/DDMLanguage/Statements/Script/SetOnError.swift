@@ -8,7 +8,7 @@ struct SetOnError: StatementSyntax, Step, Equatable {
         _ = p.match(punct: "=")
         if p.match("stop") { return Self(continueOnError: false) }
         if p.match("continue") { return Self(continueOnError: true) }
-        throw p.failure("expected 'stop' or 'continue', found \(p.found)")
+        throw p.failure(.expected("'stop' or 'continue'", found: p.found))
     }
 
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { self }
