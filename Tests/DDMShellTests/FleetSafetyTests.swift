@@ -206,6 +206,54 @@ import Testing
         #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
     }
 
+    /// SIGKILL while two targets wait for their scale-out, before any target ended: the record
+    /// was kept as their writes were answered, so `--retry-failed` sends no second scale-out to
+    /// them (it waits for the jobs they left) and the first to the target that never started.
+    /// Without it, the retry found no record and ran every target again: a repeated scale-out.
+    @Test func aFleetKilledBeforeAnyTargetEndedIsRetriedWithoutRepeats() throws {
+        let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
+        defer { server.stop() }
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let r = Self.remote(server)
+        let token = ["DDMSH_TOKEN": ServeTests.token]
+        let made = try Binary.run(r + ["-c", ["fk-a", "fk-b", "fk-c"].map {
+            "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a];"
+        }.joined() + "wait instance fk-a; wait instance fk-b; wait instance fk-c;"], environment: token, home: home)
+        #expect(made.status == 0, "\(made.stderr)")
+        let fleet = "on instances like 'fk-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = r + ["-c", fleet]
+        p.environment = Binary.baseEnvironment(home: home).merging(token) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        do {
+            try waitUntil("two targets growing", timeout: 30) {
+                try Self.nodes(r, home: home).values.filter { !$0.hasPrefix("RUNNING") }.count == 2
+            }
+        } catch {
+            p.terminate()
+            Issue.record("\(error): \(try Self.nodes(r, home: home))")
+            return
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == SIGKILL && p.terminationReason == .uncaughtSignal)
+
+        let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: token, home: home)
+        #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
+        #expect(!retry.stdout.contains("no earlier run of this fleet is recorded"), "\(retry.stdout)")
+        #expect(retry.stdout.components(separatedBy: "is not sent again").count == 3, "\(retry.stdout)")
+        let after = try Self.nodes(r, home: home)
+        for name in ["fk-a", "fk-b", "fk-c"] { #expect(after[name] == "RUNNING 3", "\(name): \(after)") }
+        let audit = try String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)
+        #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
+    }
+
     /// A fleet across two regions (two services, a profile each) is undone in both: each target's
     /// journal names its own endpoint, and undo reaches the other through its profile. Where the
     /// other cannot be reached, nothing is undone anywhere.

@@ -49,6 +49,9 @@ public actor Evaluator {
         /// Hears each write as the executor sends it: how a test sees that every write, a
         /// batch's too, takes the one path.
         public var observeWrites: (@Sendable (SentWrite) -> Void)?
+        /// Hears each write's progress as it happens, by step (a fleet keeps its record by it, so
+        /// a run killed in the middle of a target leaves what it sent there).
+        public var writeWatch: (@Sendable (WriteEvent) -> Void)?
         public init() {}
     }
 
@@ -106,6 +109,8 @@ public actor Evaluator {
     var wouldChange = 0
     /// The write being made now (its plan text), for the account of an interruption.
     var inFlight: String?
+    /// The plan step running now, as `writeWatch` names it.
+    var currentStep = 0
     /// The write of the current step whose answer was lost after it was sent (a dropped
     /// connection, a timeout, a 5xx): the run reads it back before calling it failed.
     var answerLost: String?
@@ -176,6 +181,11 @@ public actor Evaluator {
             }
             options.planRecorder?.begin(step)
             answerLost = nil
+            currentStep = index
+            func stepApplied(_ index: Int) {
+                report.appliedSteps.append(index)
+                options.writeWatch?(.stepApplied(step: index))
+            }
             do {
                 if step.step.setsRunOption {
                     _ = try await step.step.run(in: self)
@@ -183,7 +193,7 @@ public actor Evaluator {
                 }
                 let applied = try await step.step.run(in: self)
                 if let applied { report.applied.append(applied) }
-                if applied != nil || !ledger.since(mark, target: ledgerTarget).isEmpty { report.appliedSteps.append(index) }
+                if applied != nil || !ledger.since(mark, target: ledgerTarget).isEmpty { stepApplied(index) }
                 report.succeeded += 1
             } catch let stopped as BatchInterrupted {
                 report.applied += stopped.applied
@@ -200,7 +210,7 @@ public actor Evaluator {
                     case .applied:
                         ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
                         report.applied.append(write + " (answer lost; read back: applied)")
-                        report.appliedSteps.append(index)
+                        stepApplied(index)
                     case .notApplied: break
                     case .unknown:
                         ledger.record(write, target: ledgerTarget, known: false)
@@ -220,7 +230,7 @@ public actor Evaluator {
                 // the ledger's.
                 recorded(dropping: true)
                 report.applied.append(stopped.applied)
-                report.appliedSteps.append(index)
+                stepApplied(index)
                 if let job = stopped.job { report.runningJobs.append(job) }
                 report.interrupted = true
                 break
@@ -242,7 +252,7 @@ public actor Evaluator {
                         ledger.record(write + " (answer lost; read back: applied)", target: ledgerTarget)
                         await sink.message("\(write): the answer was lost (\(message)); read back: applied")
                         report.applied.append(write + " (answer lost; read back: applied)")
-                        report.appliedSteps.append(index)
+                        stepApplied(index)
                         report.succeeded += 1
                         continue
                     case .notApplied:
@@ -349,7 +359,8 @@ public actor Evaluator {
         let journal = await journalForWrites()
         accountSnapshot = nil
         do {
-            return try await Self.send(entry, summary: summary, to: journal, audit: audit, observe: options.observeWrites, write)
+            return try await Self.send(entry, summary: summary, to: journal, audit: audit, observe: options.observeWrites,
+                                       watch: options.writeWatch.map { WriteWatch(step: currentStep, notify: $0) }, write)
         } catch {
             // A journal that refused the intent sent nothing.
             if error is JournalError { throw error }

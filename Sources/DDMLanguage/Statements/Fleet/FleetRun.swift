@@ -1,5 +1,6 @@
 import DDMKit
 import Foundation
+import Synchronization
 
 /// Runs a fleet. The targets are found with one instance list (which also spares every target
 /// its own lookup); each target's body runs on an evaluator of its own that shares the client,
@@ -135,8 +136,11 @@ struct FleetRun {
 
         let concurrency = fleet.concurrency ?? Self.defaultConcurrency
         let live = FleetProgress(sink: e.sink)
+        // Kept as each target ends, and as each of its writes is sent and answered, so a run
+        // killed part-way (even SIGKILL, before any target ended) leaves its retry what it did.
+        let keeper = FleetRecordKeeper(record, last ?? [:], keeping: !e.options.dryRun)
         let context = Context(regions: regions, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
-                              block: fleet.body, live: live, ledger: e.ledger, sessionClient: e.client)
+                              block: fleet.body, live: live, ledger: e.ledger, keeper: keeper, sessionClient: e.client)
         // Canaries exist to stop a bad change early: with them, a failure stops the fleet unless
         // `max failures` tolerates more (StackSets' tolerance also defaults to zero). Without
         // canaries or a tolerance, every target runs whatever the others do.
@@ -153,13 +157,7 @@ struct FleetRun {
             await live.summary("fleet: \(outcomes.count)/\(targets.count + missing) done, \(started.count + missing - outcomes.count) running, \(failures) failed")
         }
 
-        // Kept as each target ends, so a run killed part-way leaves its retry what it did.
-        var kept = last ?? [:]
-        func keep(_ o: Outcome) {
-            guard !e.options.dryRun else { return }
-            kept[o.key] = FleetRecord.Target(o, over: resume[o.key])
-            record.save(kept)
-        }
+        func keep(_ o: Outcome) { keeper.set(o.key, FleetRecord.Target(o, over: resume[o.key])) }
 
         func finished(_ o: Outcome) async {
             keep(o)
@@ -212,7 +210,7 @@ struct FleetRun {
         await e.sink.table(Self.table(outcomes, regions: fleet.regions != nil))
         // A fleet's drift is its targets': `--dry-run --detailed-exitcode` exits 3 when any would change.
         e.countWouldChange(outcomes.filter { $0.status == .drift }.reduce(0) { $0 + $1.changes })
-        for o in outcomes where o.status == .failed && kept[o.key] == nil { keep(o) }
+        for o in outcomes where o.status == .failed && !keeper.has(o.key) { keep(o) }
 
         let failed = outcomes.filter { $0.status == .failed }.count
         let notStarted = outcomes.filter { $0.status == .notStarted }.count
@@ -262,6 +260,7 @@ struct FleetRun {
         let block: CompiledBlock
         let live: FleetProgress
         let ledger: Ledger
+        let keeper: FleetRecordKeeper
         /// The session's own client: a target reached through it journals under the session's
         /// endpoint name; one reached through another region's client under that client's URL.
         let sessionClient: DDMClient
@@ -289,6 +288,7 @@ struct FleetRun {
             let steps = indices.map { all[$0] }
             var options = options
             if region.client !== sessionClient { options.journalEndpoint = nil }
+            options.writeWatch = { [keeper] event in keeper.note(key, event, over: resume) { indices[$0] } }
             let evaluator = Evaluator(client: region.client, sink: sink, secrets: secrets, options: options, instance: target.ref)
             await evaluator.knowInstances(region.instances)
             await evaluator.shareLedger(ledger, as: key)
@@ -409,12 +409,64 @@ actor FleetProgress {
     }
 }
 
+/// The fleet's record as the run goes: each target's entry replaced when it ends, and updated
+/// while it runs as its writes are sent and answered. Saved whole at each change.
+final class FleetRecordKeeper: Sendable {
+    private let record: FleetRecord
+    private let keeping: Bool
+    private let targets: Mutex<[String: FleetRecord.Target]>
+
+    init(_ record: FleetRecord, _ last: [String: FleetRecord.Target], keeping: Bool) {
+        self.record = record; self.keeping = keeping; targets = Mutex(last)
+    }
+
+    func has(_ key: String) -> Bool { targets.withLock { $0[key] != nil } }
+
+    func set(_ key: String, _ target: FleetRecord.Target) {
+        guard keeping else { return }
+        targets.withLock { $0[key] = target; record.save($0) }
+    }
+
+    /// A write of a running target: while it is unanswered, its outcome is unknown (a retry then
+    /// refuses the target rather than guess). Its step counts as applied (a retry does not send
+    /// it again) once the step has done all it does, or once a write of it started a job (only
+    /// the waiting was left; the retry waits for the job). A step killed between its writes runs
+    /// again whole, as one stopped by a signal does. `bodyIndex` maps the run's step to the body's
+    /// statement.
+    func note(_ key: String, _ event: WriteEvent, over earlier: FleetRecord.Target?, bodyIndex: (Int) -> Int) {
+        guard keeping else { return }
+        targets.withLock { all in
+            var t = all[key].flatMap { $0.status == FleetRecord.running ? $0 : nil } ?? {
+                var fresh = FleetRecord.Target(status: FleetRecord.running)
+                fresh.applied = earlier?.applied ?? []
+                fresh.jobs = earlier?.jobs ?? []
+                return fresh
+            }()
+            switch event {
+            case .sending(_, let summary):
+                t.unknown.append(summary)
+            case .answered(_, let summary, _):
+                if let i = t.unknown.firstIndex(of: summary) { t.unknown.remove(at: i) }
+            case .job(let step, let id):
+                if !t.jobs.contains(id) { t.jobs.append(id) }
+                t.applied = Array(Set(t.applied + [bodyIndex(step)])).sorted()
+            case .stepApplied(let step):
+                t.applied = Array(Set(t.applied + [bodyIndex(step)])).sorted()
+            }
+            all[key] = t
+            record.save(all)
+        }
+    }
+}
+
 /// The last outcome of a fleet, per target, kept beside the journals: `--retry-failed` runs the
 /// targets that did not succeed, and sends none of the statements a target already applied.
 /// Keyed by the endpoint, project, targets and body, so another fleet, or the same one on
 /// another service, has its own. Written as each target ends, so a killed run leaves it too.
 struct FleetRecord {
     let path: String?
+    /// The status of a target whose run has not ended (or was killed before it could end).
+    static let running = "running"
 
     /// What one target's last run left.
     struct Target: Codable, Sendable, Equatable {

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import DDMLanguage
+
+/// The fleet record as a run keeps it while its targets run (`FleetRecordKeeper`): what a run
+/// killed at any point leaves its `--retry-failed`.
+@Suite struct FleetRecordTests {
+    /// A write in flight when the run is killed has an unknown outcome: the retry refuses that
+    /// target rather than send it again or call it done.
+    @Test func aWriteInFlightAtAKillIsUnknownToTheRetry() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let record = FleetRecord(directory: dir, fleet: "f", endpoint: "e", project: "p")
+        let keeper = FleetRecordKeeper(record, [:], keeping: true)
+        keeper.note("ddm-a", .sending(step: 0, summary: "create account a1"), over: nil) { $0 }
+        keeper.note("ddm-a", .answered(step: 0, summary: "create account a1", applied: true), over: nil) { $0 }
+        keeper.note("ddm-a", .stepApplied(step: 0), over: nil) { $0 }
+        keeper.note("ddm-a", .sending(step: 1, summary: "add 1 node to ddm-a"), over: nil) { $0 }
+        keeper.note("ddm-b", .sending(step: 0, summary: "create account a1"), over: nil) { $0 }
+        keeper.note("ddm-b", .answered(step: 0, summary: "create account a1", applied: false), over: nil) { $0 }
+        // A step answered but not done (a batch killed between two accounts) runs again whole.
+        keeper.note("ddm-c", .sending(step: 0, summary: "modify account a1"), over: nil) { $0 }
+        keeper.note("ddm-c", .answered(step: 0, summary: "modify account a1", applied: true), over: nil) { $0 }
+        // A step whose write started a job is done but for the waiting.
+        keeper.note("ddm-c", .sending(step: 1, summary: "add 1 node to ddm-c"), over: nil) { $0 }
+        keeper.note("ddm-c", .answered(step: 1, summary: "add 1 node to ddm-c", applied: true), over: nil) { $0 }
+        keeper.note("ddm-c", .job(step: 1, id: "job-1"), over: nil) { $0 + 10 }
+        // As a killed run leaves it, read back by the retry.
+        let left = try #require(record.load())
+        #expect(left["ddm-a"]?.status == "running" && left["ddm-a"]?.applied == [0] && left["ddm-a"]?.unknown == ["add 1 node to ddm-a"])
+        #expect(left["ddm-a"]?.succeeded == false)
+        #expect(left["ddm-b"]?.applied == [] && left["ddm-b"]?.unknown == [])
+        #expect(left["ddm-c"]?.applied == [11] && left["ddm-c"]?.jobs == ["job-1"] && left["ddm-c"]?.unknown == [])
+    }
+
+}
