@@ -42,30 +42,27 @@ public enum ExportOptions {
     public enum Passwords: String, Sendable { case prompt, env }
 }
 
-/// The name `Call` is known by: a step's calls are `[Action.Call]`.
-public enum Action {
-    /// One API call a step makes, as `explain` prints it.
-    public struct Call: Sendable, Equatable {
-        public var operation: DDMOperationID
-        /// What it is for, e.g. `list accounts, every page, once`.
-        public var note: String
-        /// The schema, account or job it is about, when the plan knows it.
-        public var object: String?
-        public var deleteData = false
-        /// Extended privileges are in it: under `auto` the client sends the older call, the only
-        /// one that carries (or shows) them.
-        public var extended = false
+/// One API call a step makes, as `explain` prints it: a step's calls are `[PlannedCall]`.
+public struct PlannedCall: Sendable, Equatable {
+    public var operation: DDMOperationID
+    /// What it is for, e.g. `list accounts, every page, once`.
+    public var note: String
+    /// The schema, account or job it is about, when the plan knows it.
+    public var object: String?
+    public var deleteData = false
+    /// Extended privileges are in it: under `auto` the client sends the older call, the only
+    /// one that carries (or shows) them.
+    public var extended = false
 
-        init(_ operation: DDMOperationID, _ note: String, object: String? = nil, deleteData: Bool = false, extended: Bool = false) {
-            self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData; self.extended = extended
-        }
+    init(_ operation: DDMOperationID, _ note: String, object: String? = nil, deleteData: Bool = false, extended: Bool = false) {
+        self.operation = operation; self.note = note; self.object = object; self.deleteData = deleteData; self.extended = extended
+    }
 
-        /// `  GET    /v3/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
-        public func text(routes: RouteVersions = .init()) -> String {
-            let v3 = routes.v3(operation) && !(extended && routes.choice == .auto)
-            let r = operation.route(object: object, deleteData: deleteData, v3: v3)
-            return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
-        }
+    /// `  GET    /v3/{project_id}/instances  (list instances, every page)`, the route from DDMKit.
+    public func text(routes: RouteVersions = .init()) -> String {
+        let v3 = routes.v3(operation) && !(extended && routes.choice == .auto)
+        let r = operation.route(object: object, deleteData: deleteData, v3: v3)
+        return "  \(r.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(r.target)  (\(note))"
     }
 }
 
@@ -83,7 +80,7 @@ extension Step {
 }
 
 /// The calls every instance-level statement shares, as `explain` prints them.
-extension Action.Call {
-    static let resolve = Action.Call(.listInstances, "resolve the instance name, once per session")
-    static let pollUntilRunning = [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "the job's progress, while polling")]
+extension PlannedCall {
+    static let resolve = PlannedCall(.listInstances, "resolve the instance name, once per session")
+    static let pollUntilRunning = [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "the job's progress, while polling")]
 }

@@ -47,10 +47,10 @@ extension ExportStatement: Step where P == Resolved {
     var id: StatementID { .export }
     var text: String { "export \(scope.rawValue) passwords \(passwords.rawValue)" + (path.map { " to \(SourceText.string($0))" } ?? "") }
     var headline: String { "export \(scope.rawValue) (passwords \(passwords.rawValue))\(path.map { " to '\($0)'" } ?? "")" }
-    var calls: [Action.Call] {
-        (scope.schemas ? [Action.Call(.listSchemas, "list schemas, every page")] : [])
-            + (scope.users ? [Action.Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] : [])
-            + (scope.parameters ? [Action.Call(.showParameters, "list parameters")] : [])
+    var calls: [PlannedCall] {
+        (scope.schemas ? [PlannedCall(.listSchemas, "list schemas, every page")] : [])
+            + (scope.users ? [PlannedCall(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] : [])
+            + (scope.parameters ? [PlannedCall(.showParameters, "list parameters")] : [])
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {

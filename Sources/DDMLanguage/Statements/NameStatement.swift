@@ -25,13 +25,13 @@ struct NameStatementForm: Sendable, Equatable {
     let reading: Reading
     /// `wait` may follow the name.
     let waits: Bool
-    let calls: @Sendable (_ name: String, _ wait: Bool) -> [Action.Call]
+    let calls: @Sendable (_ name: String, _ wait: Bool) -> [PlannedCall]
     let question: (@Sendable (_ name: String) -> String)?
     let run: @Sendable (isolated Evaluator, NameStatement<Resolved>) async throws -> String?
 
     /// `path` nil: the words; `reading` nil: one of `noun`.
     init(_ id: StatementID, _ words: String, path: String? = nil, noun: String, reading: Reading? = nil, waits: Bool = false,
-         calls: @escaping @Sendable (_ name: String, _ wait: Bool) -> [Action.Call],
+         calls: @escaping @Sendable (_ name: String, _ wait: Bool) -> [PlannedCall],
          question: (@Sendable (_ name: String) -> String)? = nil,
          run: @escaping @Sendable (isolated Evaluator, NameStatement<Resolved>) async throws -> String?) {
         self.id = id; self.words = words; self.path = path ?? words; self.noun = noun; self.reading = reading ?? .one(noun); self.waits = waits
@@ -60,7 +60,7 @@ extension NameStatement: StatementSyntax where P == Parsed {
 extension NameStatement: Step where P == Resolved {
     var id: StatementID { form.id }
     var text: String { "\(form.words) \(SourceText.name(name))" + (wait ? " wait" : "") }
-    var calls: [Action.Call] { form.calls(name, wait) }
+    var calls: [PlannedCall] { form.calls(name, wait) }
     var question: String? { form.question?(name) }
 
     func run(in e: isolated Evaluator) async throws -> String? { try await form.run(e, self) }

@@ -49,7 +49,7 @@ public protocol Step: Sendable {
     /// The plan's line for it: `text` unless it says more.
     var headline: String { get }
     /// The calls it may make, in order, as `explain` prints them.
-    var calls: [Action.Call] { get }
+    var calls: [PlannedCall] { get }
     /// Asked in the REPL before its write (scripts are intentional and do not ask); nil for none.
     var question: String? { get }
     var needsInstance: Bool { get }
@@ -123,10 +123,10 @@ public struct ReadBack: Sendable {
 struct PlainRead: StatementSyntax, Step {
     let id: StatementID
     let text: String
-    let calls: [Action.Call]
+    let calls: [PlannedCall]
     let read: @Sendable (isolated Evaluator) async throws -> [ResultTable]
 
-    init(_ id: StatementID, _ text: String, calls: [Action.Call], read: @escaping @Sendable (isolated Evaluator) async throws -> [ResultTable]) {
+    init(_ id: StatementID, _ text: String, calls: [PlannedCall], read: @escaping @Sendable (isolated Evaluator) async throws -> [ResultTable]) {
         self.id = id; self.text = text; self.calls = calls; self.read = read
     }
 

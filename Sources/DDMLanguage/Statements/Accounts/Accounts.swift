@@ -73,7 +73,7 @@ extension ShowUsers: StatementSyntax where P == Parsed {
 extension ShowUsers: Step where P == Resolved {
     var id: StatementID { .showUsers }
     var text: String { "show users" + (like.map { " like \(SourceText.string($0))" } ?? "") }
-    var calls: [Action.Call] { [Action.Call(.listAccounts, "list accounts, every page")] }
+    var calls: [PlannedCall] { [PlannedCall(.listAccounts, "list accounts, every page")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let all = try await e.client.allAccounts(instance: try await e.instanceId())
@@ -93,7 +93,7 @@ extension ShowGrants: StatementSyntax where P == Parsed {
 extension ShowGrants: Step where P == Resolved {
     var id: StatementID { .showGrants }
     var text: String { "show grants for \(SourceText.names(users))" }
-    var calls: [Action.Call] { [Action.Call(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] }
+    var calls: [PlannedCall] { [PlannedCall(.listAccounts, "list accounts, every page, the list that shows extended privileges", extended: true)] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         // An account's whole grant, extended privileges included: the read that shows them
@@ -178,9 +178,9 @@ extension CreateUser: Step where P == Resolved {
         let privs = PrivilegeSet(base: base, extended: extended).text
         return "create user \(name)\(ifNotExists ? " if not exists" : "") with \(privs)\(schemaList.isEmpty ? "" : " on " + schemaList.joined(separator: ", "))"
     }
-    var calls: [Action.Call] {
-        (ifNotExists ? [Action.Call(.listAccounts, "list accounts, every page")] : [])
-            + [Action.Call(.createAccounts, "create account", extended: !extended.isEmpty)]
+    var calls: [PlannedCall] {
+        (ifNotExists ? [PlannedCall(.listAccounts, "list accounts, every page")] : [])
+            + [PlannedCall(.createAccounts, "create account", extended: !extended.isEmpty)]
     }
     var schemaEffect: SchemaEffect { .needs(schemaList) }
     var readBack: ReadBack? { accountReadBack(name, created: true) }
@@ -291,11 +291,11 @@ extension AlterUser: Step where P == Resolved {
         case .lifetime(let d): "alter user \(name) lifetime \(d)"
         }
     }
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         switch change {
-        case .comment: [Action.Call(.modifyAccount, "modify account (description)", object: name)]
-        case .password: [Action.Call(.resetPassword, "reset account password", object: name)]
-        case .lifetime: [Action.Call(.modifyAccount, "modify account (password_lifetime, v3 only)", object: name)]
+        case .comment: [PlannedCall(.modifyAccount, "modify account (description)", object: name)]
+        case .password: [PlannedCall(.resetPassword, "reset account password", object: name)]
+        case .lifetime: [PlannedCall(.modifyAccount, "modify account (password_lifetime, v3 only)", object: name)]
         }
     }
 
@@ -346,7 +346,7 @@ extension DropUser: StatementSyntax where P == Parsed {
 extension DropUser: Step where P == Resolved {
     var id: StatementID { .dropUser }
     var text: String { "drop user \(SourceText.name(name))\(ifExists ? " if exists" : "")" }
-    var calls: [Action.Call] { [Action.Call(.listAccounts, "list accounts, every page: is it there, and its grants for the journal"), Action.Call(.deleteAccount, "delete account", object: name)] }
+    var calls: [PlannedCall] { [PlannedCall(.listAccounts, "list accounts, every page: is it there, and its grants for the journal"), PlannedCall(.deleteAccount, "delete account", object: name)] }
     var readBack: ReadBack? { accountReadBack(name, created: false) }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -407,9 +407,9 @@ extension DeclareUsersComplete: Step where P == Resolved {
     var id: StatementID { .declareUsersComplete }
     var text: String { "declare users complete" + (dropUndeclared ? " drop undeclared" : "") }
     var headline: String { "declare users complete (\(declared.count) declared)\(dropUndeclared ? " drop undeclared" : "")" }
-    var calls: [Action.Call] {
-        [Action.Call(.listAccounts, "list accounts, every page")]
-            + (dropUndeclared ? [Action.Call(.deleteAccount, "delete account, once per account the script does not declare")] : [])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listAccounts, "list accounts, every page")]
+            + (dropUndeclared ? [PlannedCall(.deleteAccount, "delete account, once per account the script does not declare")] : [])
     }
 
     /// Accounts that exist but that the script did not declare: drift, dropped only when asked.

@@ -156,11 +156,11 @@ public struct GrantBatch: Step {
             + changes.map { "  " + $0.description }.joined(separator: "\n")
     }
 
-    public var calls: [Action.Call] {
+    public var calls: [PlannedCall] {
         let users = Set(changes.flatMap(\.users))
         let extended = changes.contains { !$0.extended.isEmpty }
-        return [Action.Call(.listAccounts, "list accounts, every page, once", extended: extended),
-                Action.Call(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
+        return [PlannedCall(.listAccounts, "list accounts, every page, once", extended: extended),
+                PlannedCall(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
     }
 
     /// Every grant asks, on `--check`'s hot path: looked up once. The three statements need the

@@ -20,7 +20,7 @@ enum BackupStatements: StatementFamily {
     ]
     static let rules = [
         ParseRule("show backups", { _ in
-            PlainRead(.showBackups, "show backups", calls: [Action.Call(.listBackups, "list the instance's backups, every page")]) { e in
+            PlainRead(.showBackups, "show backups", calls: [PlannedCall(.listBackups, "list the instance's backups, every page")]) { e in
                 let all = try await e.client.allBackups(instance: try await e.instanceId())
                 await e.sink.message("DDM backs up each instance's metadata at 02:00 UTC every day and at key operations (a schema deleted, "
                                      + "a shard configuration cleaned, the instance deleted), keeps them 30 days, and takes none on demand "
@@ -36,7 +36,7 @@ enum BackupStatements: StatementFamily {
 
     /// show backup <id>
     static let show = NameStatementForm(.showBackup, "show backup", noun: "backup id",
-                                        calls: { backup, _ in [Action.Call(.showBackup, "show backup", object: backup)] }) { e, s in
+                                        calls: { backup, _ in [PlannedCall(.showBackup, "show backup", object: backup)] }) { e, s in
         let d = try await e.client.showBackup(instance: try await e.instanceId(), backup: s.name)
         await e.sink.table(ResultTable(columns: ["backup", "instance", "data nodes"], rows: [[
             d.id ?? s.name, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
@@ -46,8 +46,8 @@ enum BackupStatements: StatementFamily {
 
     /// drop backup <id> [wait]
     static let drop = NameStatementForm(.dropBackup, "drop backup", noun: "backup id", waits: true, calls: { backup, wait in
-        [Action.Call(.showBackup, "is it a backup of this instance", object: backup), Action.Call(.deleteBackup, "delete backup", object: backup)]
-            + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
+        [PlannedCall(.showBackup, "is it a backup of this instance", object: backup), PlannedCall(.deleteBackup, "delete backup", object: backup)]
+            + (wait ? [PlannedCall(.showJob, "poll the job until it ends")] : [])
     }, question: { "delete backup \($0)? (it cannot be restored from after)" }) { e, s in
         let instance = try await e.instanceId()
         let client = e.client, backup = s.name

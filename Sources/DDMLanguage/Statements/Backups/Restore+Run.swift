@@ -56,13 +56,13 @@ extension RestoreToInstance: Step where P == Resolved {
         text + "  -- overwrites " + (map.map { $0.map(\.to).joined(separator: ", ") } ?? "the data nodes chosen at run time")
             + " (what they hold now is lost); \(target) must have no schemas or accounts"
     }
-    var calls: [Action.Call] {
-        [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
-            + (when == .back(seconds: 0) ? [Action.Call(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
-            + [Action.Call(.listRestoreDataNodes, "the source's data nodes then"),
-         Action.Call(.listRestoreTargetDataNodes, "per data node, the ones that can take its data"),
-         Action.Call(.restoreToInstance, "restore", object: target)]
-            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listInstances, "find the target"), PlannedCall(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
+            + (when == .back(seconds: 0) ? [PlannedCall(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
+            + [PlannedCall(.listRestoreDataNodes, "the source's data nodes then"),
+         PlannedCall(.listRestoreTargetDataNodes, "per data node, the ones that can take its data"),
+         PlannedCall(.restoreToInstance, "restore", object: target)]
+            + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job")] : [])
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -168,12 +168,12 @@ extension RestoreMetadata: Step where P == Resolved {
         "restore metadata to instance \(SourceText.name(target)) " + (backup.map { "from backup \(SourceText.name($0))" } ?? "at \(at ?? "")")
             + " data nodes \(SourceText.names(dataNodes))" + (wait ? " wait" : "")
     }
-    var calls: [Action.Call] {
-        [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
-            + (dataNodes.contains { !Names.looksLikeRDSId($0) } ? [Action.Call(.listAvailableRDS, "find the data nodes by name")] : [])
-            + (when == .back(seconds: 0) ? [Action.Call(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
-            + [Action.Call(.restoreMetadata, "restore metadata", object: target)]
-            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listInstances, "find the target"), PlannedCall(.listRestoreTargets, "DDM's word on the target (no data nodes, schemas or accounts)")]
+            + (dataNodes.contains { !Names.looksLikeRDSId($0) } ? [PlannedCall(.listAvailableRDS, "find the data nodes by name")] : [])
+            + (when == .back(seconds: 0) ? [PlannedCall(.showRestoreWindow, "the newest moment the service can restore, for 'now'")] : [])
+            + [PlannedCall(.restoreMetadata, "restore metadata", object: target)]
+            + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job")] : [])
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {

@@ -38,13 +38,13 @@ enum RestoreStatements: StatementFamily {
 
     static let rules = [
         ParseRule("show restore window", { _ in
-            PlainRead(.showRestoreWindow, "show restore window", calls: [Action.Call(.showRestoreWindow, "the restorable time ranges")]) { e in
+            PlainRead(.showRestoreWindow, "show restore window", calls: [PlannedCall(.showRestoreWindow, "the restorable time ranges")]) { e in
                 let all = try await e.client.restoreWindow(instance: try await e.instanceId())
                 return [ResultTable(columns: ["from", "to"], rows: all.map { [$0.startTime ?? "", $0.endTime ?? ""] })]
             }
         }),
         ParseRule("show restore targets", { _ in
-            PlainRead(.showRestoreTargets, "show restore targets", calls: [Action.Call(.listRestoreTargets, "the instances to restore onto, every page")]) { e in
+            PlainRead(.showRestoreTargets, "show restore targets", calls: [PlannedCall(.listRestoreTargets, "the instances to restore onto, every page")]) { e in
                 let all = try await e.client.allRestoreTargets(instance: try await e.instanceId())
                 return [ResultTable(columns: ["instance", "status", "available", "why not"], rows: all.map {
                     [$0.instanceName ?? $0.instanceId ?? "", $0.status ?? "", $0.available == true ? "yes" : "no", $0.unavailableReason ?? ""]
@@ -123,9 +123,9 @@ extension ShowRestoreDataNodes: StatementSyntax where P == Parsed {
 extension ShowRestoreDataNodes: Step where P == Resolved {
     var id: StatementID { .showRestoreDataNodes }
     var text: String { "show restore data nodes at \(at)" + (target.map { " to instance \(SourceText.name($0))" } ?? "") }
-    var calls: [Action.Call] {
-        [Action.Call(.listRestoreDataNodes, "the data nodes then")]
-            + (target == nil ? [] : [Action.Call(.listInstances, "find the target"), Action.Call(.listRestoreTargetDataNodes, "per data node, which can take its data")])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listRestoreDataNodes, "the data nodes then")]
+            + (target == nil ? [] : [PlannedCall(.listInstances, "find the target"), PlannedCall(.listRestoreTargetDataNodes, "per data node, which can take its data")])
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {

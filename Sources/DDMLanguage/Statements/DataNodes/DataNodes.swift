@@ -40,8 +40,8 @@ enum DataNodeStatements: StatementFamily {
     static let rules = [ParseRule("sync data nodes", SyncDataNodes<Parsed>.parse),
                         ParseRule("check data nodes", CheckDataNodes<Parsed>.parse),
                         ParseRule("show data nodes", { _ in
-                            PlainRead(.showDataNodes, "show data nodes", calls: [Action.Call(.listSchemas, "list schemas (with their data nodes), every page"),
-                                                                              Action.Call(.showSchema, "a schema the list gives without its data nodes")]) { e in
+                            PlainRead(.showDataNodes, "show data nodes", calls: [PlannedCall(.listSchemas, "list schemas (with their data nodes), every page"),
+                                                                              PlannedCall(.showSchema, "a schema the list gives without its data nodes")]) { e in
                                 try await e.dataNodes()
                             }
                         }),
@@ -66,9 +66,9 @@ extension SyncDataNodes: StatementSyntax where P == Parsed {
 extension SyncDataNodes: Step where P == Resolved {
     var id: StatementID { .syncDataNodes }
     var text: String { "sync data nodes" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") + (wait ? " wait" : "") }
-    var calls: [Action.Call] {
-        (instance == nil ? [] : [.resolve]) + [Action.Call(.syncDataNodes, "sync data node information")]
-            + (wait ? [Action.Call(.showJob, "poll the job until done, when the call gives one (v1)")] : [])
+    var calls: [PlannedCall] {
+        (instance == nil ? [] : [.resolve]) + [PlannedCall(.syncDataNodes, "sync data node information")]
+            + (wait ? [PlannedCall(.showJob, "poll the job until done, when the call gives one (v1)")] : [])
     }
     var needsInstance: Bool { instance == nil }
 
@@ -134,11 +134,11 @@ extension SetReadWeights: Step where P == Resolved {
         "set read weights " + weights.map { "\(SourceText.name($0.rds)) = \($0.weight)" }.joined(separator: ", ")
             + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
     }
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         (instance == nil ? [] : [.resolve])
-            + [Action.Call(.listAvailableRDS, "find the RDS instances by name, and which are available"),
-               Action.Call(.listSchemas, "list schemas (with their data nodes): weights are for data nodes"),
-               Action.Call(.setReadWeights, "set read weights")]
+            + [PlannedCall(.listAvailableRDS, "find the RDS instances by name, and which are available"),
+               PlannedCall(.listSchemas, "list schemas (with their data nodes): weights are for data nodes"),
+               PlannedCall(.setReadWeights, "set read weights")]
     }
     var needsInstance: Bool { instance == nil }
 
@@ -184,7 +184,7 @@ extension ShowReadWeights: StatementSyntax where P == Parsed {
 extension ShowReadWeights: Step where P == Resolved {
     var id: StatementID { .showReadWeights }
     var text: String { "show read weights" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") }
-    var calls: [Action.Call] { (instance == nil ? [] : [.resolve]) + [Action.Call(.listAvailableRDS, "the data nodes' names, for the ids the journal keeps")] }
+    var calls: [PlannedCall] { (instance == nil ? [] : [.resolve]) + [PlannedCall(.listAvailableRDS, "the data nodes' names, for the ids the journal keeps")] }
     var needsInstance: Bool { instance == nil }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -233,9 +233,9 @@ extension CheckDataNodes: Step where P == Resolved {
     var text: String {
         "check data nodes \(SourceText.names(rds)) user \(SourceText.name(user)) password \(SourceText.secret(password))" + (instance.map { " on instance \(SourceText.name($0))" } ?? "")
     }
-    var calls: [Action.Call] {
-        (instance == nil ? [] : [.resolve]) + [Action.Call(.listAvailableRDS, "the data nodes' addresses"),
-                                               Action.Call(.checkDataNodeConnection, "check data node connection")]
+    var calls: [PlannedCall] {
+        (instance == nil ? [] : [.resolve]) + [PlannedCall(.listAvailableRDS, "the data nodes' addresses"),
+                                               PlannedCall(.checkDataNodeConnection, "check data node connection")]
     }
     var needsInstance: Bool { instance == nil }
 

@@ -219,9 +219,9 @@ extension Fleet: Step where P == Resolved {
         return "on \(targets)\(options), each:\n" + steps.map { "  " + $0.step.headline.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n")
     }
 
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         let steps = body.preview
-        var seen: [Action.Call] = like == nil ? [] : [Action.Call(.listInstances, "list instances, to match the pattern")]
+        var seen: [PlannedCall] = like == nil ? [] : [PlannedCall(.listInstances, "list instances, to match the pattern")]
         for call in steps.flatMap(\.step.calls) where !seen.contains(where: { $0.operation == call.operation && $0.note == call.note }) {
             seen.append(call)
         }

@@ -5,7 +5,7 @@ import DDMKit
 extension GroupStatements {
     /// show access control for group <g>
     static let accessControl = NameStatementForm(.showAccessControl, "show access control for group", noun: "group name", calls: { _, _ in
-        [Action.Call(.listGroups, "find the group"), Action.Call(.showGroupACL, "its IP access control list")]
+        [PlannedCall(.listGroups, "find the group"), PlannedCall(.showGroupACL, "its IP access control list")]
     }) { e, s in
         let instance = try await e.instanceId()
         let g = try await e.group(s.name, instance: instance)
@@ -100,14 +100,14 @@ extension AlterGroup: Step where P == Resolved {
         case .address(let ip, let wait): return s + "address \(SourceText.string(ip))" + (wait ? " wait" : "")
         }
     }
-    var calls: [Action.Call] {
-        let find = Action.Call(.listGroups, "find the group")
+    var calls: [PlannedCall] {
+        let find = PlannedCall(.listGroups, "find the group")
         switch change {
         case .address(_, let wait):
-            return [find, Action.Call(.modifyGroupAddress, "change load balancer address")]
-                + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+            return [find, PlannedCall(.modifyGroupAddress, "change load balancer address")]
+                + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job")] : [])
         default:
-            return [find, Action.Call(.showGroupACL, "the list now (what changes, and undo's)"), Action.Call(.switchGroupACL, "set the whole list")]
+            return [find, PlannedCall(.showGroupACL, "the list now (what changes, and undo's)"), PlannedCall(.switchGroupACL, "set the whole list")]
         }
     }
 

@@ -42,7 +42,7 @@ enum GroupStatements: StatementFamily {
 
     static let rules = [
         ParseRule("show groups", { _ in
-            PlainRead(.showGroups, "show groups", calls: [Action.Call(.listGroups, "the instance's groups, every page")]) { e in
+            PlainRead(.showGroups, "show groups", calls: [PlannedCall(.listGroups, "the instance's groups, every page")]) { e in
                 let groups = try await e.client.allGroups(instance: try await e.instanceId())
                 return [ResultTable(columns: ["name", "role", "address", "default", "nodes", "per node", "id"], rows: groups.map { g in
                     // What the answer left out is shown as unknown, not as a default that states a fact.
@@ -54,7 +54,7 @@ enum GroupStatements: StatementFamily {
             }
         }),
         ParseRule("show public ips", { _ in
-            PlainRead(.showPublicIPs, "show public ips", calls: [Action.Call(.listPublicIPs, "the instance's public IPs, every page")]) { e in
+            PlainRead(.showPublicIPs, "show public ips", calls: [PlannedCall(.listPublicIPs, "the instance's public IPs, every page")]) { e in
                 let ips = try await e.client.allPublicIPs(instance: try await e.instanceId())
                 return [ResultTable(columns: ["public ip", "private ip", "bound to", "group", "id"], rows: ips.map { p in
                     [p.publicIp ?? "", p.privateIp ?? "", [p.bindingEntityType, p.bindingEntityName].compactMap { $0 }.joined(separator: " "), p.groupId ?? "", p.id ?? ""]
@@ -126,9 +126,9 @@ extension CreateGroup: Step where P == Resolved {
         "create group \(SourceText.name(name)) nodes \(nodes)" + (readOnly ? " read only" : "") + (flavor.map { " flavor \(SourceText.name($0))" } ?? "")
             + (zone.map { " in \(SourceText.name($0))" } ?? "") + (wait ? " wait" : "")
     }
-    var calls: [Action.Call] {
-        [Action.Call(.listInstances, "the instance's flavor, zone and subnet"), Action.Call(.createGroup, "create group", object: name)]
-            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listInstances, "the instance's flavor, zone and subnet"), PlannedCall(.createGroup, "create group", object: name)]
+            + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job")] : [])
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -154,8 +154,8 @@ extension CreateGroup: Step where P == Resolved {
 extension GroupStatements {
     /// drop group <g> [wait]
     static let drop = NameStatementForm(.dropGroup, "drop group", noun: "group name", waits: true, calls: { _, wait in
-        [Action.Call(.listGroups, "find the group"), Action.Call(.deleteGroup, "delete group")]
-            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job")] : [])
+        [PlannedCall(.listGroups, "find the group"), PlannedCall(.deleteGroup, "delete group")]
+            + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job")] : [])
     }) { e, s in
         let instance = try await e.instanceId()
         let group = s.name

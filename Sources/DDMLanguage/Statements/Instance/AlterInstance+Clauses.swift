@@ -9,7 +9,7 @@ extension AlterInstance where P == Resolved {
         /// The words after the instance's name, as the statement prints them.
         var words: String
         /// The calls after the instance is resolved; those that start a job poll it with `wait`.
-        var calls: [Action.Call]
+        var calls: [PlannedCall]
         var startsJob = true
         var question: String? = nil
         /// The plan's line, where it must say less than the statement (a secret's source).
@@ -18,7 +18,7 @@ extension AlterInstance where P == Resolved {
     }
 
     var clause: Clause {
-        typealias Call = Action.Call
+        typealias Call = PlannedCall
         let name = instance
         switch change {
         case .securityGroup(let group):

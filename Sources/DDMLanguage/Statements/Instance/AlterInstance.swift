@@ -163,9 +163,9 @@ extension AlterInstance: Step where P == Resolved {
     var id: StatementID { clause.id }
     var text: String { "alter instance \(SourceText.name(instance)) \(clause.words)" + (wait ? " wait" : "") }
     var headline: String { clause.headline ?? text }
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         let clause = clause
-        return [.resolve] + clause.calls + (wait && clause.startsJob ? Action.Call.pollUntilRunning : [])
+        return [.resolve] + clause.calls + (wait && clause.startsJob ? PlannedCall.pollUntilRunning : [])
     }
     var question: String? { clause.question }
     var needsInstance: Bool { false }

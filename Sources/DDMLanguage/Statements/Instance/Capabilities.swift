@@ -21,12 +21,12 @@ enum CapabilityStatements: StatementFamily {
     ]
     static let rules = [flavorChoices.rule,
                         ParseRule("show engine versions", { _ in
-                            PlainRead(.showEngineVersions, "show engine versions", calls: [Action.Call(.listEngineVersions, "list engine versions")]) { e in
+                            PlainRead(.showEngineVersions, "show engine versions", calls: [PlannedCall(.listEngineVersions, "list engine versions")]) { e in
                                 [ShowTables.engineVersions(try await e.client.engineVersions(instance: try await e.instanceId()))]
                             }
                         }),
                         ParseRule("show engine risks", { _ in
-                            PlainRead(.showEngineRisks, "show engine risks", calls: [Action.Call(.showRiskInfo, "show risk info")]) { e in
+                            PlainRead(.showEngineRisks, "show engine risks", calls: [PlannedCall(.showRiskInfo, "show risk info")]) { e in
                                 let risks = try await e.client.engineRisks(instance: try await e.instanceId())
                                 return [ResultTable(columns: ["version", "level", "why upgrade", "impact", "upgrade takes", "service affected"], rows: risks.map {
                                     [$0.engineVersion ?? "", $0.level.map(String.init) ?? "", $0.suggest ?? "", $0.influence ?? "",
@@ -37,7 +37,7 @@ enum CapabilityStatements: StatementFamily {
 
     /// show flavors for instance <i>
     static let flavorChoices = NameStatementForm(.showFlavorChoices, "show flavors for instance", noun: "instance name", calls: { _, _ in
-        [.resolve, Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors of the instance's engine")]
+        [.resolve, PlannedCall(.listEngines, "list engines"), PlannedCall(.listFlavors, "list flavors of the instance's engine")]
     }) { e, s in
         let i = try await e.resolve(s.name)
         await e.sink.table(ShowTables.flavorChoices(try await e.flavors(of: i), current: i.flavorRef))

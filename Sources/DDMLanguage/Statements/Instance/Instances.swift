@@ -45,18 +45,18 @@ enum InstanceStatements: StatementFamily {
     static let rules = [
         ParseRule("use", { p in try p.expect("instance", "after 'use'"); return UseInstance<Parsed>(instance: try p.name("instance name")) }),
         ParseRule("show instances", { _ in
-            PlainRead(.showInstances, "show instances", calls: [Action.Call(.listInstances, "list instances, every page")]) { e in
+            PlainRead(.showInstances, "show instances", calls: [PlannedCall(.listInstances, "list instances, every page")]) { e in
                 [ShowTables.instances(try await e.instances(refresh: true))]
             }
         }),
         showInstance.rule,
         ParseRule("show engines", { _ in
-            PlainRead(.showEngines, "show engines", calls: [Action.Call(.listEngines, "list engines")]) { e in
+            PlainRead(.showEngines, "show engines", calls: [PlannedCall(.listEngines, "list engines")]) { e in
                 [ShowTables.engines(try await e.client.listEngines(limit: 128).engineGroups)]
             }
         }),
         ParseRule("show flavors", { _ in
-            PlainRead(.showFlavors, "show flavors", calls: [Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors, per engine")]) { e in
+            PlainRead(.showFlavors, "show flavors", calls: [PlannedCall(.listEngines, "list engines"), PlannedCall(.listFlavors, "list flavors, per engine")]) { e in
                 var byEngine: [(engine: EngineGroup, flavors: [Flavor])] = []
                 for engine in try await e.client.listEngines(limit: 128).engineGroups {
                     byEngine.append((engine, try await e.client.listFlavors(engineId: engine.id, limit: 128).computeFlavorGroups.flatMap(\.computeFlavors)))
@@ -65,7 +65,7 @@ enum InstanceStatements: StatementFamily {
             }
         }),
         ParseRule("show nodes", { _ in
-            PlainRead(.showNodes, "show nodes", calls: [Action.Call(.listNodes, "list nodes")]) { e in
+            PlainRead(.showNodes, "show nodes", calls: [PlannedCall(.listNodes, "list nodes")]) { e in
                 [ShowTables.nodes(try await e.client.listNodes(instance: try await e.instanceId(), limit: 128).nodes)]
             }
         }),
@@ -76,7 +76,7 @@ enum InstanceStatements: StatementFamily {
 
     /// show instance <name-or-id>
     static let showInstance = NameStatementForm(.showInstance, "show instance", noun: "instance name", calls: { _, _ in
-        [.resolve, Action.Call(.showInstance, "show instance"), Action.Call(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
+        [.resolve, PlannedCall(.showInstance, "show instance"), PlannedCall(.listNodes, "list nodes, when the detail lacks their addresses (v3)")]
     }) { e, s in
         let listed = try await e.resolve(s.name)
         var detail = try await e.client.showInstance(listed.id).completed(with: listed)
@@ -91,7 +91,7 @@ enum InstanceStatements: StatementFamily {
 
     /// wait instance <i>
     static let waitInstance = NameStatementForm(.waitInstance, "wait instance", noun: "instance name",
-                                                calls: { _, _ in [.resolve, Action.Call.pollUntilRunning[0]] }) { e, s in
+                                                calls: { _, _ in [.resolve, PlannedCall.pollUntilRunning[0]] }) { e, s in
         let i = try await e.resolve(s.name)
         try await e.waitRunning(i.id, name: i.name)
         return nil
@@ -113,7 +113,7 @@ extension UseInstance: StatementSyntax where P == Parsed {
 extension UseInstance: Step where P == Resolved {
     var id: StatementID { .use }
     var text: String { "use instance \(SourceText.name(instance))" }
-    var calls: [Action.Call] { [.resolve] }
+    var calls: [PlannedCall] { [.resolve] }
     var schemaEffect: SchemaEffect { .otherInstance }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -207,9 +207,9 @@ extension CreateInstance: Step where P == Resolved {
             + (wait ? " wait" : "")
     }
     var headline: String { "create instance \(name) (flavor \(flavor ?? ""), \(nodes ?? 0) node\(nodes == 1 ? "" : "s"))" }
-    var calls: [Action.Call] {
-        [Action.Call(.listEngines, "list engines"), Action.Call(.listFlavors, "list flavors"), Action.Call(.createInstance, "create instance")]
-            + (wait ? Action.Call.pollUntilRunning : [])
+    var calls: [PlannedCall] {
+        [PlannedCall(.listEngines, "list engines"), PlannedCall(.listFlavors, "list flavors"), PlannedCall(.createInstance, "create instance")]
+            + (wait ? PlannedCall.pollUntilRunning : [])
     }
     var schemaEffect: SchemaEffect { .otherInstance }
 
@@ -265,8 +265,8 @@ extension DropInstance: StatementSyntax where P == Parsed {
 extension DropInstance: Step where P == Resolved {
     var id: StatementID { .dropInstance }
     var text: String { "drop instance \(SourceText.name(instance))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")\(wait ? " wait" : "")" }
-    var calls: [Action.Call] {
-        [.resolve, Action.Call(.deleteInstance, "delete instance", deleteData: deleteData)] + (wait ? [Action.Call(.showJob, "poll the job until it ends")] : [])
+    var calls: [PlannedCall] {
+        [.resolve, PlannedCall(.deleteInstance, "delete instance", deleteData: deleteData)] + (wait ? [PlannedCall(.showJob, "poll the job until it ends")] : [])
     }
     var schemaEffect: SchemaEffect { .otherInstance }
 

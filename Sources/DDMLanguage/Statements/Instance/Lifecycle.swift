@@ -47,7 +47,7 @@ extension RestartInstance: Step where P == Resolved {
     var id: StatementID { .restartInstance }
     var text: String { "restart instance \(SourceText.name(instance))\(hard ? " hard" : "")\(wait ? " wait" : "")" }
     var headline: String { "restart instance \(instance) (\(hard ? "hard" : "soft"))" }
-    var calls: [Action.Call] { [.resolve, Action.Call(.restartInstance, "restart instance")] + (wait ? Action.Call.pollUntilRunning : []) }
+    var calls: [PlannedCall] { [.resolve, PlannedCall(.restartInstance, "restart instance")] + (wait ? PlannedCall.pollUntilRunning : []) }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let i = try await e.resolve(instance)
@@ -88,7 +88,7 @@ extension RenameInstance: StatementSyntax where P == Parsed {
 extension RenameInstance: Step where P == Resolved {
     var id: StatementID { .renameInstance }
     var text: String { "rename instance \(SourceText.name(instance)) to \(SourceText.name(to))" }
-    var calls: [Action.Call] { [.resolve, Action.Call(.modifyInstanceName, "modify instance name")] }
+    var calls: [PlannedCall] { [.resolve, PlannedCall(.modifyInstanceName, "modify instance name")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let i = try await e.resolve(instance)
@@ -126,7 +126,7 @@ extension ReloadTableData: StatementSyntax where P == Parsed {
 extension ReloadTableData: Step where P == Resolved {
     var id: StatementID { .reloadTableData }
     var text: String { "reload table data on instance \(SourceText.name(instance))" }
-    var calls: [Action.Call] { [.resolve, Action.Call(.reloadTableData, "reload table data")] }
+    var calls: [PlannedCall] { [.resolve, PlannedCall(.reloadTableData, "reload table data")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let i = try await e.resolve(instance)

@@ -18,7 +18,7 @@ enum NodeStatements: StatementFamily {
 
     /// restart node <node-id> [wait]
     static let restart = NameStatementForm(.restartNode, "restart node", noun: "node id", waits: true,
-                                           calls: { node, wait in [Action.Call(.restartNode, "restart node", object: node)] + (wait ? [Action.Call(.showJob, "poll until done")] : []) },
+                                           calls: { node, wait in [PlannedCall(.restartNode, "restart node", object: node)] + (wait ? [PlannedCall(.showJob, "poll until done")] : []) },
                                            question: { "restart node \($0)? Its sessions are cut." }) { e, s in
         let instance = try await e.instanceId()
         let client = e.client, node = s.name
@@ -38,7 +38,7 @@ enum NodeStatements: StatementFamily {
     }
 
     /// show node <node-id>
-    static let show = NameStatementForm(.showNode, "show node", noun: "node id", calls: { node, _ in [Action.Call(.showNode, "show node", object: node)] }) { e, s in
+    static let show = NameStatementForm(.showNode, "show node", noun: "node id", calls: { node, _ in [PlannedCall(.showNode, "show node", object: node)] }) { e, s in
         await e.sink.table(ShowTables.node(try await e.client.showNode(instance: try await e.instanceId(), node: s.name)))
         return nil
     }

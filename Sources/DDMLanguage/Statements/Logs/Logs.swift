@@ -46,7 +46,7 @@ enum LogStatements: StatementFamily {
         ParseRule("show slow query analysis", { p in LogRead<Parsed>(kind: .slowQueryAnalysis, since: p.match("since") ? try p.stringValue("time") : nil) }),
         ParseRule("show read write ratio", { p in LogRead<Parsed>(kind: .readWriteRatio, since: p.match("since") ? try p.stringValue("time") : nil) }),
         ParseRule("show transaction logs", { _ in
-            PlainRead(.showTransactionLogs, "show transaction logs", calls: [Action.Call(.listTransactionLogs, "each node's transaction log, every page")]) { e in
+            PlainRead(.showTransactionLogs, "show transaction logs", calls: [PlannedCall(.listTransactionLogs, "each node's transaction log, every page")]) { e in
                 let logs = try await e.client.allTransactionLogs(instance: try await e.instanceId())
                 return [ResultTable(columns: ["node", "size_mb", "moved files"], rows: logs.map {
                     [$0.nodeId ?? "", $0.tmlogSize.map { String(format: "%.1f", $0) } ?? "", ($0.fileList ?? []).joined(separator: ", ")]
@@ -60,7 +60,7 @@ enum LogStatements: StatementFamily {
         }),
         ParseRule("check password", { p in CheckPassword(password: try p.secret()) }),
         ParseRule("show api versions", { _ in
-            PlainRead(.showAPIVersions, "show api versions", calls: [Action.Call(.listAPIVersions, "the endpoint's API versions")]) { e in
+            PlainRead(.showAPIVersions, "show api versions", calls: [PlannedCall(.listAPIVersions, "the endpoint's API versions")]) { e in
                 let all = try await e.client.apiVersions()
                 return [ResultTable(columns: ["id", "status", "version", "updated"], rows: all.map { [$0.id, $0.status ?? "", $0.version ?? "", $0.updated ?? ""] })]
             }
@@ -125,11 +125,11 @@ extension LogRead: Step where P == Resolved {
         }
         return head + (since.map { " since \($0)" } ?? "")
     }
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         switch kind {
-        case .killedSessions: [Action.Call(.listKilledSessions, "the killed-session audit log, every page")]
-        case .slowQueryAnalysis: [Action.Call(.analyzeSlowQueries, "slow statements by kind, every page")]
-        case .readWriteRatio: [Action.Call(.listReadWriteRatio, "reads and writes per table, every page")]
+        case .killedSessions: [PlannedCall(.listKilledSessions, "the killed-session audit log, every page")]
+        case .slowQueryAnalysis: [PlannedCall(.analyzeSlowQueries, "slow statements by kind, every page")]
+        case .readWriteRatio: [PlannedCall(.listReadWriteRatio, "reads and writes per table, every page")]
         }
     }
 
@@ -176,8 +176,8 @@ extension MoveTransactionLogs: StatementSyntax where P == Parsed {
 extension MoveTransactionLogs: Step where P == Resolved {
     var id: StatementID { .moveTransactionLogs }
     var text: String { "move transaction logs" + (nodes.map { " on node \(SourceText.names($0))" } ?? "") }
-    var calls: [Action.Call] {
-        (nodes == nil ? [Action.Call(.listTransactionLogs, "the nodes")] : []) + [Action.Call(.moveTransactionLogs, "move transaction logs")]
+    var calls: [PlannedCall] {
+        (nodes == nil ? [PlannedCall(.listTransactionLogs, "the nodes")] : []) + [PlannedCall(.moveTransactionLogs, "move transaction logs")]
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -204,7 +204,7 @@ struct CheckPassword: StatementSyntax, Step, Equatable {
     func compile(_ c: inout Compiler, _ range: SourceRange) throws -> any Step { self }
     var id: StatementID { .checkPassword }
     var text: String { "check password \(SourceText.secret(password))" }
-    var calls: [Action.Call] { [Action.Call(.checkWeakPassword, "DDM's weak-password check (changes nothing)")] }
+    var calls: [PlannedCall] { [PlannedCall(.checkWeakPassword, "DDM's weak-password check (changes nothing)")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let secret = try e.secrets.resolve(password, purpose: "password to check")

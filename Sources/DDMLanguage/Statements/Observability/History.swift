@@ -71,7 +71,7 @@ extension ShowSlowQueries: Step where P == Resolved {
         "show slow queries since \(window)" + (user.map { " user \(SourceText.name($0))" } ?? "")
             + (schema.map { " schema \(SourceText.name($0))" } ?? "") + " limit \(limit ?? 20)"
     }
-    var calls: [Action.Call] { [Action.Call(.listSlowQueries, "list slow queries in the window (7 days at most), by pages of 100")] }
+    var calls: [PlannedCall] { [PlannedCall(.listSlowQueries, "list slow queries in the window (7 days at most), by pages of 100")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let (from, to) = try window.window(now: e.options.clock(), atMost: 7 * 86_400, of: "slow queries over")
@@ -104,7 +104,7 @@ extension ShowTasks: Step where P == Resolved {
     var id: StatementID { .showTasks }
     var window: TaskWindow.Since { since ?? .days(7) }
     var text: String { "show tasks since \(window)" }
-    var calls: [Action.Call] { [Action.Call(.listTasks, "list tasks in the window, by pages of 100")] }
+    var calls: [PlannedCall] { [PlannedCall(.listTasks, "list tasks in the window, by pages of 100")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let (start, now) = try window.window(now: e.options.clock(), atMost: DDMAPI.taskWindowLimit, of: "tasks of the last")
@@ -117,15 +117,15 @@ extension ShowTasks: Step where P == Resolved {
 
 extension HistoryStatements {
     /// show job <id>
-    static let showJob = NameStatementForm(.showJob, "show job", noun: "job id", calls: { job, _ in [Action.Call(.showJob, "show job", object: job)] }) { e, s in
+    static let showJob = NameStatementForm(.showJob, "show job", noun: "job id", calls: { job, _ in [PlannedCall(.showJob, "show job", object: job)] }) { e, s in
         await e.sink.table(ShowTables.job(try await e.client.showJob(s.name)))
         return nil
     }
 
     /// wait job <id>
     static let waitJob = NameStatementForm(.waitJob, "wait job", noun: "job id", calls: { job, _ in
-        [Action.Call(.showJob, "poll until done", object: job),
-         Action.Call(.listTasks, "a shard configuration task, which the job call does not know: followed in the task list")]
+        [PlannedCall(.showJob, "poll until done", object: job),
+         PlannedCall(.listTasks, "a shard configuration task, which the job call does not know: followed in the task list")]
     }) { e, s in
         let job = s.name
         do {
@@ -161,7 +161,7 @@ extension ShowAudit: Step where P == Resolved {
     var id: StatementID { .showAudit }
     var text: String { "show audit limit \(limit ?? 20)" }
     var headline: String { "show audit limit \(limit ?? 20) (the local audit log)" }
-    var calls: [Action.Call] { [] }
+    var calls: [PlannedCall] { [] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         guard let path = (e.client.configuration.audit as? AuditFile)?.path else {

@@ -16,13 +16,13 @@ enum ProcessStatements: StatementFamily {
     ]
     static let rules = [
         ParseRule("show processes", { _ in
-            PlainRead(.showProcesses, "show processes", calls: [Action.Call(.listLogicalProcesses, "show processes")]) { e in
+            PlainRead(.showProcesses, "show processes", calls: [PlannedCall(.listLogicalProcesses, "show processes")]) { e in
                 [ShowTables.processes(try await e.client.allLogicalProcesses(instance: try await e.instanceId()))]
             }
         }),
         ParseRule("show physical", { p in
             try p.expect("processes", "after 'show physical'")
-            return PlainRead(.showProcesses, "show physical processes", calls: [Action.Call(.listPhysicalProcesses, "show physical processes")]) { e in
+            return PlainRead(.showProcesses, "show physical processes", calls: [PlannedCall(.listPhysicalProcesses, "show physical processes")]) { e in
                 [ShowTables.physicalProcesses(try await e.client.allPhysicalProcesses(instance: try await e.instanceId()))]
             }
         }),
@@ -55,8 +55,8 @@ extension KillProcesses: StatementSyntax where P == Parsed {
 extension KillProcesses: Step where P == Resolved {
     var id: StatementID { .killProcesses }
     var text: String { "kill \(physical ? "physical " : "")process \(SourceText.names(ids))" }
-    var calls: [Action.Call] {
-        [physical ? Action.Call(.killPhysicalProcesses, "kill physical processes") : Action.Call(.killLogicalProcesses, "kill processes")]
+    var calls: [PlannedCall] {
+        [physical ? PlannedCall(.killPhysicalProcesses, "kill physical processes") : PlannedCall(.killLogicalProcesses, "kill processes")]
     }
     var question: String? { "kill \(physical ? "physical " : "")process\(ids.count == 1 ? "" : "es") \(ids.joined(separator: ", "))?" }
 

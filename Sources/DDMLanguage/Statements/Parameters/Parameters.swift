@@ -40,7 +40,7 @@ enum ParameterStatements: StatementFamily {
         ParseRule("show parameters", ShowParameters<Parsed>.parse),
         ParseRule("set parameter|parameters", SetParameters<Parsed>.parse),
         ParseRule("show parameter templates", { _ in
-            PlainRead(.showParameterTemplates, "show parameter templates", calls: [Action.Call(.listParameterTemplates, "list parameter templates")]) { e in
+            PlainRead(.showParameterTemplates, "show parameter templates", calls: [PlannedCall(.listParameterTemplates, "list parameter templates")]) { e in
                 [ShowTables.templates(try await e.client.allParameterTemplates())]
             }
         }),
@@ -70,7 +70,7 @@ extension ShowParameters: StatementSyntax where P == Parsed {
 extension ShowParameters: Step where P == Resolved {
     var id: StatementID { .showParameters }
     var text: String { "show parameters" + (like.map { " like \(SourceText.string($0))" } ?? "") }
-    var calls: [Action.Call] { [Action.Call(.showParameters, "show parameters, every page")] }
+    var calls: [PlannedCall] { [PlannedCall(.showParameters, "show parameters, every page")] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let all = try await e.client.allParameters(instance: try await e.instanceId())
@@ -136,9 +136,9 @@ extension SetParameters: Step where P == Resolved {
     var headline: String {
         "set parameter " + settings.map { "\($0.name) = \(SourceText.value($0.value))" }.joined(separator: ", ") + (instance.map { " on instance \($0)" } ?? "")
     }
-    var calls: [Action.Call] {
-        (instance == nil ? [] : [.resolve]) + [Action.Call(.showParameters, "current values and allowed ranges"),
-                                               Action.Call(.modifyParameters, "set the changed parameters, once")]
+    var calls: [PlannedCall] {
+        (instance == nil ? [] : [.resolve]) + [PlannedCall(.showParameters, "current values and allowed ranges"),
+                                               PlannedCall(.modifyParameters, "set the changed parameters, once")]
     }
     var needsInstance: Bool { instance == nil }
 
@@ -152,7 +152,7 @@ extension ParameterStatements {
     /// show parameter template <name-or-id> [instances | history]
     static let showTemplate = NameStatementForm(.showParameterTemplate, "show parameter template", noun: "template name or id", reading: .one("template"),
                                                 calls: { _, _ in
-        [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "show parameter template")]
+        [PlannedCall(.listParameterTemplates, "find the template"), PlannedCall(.showParameterTemplate, "show parameter template")]
     }) { e, s in
         await e.sink.table(ShowTables.template(try await e.client.showParameterTemplate(try await e.template(s.name).id)))
         return nil
@@ -180,9 +180,9 @@ extension ApplyParameterTemplate: StatementSyntax where P == Parsed {
 extension ApplyParameterTemplate: Step where P == Resolved {
     var id: StatementID { .applyParameterTemplate }
     var text: String { "apply parameter template \(SourceText.name(template))" + (instance.map { " on instance \(SourceText.name($0))" } ?? "") }
-    var calls: [Action.Call] {
-        (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
-                                               Action.Call(.showParameters, "current values"), Action.Call(.modifyParameters, "set the values that differ, once")]
+    var calls: [PlannedCall] {
+        (instance == nil ? [] : [.resolve]) + [PlannedCall(.listParameterTemplates, "find the template"), PlannedCall(.showParameterTemplate, "its values"),
+                                               PlannedCall(.showParameters, "current values"), PlannedCall(.modifyParameters, "set the values that differ, once")]
     }
     var needsInstance: Bool { instance == nil }
 
@@ -223,10 +223,10 @@ extension CompareParameterTemplate: Step where P == Resolved {
         "compare parameter template \(SourceText.name(template))" + (instance.map { " with instance \(SourceText.name($0))" } ?? "")
             + (other.map { " with template \(SourceText.name($0))" } ?? "")
     }
-    var calls: [Action.Call] {
-        if other != nil { return [Action.Call(.listParameterTemplates, "find the templates"), Action.Call(.compareParameterTemplates, "DDM compares them")] }
-        return (instance == nil ? [] : [.resolve]) + [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values"),
-                                               Action.Call(.showParameters, "the instance's values")]
+    var calls: [PlannedCall] {
+        if other != nil { return [PlannedCall(.listParameterTemplates, "find the templates"), PlannedCall(.compareParameterTemplates, "DDM compares them")] }
+        return (instance == nil ? [] : [.resolve]) + [PlannedCall(.listParameterTemplates, "find the template"), PlannedCall(.showParameterTemplate, "its values"),
+                                               PlannedCall(.showParameters, "the instance's values")]
     }
     var needsInstance: Bool { instance == nil && other == nil }
 

@@ -98,9 +98,9 @@ extension CreateParameterTemplate: Step where P == Resolved {
             + (description.map { " description \(SourceText.string($0))" } ?? "")
             + (settings.isEmpty ? "" : " with " + ParameterTemplateStatements.text(values))
     }
-    var calls: [Action.Call] {
-        from == nil ? [Action.Call(.createParameterTemplate, "create parameter template", object: name)]
-            : [Action.Call(.listParameterTemplates, "find the template to copy"), Action.Call(.copyParameterTemplate, "copy parameter template", object: name)]
+    var calls: [PlannedCall] {
+        from == nil ? [PlannedCall(.createParameterTemplate, "create parameter template", object: name)]
+            : [PlannedCall(.listParameterTemplates, "find the template to copy"), PlannedCall(.copyParameterTemplate, "copy parameter template", object: name)]
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -173,9 +173,9 @@ extension AlterParameterTemplate: Step where P == Resolved {
         "alter parameter template \(SourceText.name(template))" + (settings.isEmpty ? "" : " set " + ParameterTemplateStatements.text(values))
             + (description.map { " description \(SourceText.string($0))" } ?? "") + (rename.map { " rename to \(SourceText.name($0))" } ?? "")
     }
-    var calls: [Action.Call] {
-        [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values now (what changes, and undo's)"),
-         Action.Call(.modifyParameterTemplate, "modify parameter template")]
+    var calls: [PlannedCall] {
+        [PlannedCall(.listParameterTemplates, "find the template"), PlannedCall(.showParameterTemplate, "its values now (what changes, and undo's)"),
+         PlannedCall(.modifyParameterTemplate, "modify parameter template")]
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -221,8 +221,8 @@ extension ParameterTemplateStatements {
     /// drop parameter template <name-or-id>
     static let drop = NameStatementForm(.dropParameterTemplate, "drop parameter template", noun: "template name or id", reading: .one("template"),
                                         calls: { _, _ in
-        [Action.Call(.listParameterTemplates, "find the template"), Action.Call(.showParameterTemplate, "its values (for undo)"),
-         Action.Call(.deleteParameterTemplate, "delete parameter template")]
+        [PlannedCall(.listParameterTemplates, "find the template"), PlannedCall(.showParameterTemplate, "its values (for undo)"),
+         PlannedCall(.deleteParameterTemplate, "delete parameter template")]
     }) { e, s in
         let t = try await e.template(s.name)
         if t.userDefined == false { throw e.refusal(EvaluationError("\(t.name) is one of DDM's own templates; it cannot be dropped")) }
@@ -255,9 +255,9 @@ extension TemplateListing: StatementSyntax where P == Parsed {
 extension TemplateListing: Step where P == Resolved {
     var id: StatementID { history ? .showTemplateHistory : .showTemplateInstances }
     var text: String { "show parameter template \(SourceText.name(template)) \(history ? "history" : "instances")" }
-    var calls: [Action.Call] {
-        [Action.Call(.listParameterTemplates, "find the template"),
-         history ? Action.Call(.listTemplateApplyHistory, "its apply history, every page") : Action.Call(.listTemplateInstances, "the instances it can be applied to, every page")]
+    var calls: [PlannedCall] {
+        [PlannedCall(.listParameterTemplates, "find the template"),
+         history ? PlannedCall(.listTemplateApplyHistory, "its apply history, every page") : PlannedCall(.listTemplateInstances, "the instances it can be applied to, every page")]
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {

@@ -52,7 +52,7 @@ struct ReshardVerb: Sendable, Equatable {
     /// The two words after the schema.
     let words: [String]
     let operation: String
-    let call: Action.Call
+    let call: PlannedCall
     /// The client's action; nil for the switch window's change, which takes the window's start.
     let action: ReshardAction?
     let ask: (@Sendable (_ schema: String) -> String)?
@@ -60,21 +60,21 @@ struct ReshardVerb: Sendable, Equatable {
     static func == (a: Self, b: Self) -> Bool { a.operation == b.operation }
 
     static let switchRoute = Self(id: .switchRoute, words: ["switch", "route"], operation: "toBeSwitched",
-                                  call: Action.Call(.switchReshardRoute, "switch route"), action: .switchRoute,
+                                  call: PlannedCall(.switchReshardRoute, "switch route"), action: .switchRoute,
                                   ask: { "switch \($0)'s routes to its new shards now?" })
     /// `switch route at '<hh:mm:ss>'`: the window's new start.
     static let window = Self(id: .switchRoute, words: ["switch", "route"], operation: "modifySwitchingStrategy",
-                             call: Action.Call(.changeReshardSwitchWindow, "change route switch window"), action: nil, ask: nil)
+                             call: PlannedCall(.changeReshardSwitchWindow, "change route switch window"), action: nil, ask: nil)
     static let clean = Self(id: .cleanReshard, words: ["clean", "reshard"], operation: "toBeCleaned",
-                            call: Action.Call(.cleanReshard, "clean shard configuration"), action: .clean,
+                            call: PlannedCall(.cleanReshard, "clean shard configuration"), action: .clean,
                             ask: { "remove the source data of \($0)'s completed shard configuration? (it cannot be rolled back after)" })
     static let retry = Self(id: .retryReshard, words: ["retry", "reshard"], operation: "toBeRetried",
-                            call: Action.Call(.retryReshard, "retry shard configuration"), action: .retry, ask: nil)
+                            call: PlannedCall(.retryReshard, "retry shard configuration"), action: .retry, ask: nil)
     static let rollback = Self(id: .rollbackReshard, words: ["rollback", "reshard"], operation: "toBeRolled",
-                               call: Action.Call(.rollbackReshard, "roll back shard configuration"), action: .rollback,
+                               call: PlannedCall(.rollbackReshard, "roll back shard configuration"), action: .rollback,
                                ask: { "roll back the shard configuration of \($0)?" })
     static let cancel = Self(id: .cancelReshard, words: ["cancel", "reshard"], operation: "toBeCanceled",
-                             call: Action.Call(.cancelReshard, "cancel shard configuration"), action: .cancel,
+                             call: PlannedCall(.cancelReshard, "cancel shard configuration"), action: .cancel,
                              ask: { "cancel the shard configuration of \($0)?" })
 
     /// The verbs as statements say them (the window is `switch route` with a time).
@@ -186,17 +186,17 @@ extension AlterSchema: Step where P == Resolved {
         }
     }
 
-    var calls: [Action.Call] {
+    var calls: [PlannedCall] {
         switch change {
         case .reshard(_, let add, _, _, _, let wait):
-            return [Action.Call(.showSchema, "the schema's shards and data nodes", object: schema),
-                    Action.Call(.listTasks, "a task already open for the schema is followed, not started again")]
-                + (add?.contains { !Names.looksLikeRDSId($0) } == true ? [Action.Call(.listReshardTargets, "find the data nodes by name")] : [])
-                + [Action.Call(.precheckReshard, "pre-check (changes nothing)"),
-                   Action.Call(.showReshardPrecheck, "its findings, where the pre-check's answer leaves them to its job"),
-                   Action.Call(.startReshard, "start shard configuration")]
-                + (wait ? [Action.Call(.listTasks, "poll the task until it waits for its switch, or ends")] : [])
-        case .task(let verb, _): return [Action.Call(.listTasks, "find the schema's shard configuration task (the last 30 days)"), verb.call]
+            return [PlannedCall(.showSchema, "the schema's shards and data nodes", object: schema),
+                    PlannedCall(.listTasks, "a task already open for the schema is followed, not started again")]
+                + (add?.contains { !Names.looksLikeRDSId($0) } == true ? [PlannedCall(.listReshardTargets, "find the data nodes by name")] : [])
+                + [PlannedCall(.precheckReshard, "pre-check (changes nothing)"),
+                   PlannedCall(.showReshardPrecheck, "its findings, where the pre-check's answer leaves them to its job"),
+                   PlannedCall(.startReshard, "start shard configuration")]
+                + (wait ? [PlannedCall(.listTasks, "poll the task until it waits for its switch, or ends")] : [])
+        case .task(let verb, _): return [PlannedCall(.listTasks, "find the schema's shard configuration task (the last 30 days)"), verb.call]
         }
     }
 
@@ -231,9 +231,9 @@ extension ShowReshard: StatementSyntax where P == Parsed {
 extension ShowReshard: Step where P == Resolved {
     var id: StatementID { .showReshard }
     var text: String { "show reshard" + (schema.map { " of \(SourceText.name($0))" } ?? "") }
-    var calls: [Action.Call] {
-        [Action.Call(.listTasks, "the shard configuration tasks (the last 30 days)"), Action.Call(.showReshard, "the newest in detail"),
-         Action.Call(.showReshardLog, "its run log")]
+    var calls: [PlannedCall] {
+        [PlannedCall(.listTasks, "the shard configuration tasks (the last 30 days)"), PlannedCall(.showReshard, "the newest in detail"),
+         PlannedCall(.showReshardLog, "its run log")]
     }
 
     func run(in e: isolated Evaluator) async throws -> String? {
@@ -253,7 +253,7 @@ extension ShowReshardTargets: StatementSyntax where P == Parsed {
 extension ShowReshardTargets: Step where P == Resolved {
     var id: StatementID { .showReshardTargets }
     var text: String { "show reshard targets of \(SourceText.name(schema))" }
-    var calls: [Action.Call] { [Action.Call(.listReshardTargets, "the data nodes that can take the schema's shards, every page", object: schema)] }
+    var calls: [PlannedCall] { [PlannedCall(.listReshardTargets, "the data nodes that can take the schema's shards, every page", object: schema)] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let nodes = try await e.client.reshardTargets(instance: try await e.instanceId(), schema: schema)

@@ -72,7 +72,7 @@ enum SchemaExtraStatements: StatementFamily {
 extension SchemaExtraStatements {
     /// show sql blacklist for <s>
     static let showBlacklist = NameStatementForm(.showSQLBlacklist, "show sql blacklist for", noun: "schema name", reading: .schema,
-                                                 calls: { schema, _ in [Action.Call(.showSQLBlacklist, "the schema's SQL blacklist", object: schema)] }) { e, s in
+                                                 calls: { schema, _ in [PlannedCall(.showSQLBlacklist, "the schema's SQL blacklist", object: schema)] }) { e, s in
         let list = try await e.client.sqlBlacklist(instance: try await e.instanceId(), schema: s.name)
         await e.sink.table(SQLBlacklistTable.of(list))
         return nil
@@ -149,9 +149,9 @@ extension SetSQLBlacklist: Step where P == Resolved {
             items.map { " \(kind) (\($0.map(SourceText.string).joined(separator: ", ")))" }
         }.joined()
     }
-    var calls: [Action.Call] {
-        [Action.Call(.showSQLBlacklist, "the blacklist now (what changes, and undo's)", object: schema),
-         Action.Call(.modifySQLBlacklist, "set the whole blacklist", object: schema)]
+    var calls: [PlannedCall] {
+        [PlannedCall(.showSQLBlacklist, "the blacklist now (what changes, and undo's)", object: schema),
+         PlannedCall(.modifySQLBlacklist, "set the whole blacklist", object: schema)]
     }
 
     func merged(into now: SQLBlacklist) -> SQLBlacklist {
@@ -200,7 +200,7 @@ extension UnbindSchema: StatementSyntax where P == Parsed {
 extension UnbindSchema: Step where P == Resolved {
     var id: StatementID { .unbindSchema }
     var text: String { "alter schema \(SourceText.name(schema)) unbind" }
-    var calls: [Action.Call] { [Action.Call(.unbindSchema, "unbind schema", object: schema)] }
+    var calls: [PlannedCall] { [PlannedCall(.unbindSchema, "unbind schema", object: schema)] }
     var question: String? { "unbind \(schema)? It leaves this instance and every account's schema list; its data stays on its data nodes" }
     var schemaEffect: SchemaEffect { .drops(schema) }
 
@@ -238,9 +238,9 @@ extension SchemaMetadataFile: Step where P == Resolved {
         export ? "export schema metadata to \(SourceText.string(path))"
             : "import schema metadata from \(SourceText.string(path))" + (user.map { " admin user \(SourceText.name($0)) password \(password.map(SourceText.secret) ?? "prompt")" } ?? "")
     }
-    var calls: [Action.Call] {
-        export ? [Action.Call(.downloadSchemaMetadata, "the instance's schema metadata")]
-            : [Action.Call(.uploadSchemaMetadata, "create the file's schemas")]
+    var calls: [PlannedCall] {
+        export ? [PlannedCall(.downloadSchemaMetadata, "the instance's schema metadata")]
+            : [PlannedCall(.uploadSchemaMetadata, "create the file's schemas")]
     }
 
     /// The file is the service's answer as it came (snake_case, as the API names it), so it can be

@@ -31,14 +31,14 @@ enum SchemaStatements: StatementFamily {
     ]
     static let rules = [
         ParseRule("show schemas|databases", { _ in
-            PlainRead(.showSchemas, "show schemas", calls: [Action.Call(.listSchemas, "list schemas, every page")]) { e in
+            PlainRead(.showSchemas, "show schemas", calls: [PlannedCall(.listSchemas, "list schemas, every page")]) { e in
                 [ShowTables.schemas(try await e.client.allSchemas(instance: try await e.instanceId()))]
             }
         }),
         show.rule,
         ParseRule("show available", { p in
             try p.expect("rds", "after 'show available'")
-            return PlainRead(.showAvailableRDS, "show available rds", calls: [Action.Call(.listAvailableRDS, "list available rds, every page")]) { e in
+            return PlainRead(.showAvailableRDS, "show available rds", calls: [PlannedCall(.listAvailableRDS, "list available rds, every page")]) { e in
                 [ShowTables.availableRDS(try await e.client.allAvailableRDS(instance: try await e.instanceId()))]
             }
         }),
@@ -50,7 +50,7 @@ enum SchemaStatements: StatementFamily {
 extension SchemaStatements {
     /// show schema <schema>
     static let show = NameStatementForm(.showSchema, "show schema", path: "show schema|database", noun: "schema name", reading: .schema,
-                                        calls: { schema, _ in [Action.Call(.showSchema, "show schema", object: schema)] }) { e, s in
+                                        calls: { schema, _ in [PlannedCall(.showSchema, "show schema", object: schema)] }) { e, s in
         await e.sink.table(ShowTables.schema(try await e.client.showSchema(instance: try await e.instanceId(), name: s.name)))
         return nil
     }
@@ -125,11 +125,11 @@ extension CreateSchema: Step where P == Resolved {
     var headline: String {
         "create schema \(name)\(ifNotExists ? " if not exists" : "") (\(shards) shards, \(mode.rawValue), on \(rds.joined(separator: ", ")))\(wait ? " wait" : "")"
     }
-    var calls: [Action.Call] {
-        (ifNotExists ? [Action.Call(.listSchemas, "list schemas, every page")] : [])
-            + (rds.contains { !Names.looksLikeRDSId($0) } ? [Action.Call(.listAvailableRDS, "find the RDS instances by name")] : [])
-            + [Action.Call(.createSchemas, "create schema")]
-            + (wait ? [Action.Call(.showInstance, "poll until RUNNING"), Action.Call(.showJob, "poll the job until done")] : [])
+    var calls: [PlannedCall] {
+        (ifNotExists ? [PlannedCall(.listSchemas, "list schemas, every page")] : [])
+            + (rds.contains { !Names.looksLikeRDSId($0) } ? [PlannedCall(.listAvailableRDS, "find the RDS instances by name")] : [])
+            + [PlannedCall(.createSchemas, "create schema")]
+            + (wait ? [PlannedCall(.showInstance, "poll until RUNNING"), PlannedCall(.showJob, "poll the job until done")] : [])
     }
     var schemaEffect: SchemaEffect { .creates(name) }
     var secretCondition: SecretCondition? { ifNotExists ? SecretCondition(object: .schema(name), secrets: adminPassword.map { [$0] } ?? []) : nil }
@@ -200,7 +200,7 @@ extension DropSchema: StatementSyntax where P == Parsed {
 extension DropSchema: Step where P == Resolved {
     var id: StatementID { .dropSchema }
     var text: String { "drop schema \(SourceText.name(name))\(ifExists ? " if exists" : "")\(deleteData ? " delete rds data" : "")\(wait ? " wait" : "")" }
-    var calls: [Action.Call] { [Action.Call(.deleteSchema, "delete schema", object: name, deleteData: deleteData)] + (wait ? Action.Call.pollUntilRunning : []) }
+    var calls: [PlannedCall] { [PlannedCall(.deleteSchema, "delete schema", object: name, deleteData: deleteData)] + (wait ? PlannedCall.pollUntilRunning : []) }
     var schemaEffect: SchemaEffect { .drops(name) }
     var readBack: ReadBack? {
         let name = name

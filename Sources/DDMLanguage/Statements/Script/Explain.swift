@@ -23,7 +23,7 @@ struct Explanation: Step {
     var id: StatementID { .explain }
     var text: String { "explain " + steps.map(\.step.text).joined(separator: ";\n") }
     var headline: String { "explain:\n" + steps.map { $0.step.description(routes: .init()) }.joined(separator: "\n") }
-    var calls: [Action.Call] { [] }
+    var calls: [PlannedCall] { [] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         let routes = RouteVersions(choice: e.client.configuration.apiVersion, olderOnly: await e.client.olderOnlyOperations())

@@ -12,7 +12,7 @@ struct HelpStatement: StatementSyntax, Step, Equatable {
 
     var id: StatementID { .help }
     var text: String { "help\(topic.map { " " + $0 } ?? "")" }
-    var calls: [Action.Call] { [] }
+    var calls: [PlannedCall] { [] }
 
     func run(in e: isolated Evaluator) async throws -> String? {
         await e.sink.message(Help.text(topic))

@@ -15,7 +15,7 @@ struct SetOnError: StatementSyntax, Step, Equatable {
 
     var id: StatementID { .setOnError }
     var text: String { "set on_error \(continueOnError ? "continue" : "stop")" }
-    var calls: [Action.Call] { [] }
+    var calls: [PlannedCall] { [] }
     var setsRunOption: Bool { true }
 
     func run(in e: isolated Evaluator) async throws -> String? {
