@@ -8,7 +8,16 @@ extension Evaluator {
     func preflight(_ plan: Plan) async throws {
         var created: Set<String> = []
         var named: [(schema: String, step: PlanStep, range: SourceRange, file: String)] = []
+        // The instance the named schemas are on: the current one, or the one a `use instance`
+        // before them selects (as most scripts begin).
+        var used: String?
         scan: for step in plan.steps {
+            if let use = step.step as? UseInstance<Resolved> {
+                guard named.isEmpty else { break scan }
+                used = use.instance
+                created = []
+                continue
+            }
             // A batch names its schemas per statement, and is blamed where each names them.
             if let batch = step.step.grants {
                 for c in batch.changes where c.kind != .revoke {
@@ -26,7 +35,7 @@ extension Evaluator {
             case .none: continue
             }
         }
-        guard !named.isEmpty, currentInstance != nil || pendingInstance != nil else { return }
+        guard !named.isEmpty, used != nil || currentInstance != nil || pendingInstance != nil else { return }
         // Calls are the budget: a run whose only write is one statement has nothing to leave half
         // done (the service refuses a missing schema for every account alike), so it spends no read
         // on the check. A dry run always checks: it has no write to be refused.
@@ -35,12 +44,18 @@ extension Evaluator {
             if let batch = only.step.grants { if batch.changes.count == 1 { return } }
             else if case .needs = only.step.schemaEffect { return }
         }
-        let live = Set(try await client.allSchemas(instance: try await instanceId()).map { $0.name.lowercased() })
+        // Resolved through the session's instance list, which `use instance` then reads again
+        // from the cache: no call of its own.
+        var target: Instance?
+        if let used { target = try await resolve(used) }
+        let id: String
+        if let target { id = target.id } else { id = try await instanceId() }
+        let live = Set(try await client.allSchemas(instance: id).map { $0.name.lowercased() })
             .union(dryRunSchemas)
         var reported: Set<String> = []
         let missing = named.filter { !live.contains($0.schema) && reported.insert($0.schema).inserted }
         guard !missing.isEmpty else { return }
-        let instance = currentInstanceName ?? "the instance"
+        let instance = target?.name ?? currentInstanceName ?? "the instance"
         throw BatchFailure(diagnostics: missing.map {
             Diagnostic(.error, "schema \($0.schema) does not exist on \(instance) (see 'show schemas;'); nothing was run",
                        at: $0.range, file: $0.file, focus: $0.schema)
