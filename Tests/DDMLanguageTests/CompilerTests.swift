@@ -37,6 +37,10 @@ import Testing
         #expect(o.plan.description(routes: RouteVersions(choice: .v1)).contains("GET    /v1/{project_id}/instances/{instance_id}/users"))
         let learned = o.plan.description(routes: RouteVersions(olderOnly: [.listAccounts]))
         #expect(learned.contains("GET    /v1/{project_id}/instances/{instance_id}/users") && learned.contains("PUT    /v3/"))
+        // The plan prints a grant as its source: `none` stays `none`, a quote in a comment is doubled
+        // (it printed `grant exactly  to app comment 'it's'`, which does not parse).
+        let exact = compile("grant exactly none to app comment 'it''s';")
+        #expect(exact.plan.description.contains("\n  grant exactly none to app comment 'it''s'\n"), "\(exact.plan.description)")
     }
 
     @Test func adminStatementsCompileToTheirStepsAndQuestions() {
