@@ -366,13 +366,20 @@ import Testing
         let home = try Binary.temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
-        for statement in ["drop user ghost4", "set read weights rds-archive = 10", "restart node nosuch"] {
+        for statement in ["drop user ghost4", "set read weights rds-archive = 10", "restart node nosuch", "drop group default",
+                          "drop group nosuch", "alter schema nosuch cancel reshard"] {
             let dry = try Binary.run(local + ["--dry-run", "-c", statement], home: home)
             let run = try Binary.run(local + ["-c", statement], home: home)
             #expect(dry.status == 1 && dry.stderr.contains("would fail:"), "\(statement): \(dry.stdout)\(dry.stderr)")
             #expect(!dry.stdout.contains("dry run: would"), "\(statement): \(dry.stdout)")
             #expect(run.status == 1, "\(statement): \(run.stderr)")
         }
+        // Said as it is, not as the service's code: the schema, the backup are not there.
+        let noSchema = try Binary.run(local + ["-c", "alter schema nosuch cancel reshard"], home: home)
+        #expect(noSchema.stderr.contains("schema nosuch does not exist on ddm-demo"), "\(noSchema.stderr)")
+        let noBackup = try Binary.run(local + ["-c", "show backup abc"], home: home)
+        #expect(noBackup.status == 1 && noBackup.stderr.contains("backup abc is not a backup of instance ddm-demo (see 'show backups;')")
+                && !noBackup.stderr.contains("DBS."), "\(noBackup.stderr)")
         let gone = try Binary.run(local + ["--dry-run", "-c", "drop user ghost4 if exists"], home: home)
         #expect(gone.status == 0 && gone.stdout.contains("does not exist; nothing to drop"), "\(gone.stdout)")
         // Created earlier in the same dry run: the drop would work.

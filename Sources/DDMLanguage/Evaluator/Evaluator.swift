@@ -267,6 +267,11 @@ public actor Evaluator {
                     report.errorCode = e.code
                     report.requestId = e.requestId
                 }
+                // A write's dry run refused by what ddmsh read (a group, a schema, a backup that is
+                // not there) is where the run would fail: said so, as `refusal` says it.
+                if options.dryRun, !step.step.onlyReads, error is EvaluationError, !message.hasPrefix("would fail: ") {
+                    message = "would fail: " + message
+                }
                 let d = Diagnostic(.error, message, at: step.range, file: step.file)
                 await onFailure?(d)
                 report.failures.append(d)

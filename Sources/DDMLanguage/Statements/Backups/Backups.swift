@@ -37,7 +37,11 @@ enum BackupStatements: StatementFamily {
     /// show backup <id>
     static let show = NameStatementForm(.showBackup, "show backup", noun: "backup id",
                                         calls: { backup, _ in [PlannedCall(.showBackup, "show backup", object: backup)] }) { e, s in
-        let d = try await e.client.showBackup(instance: try await e.instanceId(), backup: s.name)
+        let instance = try await e.instanceId()
+        let d: BackupDetail
+        do { d = try await e.client.showBackup(instance: instance, backup: s.name) } catch let error as DDMError where error.isNotFound {
+            throw EvaluationError("backup \(s.name) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;')", kind: .notFound)
+        }
         await e.sink.table(ResultTable(columns: ["backup", "instance", "data nodes"], rows: [[
             d.id ?? s.name, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
         ]], kinds: [.text, .text, .list]))

@@ -160,7 +160,7 @@ extension GroupStatements {
         let instance = try await e.instanceId()
         let group = s.name
         let g = try await e.group(group, instance: instance)
-        if g.isDefaultGroup == true { throw EvaluationError("\(g.name ?? group) is the instance's default group; it goes only with the instance") }
+        if g.isDefaultGroup == true { throw e.refusal(EvaluationError("\(g.name ?? group) is the instance's default group; it goes only with the instance")) }
         let nodes = g.nodeList?.count ?? 0
         let client = e.client
         let question = "drop group \(g.name ?? group) with its \(nodes) node\(nodes == 1 ? "" : "s")? Clients connected through \(g.endpoint ?? "its address") lose their connection; undo cannot bring it back"

@@ -169,7 +169,11 @@ extension Evaluator {
     func reshardAction(on schema: String, _ verb: ReshardVerb, at: String?, question: String?) async throws -> String? {
         let instance = try await instanceId()
         guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
-            throw EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound)
+            // Said as it is: a schema that is not there has no task either (one read, on the way out).
+            if try await !client.allSchemas(instance: instance).contains(where: { $0.name.lowercased() == schema }) {
+                throw refusal(EvaluationError("schema \(schema) does not exist on \(currentInstanceName ?? instance) (see 'show schemas;')", kind: .notFound))
+            }
+            throw refusal(EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound))
         }
         let allowed = task.operations ?? []
         let words = verb.words(at: at)
