@@ -110,6 +110,14 @@ struct Shell {
         }
         let n = plan.writes.count
         renderer.error("plan saved to \(path): \(n) write\(n == 1 ? "" : "s"); 'ddmsh apply \(path)' makes exactly \(n == 1 ? "it" : "them")")
+        // A password written in the script is never saved: the plan asks for it instead, which
+        // an unattended apply cannot answer. Said now, not when the apply fails.
+        let asking = plan.statements.filter { !$0.writes.isEmpty && $0.statement.contains("password prompt") }
+        if !asking.isEmpty, !SecretMask.ranges(in: String(decoding: source.bytes, as: UTF8.self)).isEmpty {
+            renderer.error("ddmsh: warning: passwords written in the script are not kept in the plan: 'ddmsh apply' asks for "
+                + "\(asking.count == 1 ? "it" : "them") at a terminal (\(asking.map(\.at).joined(separator: ", "))); "
+                + "to apply unattended, write password env NAME or file 'path'")
+        }
         return exitCode
     }
 

@@ -61,6 +61,24 @@ import Testing
         }
     }
 
+    /// A password literal is never saved: the plan says `password prompt`, and saving it warns
+    /// that an unattended apply cannot answer (it was silent until the apply failed).
+    @Test func aPasswordLiteralIsNotSavedAndSavingSaysSo() async throws {
+        let s = try await Setup.start()
+        defer { Task { await s.stop() } }
+        let script = s.home + "/lit.ddm", plan = s.home + "/lit.plan"
+        try "create user lit password 'Lit_pass_12!';\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let dry = try await s.run(["--instance", "ddm-plan", "--dry-run", "--plan-out", plan, script])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.contains("passwords written in the script are not kept in the plan") && dry.stderr.contains("lit.ddm:1:1"), "\(dry.stderr)")
+        let saved = try String(contentsOfFile: plan, encoding: .utf8)
+        #expect(!saved.contains("Lit_pass_12!") && saved.contains("password prompt"))
+        // From the environment: nothing to warn about.
+        try "create user lit2 password env PW;\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let quiet = try await s.run(["--instance", "ddm-plan", "--dry-run", "--plan-out", plan, script], env: ["PW": SavedPlanTests.password])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("not kept in the plan"), "\(quiet.stderr)")
+    }
+
     @Test func aPlanIsAppliedAsIsAndUndone() async throws {
         let s = try await Setup.start()
         defer { Task { await s.stop() } }
