@@ -187,10 +187,13 @@ extension CreateInstance: StatementSyntax where P == Parsed {
         guard let flavor, let nodes, let vpc, let subnet, let securityGroup, let zones else { preconditionFailure("checked above") }
         let count = try c.int(nodes, "nodes")
         guard (1...32).contains(count) else { throw Compiler.Failure(.notInRange("nodes", 1...32, got: count), range: nodes.range) }
+        // The service would refuse an empty list after the flavor lookups: refused here, before any call.
+        let zoneList = try c.strings(zones)
+        guard !zoneList.isEmpty else { throw Compiler.Failure(.nameAtLeastOne("availability zone in az=[…]"), range: zones.range) }
         return CreateInstance<Resolved>(
             name: n, flavor: try c.scalar(flavor, "flavor"), engine: try engine.map { try c.scalar($0, "engine") }, nodes: count,
             vpc: try c.scalar(vpc, "vpc"), subnet: try c.scalar(subnet, "subnet"), securityGroup: try c.scalar(securityGroup, "security group"),
-            zones: try c.strings(zones), timeZone: try timeZone.map { try c.scalar($0, "time zone") },
+            zones: zoneList, timeZone: try timeZone.map { try c.scalar($0, "time zone") },
             adminUser: try adminUser.map { try c.scalar($0, "admin user") }, wait: wait)
     }
 }
