@@ -152,42 +152,74 @@ import Testing
         return nodes
     }
 
+    /// Three instances `<prefix>-a…c` on a `ddmsh serve` whose jobs take 3 s, and a fleet adding a
+    /// node to each, two at a time, running until two targets are growing (nil, recorded, if they
+    /// never do). The caller signals it and retries.
+    struct GrowingFleet {
+        let server: ServeTests.Server, home: String, r: [String], fleet: String, names: [String]
+        let process: Process, errors: OutputWatcher, output: OutputWatcher
+        let token = ["DDMSH_TOKEN": ServeTests.token]
+
+        static func start(_ prefix: String) throws -> GrowingFleet? {
+            let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
+            let home = try Binary.temporaryHome()
+            let r = FleetSafetyTests.remote(server), names = ["a", "b", "c"].map { "\(prefix)-\($0)" }
+            let token = ["DDMSH_TOKEN": ServeTests.token]
+            let made = try Binary.run(r + ["-c", names.map {
+                "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a];"
+            }.joined() + names.map { "wait instance \($0);" }.joined()], environment: token, home: home)
+            #expect(made.status == 0, "\(made.stderr)")
+            let fleet = "on instances like '\(prefix)-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Binary.path)
+            p.arguments = r + ["-c", fleet]
+            p.environment = Binary.baseEnvironment(home: home).merging(token) { $1 }
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            p.standardInput = FileHandle.nullDevice
+            let f = GrowingFleet(server: server, home: home, r: r, fleet: fleet, names: names, process: p, errors: OutputWatcher(err), output: OutputWatcher(out))
+            try p.run()
+            do {
+                try waitUntil("two targets growing", timeout: 30) {
+                    try FleetSafetyTests.nodes(r, home: home).values.filter { !$0.hasPrefix("RUNNING") }.count == 2
+                }
+            } catch {
+                p.terminate()
+                Issue.record("\(error): \(try FleetSafetyTests.nodes(r, home: home)); \(f.output.text) \(f.errors.text)")
+                f.stop()
+                return nil
+            }
+            return f
+        }
+
+        func stop() {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+
+        /// The retry: no second scale-out to the two that grew, the first to the third. The
+        /// service ends with one node more on each instance, the audit log with one scale-out each.
+        func retryRepeatsNothing() throws {
+            let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: token, home: home)
+            #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
+            #expect(!retry.stdout.contains("no earlier run of this fleet is recorded"), "\(retry.stdout)")
+            #expect(retry.stdout.components(separatedBy: "is not sent again").count == 3, "\(retry.stdout)")
+            let after = try FleetSafetyTests.nodes(r, home: home)
+            for name in names { #expect(after[name] == "RUNNING 3", "\(name): \(after)") }
+            let audit = try String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)
+            #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
+        }
+    }
+
     /// Ctrl-C while two targets wait for their scale-out: the account names both changes (not
     /// "nothing was applied"); `--retry-failed` then waits for their jobs and sends no second
     /// scale-out to them, only the first to the target that never started. The service ends with
     /// one node more on each instance, and the audit log with one scale-out per instance.
     @Test func anInterruptedScaleOutIsReportedAndItsRetryRepeatsNothing() throws {
-        let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
-        defer { server.stop() }
-        let home = try Binary.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let r = Self.remote(server)
-        let token = ["DDMSH_TOKEN": ServeTests.token]
-        let made = try Binary.run(r + ["-c", ["fl-a", "fl-b", "fl-c"].map {
-            "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a];"
-        }.joined() + "wait instance fl-a; wait instance fl-b; wait instance fl-c;"], environment: token, home: home)
-        #expect(made.status == 0, "\(made.stderr)")
-        let fleet = "on instances like 'fl-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
-
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = r + ["-c", fleet]
-        p.environment = Binary.baseEnvironment(home: home).merging(token) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        let errors = OutputWatcher(err), output = OutputWatcher(out)
-        try p.run()
-        do {
-            try waitUntil("two targets growing", timeout: 30) {
-                try Self.nodes(r, home: home).values.filter { !$0.hasPrefix("RUNNING") }.count == 2
-            }
-        } catch {
-            p.terminate()
-            Issue.record("\(error): \(try Self.nodes(r, home: home)); \(output.text) \(errors.text)")
-            return
-        }
+        guard let f = try GrowingFleet.start("fl") else { return }
+        defer { f.stop() }
+        let (p, errors, output, r, home) = (f.process, f.errors, f.output, f.r, f.home)
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
         try waitUntil("the account on stderr", timeout: 10) { errors.text.contains("interrupted") }
@@ -196,14 +228,7 @@ import Testing
         let growing = try Self.nodes(r, home: home).filter { !$0.value.hasPrefix("RUNNING") }.keys.sorted()
         #expect(growing.count == 2, "\(growing)")
         for name in growing { #expect(errors.text.contains("\(name): add 1 node"), "\(name): \(errors.text)\n\(output.text)") }
-
-        let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: token, home: home)
-        #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
-        #expect(retry.stdout.components(separatedBy: "is not sent again").count == 3, "\(retry.stdout)")
-        let after = try Self.nodes(r, home: home)
-        for name in ["fl-a", "fl-b", "fl-c"] { #expect(after[name] == "RUNNING 3", "\(name): \(after)") }
-        let audit = try String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)
-        #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
+        try f.retryRepeatsNothing()
     }
 
     /// SIGKILL while two targets wait for their scale-out, before any target ended: the record
@@ -211,47 +236,12 @@ import Testing
     /// them (it waits for the jobs they left) and the first to the target that never started.
     /// Without it, the retry found no record and ran every target again: a repeated scale-out.
     @Test func aFleetKilledBeforeAnyTargetEndedIsRetriedWithoutRepeats() throws {
-        let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
-        defer { server.stop() }
-        let home = try Binary.temporaryHome()
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let r = Self.remote(server)
-        let token = ["DDMSH_TOKEN": ServeTests.token]
-        let made = try Binary.run(r + ["-c", ["fk-a", "fk-b", "fk-c"].map {
-            "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a];"
-        }.joined() + "wait instance fk-a; wait instance fk-b; wait instance fk-c;"], environment: token, home: home)
-        #expect(made.status == 0, "\(made.stderr)")
-        let fleet = "on instances like 'fk-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
-
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = r + ["-c", fleet]
-        p.environment = Binary.baseEnvironment(home: home).merging(token) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        do {
-            try waitUntil("two targets growing", timeout: 30) {
-                try Self.nodes(r, home: home).values.filter { !$0.hasPrefix("RUNNING") }.count == 2
-            }
-        } catch {
-            p.terminate()
-            Issue.record("\(error): \(try Self.nodes(r, home: home))")
-            return
-        }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == SIGKILL && p.terminationReason == .uncaughtSignal)
-
-        let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: token, home: home)
-        #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
-        #expect(!retry.stdout.contains("no earlier run of this fleet is recorded"), "\(retry.stdout)")
-        #expect(retry.stdout.components(separatedBy: "is not sent again").count == 3, "\(retry.stdout)")
-        let after = try Self.nodes(r, home: home)
-        for name in ["fk-a", "fk-b", "fk-c"] { #expect(after[name] == "RUNNING 3", "\(name): \(after)") }
-        let audit = try String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)
-        #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
+        guard let f = try GrowingFleet.start("fk") else { return }
+        defer { f.stop() }
+        kill(f.process.processIdentifier, SIGKILL)
+        f.process.waitUntilExit()
+        #expect(f.process.terminationReason == .uncaughtSignal && f.process.terminationStatus == SIGKILL)
+        try f.retryRepeatsNothing()
     }
 
     /// A fleet across two regions (two services, a profile each) is undone in both: each target's

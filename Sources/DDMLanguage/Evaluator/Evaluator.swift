@@ -267,9 +267,11 @@ public actor Evaluator {
                     report.errorCode = e.code
                     report.requestId = e.requestId
                 }
-                // A write's dry run refused by what ddmsh read (a group, a schema, a backup that is
-                // not there) is where the run would fail: said so, as `refusal` says it.
-                if options.dryRun, !step.step.onlyReads, error is EvaluationError, !message.hasPrefix("would fail: ") {
+                // A write's dry run refused because what it names is not there (a group, a schema,
+                // an instance), or not one thing, is where the run would fail: said so, as
+                // `refusal` says it. (A secret the dry run lacks says what it needs in its own words.)
+                if options.dryRun, !step.step.onlyReads, let refused = error as? EvaluationError,
+                   refused.kind == .notFound || refused.kind == .ambiguous, !message.hasPrefix("would fail: ") {
                     message = "would fail: " + message
                 }
                 let d = Diagnostic(.error, message, at: step.range, file: step.file)
