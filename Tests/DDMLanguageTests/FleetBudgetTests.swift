@@ -72,11 +72,13 @@ import Testing
 
     /// Learning the limit from throttles: the fleet meets as many as one instance does. Four clients
     /// of their own (four ddmsh processes) met 8 where both met 3 (measured once, 2026-11-26); the
-    /// adaptive pace probes upwards over time, so on a loaded machine one run may meet one probe's
-    /// throttle more than the other.
+    /// adaptive pace probes upwards over time, so on a loaded machine the longer of the two runs
+    /// may meet a probe's throttle or two more than the other (seen: 3 against 1, with the whole
+    /// suite and other ddmsh processes running beside it); four clients' excess grows with their
+    /// number, which this still tells apart.
     @Test func anAdaptiveFleetIsThrottledAsOneInstanceIs() async throws {
         let (alone, together) = try await Self.measure(pacing: .adaptive())
-        #expect(together.throttled <= alone.throttled + 1, "throttled: fleet \(together.throttled), one instance \(alone.throttled)")
+        #expect(together.throttled <= alone.throttled + 2, "throttled: fleet \(together.throttled), one instance \(alone.throttled)")
     }
 
     /// DDM's weak-password check is the project's: a fleet creating one account on four instances
