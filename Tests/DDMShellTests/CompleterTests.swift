@@ -66,6 +66,18 @@ import Testing
         #expect(c.complete(prefix: "grant SELECT on or") == ["orders"])
     }
 
+    /// A statement typed over several lines is completed whole, not from its last line alone.
+    @Test func aStatementOverLinesIsCompletedWhole() async throws {
+        let c = completer()
+        try await settled(c)
+        c.continuing("grant SELECT, INSERT\n  on orders")
+        #expect(c.complete(prefix: "  to re") == ["reporting"])
+        c.continuing("drop")
+        #expect(c.complete(prefix: "user ") == ["app", "reporting"])
+        c.continuing("")
+        #expect(c.complete(prefix: "user ").isEmpty)
+    }
+
     @Test func typedSlotsAreLookedUp() async throws {
         let c = completer()
         try await settled(c)

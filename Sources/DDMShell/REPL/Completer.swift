@@ -18,6 +18,9 @@ final class Completer: CompletionSource, @unchecked Sendable {
     }
 
     private let names = Mutex(Names())
+    /// The lines of a statement typed so far before the one being edited (`    -> `): Tab reads
+    /// the statement whole, not its last line alone.
+    private let pending = Mutex("")
     private let refreshing = Mutex<(running: Bool, last: ContinuousClock.Instant?)>((false, nil))
     private let ttl: Duration
     /// Given the names held now, so what does not change in a session is fetched once.
@@ -48,8 +51,13 @@ final class Completer: CompletionSource, @unchecked Sendable {
         }
     }
 
-    func complete(prefix: String) -> [String] {
+    /// The REPL says what it holds of an unfinished statement before each line it reads.
+    func continuing(_ lines: String) { pending.withLock { $0 = lines } }
+
+    func complete(prefix line: String) -> [String] {
         refreshIfStale()
+        let before = pending.withLock { $0 }
+        let prefix = before.isEmpty || line.hasPrefix("\\") ? line : before + "\n" + line
         let separators = ",;()[]={}"
         let wordStart = prefix.lastIndex { $0.isWhitespace || separators.contains($0) }.map { prefix.index(after: $0) } ?? prefix.startIndex
         let word = String(prefix[wordStart...])

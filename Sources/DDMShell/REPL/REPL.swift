@@ -74,6 +74,7 @@ struct REPL {
         loop: while true {
             let instance = await evaluator.currentInstanceName
             let prompt = terminal ? (buffer.isEmpty ? "ddm(\(session.label)\(instance.map { ":" + $0 } ?? ""))> " : "    -> ") : ""
+            completer.continuing(buffer)
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if terminal { StandardStreams.out("\n") }
