@@ -21,7 +21,7 @@ extension Evaluator {
                     named.map { "\($0.id) (\($0.status))" }.joined(separator: ", ") + "; use the id", kind: .ambiguous)
             }
         }
-        throw EvaluationError.notFound("instance '\(ref)'")
+        throw EvaluationError.notFound("instance '\(ref)'", focus: ref)
     }
 
     func instanceId() async throws -> String {

@@ -274,7 +274,7 @@ public actor Evaluator {
                    refused.kind == .notFound || refused.kind == .ambiguous, !message.hasPrefix("would fail: ") {
                     message = "would fail: " + message
                 }
-                let d = Diagnostic(.error, message, at: step.range, file: step.file)
+                let d = Diagnostic(.error, message, at: step.range, file: step.file, focus: (error as? EvaluationError)?.focus)
                 await onFailure?(d)
                 report.failures.append(d)
                 // No later write could be recorded either: said once, not once per statement.

@@ -98,9 +98,12 @@ public struct EvaluationError: Error, CustomStringConvertible, Sendable {
     }
     public var kind: Kind
     public var description: String
-    public init(_ d: String, kind: Kind = .other) { description = d; self.kind = kind }
+    /// The name the failure is about, where the statement writes it: the diagnostic's marker goes
+    /// under that word rather than under the whole statement.
+    public var focus: String?
+    public init(_ d: String, kind: Kind = .other, focus: String? = nil) { description = d; self.kind = kind; self.focus = focus }
 
-    static func notFound(_ what: String) -> EvaluationError { EvaluationError("\(what) does not exist", kind: .notFound) }
+    static func notFound(_ what: String, focus: String? = nil) -> EvaluationError { EvaluationError("\(what) does not exist", kind: .notFound, focus: focus) }
 }
 
 import Foundation

@@ -362,7 +362,7 @@ extension DropUser: Step where P == Resolved {
         }
         // The run sends the delete all the same, so DDM's own refusal (its code, the audit
         // record) is what it reports; the dry run says what that refusal will be.
-        if !present && e.options.dryRun { throw e.refusal(.notFound("account '\(user)'")) }
+        if !present && e.options.dryRun { throw e.refusal(.notFound("account '\(user)'", focus: user)) }
         if e.options.dryRun {
             e.dryRunAccounts[user] = nil
             e.dryRunDropped.insert(user)

@@ -40,7 +40,7 @@ enum BackupStatements: StatementFamily {
         let instance = try await e.instanceId()
         let d: BackupDetail
         do { d = try await e.client.showBackup(instance: instance, backup: s.name) } catch let error as DDMError where error.isNotFound {
-            throw EvaluationError("backup \(s.name) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;')", kind: .notFound)
+            throw EvaluationError("backup \(s.name) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;')", kind: .notFound, focus: s.name)
         }
         await e.sink.table(ResultTable(columns: ["backup", "instance", "data nodes"], rows: [[
             d.id ?? s.name, d.instanceName ?? d.instanceId ?? "", (d.relatedDataNodes ?? []).map { $0.instanceName ?? $0.instanceId ?? "?" }.joined(separator: ", "),
@@ -61,7 +61,7 @@ enum BackupStatements: StatementFamily {
         do {
             _ = try await client.showBackup(instance: instance, backup: backup)
         } catch let error as DDMError where error.isNotFound {
-            throw e.refusal(EvaluationError("backup \(backup) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;'); nothing was deleted", kind: .notFound))
+            throw e.refusal(EvaluationError("backup \(backup) is not a backup of instance \(e.currentInstanceName ?? instance) (see 'show backups;'); nothing was deleted", kind: .notFound, focus: backup))
         }
         let write = Write(summary: "delete backup \(backup)", question: s.question, journal: .change(instance, "deleted backup \(backup)")) {
             try await client.deleteBackup(backup)

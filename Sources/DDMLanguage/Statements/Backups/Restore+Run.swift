@@ -184,7 +184,7 @@ extension RestoreMetadata: Step where P == Resolved {
         for ref in dataNodes {
             if let node = try RDSReference.find(ref, in: known) { ids.append(node.id); names.append(node.name ?? node.id) }
             else if Names.looksLikeRDSId(ref) { ids.append(ref); names.append(ref) }
-            else { throw EvaluationError("data node '\(ref)' is not one \(target.name) can use; see 'show available rds;' on it", kind: .notFound) }
+            else { throw EvaluationError("data node '\(ref)' is not one \(target.name) can use; see 'show available rds;' on it", kind: .notFound, focus: ref) }
         }
         let origin: RestoreSource
         if let backup { origin = .backup(backup) } else { origin = .moment(try await e.restoreMillis(when ?? .back(seconds: 0), instance: source)) }

@@ -247,7 +247,7 @@ extension CheckDataNodes: Step where P == Resolved {
         let secret = try e.secrets.resolve(password, purpose: "password of \(user) on the data nodes")
         for ref in rds {
             guard let node = try RDSReference.find(ref, in: available) else {
-                throw EvaluationError("data node '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
+                throw EvaluationError("data node '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound, focus: ref)
             }
             guard let ip = node.privateIp, let port = node.port else { throw EvaluationError("the service gives no address for data node \(ref)") }
             names[node.id] = node.name ?? node.id

@@ -74,7 +74,7 @@ extension Evaluator {
         let all = try await client.allGroups(instance: instance)
         if let g = all.first(where: { $0.id == ref || $0.name == ref }) { return g }
         if options.dryRun && dryRunCreated.contains("group \(instance)/\(ref)") { throw CreatedInDryRun(what: "group \(ref)") }
-        throw EvaluationError("group '\(ref)' does not exist; the instance has \(all.compactMap(\.name).joined(separator: ", "))", kind: .notFound)
+        throw EvaluationError("group '\(ref)' does not exist; the instance has \(all.compactMap(\.name).joined(separator: ", "))", kind: .notFound, focus: ref)
     }
 }
 

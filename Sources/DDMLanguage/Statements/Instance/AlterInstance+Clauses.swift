@@ -70,7 +70,7 @@ extension AlterInstance where P == Resolved {
                           question: "change the flavor of \(name) to \(code)?") { e, i in
                 let flavors = try await e.flavors(of: i)
                 guard flavors.contains(where: { $0.code == code }) else {
-                    throw EvaluationError("flavor '\(code)' does not exist; flavors: \(flavors.compactMap(\.code).joined(separator: ", "))", kind: .notFound)
+                    throw EvaluationError("flavor '\(code)' does not exist; flavors: \(flavors.compactMap(\.code).joined(separator: ", "))", kind: .notFound, focus: code)
                 }
                 if i.flavorRef == code {
                     await e.sink.message("\(i.name) already has flavor \(code); nothing to change")
@@ -154,7 +154,7 @@ extension AlterInstance where P == Resolved {
                 let versions = try await client.engineVersions(instance: i.id)
                 let available = versions.versions ?? []
                 if let to, !available.contains(to) {
-                    throw EvaluationError("\(i.name) cannot be upgraded to \(to); available: \(available.isEmpty ? "none" : available.joined(separator: ", "))", kind: .notFound)
+                    throw EvaluationError("\(i.name) cannot be upgraded to \(to); available: \(available.isEmpty ? "none" : available.joined(separator: ", "))", kind: .notFound, focus: to)
                 }
                 guard let target = to ?? versions.latestVersion.flatMap({ available.contains($0) ? $0 : nil }) ?? available.last else {
                     await e.sink.message("\(i.name) is on \(versions.currentVersion ?? i.engineVersion ?? "?"), the latest version; nothing to upgrade")

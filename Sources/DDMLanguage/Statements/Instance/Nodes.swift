@@ -25,7 +25,7 @@ enum NodeStatements: StatementFamily {
         // The run is refused for a node the instance does not have: the dry run reads it to say so.
         if e.options.dryRun {
             do { _ = try await client.showNode(instance: instance, node: node) } catch let error as DDMError where error.isNotFound {
-                throw e.refusal(EvaluationError("node \(node) does not exist on this instance; see 'show nodes;'", kind: .notFound))
+                throw e.refusal(EvaluationError("node \(node) does not exist on this instance; see 'show nodes;'", kind: .notFound, focus: node))
             }
         }
         let write = Write(summary: "restart node \(node)", question: s.question, journal: .change(instance, "restarted node \(node)")) {

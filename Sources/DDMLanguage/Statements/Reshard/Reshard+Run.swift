@@ -78,7 +78,7 @@ extension Evaluator {
                 } else if Names.looksLikeRDSId(ref) {
                     added.append(ref)
                 } else {
-                    throw EvaluationError("data node '\(ref)' cannot take shards of \(schema); see 'show reshard targets of \(schema);'", kind: .notFound)
+                    throw EvaluationError("data node '\(ref)' cannot take shards of \(schema); see 'show reshard targets of \(schema);'", kind: .notFound, focus: ref)
                 }
             }
         }
@@ -171,7 +171,7 @@ extension Evaluator {
         guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
             // Said as it is: a schema that is not there has no task either (one read, on the way out).
             if try await !client.allSchemas(instance: instance).contains(where: { $0.name.lowercased() == schema }) {
-                throw refusal(EvaluationError("schema \(schema) does not exist on \(currentInstanceName ?? instance) (see 'show schemas;')", kind: .notFound))
+                throw refusal(EvaluationError("schema \(schema) does not exist on \(currentInstanceName ?? instance) (see 'show schemas;')", kind: .notFound, focus: schema))
             }
             throw refusal(EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound))
         }

@@ -241,7 +241,7 @@ extension Evaluator {
         return try refs.map { ref in
             if let node = try RDSReference.find(ref, in: available) { return node.id }
             if Names.looksLikeRDSId(ref) { return ref }
-            throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound)
+            throw EvaluationError("RDS instance '\(ref)' is not available to this instance; see 'show available rds;'", kind: .notFound, focus: ref)
         }
     }
 }
