@@ -246,6 +246,7 @@ import Testing
             (.modifyAccount(name: "app", before: Journal.AccountState(privileges: ["fulltableSelect", "SELECT", "MYSTERY"], schemas: ["orders", "stock"], comment: "it's")), true),
             (.dropAccount(name: "gone", before: Journal.AccountState(privileges: [], schemas: [], comment: "")), true),
             (.createAccount(name: "fresh"), true),
+            (.modifyAccount(name: "lines", before: Journal.AccountState(privileges: ["SELECT"], schemas: ["lines"], comment: "")), true),
             (.createSchema(name: "tmp"), true),
             (.setParameters(instance: "inst-id", before: ["b": "it's 2", "a": "1"]), true),
         ])
@@ -261,7 +262,9 @@ import Testing
         let schema = try JSONDecoder().decode(Schema.self, from: Data(#"{"name": "orders", "shardMode": "cluster", "shardNumber": 8, "usedRds": [{"id": "r1", "name": "rds-a"}, {"id": "r2", "name": "rds b"}]}"#.utf8))
         let accounts = [Account(name: "app", baseAuthority: ["SELECT", "INSERT", "MYSTERY"], extendAuthority: ["fulltableSelect"], description: "it's",
                                 databases: [AccountSchema(name: "stock"), AccountSchema(name: "orders")]),
-                        Account(name: "empty", baseAuthority: [], databases: [])]
+                        Account(name: "empty", baseAuthority: [], databases: []),
+                        // `lines` as a bare value is `lines('file')`: written quoted.
+                        Account(name: "lines", baseAuthority: ["SELECT"], databases: [AccountSchema(name: "lines")])]
         let parameters = [Parameter(name: "max_connections", value: "20000", readOnly: "false")]
         for passwords in [ExportOptions.Passwords.env, .prompt] {
             let script = Exporter.script(Exporter.Header(instance: "ddm-test", time: Date(timeIntervalSince1970: 0), version: "t"),
@@ -272,6 +275,7 @@ import Testing
             #expect(script.contains("grant exactly INSERT, SELECT, fulltableSelect on orders, stock to app comment 'it''s';"))
             #expect(script.contains("-- app also has MYSTERY, which ddmsh keeps but cannot grant"))
             #expect(script.contains("grant exactly none to empty;"))
+            #expect(script.contains("grant exactly SELECT on \"lines\" to \"lines\";"), "\(script)")
         }
     }
 }

@@ -154,22 +154,32 @@ import Testing
 
     /// Three instances `<prefix>-a…c` on a `ddmsh serve` whose jobs take 3 s, and a fleet adding a
     /// node to each, two at a time, running until two targets are growing (nil, recorded, if they
-    /// never do). The caller signals it and retries.
-    struct GrowingFleet {
+    /// never do). The caller signals it and retries; `launch` runs the fleet again.
+    final class GrowingFleet {
         let server: ServeTests.Server, home: String, r: [String], fleet: String, names: [String]
-        let process: Process, errors: OutputWatcher, output: OutputWatcher
+        private(set) var process = Process(), errors: OutputWatcher?, output: OutputWatcher?
         let token = ["DDMSH_TOKEN": ServeTests.token]
 
-        static func start(_ prefix: String) throws -> GrowingFleet? {
-            let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
-            let home = try Binary.temporaryHome()
-            let r = FleetSafetyTests.remote(server), names = ["a", "b", "c"].map { "\(prefix)-\($0)" }
-            let token = ["DDMSH_TOKEN": ServeTests.token]
+        init(_ prefix: String) throws {
+            server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--create-delay", "3s"])
+            home = try Binary.temporaryHome()
+            r = FleetSafetyTests.remote(server)
+            names = ["a", "b", "c"].map { "\(prefix)-\($0)" }
+            fleet = "on instances like '\(prefix)-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
             let made = try Binary.run(r + ["-c", names.map {
                 "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a];"
             }.joined() + names.map { "wait instance \($0);" }.joined()], environment: token, home: home)
             #expect(made.status == 0, "\(made.stderr)")
-            let fleet = "on instances like '\(prefix)-%' concurrency 2 { alter instance $instance add nodes 1 wait; }"
+        }
+
+        static func start(_ prefix: String) throws -> GrowingFleet? {
+            let f = try GrowingFleet(prefix)
+            guard try f.launch() else { f.stop(); return nil }
+            return f
+        }
+
+        /// Runs the fleet until two targets grow; false (recorded) if they never do.
+        func launch() throws -> Bool {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Binary.path)
             p.arguments = r + ["-c", fleet]
@@ -178,19 +188,18 @@ import Testing
             p.standardOutput = out
             p.standardError = err
             p.standardInput = FileHandle.nullDevice
-            let f = GrowingFleet(server: server, home: home, r: r, fleet: fleet, names: names, process: p, errors: OutputWatcher(err), output: OutputWatcher(out))
+            (process, errors, output) = (p, OutputWatcher(err), OutputWatcher(out))
             try p.run()
             do {
                 try waitUntil("two targets growing", timeout: 30) {
                     try FleetSafetyTests.nodes(r, home: home).values.filter { !$0.hasPrefix("RUNNING") }.count == 2
                 }
+                return true
             } catch {
                 p.terminate()
-                Issue.record("\(error): \(try FleetSafetyTests.nodes(r, home: home)); \(f.output.text) \(f.errors.text)")
-                f.stop()
-                return nil
+                Issue.record("\(error): \(try FleetSafetyTests.nodes(r, home: home)); \(output?.text ?? "") \(errors?.text ?? "")")
+                return false
             }
-            return f
         }
 
         func stop() {
@@ -199,16 +208,17 @@ import Testing
         }
 
         /// The retry: no second scale-out to the two that grew, the first to the third. The
-        /// service ends with one node more on each instance, the audit log with one scale-out each.
-        func retryRepeatsNothing() throws {
+        /// service ends with one node more on each instance than `before`, the audit log with
+        /// one scale-out more for each.
+        func retryRepeatsNothing(before: Int = 2, run: Int = 1) throws {
             let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: token, home: home)
             #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
             #expect(!retry.stdout.contains("no earlier run of this fleet is recorded"), "\(retry.stdout)")
             #expect(retry.stdout.components(separatedBy: "is not sent again").count == 3, "\(retry.stdout)")
             let after = try FleetSafetyTests.nodes(r, home: home)
-            for name in names { #expect(after[name] == "RUNNING 3", "\(name): \(after)") }
+            for name in names { #expect(after[name] == "RUNNING \(before + 1)", "\(name): \(after)") }
             let audit = try String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)
-            #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3, "one scale-out per instance")
+            #expect(audit.components(separatedBy: "\"operation\":\"add nodes\"").count - 1 == 3 * run, "one scale-out per instance and run")
         }
     }
 
@@ -217,9 +227,9 @@ import Testing
     /// scale-out to them, only the first to the target that never started. The service ends with
     /// one node more on each instance, and the audit log with one scale-out per instance.
     @Test func anInterruptedScaleOutIsReportedAndItsRetryRepeatsNothing() throws {
-        guard let f = try GrowingFleet.start("fl") else { return }
+        guard let f = try GrowingFleet.start("fl"), let errors = f.errors, let output = f.output else { return }
         defer { f.stop() }
-        let (p, errors, output, r, home) = (f.process, f.errors, f.output, f.r, f.home)
+        let (p, r, home) = (f.process, f.r, f.home)
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
         try waitUntil("the account on stderr", timeout: 10) { errors.text.contains("interrupted") }
@@ -242,6 +252,12 @@ import Testing
         f.process.waitUntilExit()
         #expect(f.process.terminationReason == .uncaughtSignal && f.process.terminationStatus == SIGKILL)
         try f.retryRepeatsNothing()
+        // The same fleet run anew after that success, killed again before any target ended: the
+        // target it never reached is retried, not taken as "ok" from the run before.
+        guard try f.launch() else { return }
+        kill(f.process.processIdentifier, SIGKILL)
+        f.process.waitUntilExit()
+        try f.retryRepeatsNothing(before: 3, run: 2)
     }
 
     /// A fleet across two regions (two services, a profile each) is undone in both: each target's

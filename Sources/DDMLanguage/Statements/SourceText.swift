@@ -1,9 +1,10 @@
 /// How values print back as source: the one printer behind every statement's `text` (plans,
 /// journal inverses, undo scripts, export), so what is printed lexes back to the same value.
 enum SourceText {
-    /// A name as a word when it lexes as one (`ddm-prod`, `ddm.c6.large.2`), otherwise quoted.
+    /// A name as a word when it lexes as one (`ddm-prod`, `ddm.c6.large.2`), otherwise quoted;
+    /// `lines` too, which as a bare value is `lines('file')`.
     static func name(_ n: String) -> String {
-        isWord(n) ? n : "\"" + n.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        isWord(n) && !ASCII.matches(n, "lines") ? n : "\"" + n.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// A string literal: single quotes, a quote doubled.

@@ -139,6 +139,11 @@ struct FleetRun {
         // Kept as each target ends, and as each of its writes is sent and answered, so a run
         // killed part-way (even SIGKILL, before any target ended) leaves its retry what it did.
         let keeper = FleetRecordKeeper(record, last ?? [:], keeping: !e.options.dryRun)
+        // A new run (not a retry) replaces the last one's record before any target starts: a run
+        // killed before it reached a target must not leave that target "ok" from the run before.
+        if !e.options.retryFailed {
+            keeper.replace(with: Dictionary(targets.map { ($0.key(regions), FleetRecord.Target(status: Status.notStarted.rawValue)) }) { a, _ in a })
+        }
         let context = Context(regions: regions, secrets: e.secrets, options: childOptions(e, sharing: min(concurrency, max(1, targets.count))),
                               block: fleet.body, live: live, ledger: e.ledger, keeper: keeper, sessionClient: e.client)
         // Canaries exist to stop a bad change early: with them, a failure stops the fleet unless
@@ -279,7 +284,8 @@ struct FleetRun {
             if let lost = resume?.unknown, !lost.isEmpty {
                 var o = Outcome(instance: target.name, status: .failed, region: region.name,
                                 error: "the last run lost the answer to \(lost.joined(separator: "; ")) and could not read it back; "
-                                     + "check the instance, then run the fleet without --retry-failed")
+                                     + "check \(target.name) and change it by hand where needed (running the fleet without --retry-failed "
+                                     + "sends every statement to every target again)")
                 o.unknown = lost
                 return o
             }
@@ -421,6 +427,11 @@ final class FleetRecordKeeper: Sendable {
     }
 
     func has(_ key: String) -> Bool { targets.withLock { $0[key] != nil } }
+
+    func replace(with all: [String: FleetRecord.Target]) {
+        guard keeping else { return }
+        targets.withLock { $0 = all; record.save($0) }
+    }
 
     func set(_ key: String, _ target: FleetRecord.Target) {
         guard keeping else { return }
