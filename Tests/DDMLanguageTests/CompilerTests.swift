@@ -185,6 +185,11 @@ import Testing
         #expect(o.errors.first?.message.contains("revoke all on orders from u2") == true)
         let covered = BatchPlanner.plan([change(.revoke, [.insert], on: ["orders", "billing"], ["u2"])], accounts: accounts)
         #expect(covered.targets.first?.after.base == [.select])
+        // A schema the account does not reach (or that does not exist) revokes nothing, rather
+        // than the privilege on every schema.
+        let unreached = BatchPlanner.plan([change(.revoke, [.select], on: ["nosuch"], ["u2"])], accounts: accounts)
+        #expect(unreached.targets.allSatisfy { !$0.changed } && unreached.errors.first?.message.hasPrefix("u2 does not reach nosuch: nothing to revoke there") == true,
+                "\(unreached.errors.map(\.message))")
     }
 
     @Test func revokeAllOnDetachesAndMissingAccountsAreErrors() {

@@ -137,6 +137,16 @@ public struct BatchPlanner: Sendable {
                     s.schemas.removeAll { schemas.contains($0) }
                     return .success(nil)
                 }
+                // A schema the account does not reach has nothing to revoke: taken as the account's
+                // whole set it would revoke the privilege everywhere (a schema that does not exist
+                // revoked SELECT from an account with none attached).
+                let unreached = schemas.filter { !s.schemas.contains($0) }
+                guard unreached.isEmpty else {
+                    return .failure("""
+                        \(user) does not reach \(unreached.joined(separator: ", ")): nothing to revoke there; DDM permissions are \
+                        account-wide, so 'revoke \(privs) from \(user);' revokes them on every schema
+                        """)
+                }
                 let uncovered = s.schemas.filter { !schemas.contains($0) }
                 guard uncovered.isEmpty else {
                     return .failure("""
