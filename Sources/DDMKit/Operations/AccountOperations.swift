@@ -106,7 +106,9 @@ extension DDMAPI {
     /// An empty extended set is nothing to say in v3, which has none.
     func modifyAccountV3(instance: String, name: String, _ c: ModifyAccountRequest) throws -> DDMOperation<Empty>? {
         try ModifyAccountRules.check(c)
-        guard (c.extendAuthority ?? []).isEmpty else { return nil }
+        // v3's body has no extended privileges: a change to them (an empty list included, which
+        // takes them all away) is v1's.
+        guard c.extendAuthority == nil else { return nil }
         let body = UpdateUserV3Body(base_authority: c.baseAuthority?.map(\.rawValue), description: c.description, databases: c.databases,
                                     password_lifetime: c.passwordLifetime)
         return DDMOperation(name: "modify account", method: "PUT", path: v3("instances", instance, "users", name),

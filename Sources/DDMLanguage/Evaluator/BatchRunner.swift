@@ -120,8 +120,7 @@ struct BatchRunner {
         let instance = try await evaluator.instanceId()
         let instanceName = await evaluator.currentInstanceName
         let before = await client.callCounts()
-        // A change that names an extended privilege needs a read that shows them (v1's, under auto).
-        let extended = changes.contains { !$0.extended.isEmpty }
+        let extended = changes.contains(where: \.readsExtended)
         // Held until the batch's last check: another ddmsh batch on this machine and instance waits.
         let lock: BatchLock? = if write, let directory = await evaluator.options.journalDirectory {
             try await BatchLock.acquire(directory: directory, instance: instance) { [sink] in

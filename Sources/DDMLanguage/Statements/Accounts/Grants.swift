@@ -110,6 +110,12 @@ public struct Change: Sendable, Equatable {
     public var base: [BasePermission] { get { privileges.base } set { privileges.base = newValue } }
     public var extended: [ExtendedPermission] { get { privileges.extended } set { privileges.extended = newValue } }
 
+    /// Its read must show extended privileges (v1's list, under auto): it names one, or it sets
+    /// the whole state (`grant exactly`, which must remove those not named) or takes privileges
+    /// away (a revoke, whose journal must keep them for undo). A plain grant leaves them as they
+    /// are at the service (its modify does not send them).
+    var readsExtended: Bool { !extended.isEmpty || kind != .grant }
+
     /// As written: `ALL` when it was.
     var privilegeText: String { all ? "ALL" : privileges.text }
 
@@ -158,9 +164,12 @@ public struct GrantBatch: Step {
 
     public var calls: [PlannedCall] {
         let users = Set(changes.flatMap(\.users))
-        let extended = changes.contains { !$0.extended.isEmpty }
-        return [PlannedCall(.listAccounts, "list accounts, every page, once", extended: extended),
-                PlannedCall(.modifyAccount, "modify account, once per account that changes (at most \(users.count))", extended: extended)]
+        // The read shows extended privileges whenever a change may remove them; the modify is
+        // v1's only where they change, which a change that names none knows only from the read.
+        let names = changes.contains { !$0.extended.isEmpty }, reads = changes.contains(where: \.readsExtended)
+        return [PlannedCall(.listAccounts, "list accounts, every page, once", extended: reads),
+                PlannedCall(.modifyAccount, "modify account, once per account that changes (at most \(users.count))"
+                                + (reads && !names ? "; v1's where its extended privileges change" : ""), extended: names)]
     }
 
     /// Every grant asks, on `--check`'s hot path: looked up once. The three statements need the
