@@ -209,6 +209,12 @@ import Testing
         #expect(l.status == 2)
         #expect(l.stderr.utf8.count < 2_000, "a 200 KB line was echoed: \(l.stderr.utf8.count) bytes")
         #expect(l.stderr.contains("zzz"))
+        // Past the limit, errors come before warnings: 25 missing variables (warnings under
+        // --check) must not hide the one error at the end.
+        let script = (1...25).map { "create user u\($0) if not exists password env NO_SUCH_VAR_\($0);" }.joined(separator: "\n")
+            + "\ngrant BOGUS on x to u1;\n"
+        let w = try Binary.run(["--check", "--instance", "x"], stdin: script)
+        #expect(w.status == 2 && w.stderr.contains("error: unknown privilege 'BOGUS'") && w.stderr.contains("more (only the first 20 are shown)"), "\(w.stderr)")
     }
 
     /// The README's first script passes as written: check, dry run, run, and a second run that

@@ -39,7 +39,10 @@ public struct Runner: Sendable {
                 renderer.error("… and \(diagnostics.count - Self.diagnosticLimit) more (only the first \(Self.diagnosticLimit) are shown)")
             }
         }
-        for d in diagnostics.prefix(Self.diagnosticLimit) {
+        // Over the limit, errors come first: twenty warnings must not hide why the run failed.
+        let shown = diagnostics.count <= Self.diagnosticLimit ? diagnostics
+            : Array((diagnostics.filter { $0.severity == .error } + diagnostics.filter { $0.severity != .error }).prefix(Self.diagnosticLimit))
+        for d in shown {
             if let source = sources[d.file] {
                 renderer.error(formatter.format(d, in: source))
             } else {
