@@ -18,7 +18,7 @@ extension DDMAPI {
     /// Why a request has no v3 form, or nil when it has one.
     public enum V3Gap {
         static let hardRestart = "a hard restart (v3 restart takes no type)"
-        static let shardUnit = "an uneven shard unit (v3 create schema has no shard_unit)"
+        static let shardUnit = "a shard unit v3 cannot express: uneven, or one shard per data node (v3 create schema has no shard_unit and needs more shards than data nodes)"
         static let extended = "extended privileges (fulltable…; v3 accounts have no extend_authority)"
         static let lifetime = "a password lifetime (only v3 accounts have password_lifetime)"
         static let engineAndFlavor = "an engine id and flavor id without their version and code"

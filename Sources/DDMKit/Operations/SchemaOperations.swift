@@ -10,7 +10,7 @@ extension DDMOperationID {
 
     public static let createSchemas = DDMOperationID("createSchemas", sdk: "create_database", v3: "create_ddm_database") { api, at in
         Routes(api.createSchemas(instance: at.instance, []),
-               v3: api.createSchemaV3(instance: at.instance, CreateSchemaRequest(name: "", shardMode: .cluster, shardNumber: 0, usedRds: [])))
+               v3: api.createSchemaV3(instance: at.instance, CreateSchemaRequest(name: "", shardMode: .cluster, shardNumber: 2, usedRds: [])))
     }
 
     public static let listSchemas = DDMOperationID("listSchemas", sdk: "list_databases", v3: nil) { api, at in
@@ -64,9 +64,12 @@ extension DDMAPI {
     }
 
     /// One schema per call in v3. v3 has no shard unit: one that spreads the shards evenly over
-    /// the data nodes (the only kind v1 accepts) is what the service derives anyway.
+    /// the data nodes (the only kind v1 accepts) is what the service derives anyway. Without a
+    /// unit a cluster needs more shards than data nodes (the SDK's `shard_number`: "shard_unit
+    /// empty: greater than the DN count"), so one shard per data node is v1's (unit 1).
     func createSchemaV3(instance: String, _ s: CreateSchemaRequest) -> DDMOperation<JobAnswerV3>? {
         if let unit = s.shardUnit, unit * max(1, s.usedRds.count) != s.shardNumber { return nil }
+        if s.shardMode == .cluster, s.shardNumber <= s.usedRds.count { return nil }
         let body = CreateSchemaV3Body(name: s.name, shard_mode: s.shardMode.rawValue, shard_number: s.shardNumber,
                                       dn_instances: s.usedRds.map { .init(id: $0.id, user_name: $0.adminUser, user_password: $0.adminPassword) })
         return DDMOperation(name: "create schema", method: "POST", path: v3("instances", instance, "databases"),

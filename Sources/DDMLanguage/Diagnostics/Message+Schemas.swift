@@ -20,7 +20,7 @@ public enum SchemaMessage: Sendable, Equatable {
     var text: String {
         switch self {
         case .singleModeShape: "a single-mode schema has 1 shard on 1 RDS instance"
-        case .shardsForNodes(let n, let nodes): "\(n) shards on \(nodes) RDS instance\(nodes == 1 ? "" : "s"): use \(nodes) to \(nodes * 64)"
+        case .shardsForNodes(let n, let nodes): "\(n) shard\(n == 1 ? "" : "s") on \(nodes) RDS instance\(nodes == 1 ? "" : "s"): use \(nodes) to \(nodes * 64)"
         case .blacklistEntryEmpty: "a blacklist entry cannot be empty"
         case .blacklistEntrySemicolon(let entry): "a blacklist entry cannot hold ';' (it separates the entries on the wire): '\(entry)'"
         case .notRegularExpression(let text): "'\(text)' is not a regular expression"
