@@ -35,6 +35,8 @@ import Testing
         #expect(c.complete(prefix: "grant SELECT on orders to re") == ["reporting"])
         // A name already in the list is not offered again.
         #expect(!c.complete(prefix: "grant SELECT, ").contains("SELECT"))
+        // A keyword of the statement is not an item of the list: CREATE is still offered.
+        #expect(c.complete(prefix: "create user x password env PW with INSERT, CR") == ["CREATE"])
         #expect(c.complete(prefix: "show grants for app, ") == ["reporting"])
         #expect(c.complete(prefix: "grant SELECT on orders, ").contains("billing") && !c.complete(prefix: "grant SELECT on orders, ").contains("orders"))
     }

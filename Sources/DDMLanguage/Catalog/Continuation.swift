@@ -70,6 +70,13 @@ extension StatementCatalog {
         return (p, t)
     }
 
+    /// The items of the list being typed: the words after the last keyword (`with INSERT, ` →
+    /// `INSERT`; the statement's own `create` is no privilege already listed).
+    public static func listItems(in words: [String]) -> [String] {
+        guard let k = words.lastIndex(where: { grammarWords.contains($0.lowercased()) }) else { return words }
+        return Array(words[(k + 1)...])
+    }
+
     static let lines: [StatementID: GrammarLine] = Dictionary(entries.map { ($0.id, GrammarLine($0.grammar, path: $0.path, slots: $0.slots)) }) { first, _ in first }
     /// Every word some grammar line uses.
     static let grammarWords: Set<String> = Set(lines.values.flatMap(\.words))

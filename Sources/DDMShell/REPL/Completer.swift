@@ -71,7 +71,7 @@ final class Completer: CompletionSource, @unchecked Sendable {
         if next.slots.contains(.file) { return files(word) }
         let current = names.withLock { $0 }
         // After a comma, a name the statement already holds is not offered again (`grant SELECT, `).
-        let given = continuingList ? Set(words.map { $0.lowercased() }) : []
+        let given = continuingList ? Set(StatementCatalog.listItems(in: words).map { $0.lowercased() }) : []
         let pool = next.keywords + next.slots.flatMap { Self.names(of: $0, in: current) }.filter { !given.contains($0.lowercased()) }
         let matches = pool.filter { $0.lowercased().hasPrefix(word.lowercased()) }
         return Array(Set(matches)).sorted()

@@ -67,6 +67,9 @@ struct REPL {
             await evaluator.setOptions { $0.confirm = { question in asker.ask(question) } }
         }
         if terminal {
+            // Names for Tab are fetched now, in the background: the first Tab of a session found
+            // none (it only started the fetch), and a Tab press never waits on the network.
+            completer.refreshIfStale()
             await renderer.message("ddmsh on \(session.label)\(session.localService.map { " (\($0.url))" } ?? ""); \\help for help, \\q to quit")
         }
         var failed = false
