@@ -107,6 +107,14 @@ import Testing
         #expect(compile("restore metadata to instance ddm-copy at 'now' data nodes rds-a, rds-b, rds-a;")
                 == ["data node 'rds-a' is given twice; give it once"])
         #expect(compile("alter schema s reshard shards 4 shards 16;") == ["'shards' is given twice; give it once"])
+        // Where a grammar takes its clauses in one order, the second time a clause is written is
+        // said as such too, not as what was expected there (language.md's own example).
+        #expect(compile("create schema orders shards 4 shards 8 on rds rds-orders;") == ["'shards' is given twice; give it once"])
+        #expect(compile("grant exactly SELECT to app comment 'a' comment 'b';") == ["'comment' is given twice; give it once"])
+        #expect(compile("show audit limit 1 limit 2;") == ["'limit' is given twice; give it once"])
+        #expect(compile("on instances (ddm-a) concurrency 2 concurrency 3 { show schemas; }").first == "'concurrency' is given twice; give it once")
+        // A word the statement did not write before is what it is: unexpected.
+        #expect(compile("drop user app extra;") == ["expected ';' at the end of the statement, found 'extra'"])
     }
 
     /// A count out of its range says what was given, whichever statement holds it.

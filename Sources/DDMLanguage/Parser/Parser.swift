@@ -33,6 +33,9 @@ public struct Parser {
     private var lexerDiagnostics: [Diagnostic] = []
     private var incomplete = false
     private var depth = 0
+    /// Where the statement being parsed began: a word found where another was expected that the
+    /// statement already wrote is a clause given twice (`shards 4 shards 8`), said so.
+    private var statementStart = 0
 
     public init(_ source: SourceFile) {
         self.source = source
@@ -126,6 +129,25 @@ public struct Parser {
         Failure(message: message, range: current.range, atEOF: atEnd)
     }
 
+    /// The word at the cursor, when the statement already wrote it before (read again from the
+    /// source, only when parsing has failed there: nothing is kept while parsing goes well).
+    private func repeatedWord() -> String? {
+        guard let word = current.keyword, statementStart < current.range.start else { return nil }
+        var lexer = Lexer(SourceFile(name: source.name, text: String(decoding: source.bytes[statementStart..<current.range.start], as: UTF8.self)))
+        while true {
+            let t = lexer.next()
+            if case .eof = t.kind { return nil }
+            if t.keyword == word { return word }
+        }
+    }
+
+    /// An expectation that failed: the clause given twice when the word found is one the
+    /// statement already wrote, otherwise what was expected and what was found.
+    private func expected(_ what: String, _ context: String, suggest: Bool = false, range: SourceRange? = nil) -> Failure {
+        if let word = repeatedWord() { return Failure(message: .givenTwice(word), range: current.range, atEOF: false) }
+        return Failure(message: .expectedToken(what, context: context, found: found, suggest: suggest), range: range ?? current.range, atEOF: atEnd)
+    }
+
     /// Refuses a clause given a second time (`shards 4 shards 16`): which one counts would be a
     /// guess. Call right after matching the clause's first word, with the clauses seen so far.
     mutating func once(_ clause: String, _ seen: inout Set<String>) throws {
@@ -160,7 +182,7 @@ public struct Parser {
     mutating func expect(_ keyword: String, _ context: String) throws -> Token {
         guard check(keyword) else {
             let nearMiss = current.keyword.map { $0 != keyword && Suggestion.closest(to: $0, in: [keyword]) != nil } ?? false
-            throw failure(.expectedToken(keyword, context: context, found: found, suggest: nearMiss))
+            throw expected(keyword, context, suggest: nearMiss)
         }
         return advance()
     }
@@ -216,6 +238,9 @@ public struct Parser {
     @_optimize(speed)
     mutating func statement() throws -> Statement {
         let start = current.range.start
+        let outer = statementStart
+        statementStart = start
+        defer { statementStart = outer }
         // Told by the first word, not by matching the parsed statement, which copies it.
         let isExplain = current.isKeyword("explain")
         let node = try statementNode()
@@ -227,7 +252,7 @@ public struct Parser {
         } else if !match(punct: ";") {
             // Point just past the statement, where the ';' belongs, not at the next line's first word.
             let end = previousRange.end
-            throw Failure(message: .expectedToken(";", context: "at the end of the statement", found: found), range: SourceRange(end, end), atEOF: atEnd)
+            throw expected(";", "at the end of the statement", range: SourceRange(end, end))
         }
         return Statement(SyntaxNode(node), range: SourceRange(start, previousRange.end))
     }

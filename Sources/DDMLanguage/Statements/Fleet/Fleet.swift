@@ -85,17 +85,22 @@ extension Fleet: StatementSyntax where P == Parsed {
         var names: Expr?, like: Expr?
         if p.match("like") { like = try p.stringValue("pattern") } else { names = try p.list("instance name") }
         var fleet = Self(names: names, like: like, body: [])
+        var seen: Set<String> = []
         while true {
             if p.match("in") {
+                try p.once("in regions", &seen)
                 try p.expect("regions", "after 'in'")
                 fleet.regions = try p.list("region")
             } else if p.match("concurrency") {
+                try p.once("concurrency", &seen)
                 fleet.concurrency = try p.name("concurrency")
             } else if p.match("max") {
+                try p.once("max failures", &seen)
                 try p.expect("failures", "after 'max'")
                 fleet.maxFailures = try p.name("number of failures")
                 fleet.maxFailuresPercent = p.match(punct: "%")
             } else if p.match("canary") {
+                try p.once("canary", &seen)
                 fleet.canary = try p.name("number of canary targets")
             } else {
                 break
