@@ -34,3 +34,24 @@ import Testing
     }
 
 }
+
+/// What makes a fleet the same one for `--retry-failed`.
+@Suite struct FleetIdentityTests {
+    func identity(_ text: String, _ variables: [String: Value] = [:]) throws -> String {
+        var options = Compiler.Options()
+        options.variables = variables
+        let compiled = Compiler.compile(SourceFile(name: "f.ddm", text: text), options: options)
+        #expect(compiled.diagnostics.isEmpty, "\(compiled.diagnostics.map(\.message))")
+        return try #require(compiled.plan.steps.first?.step as? Fleet<Resolved>).identity
+    }
+
+    /// The same body with other values (`-v u=usr7`, then `-v u=usr99 --retry-failed`) is another
+    /// fleet: its retry found usr7's record and ran nothing.
+    @Test func variablesValuesArePartOfIt() throws {
+        let body = "on instances (ddm-a, ddm-b) { create user $u if not exists password env PW; }"
+        #expect(try identity(body, ["u": .string("usr7")]) != identity(body, ["u": .string("usr99")]))
+        #expect(try identity(body, ["u": .string("usr7")]) == identity(body, ["u": .string("usr7")]))
+        // Without variables it is as before, so a record made by an earlier ddmsh is still found.
+        #expect(try identity("on instances (ddm-a) concurrency 2 { show schemas; }") == "on instances (ddm-a) { show schemas; }")
+    }
+}

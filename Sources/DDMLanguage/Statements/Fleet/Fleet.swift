@@ -199,9 +199,12 @@ extension Fleet: Step where P == Resolved {
     var text: String { "on instances \(targets)\(options) { \(body.source) }" }
 
     /// What makes two fleets the same for `--retry-failed`: their targets and body, whatever their
-    /// concurrency or tolerance.
+    /// concurrency or tolerance. A body with variables is the same only with the same values
+    /// (`-v u=usr7` and `-v u=usr99` are two fleets): its statements as compiled are part of it.
     var identity: String {
-        "on instances \(targets)\(regions.map { " in regions (\($0.joined(separator: ", ")))" } ?? "") { \(body.source) }"
+        let written = "on instances \(targets)\(regions.map { " in regions (\($0.joined(separator: ", ")))" } ?? "") { \(body.source) }"
+        guard body.source.contains("$") else { return written }
+        return written + " as " + body.preview.map(\.step.text).joined(separator: "; ")
     }
 
     private var targets: String {
