@@ -260,6 +260,23 @@ import Testing
         try f.retryRepeatsNothing(before: 3, run: 2)
     }
 
+    /// Each target's batch counts its own calls: targets run side by side share one client, and
+    /// each said the calls of both (`API calls: 6 read, 17 write` where it made 2 and 2).
+    @Test func aFleetTargetsBatchCountsItsOwnCalls() throws {
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let local = ["--local", "--state", home + "/s.sqlite", "--local-create-delay", "0", "--rate-limit", "0"]
+        let made = try Binary.run(local + ["-c", ["ddm-c1", "ddm-c2"].map {
+            "create instance \($0) with flavor=ddm.c6.large.2, nodes=2, vpc=v, subnet=s, security_group=g, az=[ap-southeast-1a] wait;"
+        }.joined() + "on instances like 'ddm-c%' concurrency 2 { create user g1 password env P; create user g2 password env P; }"],
+                                  environment: Self.password, home: home)
+        #expect(made.status == 0, "\(made.stderr)")
+        let run = try Binary.run(local + ["-c", "on instances like 'ddm-c%' concurrency 2 { for u in (g1, g2) { grant exactly DELETE, SELECT to $u; } }"], home: home)
+        #expect(run.status == 0, "\(run.stderr)")
+        let counts = run.stdout.split(separator: "\n").filter { $0.hasPrefix("batch:") }.map { $0.components(separatedBy: "(API calls: ").last ?? "" }
+        #expect(counts.count == 2 && counts.allSatisfy { $0 == "2 read, 2 write)" }, "\(run.stdout)")
+    }
+
     /// A fleet across two regions (two services, a profile each) is undone in both: each target's
     /// journal names its own endpoint, and undo reaches the other through its profile. Where the
     /// other cannot be reached, nothing is undone anywhere.

@@ -249,6 +249,7 @@ public final class DDMClient: Sendable {
         let started = ContinuousClock.now
         if logger.logLevel <= .debug { logRequest(request) }
         await stats.record(operation.method)
+        await CallCounter.scoped?.record(operation.method)
         let response: HTTPResponseData
         do {
             response = try await transport.send(request)
@@ -339,6 +340,12 @@ public actor CallCounter {
     private var reads = 0
     private var writes = 0
 
+    public init() {}
+
+    /// Counts the calls made in a task and its children alone, besides the client's count: a
+    /// fleet's targets share one client, and a batch's "API calls" are its own target's.
+    @TaskLocal public static var scoped: CallCounter?
+
     func record(_ method: String) { if method == "GET" { reads += 1 } else { writes += 1 } }
-    func snapshot() -> Snapshot { Snapshot(reads: reads, writes: writes) }
+    public func snapshot() -> Snapshot { Snapshot(reads: reads, writes: writes) }
 }

@@ -119,7 +119,10 @@ struct BatchRunner {
         let client = evaluator.client
         let instance = try await evaluator.instanceId()
         let instanceName = await evaluator.currentInstanceName
-        let before = await client.callCounts()
+        // A fleet target's own calls, where its neighbours share the client.
+        let scoped = CallCounter.scoped
+        func counts() async -> CallCounter.Snapshot { if let scoped { await scoped.snapshot() } else { await client.callCounts() } }
+        let before = await counts()
         let extended = changes.contains(where: \.readsExtended)
         // Held until the batch's last check: another ddmsh batch on this machine and instance waits.
         let lock: BatchLock? = if write, let directory = await evaluator.options.journalDirectory {
@@ -225,7 +228,7 @@ struct BatchRunner {
                    mergeFailures: &mergeFailures)
             }
         }
-        let after = await client.callCounts()
+        let after = await counts()
 
         var rows: [[String]] = []
         var failures: [Diagnostic] = []

@@ -125,6 +125,9 @@ public actor Evaluator {
     var known: [KnownNames.Kind: KnownNames] = [:]
     /// The account list as this run last read it, until its next write (`RunCache`).
     var accountSnapshot: RunCache.Accounts?
+    /// The run has a grant batch whose read must show extended privileges: every account read of
+    /// the run is that one, so one list serves them all (an export's creates and grants).
+    var accountsReadExtended = false
     /// The RDS instances available to an instance, read once per run (`RunCache`).
     var availableRDS: (instance: String, list: [AvailableRDS])?
 
@@ -149,6 +152,7 @@ public actor Evaluator {
         journal = nil
         known = [:]
         accountSnapshot = nil
+        accountsReadExtended = plan.steps.contains { $0.step.grants?.changes.contains(where: \.readsExtended) ?? false }
         availableRDS = nil
         do {
             try await preflight(plan)

@@ -16,7 +16,8 @@ enum RunCache {
 
 extension Evaluator {
     /// The instance's accounts, every page: from this run's last read when nothing was written since.
-    func accounts(instance: String, showingExtended extended: Bool = false) async throws -> [Account] {
+    func accounts(instance: String, showingExtended asked: Bool = false) async throws -> [Account] {
+        let extended = asked || accountsReadExtended
         if let kept = accountSnapshot, kept.instance == instance, kept.extended || !extended { return kept.list }
         let list = try await client.allAccounts(instance: instance, showingExtended: extended)
         accountSnapshot = RunCache.Accounts(instance: instance, list: list, extended: extended)

@@ -314,7 +314,7 @@ struct FleetRun {
                     return o
                 }
             }
-            let report = await evaluator.run(Plan(steps: steps))
+            let report = await CallCounter.$scoped.withValue(CallCounter()) { await evaluator.run(Plan(steps: steps)) }
             var o = Outcome(instance: target.name, status: .ok, region: region.name, changes: report.applied.count)
             o.output = await sink.items
             o.jobs = o.output.compactMap(\.job)
