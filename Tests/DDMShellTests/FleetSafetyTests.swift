@@ -260,6 +260,38 @@ import Testing
         try f.retryRepeatsNothing(before: 3, run: 2)
     }
 
+    /// SIGKILL in the middle of a fleet target's grant batch: the retry runs the batch again (it
+    /// sends only what still differs) rather than refusing the target for an unanswered modify.
+    @Test func aFleetKilledInABatchIsRetriedByRunningTheBatchAgain() throws {
+        let server = try ServeTests.Server(state: ":memory:", environment: ["DDM_LOCAL_TOKEN": ServeTests.token], extra: ["--latency", "300ms"])
+        defer { server.stop() }
+        let home = try Binary.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let r = Self.remote(server), env = Self.password.merging(["DDMSH_TOKEN": ServeTests.token]) { $1 }
+        let accounts = (1...40).map { "k\($0)" }
+        let made = try Binary.run(r + ["--instance", "ddm-demo", "-c", accounts.map { "create user \($0) password env P;" }.joined()], environment: env, home: home)
+        #expect(made.status == 0, "\(made.stderr)")
+        let fleet = "on instances (ddm-demo) { grant exactly INSERT, SELECT to \(accounts.joined(separator: ", ")); }"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.path)
+        p.arguments = r + ["-c", fleet]
+        p.environment = Binary.baseEnvironment(home: home).merging(env) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Killed once the batch has changed some accounts and not all.
+        try waitUntil("a modify answered", timeout: 30) {
+            let audit = (try? String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)) ?? ""
+            return audit.components(separatedBy: "\"operation\":\"modify account\"").count - 1 >= 2
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: env, home: home)
+        #expect(retry.status == 0 && !retry.stdout.contains("could not read it back"), "\(retry.stdout)\(retry.stderr)")
+        let grants = try Binary.run(r + ["--instance", "ddm-demo", "--output", "csv", "-c", "show grants for \(accounts.joined(separator: ", "))"], environment: env, home: home)
+        #expect(grants.stdout.components(separatedBy: "INSERT").count - 1 == accounts.count, "\(grants.stdout)")
+    }
+
     /// Each target's batch counts its own calls: targets run side by side share one client, and
     /// each said the calls of both (`API calls: 6 read, 17 write` where it made 2 and 2).
     @Test func aFleetTargetsBatchCountsItsOwnCalls() throws {

@@ -72,7 +72,7 @@ struct BatchRunner {
     /// window is left, and the journal shows each merge as a write of its own, with its before.
     /// Returns the accounts merged, with their final target, and those still moving.
     private func remerge(_ changes: [Change], written: [BatchPlanner.Target], read: [Account], instance: String, instanceName: String?,
-                         journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, watch: WriteWatch?, extended: Bool, range: SourceRange, file: String,
+                         journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, extended: Bool, range: SourceRange, file: String,
                          mergeFailures: inout [Diagnostic]) async -> ([String: BatchPlanner.Target], [String]) {
         let client = evaluator.client
         var merged: [String: BatchPlanner.Target] = [:]
@@ -96,7 +96,7 @@ struct BatchRunner {
             if round == Self.mergeRounds { return (merged, redo.map(\.account)) }
             expected = [:]
             for target in redo {
-                switch await Evaluator.sent(Self.write(target, client: client, instance: instance, instanceName: instanceName), to: journal, observe: observe, watch: watch) {
+                switch await Evaluator.sent(Self.write(target, client: client, instance: instance, instanceName: instanceName), to: journal, observe: observe) {
                 case .success:
                     merged[target.account] = target
                     expected[target.account] = target.after
@@ -177,9 +177,10 @@ struct BatchRunner {
         var recordLost: Error?
         var inFlight: Set<String> = []
         var checked: Set<String> = []
-        let step = await evaluator.currentStep
-        let watch = await evaluator.options.writeWatch.map { WriteWatch(step: step, notify: $0) }
-        await Evaluator.sendAll(writes, to: journal, concurrency: limit, observe: observe, watch: watch) { account, result in
+        // A batch is desired state: run again whole it reads the accounts and sends only what
+        // still differs, so its writes are not watched one by one (a run killed in the middle of
+        // one is not refused on retry for an unanswered modify); its step counts once it is done.
+        await Evaluator.sendAll(writes, to: journal, concurrency: limit, observe: observe) { account, result in
             if case .failure(let e) = result, e is CancellationError {
                 // Sent, perhaps applied: its answer was lost. Read back below.
                 cancelled = true
@@ -224,7 +225,7 @@ struct BatchRunner {
             if let read, !cancelled, !unreachable, recordLost == nil, !underPlan {
                 (merged, stillMoving) = await remerge(changes, written: changed.filter {
                     if case .success = results[$0.account] { true } else { false }
-                }, read: read, instance: instance, instanceName: instanceName, journal: journal, observe: observe, watch: watch, extended: extended, range: range, file: file,
+                }, read: read, instance: instance, instanceName: instanceName, journal: journal, observe: observe, extended: extended, range: range, file: file,
                    mergeFailures: &mergeFailures)
             }
         }

@@ -50,7 +50,8 @@ public actor Evaluator {
         /// batch's too, takes the one path.
         public var observeWrites: (@Sendable (SentWrite) -> Void)?
         /// Hears each write's progress as it happens, by step (a fleet keeps its record by it, so
-        /// a run killed in the middle of a target leaves what it sent there).
+        /// a run killed in the middle of a target leaves what it sent there). A grant batch's
+        /// writes are not told one by one: run again whole, a batch sends only what still differs.
         public var writeWatch: (@Sendable (WriteEvent) -> Void)?
         public init() {}
     }

@@ -142,7 +142,7 @@ extension Evaluator {
     }
 
     /// One of many writes through `send`, its outcome as a value.
-    static func sent(_ w: ConcurrentWrite, to journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, watch: WriteWatch?) async -> Result<Void, Error> {
+    static func sent(_ w: ConcurrentWrite, to journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, watch: WriteWatch? = nil) async -> Result<Void, Error> {
         do {
             try await send(w.journal, summary: w.summary, to: journal, audit: w.audit, observe: observe, watch: watch) { try await w.call() }
             return .success(())
