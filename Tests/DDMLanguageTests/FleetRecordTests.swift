@@ -12,18 +12,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let record = FleetRecord(directory: dir, fleet: "f", endpoint: "e", project: "p")
         let keeper = FleetRecordKeeper(record, [:], keeping: true)
-        keeper.note("ddm-a", .sending(step: 0, summary: "create account a1"), over: nil) { $0 }
-        keeper.note("ddm-a", .answered(step: 0, summary: "create account a1", applied: true), over: nil) { $0 }
+        keeper.note("ddm-a", .sending(summary: "create account a1"), over: nil) { $0 }
+        keeper.note("ddm-a", .answered(summary: "create account a1"), over: nil) { $0 }
         keeper.note("ddm-a", .stepApplied(step: 0), over: nil) { $0 }
-        keeper.note("ddm-a", .sending(step: 1, summary: "add 1 node to ddm-a"), over: nil) { $0 }
-        keeper.note("ddm-b", .sending(step: 0, summary: "create account a1"), over: nil) { $0 }
-        keeper.note("ddm-b", .answered(step: 0, summary: "create account a1", applied: false), over: nil) { $0 }
+        keeper.note("ddm-a", .sending(summary: "add 1 node to ddm-a"), over: nil) { $0 }
+        keeper.note("ddm-b", .sending(summary: "create account a1"), over: nil) { $0 }
+        keeper.note("ddm-b", .answered(summary: "create account a1"), over: nil) { $0 }
         // A step answered but not done (a batch killed between two accounts) runs again whole.
-        keeper.note("ddm-c", .sending(step: 0, summary: "modify account a1"), over: nil) { $0 }
-        keeper.note("ddm-c", .answered(step: 0, summary: "modify account a1", applied: true), over: nil) { $0 }
+        keeper.note("ddm-c", .sending(summary: "modify account a1"), over: nil) { $0 }
+        keeper.note("ddm-c", .answered(summary: "modify account a1"), over: nil) { $0 }
         // A step whose write started a job is done but for the waiting.
-        keeper.note("ddm-c", .sending(step: 1, summary: "add 1 node to ddm-c"), over: nil) { $0 }
-        keeper.note("ddm-c", .answered(step: 1, summary: "add 1 node to ddm-c", applied: true), over: nil) { $0 }
+        keeper.note("ddm-c", .sending(summary: "add 1 node to ddm-c"), over: nil) { $0 }
+        keeper.note("ddm-c", .answered(summary: "add 1 node to ddm-c"), over: nil) { $0 }
         keeper.note("ddm-c", .job(step: 1, id: "job-1"), over: nil) { $0 + 10 }
         // As a killed run leaves it, read back by the retry.
         let left = try #require(record.load())

@@ -271,25 +271,30 @@ import Testing
         let accounts = (1...40).map { "k\($0)" }
         let made = try Binary.run(r + ["--instance", "ddm-demo", "-c", accounts.map { "create user \($0) password env P;" }.joined()], environment: env, home: home)
         #expect(made.status == 0, "\(made.stderr)")
-        let fleet = "on instances (ddm-demo) { grant exactly INSERT, SELECT to \(accounts.joined(separator: ", ")); }"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = r + ["-c", fleet]
-        p.environment = Binary.baseEnvironment(home: home).merging(env) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        // Killed once the batch has changed some accounts and not all.
-        try waitUntil("a modify answered", timeout: 30) {
-            let audit = (try? String(contentsOfFile: home + "/.local/state/ddmsh/audit.log", encoding: .utf8)) ?? ""
-            return audit.components(separatedBy: "\"operation\":\"modify account\"").count - 1 >= 2
+        // Two rounds, each killed at whatever point the batch has reached by then.
+        for (round, privilege) in [(1, "INSERT"), (2, "DELETE")] {
+            let fleet = "on instances (ddm-demo) { grant exactly \(privilege), SELECT to \(accounts.joined(separator: ", ")); }"
+            let audit = home + "/.local/state/ddmsh/audit.log"
+            func modifies() -> Int {
+                ((try? String(contentsOfFile: audit, encoding: .utf8)) ?? "").components(separatedBy: "\"operation\":\"modify account\"").count - 1
+            }
+            let before = modifies()
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Binary.path)
+            p.arguments = r + ["-c", fleet]
+            p.environment = Binary.baseEnvironment(home: home).merging(env) { $1 }
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Killed once the batch has changed some accounts and not all.
+            try waitUntil("round \(round): a modify answered", timeout: 30) { modifies() - before >= 2 }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: env, home: home)
+            #expect(retry.status == 0 && !retry.stdout.contains("could not read it back"), "round \(round): \(retry.stdout)\(retry.stderr)")
+            let grants = try Binary.run(r + ["--instance", "ddm-demo", "--output", "csv", "-c", "show grants for \(accounts.joined(separator: ", "))"], environment: env, home: home)
+            #expect(grants.stdout.components(separatedBy: privilege).count - 1 == accounts.count, "round \(round): \(grants.stdout)")
         }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        let retry = try Binary.run(r + ["--retry-failed", "-c", fleet], environment: env, home: home)
-        #expect(retry.status == 0 && !retry.stdout.contains("could not read it back"), "\(retry.stdout)\(retry.stderr)")
-        let grants = try Binary.run(r + ["--instance", "ddm-demo", "--output", "csv", "-c", "show grants for \(accounts.joined(separator: ", "))"], environment: env, home: home)
-        #expect(grants.stdout.components(separatedBy: "INSERT").count - 1 == accounts.count, "\(grants.stdout)")
     }
 
     /// Each target's batch counts its own calls: targets run side by side share one client, and

@@ -24,7 +24,7 @@ extension StatementCatalog {
             if at.path < entry.path.count {
                 keywords.append(entry.path[at.path])
                 let last = typed.count - 1
-                add(line.occurrences(of: typed[last], after: last > 0 ? typed[last - 1] : nil).map(line.next(at:)).reduce(GrammarLine.Next(), +))
+                add(line.next(at: line.occurrences(of: typed[last], after: last > 0 ? typed[last - 1] : nil)))
             } else {
                 bodies.append((entry, line, typed[at.typed...]))
             }
@@ -45,11 +45,11 @@ extension StatementCatalog {
             let places = line.occurrences(of: typed[k], after: k > 0 ? typed[k - 1] : nil)
             if continuingList {
                 // After a comma only another item of the list may come, never a keyword.
-                slots += places.map(line.next(at:)).reduce(GrammarLine.Next(), +).slots
+                slots += line.next(at: places).slots
             } else if k == typed.count - 1 {
-                add(places.map(line.next(at:)).reduce(GrammarLine.Next(), +))
+                add(line.next(at: places))
             } else {
-                add(places.map(line.afterValue(at:)).reduce(GrammarLine.Next(), +))
+                add(line.afterValue(at: places))
             }
         }
         if let i = slots.firstIndex(of: .secret) { slots.remove(at: i); keywords += SlotKind.secretWords }

@@ -128,16 +128,19 @@ struct GrammarLine: Sendable {
 
     /// What may come right after the keyword, wherever the line uses it.
     func next(after keyword: String) -> Next {
-        tokens.indices.filter { tokens[$0] == .keyword(keyword) }.map { firsts(from: $0 + 1) }.reduce(Next(), +)
+        next(at: tokens.indices.filter { tokens[$0] == .keyword(keyword) })
     }
 
-    /// What may come right after the keyword at `k`.
-    func next(at k: Int) -> Next { firsts(from: k + 1) }
+    /// What may come right after the keywords at `places`.
+    func next(at places: [Int]) -> Next { places.map { firsts(from: $0 + 1) }.reduce(Next(), +) }
 
-    /// What may come after the value that follows the keyword at `k` (`drop schema orders ` → `if`, …).
-    func afterValue(at k: Int) -> Next {
+    /// What may come after the value that follows the keywords at `places` (`drop schema orders `
+    /// → `if`, …).
+    func afterValue(at places: [Int]) -> Next {
         var result = Next()
-        for s in firstIndices(from: k + 1) { if case .slot = tokens[s] { result = result + firsts(from: s + 1) } }
+        for k in places {
+            for s in firstIndices(from: k + 1) { if case .slot = tokens[s] { result = result + firsts(from: s + 1) } }
+        }
         return result
     }
 
@@ -163,7 +166,7 @@ struct GrammarLine: Sendable {
     /// tells this line from another one with the same path (`alter schema s switch` is not a reshard).
     var leadingKeywords: Set<String> {
         guard let end = pathEnd else { return [] }
-        return Set(next(at: end).keywords + afterValue(at: end).keywords)
+        return Set(next(at: [end]).keywords + afterValue(at: [end]).keywords)
     }
 
     private func firsts(from start: Int) -> Next {

@@ -372,7 +372,7 @@ public actor Evaluator {
         accountSnapshot = nil
         do {
             return try await Self.send(entry, summary: summary, to: journal, audit: audit, observe: options.observeWrites,
-                                       watch: options.writeWatch.map { WriteWatch(step: currentStep, notify: $0) }, write)
+                                       watch: options.writeWatch, write)
         } catch {
             // A journal that refused the intent sent nothing.
             if error is JournalError { throw error }

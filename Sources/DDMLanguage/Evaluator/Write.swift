@@ -39,21 +39,15 @@ struct ConcurrentWrite: Sendable {
 /// A write's progress, as the executor tells a watcher (`Evaluator.Options.writeWatch`).
 public enum WriteEvent: Sendable, Equatable {
     /// About to be sent: until it is answered, its outcome is unknown.
-    case sending(step: Int, summary: String)
-    /// Answered: `applied` false when the service refused it. A write whose answer was lost gets
-    /// no event: it stays unknown.
-    case answered(step: Int, summary: String, applied: Bool)
+    case sending(summary: String)
+    /// Answered, applied or refused for certain. A write whose answer was lost gets no event: it
+    /// stays unknown.
+    case answered(summary: String)
     /// A job the step's write started: its write is done, only the waiting is left, so whoever
     /// resumes the run waits for the job and does not send the step again.
     case job(step: Int, id: String)
     /// The step did what it does (all of its writes).
     case stepApplied(step: Int)
-}
-
-/// The watcher of the step a write belongs to.
-struct WriteWatch: Sendable {
-    var step: Int
-    var notify: @Sendable (WriteEvent) -> Void
 }
 
 /// A write as the executor sends it, for an observer (`Evaluator.Options.observeWrites`).
@@ -101,21 +95,21 @@ extension Evaluator {
     /// two writes can still be undone), the call under its audit context, its end in the journal.
     /// Every write reaches the service here, alone (`perform`) or beside others (`sendAll`).
     static func send<T>(_ entry: Journal.Entry?, summary: String, to journal: Journal?, audit: AuditContext,
-                        observe: (@Sendable (SentWrite) -> Void)?, watch: WriteWatch?, isolation: isolated (any Actor)? = #isolation,
+                        observe: (@Sendable (SentWrite) -> Void)?, watch: (@Sendable (WriteEvent) -> Void)? = nil, isolation: isolated (any Actor)? = #isolation,
                         _ call: () async throws -> T) async throws -> T {
         let seq = try entry.flatMap { try journal?.intent($0) }
         observe?(SentWrite(summary: summary, journaled: seq != nil, audit: audit))
-        watch?.notify(.sending(step: watch!.step, summary: summary))
+        watch?(.sending(summary: summary))
         do {
             let result = try await AuditContext.$current.withValue(audit) { try await call() }
             if let seq { journal?.done(seq, ok: true) }
-            watch?.notify(.answered(step: watch!.step, summary: summary, applied: true))
+            watch?(.answered(summary: summary))
             return result
         } catch {
             if let seq { journal?.failed(seq, error) }
             // Refused for certain: nothing to find out later. Otherwise it stays unknown.
             if !outcomeUnknown(error), !(error is CancellationError), !Task.isCancelled {
-                watch?.notify(.answered(step: watch!.step, summary: summary, applied: false))
+                watch?(.answered(summary: summary))
             }
             throw error
         }
@@ -126,13 +120,13 @@ extension Evaluator {
     /// caller's account until it is read back: a batch settles lost answers and merges with
     /// other runs before it records what it applied.
     static func sendAll(_ writes: [ConcurrentWrite], to journal: Journal?, concurrency: Int, observe: (@Sendable (SentWrite) -> Void)?,
-                        watch: WriteWatch? = nil, each: (String, Result<Void, Error>) async -> Bool) async {
+                        each: (String, Result<Void, Error>) async -> Bool) async {
         await withTaskGroup(of: (String, Result<Void, Error>).self) { group in
             var next = 0
             func launch() {
                 let w = writes[next]
                 next += 1
-                group.addTask { (w.key, await sent(w, to: journal, observe: observe, watch: watch)) }
+                group.addTask { (w.key, await sent(w, to: journal, observe: observe)) }
             }
             while next < min(max(1, concurrency), writes.count) { launch() }
             for await (key, result) in group {
@@ -142,9 +136,9 @@ extension Evaluator {
     }
 
     /// One of many writes through `send`, its outcome as a value.
-    static func sent(_ w: ConcurrentWrite, to journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?, watch: WriteWatch? = nil) async -> Result<Void, Error> {
+    static func sent(_ w: ConcurrentWrite, to journal: Journal?, observe: (@Sendable (SentWrite) -> Void)?) async -> Result<Void, Error> {
         do {
-            try await send(w.journal, summary: w.summary, to: journal, audit: w.audit, observe: observe, watch: watch) { try await w.call() }
+            try await send(w.journal, summary: w.summary, to: journal, audit: w.audit, observe: observe) { try await w.call() }
             return .success(())
         } catch {
             return .failure(error)

@@ -12,6 +12,9 @@ public struct Parser {
     /// A parse error: a case of the catalogue (no string, so every wording is the catalogue's).
     struct Failure: Error { var message: Message; var range: SourceRange; var atEOF: Bool }
 
+    /// The word that, as a value, is `lines('file')`: a name spelled so is written quoted.
+    static let linesFunction = "lines"
+
     /// Where recovery may resume, and every word a statement starts with: from the catalogue.
     static let statementKeywords = StatementCatalog.recoveryStarts
     static let allStatementKeywords = StatementCatalog.starts.sorted()
@@ -402,7 +405,7 @@ public struct Parser {
     @_optimize(speed)
     mutating func item(_ what: String) throws -> Expr {
         if current.isPunct("(") || current.isPunct("[") { return try bracketed(what) }
-        if check("lines") { return try lines() }
+        if check(Self.linesFunction) { return try lines() }
         let t = current
         if case .string(let s) = t.kind { advance(); return .string(s, t.range) }
         return try name(what)

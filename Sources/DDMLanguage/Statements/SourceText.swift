@@ -4,7 +4,7 @@ enum SourceText {
     /// A name as a word when it lexes as one (`ddm-prod`, `ddm.c6.large.2`), otherwise quoted;
     /// `lines` too, which as a bare value is `lines('file')`.
     static func name(_ n: String) -> String {
-        isWord(n) && !ASCII.matches(n, "lines") ? n : "\"" + n.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        isWord(n) && !ASCII.matches(n, Parser.linesFunction) ? n : "\"" + n.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// A string literal: single quotes, a quote doubled.

@@ -454,9 +454,9 @@ final class FleetRecordKeeper: Sendable {
                 return fresh
             }()
             switch event {
-            case .sending(_, let summary):
+            case .sending(let summary):
                 t.unknown.append(summary)
-            case .answered(_, let summary, _):
+            case .answered(let summary):
                 if let i = t.unknown.firstIndex(of: summary) { t.unknown.remove(at: i) }
             case .job(let step, let id):
                 if !t.jobs.contains(id) { t.jobs.append(id) }

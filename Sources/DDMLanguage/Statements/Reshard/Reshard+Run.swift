@@ -171,9 +171,9 @@ extension Evaluator {
         guard let task = try await reshardTasks(instance: instance, schema: schema).first else {
             // Said as it is: a schema that is not there has no task either (one read, on the way out).
             if try await !client.allSchemas(instance: instance).contains(where: { $0.name.lowercased() == schema }) {
-                throw refusal(EvaluationError("schema \(schema) does not exist on \(currentInstanceName ?? instance) (see 'show schemas;')", kind: .notFound, focus: schema))
+                throw EvaluationError("schema \(schema) does not exist on \(currentInstanceName ?? instance) (see 'show schemas;')", kind: .notFound, focus: schema)
             }
-            throw refusal(EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound))
+            throw EvaluationError("\(schema) has no shard configuration in the last 30 days (the task list reaches no further back)", kind: .notFound)
         }
         let allowed = task.operations ?? []
         let words = verb.words(at: at)
