@@ -75,8 +75,7 @@ public enum Exporter {
         let secret: SecretSource = passwords == .env ? .env(passwordVariable(account: a.name), .generated) : .prompt(.generated)
         // An account with no privilege (as `revoke ALL` leaves it) is `grant exactly none`, so that
         // recreating it does not give it the SELECT a new account starts with, and keeps its schemas.
-        let exact = Change(kind: .set, base: known.base, extended: known.extended, all: false, schemas: state.schemas.sorted(),
-                           users: [a.name], range: .generated, file: "", comment: state.comment.isEmpty ? nil : state.comment)
+        let exact = Change.exactly(known, on: state.schemas.sorted(), to: a.name, comment: state.comment.isEmpty ? nil : state.comment)
         var lines = [CreateUser<Resolved>(name: a.name, ifNotExists: true, password: secret).text + ";", exact.sourceText + ";"]
         if !unknown.isEmpty { lines.append("-- \(a.name) also has \(unknown.words.joined(separator: ", ")), which ddmsh keeps but cannot grant") }
         return lines

@@ -116,8 +116,6 @@ public enum Undo {
     /// The account's whole state back, its comment included (an empty one clears a comment the
     /// run set): the privileges ddmsh can grant, in DDM's order.
     static func grantExactly(_ name: String, _ s: Journal.AccountState) -> GrantBatch {
-        let privileges = PrivilegeSet(words: s.privileges).known.canonical
-        return GrantBatch([Change(kind: .set, base: privileges.base, extended: privileges.extended, all: false, schemas: s.schemas,
-                                  users: [name], range: .generated, file: "", comment: s.comment)], range: .generated)
+        GrantBatch([.exactly(PrivilegeSet(words: s.privileges).known.canonical, on: s.schemas, to: name, comment: s.comment)], range: .generated)
     }
 }

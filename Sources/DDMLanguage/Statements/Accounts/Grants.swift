@@ -107,6 +107,12 @@ public struct Change: Sendable, Equatable {
         self.users = users; self.range = range; self.file = file; self.comment = comment
     }
 
+    /// `grant exactly` as ddmsh writes it itself (undo, export): no place in any source.
+    static func exactly(_ privileges: PrivilegeSet, on schemas: [String], to account: String, comment: String?) -> Change {
+        Change(kind: .set, base: privileges.base, extended: privileges.extended, all: false, schemas: schemas, users: [account],
+               range: .generated, file: "", comment: comment)
+    }
+
     public var base: [BasePermission] { get { privileges.base } set { privileges.base = newValue } }
     public var extended: [ExtendedPermission] { get { privileges.extended } set { privileges.extended = newValue } }
 
