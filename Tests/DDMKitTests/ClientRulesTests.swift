@@ -91,6 +91,17 @@ import Testing
         }
     }
 
+    /// A throttle is retried for as long as the deadline allows, past `maxAttempts`: counted in
+    /// time (injected here as `elapsed`), not in tries.
+    @Test func throttlesAreBoundedByTimeNotByCount() {
+        let short = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20), throttleDeadline: .seconds(5))
+        let throttle = error(429, "APIGW.0308")
+        #expect(short.decide(throttle, attempt: 40, elapsed: .seconds(4), repeatability: .safe, random: 1) == .retry(after: .milliseconds(20)))
+        #expect(short.decide(throttle, attempt: 3, elapsed: .milliseconds(4_990), repeatability: .safe, random: 1) == .fail)
+        // Anything else stops at maxAttempts, whatever the time left.
+        #expect(short.decide(error(503), attempt: 2, elapsed: .zero, repeatability: .safe, random: 1) == .fail)
+    }
+
     @Test func ambiguousFailuresDependOnRepeatability() {
         let e500 = error(500, "DBS.200412")
         let dropped = error(nil, kind: .transport)
